@@ -1,0 +1,32 @@
+// Blocking whole-buffer I/O: the one place that loops over short reads/writes and EINTR.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace peerlink {
+
+// The outcome of a blocking I/O helper. `error` is errno copied right after the failing call.
+enum class IoStatus { kOk, kClosed, kError, kTimeout };
+struct IoResult {
+  IoStatus status = IoStatus::kOk;
+  int error = 0;
+  bool ok() const { return status == IoStatus::kOk; }
+  std::string message() const;  // "ok", "connection closed", strerror(error), "timed out"
+};
+
+// Writes all `len` bytes (looping over short writes and EINTR). Sockets are written with
+// MSG_NOSIGNAL so a vanished peer is an error, not a SIGPIPE; other fds use write().
+IoResult send_all(int fd, const void* data, size_t len);
+inline IoResult send_all(int fd, const std::string& s) { return send_all(fd, s.data(), s.size()); }
+
+// Reads exactly `len` bytes. kClosed if EOF arrives first (even after a partial read).
+IoResult recv_exact(int fd, void* data, size_t len);
+
+// Reads at most `cap` bytes once (retrying EINTR). *got = 0 with kClosed on EOF.
+IoResult recv_some(int fd, void* data, size_t cap, size_t* got);
+
+// Waits until `fd` is readable or `timeout_ms` passes (-1: forever). kTimeout on timeout.
+IoResult wait_readable(int fd, int timeout_ms);
+
+}  // namespace peerlink

@@ -1,0 +1,34 @@
+// A small logger: one line per event, to stdout (if asked) and appended to a file.
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace peerlink {
+
+// Thread-safe. Owns the log FILE* and closes it when destroyed. Each line is prefixed with a
+// UTC timestamp ("2026-11-21T07:05:30Z ") and flushed, so a crash loses nothing written.
+class Logger {
+ public:
+  Logger() = default;
+  ~Logger();
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  // Opens `path` for appending; returns false with *error set if it cannot.
+  bool open(const std::string& path, std::string* error);
+  void set_echo(FILE* echo) { echo_ = echo; }  // also print each line here (nullptr: don't)
+  void line(std::string_view text);
+
+ private:
+  std::mutex mu_;
+  FILE* file_ = nullptr;
+  FILE* echo_ = nullptr;
+};
+
+// "2026-11-21T07:05:30Z" for now.
+std::string utc_timestamp();
+
+}  // namespace peerlink

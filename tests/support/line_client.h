@@ -1,0 +1,54 @@
+// Test harness: a raw broker-protocol client over a blocking socket (what `nc` would do).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/line_codec.h"
+
+namespace peerlink::testing {
+
+class LineClient {
+ public:
+  // Connects to 127.0.0.1:port. ok() is false if it could not.
+  explicit LineClient(uint16_t port);
+  bool ok() const { return fd_.valid(); }
+  int fd() const { return fd_.get(); }
+
+  bool send_raw(const std::string& bytes);
+  bool send(const std::string& line) { return send_raw(line + "\n"); }
+
+  // Next line of any kind (reply or event), or nullopt on timeout/EOF.
+  std::optional<std::string> next_line(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Next line that is not an EVENT (events met on the way are queued for next_event).
+  std::optional<std::string> reply(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Next EVENT line containing `needle` (earlier non-matching events are dropped).
+  std::optional<std::string> event(const std::string& needle,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Sends a request and returns its reply line plus, for "OK X n" multi-line replies when
+  // `multi` is true, the n following lines.
+  std::vector<std::string> request(const std::string& line, bool multi = false);
+
+  // HELLO + REGISTER name with a fixed key; true if OK REGISTERED.
+  bool hello_register(const std::string& name, uint16_t peer_port = 40000);
+  // True if the server closed the connection within `timeout` (reads and discards data).
+  bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  void close() { fd_.reset(); }
+
+ private:
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  UniqueFd fd_;
+  LineBuffer in_{1 << 20};
+  std::deque<std::string> events_;
+  bool eof_ = false;
+};
+
+inline const std::string kTestKey(64, 'a');
+
+}  // namespace peerlink::testing

@@ -1,0 +1,246 @@
+// Test harness: child processes, temp dirs, files.
+#include "tests/support/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#ifndef PEERLINK_BIN_DIR
+#error "PEERLINK_BIN_DIR must be defined by the build"
+#endif
+
+extern char** environ;
+
+namespace peerlink::testing {
+
+std::string bin_path(const std::string& program) {
+  return std::string(PEERLINK_BIN_DIR) + "/" + program;
+}
+
+std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
+                                        const Options& options) {
+  int in[2], out[2];
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) return nullptr;
+  // Build argv/envp before fork: only async-signal-safe calls in the child.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv = *e;
+    std::string key = kv.substr(0, kv.find('='));
+    bool drop = options.env.count(key) > 0;
+    for (const auto& u : options.unset_env) drop = drop || u == key;
+    if (!drop) env_strings.push_back(kv);
+  }
+  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+
+  pid_t pid = ::fork();
+  if (pid < 0) return nullptr;
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(126);
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  std::unique_ptr<Process> p(new Process());
+  p->pid_ = pid;
+  p->stdin_fd_ = in[1];
+  p->stdout_fd_ = out[0];
+  p->reader_ = std::thread([raw = p.get()] { raw->reader_loop(); });
+  return p;
+}
+
+Process::~Process() {
+  if (!exited()) {
+    ::kill(pid_, SIGKILL);
+    wait_exit(milliseconds(5000));
+  }
+  close_stdin();
+  if (reader_.joinable()) reader_.join();
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+}
+
+void Process::reader_loop() {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (n <= 0) {
+      eof_ = true;
+      cv_.notify_all();
+      return;
+    }
+    out_.append(buf, static_cast<size_t>(n));
+    cv_.notify_all();
+  }
+}
+
+bool Process::write(std::string_view text) {
+  if (stdin_fd_ < 0) return false;
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(stdin_fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void Process::close_stdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
+std::optional<std::string> Process::wait_line(std::string_view needle, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    size_t nl;
+    while ((nl = out_.find('\n', consumed_)) != std::string::npos) {
+      std::string line = out_.substr(consumed_, nl - consumed_);
+      consumed_ = nl + 1;
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    if (eof_) return std::nullopt;
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      // one last look
+      while ((nl = out_.find('\n', consumed_)) != std::string::npos) {
+        std::string line = out_.substr(consumed_, nl - consumed_);
+        consumed_ = nl + 1;
+        if (line.find(needle) != std::string::npos) return line;
+      }
+      return std::nullopt;
+    }
+  }
+}
+
+bool Process::saw(std::string_view needle, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (out_.find(needle) != std::string::npos) return true;
+    if (eof_) return false;
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return out_.find(needle) != std::string::npos;
+    }
+  }
+}
+
+std::string Process::output() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return out_;
+}
+
+void Process::kill(int sig) {
+  if (!exited()) ::kill(pid_, sig);
+}
+
+bool Process::exited() {
+  if (reaped_) return true;
+  int st = 0;
+  pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    reaped_ = true;
+    status_ = st;
+  }
+  return reaped_;
+}
+
+std::optional<int> Process::wait_exit(milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!exited()) {
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
+  }
+  return status_;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base != nullptr ? base : "/tmp") + "/peerlink-test-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) std::abort();
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+bool write_file(const std::string& path, std::string_view data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(f);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string random_data(size_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&s[i], &v, 8);
+  }
+  for (; i < n; ++i) s[i] = static_cast<char>(rng());
+  return s;
+}
+
+bool wait_for_file(const std::string& path, size_t size, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::error_code ec;
+    auto sz = std::filesystem::file_size(path, ec);
+    if (!ec && sz == size) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    ::poll(nullptr, 0, 20);
+  }
+}
+
+Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra) {
+  Broker b;
+  std::vector<std::string> argv = {
+      bin_path("_s"), "--port", "0", "--bind", "127.0.0.1", "--log", log_dir + "/server.log"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  b.proc = Process::start(argv);
+  if (!b.proc) return b;
+  auto line = b.proc->wait_line("listening on");
+  if (!line) return b;
+  auto colon = line->rfind(':');
+  if (colon != std::string::npos)
+    b.port = static_cast<uint16_t>(std::atoi(line->c_str() + colon + 1));
+  return b;
+}
+
+}  // namespace peerlink::testing

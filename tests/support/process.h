@@ -1,0 +1,105 @@
+// Test harness: runs a real peerlink binary with piped stdin and captured stdout+stderr.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace peerlink::testing {
+
+using std::chrono::milliseconds;
+inline constexpr milliseconds kDefaultWait{10000};
+
+// Absolute path of a built program ("_s", "_c", ...), from the build's bin directory.
+std::string bin_path(const std::string& program);
+
+// A child process. stdout and stderr are merged into one captured stream, read by a background
+// thread. Destroying a Process kills it (SIGKILL) and reaps it.
+class Process {
+ public:
+  struct Options {
+    std::string cwd;                         // empty: inherit
+    std::map<std::string, std::string> env;  // added to (or replacing in) the environment
+    std::vector<std::string> unset_env;      // removed from the environment
+  };
+  static std::unique_ptr<Process> start(const std::vector<std::string>& argv,
+                                        const Options& options);
+  static std::unique_ptr<Process> start(const std::vector<std::string>& argv) {
+    return start(argv, Options{});
+  }
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  bool write(std::string_view text);  // to the child's stdin
+  bool write_line(std::string_view line) { return write(std::string(line) + "\n"); }
+  void close_stdin();
+
+  // Waits for an output line (complete, '\n'-terminated) that contains `needle`, looking only at
+  // lines after those already consumed by earlier waits. Returns the line, or nullopt after
+  // `timeout` or at EOF. Lines skipped on the way are consumed.
+  std::optional<std::string> wait_line(std::string_view needle,
+                                       milliseconds timeout = kDefaultWait);
+  // Like wait_line but does not consume anything: true if any line so far (consumed or not)
+  // contains `needle`, waiting up to `timeout` for it to appear.
+  bool saw(std::string_view needle, milliseconds timeout = milliseconds(0));
+  std::string output();  // everything captured so far
+
+  void kill(int sig);
+  // Waits for exit; returns the exit status as from waitpid(), or nullopt on timeout.
+  std::optional<int> wait_exit(milliseconds timeout = kDefaultWait);
+  bool exited();
+
+ private:
+  Process() = default;
+  void reader_loop();
+
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string out_;
+  size_t consumed_ = 0;  // offset in out_ of the first line not yet consumed by wait_line
+  bool eof_ = false;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// A fresh temporary directory, removed (recursively) when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+bool write_file(const std::string& path, std::string_view data);
+std::optional<std::string> read_file(const std::string& path);
+std::string random_data(size_t n, unsigned seed);
+// Polls (with short bounded waits) until `path` exists with exactly `size` bytes, or timeout.
+bool wait_for_file(const std::string& path, size_t size, milliseconds timeout = kDefaultWait);
+
+// Starts `_s --port 0 --log <dir>/server.log [extra...]` and reads the port from its first line.
+struct Broker {
+  std::unique_ptr<Process> proc;
+  uint16_t port = 0;
+};
+Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {});
+
+}  // namespace peerlink::testing
