@@ -1,0 +1,94 @@
+// The broker: one thread, one epoll loop, every client a non-blocking Connection.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/log.h"
+#include "server/connection.h"
+#include "server/options.h"
+#include "server/pending.h"
+#include "server/poller.h"
+#include "server/registry.h"
+
+namespace peerlink {
+
+// Owns the listening socket, every connection, the registry and the pending requests. Nothing
+// here blocks: a client that stops reading only fills its own bounded output buffer, and is
+// dropped when that overflows.
+class Broker {
+ public:
+  explicit Broker(BrokerOptions options);
+  // Binds and prepares; on failure returns false with *error ("cannot listen on *:12000: address
+  // already in use").
+  bool start(std::string* error);
+  // The address it listens on, e.g. "127.0.0.1:40123" (valid after start()).
+  std::string listen_address() const;
+  // Runs until SIGINT/SIGTERM (which must be blocked by the caller; they arrive via signalfd).
+  int run();
+
+ private:
+  using Fields = std::vector<std::string>;  // decoded fields of one request, [0] = command
+
+  // Loop plumbing (broker.cpp).
+  void accept_all();
+  void on_readable(Connection& c);
+  void on_line(Connection& c, const std::string& line);
+  void send(Connection& c, const std::string& data);
+  void send_to_user(const std::string& user, const std::string& data);
+  void broadcast(const std::string& data, const std::string& except_user);
+  void close_after_reply(Connection& c);
+  void drop(Connection& c, const std::string& why);
+  void destroy(uint64_t id);
+  void flush_dirty();
+  void handle_timers();
+  void shutdown_all();
+  int next_timeout_ms() const;
+  void log_query(const Connection& c, std::string_view query, std::string_view result);
+
+  // Protocol (commands.cpp). Each gets the decoded fields and queues exactly one reply.
+  void dispatch(Connection& c, const Fields& f, std::string_view raw);
+  void cmd_hello(Connection& c, const Fields& f);
+  void cmd_register(Connection& c, const Fields& f);
+  void cmd_users(Connection& c, const Fields& f);
+  void cmd_info(Connection& c, const Fields& f);
+  void cmd_announce(Connection& c, const Fields& f);
+  void on_announce_line(Connection& c, const std::string& line);
+  void cmd_files(Connection& c, const Fields& f, bool search);
+  void cmd_whohas(Connection& c, const Fields& f);
+  void cmd_chat(Connection& c, const Fields& f);
+  void cmd_chat_answer(Connection& c, const Fields& f, bool accept);
+  void cmd_offer(Connection& c, const Fields& f);
+  void cmd_offer_answer(Connection& c, const Fields& f, bool accept);
+  void reply(Connection& c, const std::string& line, std::string_view query);
+  void error(Connection& c, int code, const std::string& reason, std::string_view query);
+  std::string owner_line(const User& owner, const SharedFile& f, const std::string& requester);
+  // Everything pending that involves a departing user is answered ("gone").
+  void forget_user(const std::string& user);
+  void expire_chat(uint64_t id);
+  void expire_offer(uint64_t id);
+
+  BrokerOptions opt_;
+  Logger log_;
+  Poller poller_;
+  UniqueFd listen_fd_;
+  UniqueFd signal_fd_;
+  UniqueFd spare_fd_;  // released to accept-and-close when out of descriptors
+  std::string listen_addr_;
+  uint64_t next_conn_id_ = 16;
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;
+  std::deque<std::pair<Clock::time_point, uint64_t>> register_timers_;
+  std::vector<uint64_t> dirty_;
+  std::vector<uint64_t> dead_;
+  Registry registry_;
+  Pending pending_;
+  bool stopping_ = false;
+};
+
+}  // namespace peerlink

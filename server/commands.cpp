@@ -1,0 +1,439 @@
+// The broker protocol: one handler per request (docs/PROTOCOL.md, section 1).
+#include <algorithm>
+#include <ctime>
+
+#include "common/hex.h"
+#include "common/names.h"
+#include "common/random.h"
+#include "common/ticket.h"
+#include "server/broker.h"
+
+namespace peerlink {
+namespace {
+
+bool parse_u64(const std::string& s, uint64_t* out) {
+  if (s.empty() || s.size() > 19) return false;
+  uint64_t v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  *out = v;
+  return true;
+}
+
+std::string user_line(const User& u) {
+  return LineWriter("USER").field(u.name).field(u.ip).num(u.port).num(u.files.size()).str();
+}
+
+std::string file_line(const User& u, const SharedFile& f) {
+  return LineWriter("FILE").field(u.name).field(f.name).num(f.size).word(f.sha256).str();
+}
+
+}  // namespace
+
+void Broker::reply(Connection& c, const std::string& line, std::string_view query) {
+  send(c, line);
+  std::string first = line.substr(0, line.find('\n'));
+  log_query(c, query, first);
+}
+
+void Broker::error(Connection& c, int code, const std::string& reason, std::string_view query) {
+  reply(c, "ERR " + std::to_string(code) + " " + reason + "\n", query);
+}
+
+void Broker::on_line(Connection& c, const std::string& line) {
+  if (c.state == Connection::State::kAnnouncing) {
+    on_announce_line(c, line);
+    return;
+  }
+  auto raw = split_fields(line);
+  if (raw.empty()) return;  // blank lines are harmless (people typing into nc)
+  if (raw.size() > wire::kMaxFieldsPerLine) {
+    error(c, 413, "too many fields (limit " + std::to_string(wire::kMaxFieldsPerLine) + ")",
+          raw[0]);
+    return;
+  }
+  Fields f;
+  f.reserve(raw.size());
+  f.emplace_back(raw[0]);
+  for (size_t i = 1; i < raw.size(); ++i) {
+    std::string decoded;
+    if (!percent_decode(raw[i], &decoded)) {
+      error(c, 400, "bad escape in field " + std::to_string(i), raw[0]);
+      return;
+    }
+    f.push_back(std::move(decoded));
+  }
+  dispatch(c, f, line);
+}
+
+void Broker::dispatch(Connection& c, const Fields& f, std::string_view raw) {
+  const std::string& cmd = f[0];
+  using S = Connection::State;
+  if (cmd == "BYE" || cmd == "QUIT") {
+    reply(c, "OK BYE\n", cmd);
+    close_after_reply(c);
+    return;
+  }
+  if (cmd == "PING") return reply(c, "OK PONG\n", cmd);
+  if (cmd == "HELLO") return cmd_hello(c, f);
+  if (c.state == S::kAwaitHello) return error(c, 401, "say HELLO first", cmd);
+  if (cmd == "REGISTER") return cmd_register(c, f);
+  if (c.state != S::kRegistered) return error(c, 401, "REGISTER first", cmd);
+  if (cmd == "USERS") return cmd_users(c, f);
+  if (cmd == "INFO") return cmd_info(c, f);
+  if (cmd == "ANNOUNCE") return cmd_announce(c, f);
+  if (cmd == "FILES") return cmd_files(c, f, false);
+  if (cmd == "SEARCH") return cmd_files(c, f, true);
+  if (cmd == "WHOHAS") return cmd_whohas(c, f);
+  if (cmd == "CHAT") return cmd_chat(c, f);
+  if (cmd == "ACCEPT") return cmd_chat_answer(c, f, true);
+  if (cmd == "DECLINE") return cmd_chat_answer(c, f, false);
+  if (cmd == "OFFER") return cmd_offer(c, f);
+  if (cmd == "OFFER_ACCEPT") return cmd_offer_answer(c, f, true);
+  if (cmd == "OFFER_DECLINE") return cmd_offer_answer(c, f, false);
+  error(c, 400, "unknown command " + percent_encode(cmd.substr(0, 32)), raw.substr(0, 40));
+}
+
+void Broker::cmd_hello(Connection& c, const Fields& f) {
+  if (c.state != Connection::State::kAwaitHello)
+    return error(c, 409, "HELLO already said", "HELLO");
+  const std::string& v = f.size() == 2 ? f[1] : std::string();
+  auto dot = v.find('.');
+  uint64_t major = 0, minor = 0;
+  if (dot == std::string::npos || !parse_u64(v.substr(0, dot), &major) ||
+      !parse_u64(v.substr(dot + 1), &minor)) {
+    return error(c, 400, "usage: HELLO <major>.<minor>, e.g. HELLO 1.0", "HELLO");
+  }
+  if (major != static_cast<uint64_t>(wire::kProtocolMajor)) {
+    error(c, 426,
+          "unsupported protocol version " + v + ", this broker speaks " +
+              std::to_string(wire::kProtocolMajor) + ".x",
+          "HELLO " + v);
+    close_after_reply(c);
+    return;
+  }
+  c.state = Connection::State::kAwaitRegister;
+  reply(c,
+        "OK HELLO " + std::to_string(wire::kProtocolMajor) + "." +
+            std::to_string(wire::kProtocolMinor) + " peerlink-broker/" + PEERLINK_VERSION + "\n",
+        "HELLO " + v);
+}
+
+void Broker::cmd_register(Connection& c, const Fields& f) {
+  if (c.state != Connection::State::kAwaitRegister) {
+    return error(c, 409, "already registered as " + c.user, "REGISTER");
+  }
+  if (f.size() != 4)
+    return error(c, 400, "usage: REGISTER <name> <peer-port> <ticket-key>", "REGISTER");
+  const std::string& name = f[1];
+  std::string q = "REGISTER " + percent_encode(name);
+  uint64_t port = 0;
+  std::string key_bytes;
+  if (!valid_user_name(name)) {
+    return error(c, 400, "bad name: 1-32 of A-Z a-z 0-9 _ . -, starting with a letter or digit", q);
+  }
+  if (!parse_u64(f[2], &port) || port == 0 || port > 65535) return error(c, 400, "bad port", q);
+  if (f[3].size() != 64 || !from_hex(f[3], &key_bytes)) {
+    return error(c, 400, "bad ticket key: 64 hex digits expected", q);
+  }
+  if (registry_.contains(name)) return error(c, 409, "name taken", q);
+  User u;
+  u.name = name;
+  u.ip = c.ip();
+  u.port = static_cast<uint16_t>(port);
+  u.ticket_key = f[3];
+  u.conn_id = c.id();
+  registry_.add(std::move(u));
+  c.user = name;
+  c.state = Connection::State::kRegistered;
+  std::string old_label = c.label();
+  c.set_label(name);
+  reply(c, LineWriter("OK REGISTERED").field(name).field(c.ip()).str(), q + " from " + old_label);
+  broadcast(LineWriter("EVENT JOIN").field(name).field(c.ip()).num(port).str(), name);
+}
+
+void Broker::cmd_users(Connection& c, const Fields&) {
+  std::string out = "OK USERS " + std::to_string(registry_.size()) + "\n";
+  for (const auto& [name, u] : registry_.users()) out += user_line(u);
+  reply(c, out, "USERS");
+}
+
+void Broker::cmd_info(Connection& c, const Fields& f) {
+  if (f.size() != 2) return error(c, 400, "usage: INFO <user>", "INFO");
+  std::string q = "INFO " + percent_encode(f[1]);
+  const User* u = registry_.find(f[1]);
+  if (u == nullptr) return error(c, 404, "no such user", q);
+  reply(c, LineWriter("OK INFO").field(u->name).field(u->ip).num(u->port).str(), q);
+}
+
+void Broker::cmd_announce(Connection& c, const Fields& f) {
+  uint64_t n = 0;
+  if (f.size() != 2 || !parse_u64(f[1], &n))
+    return error(c, 400, "usage: ANNOUNCE <count>", "ANNOUNCE");
+  c.announce_files.clear();
+  c.announce_error.clear();
+  c.announce_left = static_cast<size_t>(n);
+  if (n > opt_.max_files_per_user) {
+    c.announce_error = "413 too many files (limit " + std::to_string(opt_.max_files_per_user) + ")";
+  }
+  if (n == 0) {
+    registry_.set_files(c.user, {});
+    reply(c, "OK ANNOUNCED 0\n", "ANNOUNCE 0");
+    broadcast(LineWriter("EVENT SHARES").field(c.user).num(0).str(), c.user);
+    return;
+  }
+  c.state = Connection::State::kAnnouncing;
+}
+
+void Broker::on_announce_line(Connection& c, const std::string& line) {
+  auto raw = split_fields(line);
+  if (c.announce_error.empty()) {
+    SharedFile file;
+    uint64_t size = 0;
+    if (raw.size() != 4 || raw[0] != "FILE" || !percent_decode(raw[1], &file.name) ||
+        !parse_u64(std::string(raw[2]), &size) || !is_sha256_hex(raw[3])) {
+      c.announce_error = "400 bad FILE line: FILE <name> <size> <sha256-hex> expected";
+    } else if (!safe_file_name(file.name) || file.name.size() > wire::kMaxFileNameBytes) {
+      c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
+    } else {
+      file.size = size;
+      file.sha256 = std::string(raw[3]);
+      c.announce_files.push_back(std::move(file));
+    }
+  }
+  if (--c.announce_left > 0) return;
+  c.state = Connection::State::kRegistered;
+  std::string q = "ANNOUNCE " + std::to_string(c.announce_files.size());
+  if (!c.announce_error.empty()) {
+    c.announce_files.clear();
+    std::string err = c.announce_error;
+    c.announce_error.clear();
+    return reply(c, "ERR " + err + "\n", q);
+  }
+  // Duplicate names: the last one wins, so the count is what the registry holds.
+  registry_.set_files(c.user, std::move(c.announce_files));
+  c.announce_files.clear();
+  size_t count = registry_.find(c.user)->files.size();
+  reply(c, "OK ANNOUNCED " + std::to_string(count) + "\n", q);
+  broadcast(LineWriter("EVENT SHARES").field(c.user).num(count).str(), c.user);
+}
+
+void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
+  std::vector<Registry::FileRef> files;
+  std::string q;
+  if (search) {
+    if (f.size() != 2) return error(c, 400, "usage: SEARCH <text>", "SEARCH");
+    q = "SEARCH " + percent_encode(f[1]);
+    files = registry_.search(f[1], opt_.max_reply_lines);
+  } else if (f.size() == 2) {
+    q = "FILES " + percent_encode(f[1]);
+    const User* u = registry_.find(f[1]);
+    if (u == nullptr) return error(c, 404, "no such user", q);
+    for (const auto& [name, file] : u->files) {
+      if (files.size() >= opt_.max_reply_lines) break;
+      files.push_back({u, &file});
+    }
+  } else if (f.size() == 1) {
+    q = "FILES";
+    files = registry_.all_files(opt_.max_reply_lines);
+  } else {
+    return error(c, 400, "usage: FILES [user]", "FILES");
+  }
+  std::string out = "OK FILES " + std::to_string(files.size()) + "\n";
+  for (const auto& [u, file] : files) out += file_line(*u, *file);
+  reply(c, out, q);
+}
+
+std::string Broker::owner_line(const User& owner, const SharedFile& f,
+                               const std::string& requester) {
+  TicketFields t{owner.name, f.name, requester,
+                 static_cast<int64_t>(std::time(nullptr)) + opt_.ticket_lifetime_s};
+  return LineWriter("OWNER")
+      .field(owner.name)
+      .field(owner.ip)
+      .num(owner.port)
+      .field(f.name)
+      .num(f.size)
+      .word(f.sha256)
+      .word(sign_ticket(owner.ticket_key, t))
+      .str();
+}
+
+void Broker::cmd_whohas(Connection& c, const Fields& f) {
+  if (f.size() != 2) return error(c, 400, "usage: WHOHAS <name-or-sha256>", "WHOHAS");
+  std::string q = "WHOHAS " + percent_encode(f[1]);
+  std::string lines;
+  size_t n = 0;
+  for (const auto& [u, file] : registry_.who_has(f[1], opt_.max_reply_lines)) {
+    if (u->name == c.user) continue;
+    lines += owner_line(*u, *file, c.user);
+    ++n;
+  }
+  reply(c, "OK WHOHAS " + std::to_string(n) + "\n" + lines, q);
+}
+
+void Broker::cmd_chat(Connection& c, const Fields& f) {
+  if (f.size() != 2) return error(c, 400, "usage: CHAT <user>", "CHAT");
+  std::string q = "CHAT " + percent_encode(f[1]);
+  if (f[1] == c.user) return error(c, 400, "cannot chat with yourself", q);
+  if (!registry_.contains(f[1])) return error(c, 404, "no such user", q);
+  if (pending_.outgoing_chat(c.user) != nullptr) return error(c, 409, "request already pending", q);
+  ChatRequest r;
+  r.id = pending_.next_id();
+  r.from = c.user;
+  r.to = f[1];
+  r.deadline = Clock::now() + std::chrono::seconds(opt_.request_timeout_s);
+  pending_.add_chat(r);
+  reply(c, "OK CHAT " + std::to_string(r.id) + "\n", q);
+  send_to_user(r.to, LineWriter("EVENT CHAT_REQUEST").num(r.id).field(r.from).str());
+}
+
+void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
+  const char* cmd = accept ? "ACCEPT" : "DECLINE";
+  uint64_t id = 0, port = 0;
+  bool ok = f.size() == (accept ? 3u : 2u) && parse_u64(f[1], &id);
+  if (ok && accept) ok = parse_u64(f[2], &port) && port > 0 && port <= 65535;
+  if (!ok) return error(c, 400, accept ? "usage: ACCEPT <id> <port>" : "usage: DECLINE <id>", cmd);
+  std::string q = std::string(cmd) + " " + std::to_string(id);
+  ChatRequest* r = pending_.chat(id);
+  if (r == nullptr || r->to != c.user) return error(c, 404, "no such request", q);
+  ChatRequest req = *r;
+  pending_.remove_chat(id);
+  if (!accept) {
+    reply(c, "OK DECLINE " + std::to_string(id) + "\n", q);
+    send_to_user(req.from,
+                 LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("declined").str());
+    return;
+  }
+  std::string token = random_hex(32);
+  send(c, "OK ACCEPT " + std::to_string(id) + " " + token + "\n");
+  log_query(
+      c, q,
+      "OK ACCEPT " + std::to_string(id) + " (token sent to both)");  // secrets stay out of logs
+  send_to_user(req.from, LineWriter("EVENT CHAT_ACCEPTED")
+                             .num(id)
+                             .field(req.to)
+                             .field(c.ip())
+                             .num(port)
+                             .word(token)
+                             .str());
+}
+
+void Broker::cmd_offer(Connection& c, const Fields& f) {
+  if (f.size() < 5) return error(c, 400, "usage: OFFER <name> <size> <sha256> <user>...", "OFFER");
+  std::string q = "OFFER " + percent_encode(f[1]);
+  if (f.size() - 4 > 32) return error(c, 413, "too many users (limit 32)", q);
+  const User* self = registry_.find(c.user);
+  auto file = self->files.find(f[1]);
+  uint64_t size = 0;
+  if (file == self->files.end() || !parse_u64(f[2], &size) || file->second.size != size ||
+      file->second.sha256 != f[3]) {
+    return error(c, 404, "not shared: announce the file first", q);
+  }
+  Offer o;
+  o.id = pending_.next_id();
+  o.from = c.user;
+  o.file = file->second;
+  o.deadline = Clock::now() + std::chrono::seconds(opt_.offer_timeout_s);
+  for (size_t i = 4; i < f.size(); ++i) {
+    if (f[i] == c.user) return error(c, 400, "cannot offer to yourself", q);
+    if (!registry_.contains(f[i])) return error(c, 404, "no such user " + percent_encode(f[i]), q);
+    o.targets[f[i]] = true;
+  }
+  pending_.add_offer(o);
+  reply(c, "OK OFFER " + std::to_string(o.id) + " " + std::to_string(o.targets.size()) + "\n", q);
+  std::string ev = LineWriter("EVENT OFFER")
+                       .num(o.id)
+                       .field(o.from)
+                       .field(o.file.name)
+                       .num(o.file.size)
+                       .word(o.file.sha256)
+                       .str();
+  for (const auto& [user, waiting] : o.targets) send_to_user(user, ev);
+}
+
+void Broker::cmd_offer_answer(Connection& c, const Fields& f, bool accept) {
+  const char* cmd = accept ? "OFFER_ACCEPT" : "OFFER_DECLINE";
+  uint64_t id = 0;
+  if (f.size() != 2 || !parse_u64(f[1], &id))
+    return error(c, 400, std::string("usage: ") + cmd + " <id>", cmd);
+  std::string q = std::string(cmd) + " " + std::to_string(id);
+  Offer* o = pending_.offer(id);
+  if (o == nullptr) return error(c, 404, "no such request", q);
+  auto t = o->targets.find(c.user);
+  if (t == o->targets.end() || !t->second) return error(c, 404, "no such request", q);
+  t->second = false;
+  const User* owner = registry_.find(o->from);
+  if (accept && owner != nullptr) {
+    std::string line = owner_line(*owner, o->file, c.user);  // "OWNER ..." -> reuse its fields
+    reply(c, "OK OFFER_ACCEPT " + std::to_string(id) + line.substr(5), q);
+  } else {
+    reply(c, "OK " + std::string(cmd) + " " + std::to_string(id) + "\n", q);
+  }
+  send_to_user(o->from, LineWriter("EVENT OFFER_ANSWER")
+                            .num(id)
+                            .field(c.user)
+                            .word(accept ? "accepted" : "declined")
+                            .str());
+  bool any_waiting =
+      std::any_of(o->targets.begin(), o->targets.end(), [](const auto& kv) { return kv.second; });
+  if (!any_waiting) pending_.remove_offer(id);
+}
+
+void Broker::forget_user(const std::string& user) {
+  for (uint64_t id : pending_.chats_of(user)) {
+    ChatRequest* r = pending_.chat(id);
+    if (r == nullptr) continue;
+    ChatRequest req = *r;
+    pending_.remove_chat(id);
+    if (req.from == user) {
+      send_to_user(req.to,
+                   LineWriter("EVENT CHAT_CANCELLED").num(id).field(req.from).word("gone").str());
+    } else {
+      send_to_user(req.from,
+                   LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("gone").str());
+    }
+  }
+  for (uint64_t id : pending_.offers_of(user)) {
+    Offer* o = pending_.offer(id);
+    if (o == nullptr) continue;
+    if (o->from == user) {
+      pending_.remove_offer(id);  // its targets get ERR 404 if they answer
+      continue;
+    }
+    auto t = o->targets.find(user);
+    if (t != o->targets.end() && t->second) {
+      t->second = false;
+      send_to_user(o->from,
+                   LineWriter("EVENT OFFER_ANSWER").num(id).field(user).word("gone").str());
+    }
+  }
+}
+
+void Broker::expire_chat(uint64_t id) {
+  ChatRequest* r = pending_.chat(id);
+  if (r == nullptr) return;
+  ChatRequest req = *r;
+  pending_.remove_chat(id);
+  log_.line("chat request " + std::to_string(id) + " " + req.from + " -> " + req.to + " timed out");
+  send_to_user(req.from,
+               LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("timeout").str());
+  send_to_user(req.to,
+               LineWriter("EVENT CHAT_CANCELLED").num(id).field(req.from).word("timeout").str());
+}
+
+void Broker::expire_offer(uint64_t id) {
+  Offer* o = pending_.offer(id);
+  if (o == nullptr) return;
+  for (auto& [user, waiting] : o->targets) {
+    if (!waiting) continue;
+    waiting = false;
+    send_to_user(o->from,
+                 LineWriter("EVENT OFFER_ANSWER").num(id).field(user).word("timeout").str());
+  }
+  pending_.remove_offer(id);
+}
+
+}  // namespace peerlink

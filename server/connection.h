@@ -1,0 +1,74 @@
+// One broker client connection: its socket, protocol state and bounded input/output buffers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/line_codec.h"
+#include "common/wire.h"
+
+namespace peerlink {
+
+struct SharedFile {
+  std::string name;
+  uint64_t size = 0;
+  std::string sha256;  // 64 lower-case hex digits
+};
+
+// Owns the client socket (closed when destroyed). Never blocks: flush() writes what the kernel
+// takes and keeps the rest, and the broker watches for writability only while output is pending.
+class Connection {
+ public:
+  // States, one line each (see docs/PROTOCOL.md):
+  enum class State {
+    kAwaitHello,     // connected; only HELLO (or BYE/PING) accepted
+    kAwaitRegister,  // said HELLO; REGISTER expected
+    kRegistered,     // in the registry; every request accepted
+    kAnnouncing,     // inside ANNOUNCE n: reading the n FILE lines
+    kClosing,        // reply queued; close once the output is flushed; input ignored
+  };
+
+  Connection(uint64_t id, UniqueFd fd, std::string ip, uint16_t port);
+
+  uint64_t id() const { return id_; }
+  int fd() const { return fd_.get(); }
+  const std::string& ip() const { return ip_; }
+  // "alice" once registered, else "ip:port" — the name used in the log.
+  const std::string& label() const { return label_; }
+
+  State state = State::kAwaitHello;
+  std::string user;  // set when registered
+  std::chrono::steady_clock::time_point connected_at;
+
+  // ANNOUNCE in progress.
+  size_t announce_left = 0;
+  std::vector<SharedFile> announce_files;
+  std::string announce_error;  // first error met, reported after the last line
+
+  void set_label(std::string label) { label_ = std::move(label); }
+  LineBuffer& input() { return in_; }
+
+  // Appends to the output buffer. Returns false if that pushes it past `limit` (the caller
+  // drops the connection: it has stopped reading).
+  bool queue(const std::string& data, size_t limit);
+  // Writes pending output. Returns false on a fatal error (the caller closes).
+  bool flush();
+  bool has_output() const { return out_.size() > out_pos_; }
+  bool watching_write = false;  // whether EPOLLOUT is registered
+  bool dead = false;            // scheduled for removal at the end of this loop turn
+  bool dirty = false;           // queued output since the last flush pass
+
+ private:
+  uint64_t id_;
+  UniqueFd fd_;
+  std::string ip_;
+  std::string label_;
+  LineBuffer in_{wire::kMaxLineBytes};
+  std::string out_;
+  size_t out_pos_ = 0;
+};
+
+}  // namespace peerlink

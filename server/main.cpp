@@ -1,0 +1,35 @@
+// _s: the peerlink broker. Parses options and runs a Broker.
+#include <signal.h>
+
+#include <cstdio>
+
+#include "common/net.h"
+#include "server/broker.h"
+#include "server/options.h"
+
+int main(int argc, char** argv) {
+  peerlink::BrokerOptions options;
+  int exit_code = 0;
+  std::string message;
+  if (!peerlink::parse_broker_options(argc, argv, &options, &exit_code, &message)) {
+    std::fputs(message.c_str(), exit_code == 0 ? stdout : stderr);
+    return exit_code;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;  // SIGINT/SIGTERM are read from a signalfd inside the loop
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  peerlink::raise_fd_limit();
+
+  peerlink::Broker broker(options);
+  std::string error;
+  if (!broker.start(&error)) {
+    std::fprintf(stderr, "_s: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("peerlink broker listening on %s\n", broker.listen_address().c_str());
+  std::fflush(stdout);
+  return broker.run();
+}

@@ -1,0 +1,95 @@
+// Command-line options of the broker `_s`.
+#include "server/options.h"
+
+#include <cstdlib>
+#include <string_view>
+
+#include "common/net.h"
+
+namespace peerlink {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: _s [--port PORT] [--bind ADDR] [--log FILE] [options]\n"
+    "\n"
+    "The peerlink broker: keeps the online users and their shared files, answers directory\n"
+    "queries and relays chat requests and file offers. It never carries file bytes.\n"
+    "\n"
+    "  --port PORT             TCP port to listen on (default 12000; 0 = any free port)\n"
+    "  --bind ADDR             address to listen on (default: all, IPv4 and IPv6)\n"
+    "  --log FILE              append the event log here (default server.log)\n"
+    "  --quiet                 do not print the log on stdout\n"
+    "  --request-timeout SECS  how long a chat request waits for an answer (default 30)\n"
+    "  --offer-timeout SECS    how long a file offer waits for answers (default 60)\n"
+    "  --register-timeout SECS time a new connection has to register (default 10)\n"
+    "  --max-output BYTES      output buffer per client before it is dropped (default 4194304)\n"
+    "  --max-files N           files one user may share (default 10000)\n"
+    "  --help, --version\n"
+    "\n"
+    "The first line printed is the address it listens on. The protocol is in docs/PROTOCOL.md.\n";
+
+bool parse_number(std::string_view text, long min, long max, long* out) {
+  if (text.empty() || text.size() > 12) return false;
+  long v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_code,
+                          std::string* message) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      *message = kUsage;
+      *exit_code = 0;
+      return false;
+    }
+    if (arg == "--version") {
+      *message = std::string("_s (peerlink) ") + PEERLINK_VERSION + "\n";
+      *exit_code = 0;
+      return false;
+    }
+    if (arg == "--quiet") {
+      out->quiet = true;
+      continue;
+    }
+    auto fail = [&](const std::string& why) {
+      *message = "_s: " + why + "\n(try _s --help)\n";
+      *exit_code = 2;
+      return false;
+    };
+    if (i + 1 >= argc) return fail("missing value after " + std::string(arg));
+    std::string_view value = argv[++i];
+    long n = 0;
+    if (arg == "--port") {
+      if (!parse_port(std::string(value), &out->port))
+        return fail("bad port: " + std::string(value));
+    } else if (arg == "--bind") {
+      out->bind = value;
+    } else if (arg == "--log") {
+      out->log_path = value;
+    } else if (arg == "--request-timeout" && parse_number(value, 1, 86400, &n)) {
+      out->request_timeout_s = static_cast<int>(n);
+    } else if (arg == "--offer-timeout" && parse_number(value, 1, 86400, &n)) {
+      out->offer_timeout_s = static_cast<int>(n);
+    } else if (arg == "--register-timeout" && parse_number(value, 1, 86400, &n)) {
+      out->register_timeout_s = static_cast<int>(n);
+    } else if (arg == "--max-output" && parse_number(value, 4096, 1L << 32, &n)) {
+      out->max_output_bytes = static_cast<size_t>(n);
+    } else if (arg == "--max-files" && parse_number(value, 0, 1000000, &n)) {
+      out->max_files_per_user = static_cast<size_t>(n);
+    } else {
+      return fail("bad option or value: " + std::string(arg) + " " + std::string(value));
+    }
+  }
+  return true;
+}
+
+}  // namespace peerlink
