@@ -1,0 +1,29 @@
+// File system rules: where a download may be written and which files a peer may serve.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace peerlink {
+
+// Returns dir + "/" + a name not yet taken in `dir`: `name` itself if free, else "stem (1).ext",
+// "stem (2).ext", ... (split at the last '.', unless that is the first byte; a name without one
+// gets " (N)" appended). The stem is shortened if needed to stay within 255 bytes. `name` should
+// already satisfy safe_file_name(). This only checks (a dangling symlink counts as taken); create
+// the file with O_CREAT | O_EXCL and pick again on EEXIST, since another process may race.
+std::string unique_destination(const std::string& dir, const std::string& name);
+
+// For a file server: resolves `relative` inside the shared folder `root`. True only if `relative`
+// is a plain base name (see safe_file_name(): no '/', no "..", not empty, no leading '.') and
+// realpath(root + "/" + relative) exists, lies inside realpath(root) (so a symlink leading out is
+// refused) and is a regular file; *resolved then gets that real path. Otherwise false with *error
+// one of "bad file name", "no such file", "outside the shared folder", "not a regular file", or
+// "cannot open shared folder ROOT: REASON" if `root` itself cannot be resolved.
+bool resolve_inside(const std::string& root, std::string_view relative, std::string* resolved,
+                    std::string* error);
+
+// The part of `path` after its last '/', ignoring trailing slashes: "a/b/" -> "b", "b" -> "b".
+// Returns "" for "" and for "/".
+std::string base_name(std::string_view path);
+
+}  // namespace peerlink

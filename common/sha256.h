@@ -1,0 +1,47 @@
+// SHA-256 (FIPS 180-4): incremental hashing of byte strings and files.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace peerlink {
+
+// Incremental SHA-256. Feed bytes with update() in any split; finish() returns the digest and
+// resets the object to the empty state so it can hash another message.
+class Sha256 {
+ public:
+  static constexpr size_t kDigestBytes = 32;
+  static constexpr size_t kBlockBytes = 64;
+  using Digest = std::array<uint8_t, kDigestBytes>;
+
+  Sha256() { reset(); }
+
+  void update(const void* data, size_t len);
+  void update(std::string_view s) { update(s.data(), s.size()); }
+  Digest finish();
+
+ private:
+  void reset();
+  void compress(const unsigned char* block);
+
+  uint32_t state_[8];
+  unsigned char buffer_[kBlockBytes];
+  size_t buffered_ = 0;     // bytes waiting in buffer_ (always < kBlockBytes between calls)
+  uint64_t total_len_ = 0;  // message length so far, in bytes
+};
+
+// One-shot digest of `data`.
+Sha256::Digest sha256(std::string_view data);
+
+// One-shot digest of `data` as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view data);
+
+// Hashes the file at `path` without loading it whole (256 KiB reads). On success stores the
+// lower-case hex digest in *hex_out; on failure returns false and sets *error, e.g.
+// "cannot read /x: No such file or directory".
+bool sha256_file(const std::string& path, std::string* hex_out, std::string* error);
+
+}  // namespace peerlink

@@ -1,0 +1,154 @@
+// Unit tests of the broker's registry, pending-request tables and option parsing (no sockets).
+#include "server/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "server/options.h"
+#include "server/pending.h"
+
+namespace peerlink {
+namespace {
+
+User make_user(const std::string& name, std::vector<SharedFile> files = {}) {
+  User u;
+  u.name = name;
+  u.ip = "127.0.0.1";
+  u.port = 4000;
+  for (auto& f : files) u.files[f.name] = f;
+  return u;
+}
+
+SharedFile file(const std::string& name, char hash_char, uint64_t size = 1) {
+  return SharedFile{name, size, std::string(64, hash_char)};
+}
+
+TEST(Registry, AddRefusesDuplicatesAndRemoveFreesTheName) {
+  Registry r;
+  EXPECT_TRUE(r.add(make_user("alice")));
+  EXPECT_FALSE(r.add(make_user("alice")));
+  EXPECT_EQ(r.size(), 1u);
+  r.remove("alice");
+  EXPECT_FALSE(r.contains("alice"));
+  EXPECT_TRUE(r.add(make_user("alice")));
+}
+
+TEST(Registry, WhoHasByNameAndHashThroughTheIndexes) {
+  Registry r;
+  r.add(make_user("alice", {file("a.txt", 'a'), file("b.txt", 'b')}));
+  r.add(make_user("bob", {file("a.txt", 'c'), file("copy.txt", 'b')}));
+  EXPECT_EQ(r.who_has("a.txt", 100).size(), 2u);
+  auto by_hash = r.who_has(std::string(64, 'b'), 100);
+  ASSERT_EQ(by_hash.size(), 2u);
+  EXPECT_EQ(by_hash[0].first->name, "alice");
+  EXPECT_EQ(by_hash[0].second->name, "b.txt");
+  EXPECT_EQ(by_hash[1].second->name, "copy.txt");
+  EXPECT_TRUE(r.who_has("missing", 100).empty());
+  r.remove("alice");
+  EXPECT_EQ(r.who_has("a.txt", 100).size(), 1u);
+  EXPECT_EQ(r.who_has(std::string(64, 'b'), 100).size(), 1u);
+  EXPECT_TRUE(r.who_has(std::string(64, 'a'), 100).empty());
+}
+
+TEST(Registry, SetFilesReplacesTheIndexEntries) {
+  Registry r;
+  r.add(make_user("alice", {file("old.txt", 'a')}));
+  r.set_files("alice", {file("new.txt", 'b')});
+  EXPECT_TRUE(r.who_has("old.txt", 100).empty());
+  EXPECT_TRUE(r.who_has(std::string(64, 'a'), 100).empty());
+  EXPECT_EQ(r.who_has("new.txt", 100).size(), 1u);
+}
+
+TEST(Registry, SearchIsCaseInsensitiveSortedAndCapped) {
+  Registry r;
+  r.add(make_user("bob", {file("Holiday.JPG", 'a'), file("notes", 'b')}));
+  r.add(make_user("alice", {file("holiday2.jpg", 'c')}));
+  auto hits = r.search("HOLIDAY", 100);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].first->name, "alice");
+  EXPECT_EQ(hits[1].first->name, "bob");
+  EXPECT_EQ(r.search("holiday", 1).size(), 1u);
+  EXPECT_EQ(r.all_files(100).size(), 3u);
+  EXPECT_EQ(r.all_files(2).size(), 2u);
+}
+
+TEST(Registry, Sha256HexShape) {
+  EXPECT_TRUE(is_sha256_hex(std::string(64, 'f')));
+  EXPECT_FALSE(is_sha256_hex(std::string(64, 'F')));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
+  EXPECT_FALSE(is_sha256_hex(std::string(64, 'g')));
+}
+
+TEST(Pending, ChatRequestsAreIndexedByBothUsers) {
+  Pending p;
+  auto now = Clock::now();
+  uint64_t id = p.next_id();
+  p.add_chat({id, "alice", "bob", now + std::chrono::seconds(30)});
+  ASSERT_NE(p.outgoing_chat("alice"), nullptr);
+  EXPECT_EQ(p.outgoing_chat("bob"), nullptr);
+  EXPECT_EQ(p.chats_of("bob"), std::vector<uint64_t>{id});
+  p.remove_chat(id);
+  EXPECT_EQ(p.outgoing_chat("alice"), nullptr);
+  EXPECT_TRUE(p.chats_of("bob").empty());
+  EXPECT_TRUE(p.expired_chats(now + std::chrono::hours(1)).empty());  // removed: no expiry
+}
+
+TEST(Pending, ExpiryComesInDeadlineOrder) {
+  Pending p;
+  auto t0 = Clock::now();
+  uint64_t a = p.next_id(), b = p.next_id();
+  p.add_chat({a, "a", "x", t0 + std::chrono::seconds(1)});
+  p.add_chat({b, "b", "x", t0 + std::chrono::seconds(2)});
+  EXPECT_EQ(p.next_deadline(), t0 + std::chrono::seconds(1));
+  EXPECT_TRUE(p.expired_chats(t0).empty());
+  EXPECT_EQ(p.expired_chats(t0 + std::chrono::milliseconds(1500)), std::vector<uint64_t>{a});
+  EXPECT_EQ(p.expired_chats(t0 + std::chrono::seconds(3)), std::vector<uint64_t>{b});
+}
+
+TEST(Pending, OffersIndexSenderAndTargets) {
+  Pending p;
+  Offer o;
+  o.id = p.next_id();
+  o.from = "alice";
+  o.targets = {{"bob", true}, {"carol", true}};
+  o.deadline = Clock::now();
+  p.add_offer(o);
+  EXPECT_EQ(p.offers_of("carol"), std::vector<uint64_t>{o.id});
+  EXPECT_EQ(p.offers_of("alice"), std::vector<uint64_t>{o.id});
+  p.remove_offer(o.id);
+  EXPECT_TRUE(p.offers_of("bob").empty());
+}
+
+bool parse(std::vector<std::string> args, BrokerOptions* o, int* code, std::string* msg) {
+  std::vector<char*> argv;
+  static std::string prog = "_s";
+  argv.push_back(prog.data());
+  for (auto& a : args) argv.push_back(a.data());
+  return parse_broker_options(static_cast<int>(argv.size()), argv.data(), o, code, msg);
+}
+
+TEST(BrokerOptions, ParsesAndRejects) {
+  BrokerOptions o;
+  int code = -1;
+  std::string msg;
+  ASSERT_TRUE(parse({"--port", "0", "--bind", "::1", "--log", "x.log", "--request-timeout", "5"},
+                    &o, &code, &msg));
+  EXPECT_EQ(o.port, 0);
+  EXPECT_EQ(o.bind, "::1");
+  EXPECT_EQ(o.log_path, "x.log");
+  EXPECT_EQ(o.request_timeout_s, 5);
+  for (auto bad : std::vector<std::vector<std::string>>{{"--port", "65536"},
+                                                        {"--port", "-1"},
+                                                        {"--port"},
+                                                        {"--request-timeout", "0"},
+                                                        {"--x"}}) {
+    BrokerOptions o2;
+    EXPECT_FALSE(parse(bad, &o2, &code, &msg)) << bad[0];
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(msg.find("_s: "), std::string::npos);
+  }
+  EXPECT_FALSE(parse({"--help"}, &o, &code, &msg));
+  EXPECT_EQ(code, 0);
+}
+
+}  // namespace
+}  // namespace peerlink
