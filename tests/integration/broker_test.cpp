@@ -356,6 +356,22 @@ TEST_F(BrokerTest, GarbageGetsErrorsAndTheConnectionSurvives) {
   EXPECT_EQ(b->request("PING")[0], "OK PONG");
 }
 
+TEST_F(BrokerTest, RandomBytesNeverCrashTheBroker) {
+  auto watcher = client("watcher");
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    LineClient noisy(broker_.port);
+    ASSERT_TRUE(noisy.ok());
+    std::string junk = random_data(3000, seed);
+    if (seed % 2 == 0)
+      junk = "HELLO 1.0\nREGISTER n" + std::to_string(seed) + " 1 " + kTestKey + "\n" + junk;
+    noisy.send_raw(junk + "\n");
+    noisy.send_raw("PING\n");
+    // Whatever it answered, the broker is alive and serving others.
+    EXPECT_EQ(watcher->request("PING")[0], "OK PONG") << seed;
+  }
+  EXPECT_FALSE(broker_.proc->exited());
+}
+
 TEST_F(BrokerTest, OverLongLineIsRefusedAndClosedOthersUnaffected) {
   auto a = client("alice");
   auto b = client("bob");
