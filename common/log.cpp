@@ -41,7 +41,14 @@ void Logger::line(std::string_view text) {
   for (FILE* f : {echo_, file_}) {
     if (f == nullptr) continue;
     std::fwrite(out.data(), 1, out.size(), f);
-    std::fflush(f);
+    if (autoflush_) std::fflush(f);
+  }
+}
+
+void Logger::flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (FILE* f : {echo_, file_}) {
+    if (f != nullptr) std::fflush(f);
   }
 }
 

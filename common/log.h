@@ -21,11 +21,16 @@ class Logger {
   bool open(const std::string& path, std::string* error);
   void set_echo(FILE* echo) { echo_ = echo; }  // also print each line here (nullptr: don't)
   void line(std::string_view text);
+  // With autoflush off, lines are buffered until flush(): an event loop flushes once per turn,
+  // before it sleeps, so the log stays live without a write() per line.
+  void set_autoflush(bool on) { autoflush_ = on; }
+  void flush();
 
  private:
   std::mutex mu_;
   FILE* file_ = nullptr;
   FILE* echo_ = nullptr;
+  bool autoflush_ = true;
 };
 
 // "2026-11-21T07:05:30Z" for now.

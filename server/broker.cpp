@@ -41,6 +41,7 @@ bool Broker::start(std::string* error) {
   }
   if (!log_.open(opt_.log_path, error)) return false;
   if (!opt_.quiet) log_.set_echo(stdout);
+  log_.set_autoflush(false);  // flushed once per loop turn, in run()
   SocketResult l = listen_tcp(opt_.bind, opt_.port, 4096);
   if (!l.ok()) {
     *error = l.error;
@@ -97,9 +98,11 @@ int Broker::run() {
     flush_dirty();
     for (uint64_t id : dead_) destroy(id);
     dead_.clear();
+    log_.flush();
   }
   shutdown_all();
   log_.line("broker stopped");
+  log_.flush();
   return 0;
 }
 
