@@ -5,7 +5,7 @@ PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure -j$(JOBS) --timeout 300
 PROGRAMS   := _s _c _peer_server _peer_client
 
-.PHONY: all build check check-sanitize check-asan check-tsan install clean
+.PHONY: bench fuzz all build check check-sanitize check-asan check-tsan install clean test demo
 
 all: build
 	@mkdir -p exec
@@ -32,8 +32,30 @@ check-tsan:
 	@cmake --build build-tsan -j$(JOBS)
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest $(CTEST_ARGS)
 
+# Sandboxes in ./testing: server/ and client1..client4/, each with the programs and a run.sh.
+test: all
+	@sh testing/make_sandboxes.sh
+
+# The sandboxes running: a tmux session "peerlink" with the broker and four clients (PORT=12000).
+demo: test
+	@sh testing/demo.sh
+
+# Each benchmark prints its figures next to a baseline measured in the same run, as a ratio.
+bench: all
+	@for b in $(BUILD)/bin/*_bench; do echo "== $$(basename $$b) =="; $$b || exit 1; done
+
+# libFuzzer on the codecs and name rules (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERLINK_SANITIZE=fuzzer >/dev/null
+	@cmake --build build-fuzz -j$(JOBS) --target line_codec_fuzz frame_fuzz names_fuzz
+	@for f in build-fuzz/bin/*_fuzz; do echo "== $$f"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >$$f.log 2>&1 \
+	    || { tail -40 $$f.log; echo "FUZZ FAILURE: $$f (crash input saved in ./crash-*)"; exit 1; }; \
+	  grep -E "exec_per_sec|new_units" $$f.log; done
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan exec
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz exec

@@ -405,7 +405,7 @@ TEST_F(BrokerOptionsTest, ClientThatNeverReadsIsDroppedOthersNeverWait) {
   auto leave = reader->event("EVENT LEAVE stuck");
   ASSERT_TRUE(leave);
   EXPECT_EQ(reader->request("USERS", true).size(), 3u);
-  EXPECT_TRUE(broker_.proc->saw("stuck closed: output buffer over"));
+  EXPECT_TRUE(broker_.proc->saw("stuck closed: output buffer over", std::chrono::seconds(5)));
 }
 
 TEST_F(BrokerOptionsTest, SilentConnectionTimesOut) {

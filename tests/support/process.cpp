@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -174,6 +175,11 @@ std::optional<int> Process::wait_exit(milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
   }
+  // Let the reader drain what the child wrote before it exited, so output() is complete. A
+  // grandchild still holding the pipe would keep EOF away: the wait stays bounded.
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_until(lock, std::max(deadline, std::chrono::steady_clock::now() + milliseconds(2000)),
+                 [this] { return eof_; });
   return status_;
 }
 

@@ -56,7 +56,8 @@ class Process {
   std::string output();  // everything captured so far
 
   void kill(int sig);
-  // Waits for exit; returns the exit status as from waitpid(), or nullopt on timeout.
+  // Waits for exit, then (bounded) for the end of its output; returns the exit status as from
+  // waitpid(), or nullopt on timeout.
   std::optional<int> wait_exit(milliseconds timeout = kDefaultWait);
   bool exited();
 

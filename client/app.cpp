@@ -1,0 +1,23 @@
+// The whole of `_c` after argument parsing.
+#include "client/app.h"
+
+#include <signal.h>
+
+#include "client/console.h"
+#include "client/lobby.h"
+#include "client/setup.h"
+
+namespace peerlink {
+
+int run_client(const ClientOptions& options) {
+  // A closed stdout or a vanished broker must be an error code from write(), not a silent
+  // death. Ignoring SIGPIPE also carries over exec into the peer programs, which want the same.
+  ::signal(SIGPIPE, SIG_IGN);
+  Console console = Console::from_environment();
+  LobbySetup setup;
+  if (int status = prepare_lobby(&console, options, &setup); status != 0) return status;
+  Lobby lobby(&console, &setup);
+  return lobby.run();
+}
+
+}  // namespace peerlink

@@ -1,0 +1,184 @@
+// The lobby's screen and keyboard.
+#include "client/console.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/io.h"
+#include "common/stdin_lines.h"
+
+namespace peerlink {
+namespace {
+
+constexpr std::string_view kClearLine = "\r\033[K";
+constexpr std::string_view kReset = "\033[0m";
+
+bool colour_allowed() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && no_colour[0] != '\0') return false;  // https://no-color.org
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::strcmp(term, "dumb") != 0;
+}
+
+bool readable_now(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP)) != 0;
+}
+
+}  // namespace
+
+Console Console::from_environment(int in_fd, int out_fd) {
+  bool tty = ::isatty(in_fd) == 1 && ::isatty(out_fd) == 1;
+  return Console(in_fd, out_fd, tty, tty && colour_allowed());
+}
+
+Console::Console(int in_fd, int out_fd, bool interactive, bool colour)
+    : in_fd_(in_fd),
+      out_fd_(out_fd),
+      interactive_(interactive),
+      colour_(colour),
+      terminal_(in_fd) {}
+
+void Console::write_out(std::string_view bytes) {
+  // A vanished reader (EPIPE, SIGPIPE is ignored) is not worth stopping for: the lobby goes on.
+  (void)send_all(out_fd_, bytes.data(), bytes.size());
+}
+
+std::string Console::styled(std::string_view text, Style style) const {
+  if (!colour_) return std::string(text);
+  std::string_view code;
+  switch (style) {
+    case Style::kPlain:
+      return std::string(text);
+    case Style::kNotice:
+      code = "\033[36m";  // cyan
+      break;
+    case Style::kQuestion:
+      code = "\033[1;33m";  // bold yellow
+      break;
+    case Style::kError:
+      code = "\033[31m";  // red
+      break;
+    case Style::kGood:
+      code = "\033[32m";  // green
+      break;
+    case Style::kTitle:
+      code = "\033[1m";  // bold
+      break;
+  }
+  std::string out(code);
+  out.append(text);
+  out.append(kReset);
+  return out;
+}
+
+void Console::print(std::string_view text, Style style) {
+  std::string out;
+  if (editing_) out.append(kClearLine);
+  out.append(styled(text, style));
+  out.push_back('\n');
+  if (editing_) {
+    out.append(styled(prompt_, Style::kTitle));
+    out.append(editor_.buffer());
+  }
+  write_out(out);
+}
+
+void Console::fatal(std::string_view text) {
+  std::string out;
+  if (editing_) out.append(kClearLine);
+  out.append(styled(text, Style::kError));
+  out.push_back('\n');
+  (void)send_all(2, out.data(), out.size());
+}
+
+bool Console::ask(std::string_view question, std::string* answer) {
+  if (interactive_) {
+    std::string q = styled(question, Style::kQuestion);
+    q.push_back(' ');
+    write_out(q);
+  } else {
+    print(question, Style::kQuestion);
+  }
+  IoResult r = read_line_unbuffered(in_fd_, answer);
+  if (!r.ok() && interactive_) write_out("\n");  // leave the cursor on a fresh line after ^D
+  return r.ok();
+}
+
+void Console::start_editing() {
+  if (!interactive_ || editing_) return;
+  editing_ = terminal_.enter_raw();
+  if (editing_) show_prompt();
+}
+
+void Console::stop_editing() {
+  if (!editing_) return;
+  write_out(kClearLine);
+  terminal_.restore();
+  editing_ = false;
+  editor_.clear();
+}
+
+void Console::resume_editing() {
+  if (!editing_) return;
+  terminal_.restore();
+  if (!terminal_.enter_raw()) {
+    editing_ = false;
+    return;
+  }
+  show_prompt();
+}
+
+void Console::set_prompt(std::string prompt) {
+  if (prompt == prompt_) return;
+  prompt_ = std::move(prompt);
+  show_prompt();
+}
+
+void Console::show_prompt() {
+  if (!editing_) return;
+  std::string out(kClearLine);
+  out.append(styled(prompt_, Style::kTitle));
+  out.append(editor_.buffer());
+  write_out(out);
+}
+
+Console::Input Console::read_input(std::string* line) {
+  if (!editing_) {
+    IoResult r = read_line_unbuffered(in_fd_, line);
+    if (r.ok()) return Input::kLine;
+    return r.status == IoStatus::kClosed ? Input::kEof : Input::kError;
+  }
+  // One byte per read(2): what follows this line stays in the terminal for the next program.
+  do {
+    char c = 0;
+    size_t got = 0;
+    IoResult r = recv_some(in_fd_, &c, 1, &got);
+    if (r.status == IoStatus::kClosed) return Input::kEof;
+    if (!r.ok()) return r.error == EAGAIN ? Input::kPending : Input::kError;
+    std::string echo;
+    switch (editor_.feed(c, &echo, line)) {
+      case LineEditor::Event::kNone:
+        break;
+      case LineEditor::Event::kEcho:
+        write_out(echo);
+        break;
+      case LineEditor::Event::kRedraw:
+        show_prompt();
+        break;
+      case LineEditor::Event::kLine:
+        write_out("\n");
+        return Input::kLine;
+      case LineEditor::Event::kEof:
+        write_out("\n");
+        return Input::kEof;
+    }
+  } while (readable_now(in_fd_));
+  return Input::kPending;
+}
+
+}  // namespace peerlink

@@ -1,0 +1,31 @@
+// The hand-off from the lobby to the peer programs (docs/HANDOFF.md): exec _peer_server on the
+// side that accepted a chat, _peer_client on the side that asked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace peerlink {
+
+// What both peer programs need to bring the user back to this lobby afterwards.
+struct LobbyReturn {
+  std::string host;  // the broker, as given to _c
+  uint16_t port = 0;
+  std::string user;
+  std::string share;      // absolute
+  std::string downloads;  // absolute
+};
+
+// Replaces this process with <self dir>/_peer_server, which inherits `listen_fd` (already
+// listening; FD_CLOEXEC is cleared here) and gets `token` in PEERLINK_TOKEN, never in argv.
+// Returns only if the exec failed, with the reason; the fd is then CLOEXEC again and the
+// variable unset.
+std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::string& peer,
+                             const std::string& token);
+
+// Replaces this process with <self dir>/_peer_client, told to connect to ip:port. Returns only if
+// the exec failed, with the reason.
+std::string exec_peer_client(const LobbyReturn& back, const std::string& ip, uint16_t port,
+                             const std::string& peer, const std::string& token);
+
+}  // namespace peerlink

@@ -1,0 +1,32 @@
+// The lobby's help.
+#include "client/menu.h"
+
+#include "common/client_commands.h"
+
+namespace peerlink {
+
+std::vector<std::string> menu_lines(bool numbered) {
+  std::vector<std::string> lines;
+  const std::vector<MenuEntry>& menu = lobby_menu();
+  if (!numbered) {
+    std::string list = "commands:";
+    for (size_t i = 0; i < menu.size(); ++i) {
+      list += (i == 0 ? " " : ", ") + std::string(menu[i].word);
+      if (menu[i].arg[0] != '\0') list += " " + std::string(menu[i].arg);
+    }
+    lines.push_back(list);
+    lines.push_back("answer a chat request with y or n");
+    return lines;
+  }
+  constexpr size_t kCommandWidth = 12;
+  for (size_t i = 0; i < menu.size(); ++i) {
+    std::string command = menu[i].word;
+    if (menu[i].arg[0] != '\0') command += " " + std::string(menu[i].arg);
+    if (command.size() < kCommandWidth) command.append(kCommandWidth - command.size(), ' ');
+    lines.push_back("  " + std::to_string(i + 1) + "  " + command + "  " + menu[i].what);
+  }
+  lines.push_back("  type a number or a command; answer a chat request with y or n");
+  return lines;
+}
+
+}  // namespace peerlink

@@ -1,0 +1,185 @@
+// Everything `_c` settles before the lobby opens.
+#include "client/setup.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "common/names.h"
+#include "common/net.h"
+#include "common/random.h"
+
+namespace peerlink {
+namespace {
+
+namespace fs = std::filesystem;
+
+// How many times a broker that drops us while we are still choosing a name (it allows 10 s to
+// register) is reconnected silently before giving up.
+constexpr int kSetupReconnects = 3;
+
+std::string trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+// "~/x" -> "$HOME/x": a path typed at the prompt does not go through a shell.
+std::string expand_home(const std::string& path) {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || path.empty() || path[0] != '~') return path;
+  if (path.size() == 1) return home;
+  if (path[1] == '/') return home + path.substr(1);
+  return path;
+}
+
+// Absolute, normalised form of an existing folder; "" with *why on failure.
+std::string existing_folder(const std::string& path, std::string* why) {
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    *why = "does not exist";
+    return "";
+  }
+  if (!fs::is_directory(st)) {
+    *why = "is not a folder";
+    return "";
+  }
+  fs::path abs = fs::canonical(path, ec);
+  if (ec) {
+    *why = "cannot be opened: " + ec.message();
+    return "";
+  }
+  return abs.string();
+}
+
+bool settle_downloads(Console* console, ClientOptions* opt) {
+  // Default: a "downloads" folder where _c was started, which is where a user looks first.
+  std::string dir = opt->downloads.empty() ? "downloads" : expand_home(opt->downloads);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string why;
+  std::string abs = existing_folder(dir, &why);
+  if (abs.empty()) {
+    console->fatal("downloads folder " + printable(dir) + " " +
+                   (ec ? "cannot be created: " + ec.message() : why));
+    return false;
+  }
+  opt->downloads = abs;
+  return true;
+}
+
+bool settle_share(Console* console, ClientOptions* opt) {
+  std::string dir = opt->share;
+  for (;;) {
+    if (dir.empty()) {
+      if (!console->ask("folder to share:", &dir)) {
+        console->fatal("no shared folder given (input closed)");
+        return false;
+      }
+      dir = trim(dir);
+      if (dir.empty()) continue;
+    }
+    std::string why;
+    std::string abs = existing_folder(expand_home(dir), &why);
+    if (!abs.empty()) {
+      opt->share = abs;
+      return true;
+    }
+    console->print("shared folder " + printable(dir) + " " + why, Console::Style::kError);
+    dir.clear();
+  }
+}
+
+// Picks a name and registers it. On ERR 409 asks for another name on the same connection.
+bool settle_name(Console* console, LobbySetup* s) {
+  const ClientOptions& opt = s->options;
+  std::string name = opt.user;
+  std::string taken;  // the last name refused as taken, for the message when input runs out
+  int reconnects = 0;
+  for (;;) {
+    if (name.empty()) {
+      if (!console->ask("your user name:", &name)) {
+        console->fatal(taken.empty() ? "no user name given (input closed)"
+                                     : "name " + taken + " is taken and no other name was given");
+        return false;
+      }
+      name = trim(name);
+      if (name.empty()) continue;
+    }
+    if (!valid_user_name(name)) {
+      console->print("bad user name " + printable(name) +
+                         ": use 1-32 letters, digits, '_', '.' or '-', starting with a letter "
+                         "or digit",
+                     Console::Style::kError);
+      name.clear();
+      continue;
+    }
+    s->identity.name = name;
+    RegisterResult r = register_user(&s->conn, s->identity);
+    switch (r.status) {
+      case RegisterResult::Status::kRegistered:
+        s->options.user = name;
+        s->observed_ip = r.ip;
+        console->print(registered_line(name, opt.host, opt.port), Console::Style::kGood);
+        return true;
+      case RegisterResult::Status::kTaken:
+        console->print("name " + name + " is taken — choose another", Console::Style::kError);
+        taken = name;
+        name.clear();
+        break;
+      case RegisterResult::Status::kRefused:
+        console->print("the broker refused the name " + name + ": " + r.message,
+                       Console::Style::kError);
+        name.clear();
+        break;
+      case RegisterResult::Status::kLost: {
+        if (++reconnects > kSetupReconnects) {
+          console->fatal("lost the connection to the broker at " + host_port(opt.host, opt.port) +
+                         ": " + r.message);
+          return false;
+        }
+        BrokerConn::OpenResult o = s->conn.open(opt.host, opt.port);
+        if (!o.ok) {
+          console->fatal(o.error);
+          return false;
+        }
+        break;  // same name, new connection
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string registered_line(const std::string& name, const std::string& host, uint16_t port) {
+  return "registered as " + name + " on " + host_port(host, port);
+}
+
+int prepare_lobby(Console* console, const ClientOptions& options, LobbySetup* out) {
+  out->options = options;
+
+  // The file server arrives with shared files; its socket is bound now so the port registered
+  // with the broker stays valid. CLOEXEC (listen_tcp's default) keeps it out of exec'd programs.
+  SocketResult fl = listen_tcp("", 0);
+  if (!fl.ok()) {
+    console->fatal("cannot open the file server port: " + fl.error);
+    return 1;
+  }
+  out->file_listener = std::move(fl.fd);
+  out->identity.file_port = local_port(out->file_listener.get());
+  out->identity.key = random_hex(32);
+
+  BrokerConn::OpenResult o = out->conn.open(options.host, options.port);
+  if (!o.ok) {
+    console->fatal(o.error);
+    return 1;
+  }
+  if (!settle_name(console, out)) return 1;
+  if (!settle_share(console, &out->options)) return 1;
+  if (!settle_downloads(console, &out->options)) return 1;
+  return 0;
+}
+
+}  // namespace peerlink

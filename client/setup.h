@@ -1,0 +1,29 @@
+// Everything `_c` settles before the lobby opens: the placeholder file server socket, the
+// downloads folder, the broker connection, the user name (registered) and the shared folder.
+#pragma once
+
+#include "client/broker_conn.h"
+#include "client/console.h"
+#include "client/registration.h"
+#include "common/client_options.h"
+#include "common/fd.h"
+
+namespace peerlink {
+
+struct LobbySetup {
+  ClientOptions options;  // user, share and downloads final; folders absolute
+  Identity identity;
+  UniqueFd file_listener;  // the future file server's socket (CLOEXEC); its port is registered
+  BrokerConn conn;         // open and registered as identity.name
+  std::string observed_ip;
+};
+
+// Runs the start-up: asks on `console` for what is missing or wrong (a taken or invalid name, a
+// shared folder that does not exist) until it is right or the input ends. Returns 0 with *out
+// ready for the lobby, or the exit status after printing one clear line saying why (1).
+int prepare_lobby(Console* console, const ClientOptions& options, LobbySetup* out);
+
+// "registered as NAME on HOST:PORT" — printed at start-up and after every re-registration.
+std::string registered_line(const std::string& name, const std::string& host, uint16_t port);
+
+}  // namespace peerlink

@@ -1,0 +1,97 @@
+// Command-line options of the lobby client `_c`.
+#include "common/client_options.h"
+
+#include <string_view>
+#include <vector>
+
+#include "common/net.h"
+
+namespace peerlink {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: _c <server-host> <server-port> [--user NAME] [--share DIR] [--downloads DIR]\n"
+    "\n"
+    "The peerlink lobby: registers with the broker _s, shows who is online and starts chat\n"
+    "sessions with them. What is not given on the command line is asked for.\n"
+    "\n"
+    "  <server-host>            the broker's host name, IPv4 or IPv6 address\n"
+    "  <server-port>            the broker's port (its default is 12000)\n"
+    "  --user NAME              your name: 1-32 letters, digits, '_', '.', '-'\n"
+    "  --share DIR              the folder you share (must exist)\n"
+    "  --downloads DIR          where received files go (default: ./downloads, created)\n"
+    "  --reconnect-attempts N   tries to reach a lost broker before giving up (default 10)\n"
+    "  --help, --version\n"
+    "\n"
+    "Lobby commands (a number from the menu or the word): users, info USER, chat USER, help,\n"
+    "quit. A chat request is answered with y or n. See docs/LOBBY.md.\n";
+
+bool parse_count(std::string_view text, int min, int max, int* out) {
+  if (text.empty() || text.size() > 6) return false;
+  int v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+const char* client_usage() { return kUsage; }
+
+bool parse_client_options(int argc, const char* const* argv, ClientOptions* out, int* exit_code,
+                          std::string* message) {
+  auto fail = [&](const std::string& why) {
+    *message = "_c: " + why + "\n(try _c --help)\n";
+    *exit_code = 2;
+    return false;
+  };
+  std::vector<std::string_view> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      *message = kUsage;
+      *exit_code = 0;
+      return false;
+    }
+    if (arg == "--version") {
+      *message = std::string("_c (peerlink) ") + PEERLINK_VERSION + "\n";
+      *exit_code = 0;
+      return false;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (i + 1 >= argc) return fail("missing value after " + std::string(arg));
+      std::string_view value = argv[++i];
+      if (arg == "--user") {
+        out->user = value;
+      } else if (arg == "--share") {
+        out->share = value;
+      } else if (arg == "--downloads") {
+        out->downloads = value;
+      } else if (arg == "--reconnect-attempts") {
+        if (!parse_count(value, 0, 1000, &out->reconnect_attempts)) {
+          return fail("bad number of attempts: " + std::string(value));
+        }
+      } else {
+        return fail("unknown option " + std::string(arg));
+      }
+      continue;
+    }
+    positional.push_back(arg);
+  }
+  if (positional.size() != 2) {
+    return fail(positional.size() < 2 ? "the broker's host and port are required"
+                                      : "too many arguments");
+  }
+  if (positional[0].empty()) return fail("empty server host");
+  out->host = positional[0];
+  if (!parse_port(std::string(positional[1]), &out->port) || out->port == 0) {
+    return fail("bad server port: " + std::string(positional[1]));
+  }
+  return true;
+}
+
+}  // namespace peerlink
