@@ -13,7 +13,7 @@ int run_client(const ClientOptions& options) {
   // A closed stdout or a vanished broker must be an error code from write(), not a silent
   // death. Ignoring SIGPIPE also carries over exec into the peer programs, which want the same.
   ::signal(SIGPIPE, SIG_IGN);
-  Console console = Console::from_environment();
+  LobbyConsole console = LobbyConsole::from_environment();
   LobbySetup setup;
   if (int status = prepare_lobby(&console, options, &setup); status != 0) return status;
   Lobby lobby(&console, &setup);

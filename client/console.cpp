@@ -31,24 +31,24 @@ bool readable_now(int fd) {
 
 }  // namespace
 
-Console Console::from_environment(int in_fd, int out_fd) {
+LobbyConsole LobbyConsole::from_environment(int in_fd, int out_fd) {
   bool tty = ::isatty(in_fd) == 1 && ::isatty(out_fd) == 1;
-  return Console(in_fd, out_fd, tty, tty && colour_allowed());
+  return LobbyConsole(in_fd, out_fd, tty, tty && colour_allowed());
 }
 
-Console::Console(int in_fd, int out_fd, bool interactive, bool colour)
+LobbyConsole::LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour)
     : in_fd_(in_fd),
       out_fd_(out_fd),
       interactive_(interactive),
       colour_(colour),
       terminal_(in_fd) {}
 
-void Console::write_out(std::string_view bytes) {
+void LobbyConsole::write_out(std::string_view bytes) {
   // A vanished reader (EPIPE, SIGPIPE is ignored) is not worth stopping for: the lobby goes on.
   (void)send_all(out_fd_, bytes.data(), bytes.size());
 }
 
-std::string Console::styled(std::string_view text, Style style) const {
+std::string LobbyConsole::styled(std::string_view text, Style style) const {
   if (!colour_) return std::string(text);
   std::string_view code;
   switch (style) {
@@ -76,7 +76,7 @@ std::string Console::styled(std::string_view text, Style style) const {
   return out;
 }
 
-void Console::print(std::string_view text, Style style) {
+void LobbyConsole::print(std::string_view text, Style style) {
   std::string out;
   if (editing_) out.append(kClearLine);
   out.append(styled(text, style));
@@ -88,7 +88,7 @@ void Console::print(std::string_view text, Style style) {
   write_out(out);
 }
 
-void Console::fatal(std::string_view text) {
+void LobbyConsole::fatal(std::string_view text) {
   std::string out;
   if (editing_) out.append(kClearLine);
   out.append(styled(text, Style::kError));
@@ -96,7 +96,7 @@ void Console::fatal(std::string_view text) {
   (void)send_all(2, out.data(), out.size());
 }
 
-bool Console::ask(std::string_view question, std::string* answer) {
+bool LobbyConsole::ask(std::string_view question, std::string* answer) {
   if (interactive_) {
     std::string q = styled(question, Style::kQuestion);
     q.push_back(' ');
@@ -109,13 +109,13 @@ bool Console::ask(std::string_view question, std::string* answer) {
   return r.ok();
 }
 
-void Console::start_editing() {
+void LobbyConsole::start_editing() {
   if (!interactive_ || editing_) return;
   editing_ = terminal_.enter_raw();
   if (editing_) show_prompt();
 }
 
-void Console::stop_editing() {
+void LobbyConsole::stop_editing() {
   if (!editing_) return;
   write_out(kClearLine);
   terminal_.restore();
@@ -123,7 +123,7 @@ void Console::stop_editing() {
   editor_.clear();
 }
 
-void Console::resume_editing() {
+void LobbyConsole::resume_editing() {
   if (!editing_) return;
   terminal_.restore();
   if (!terminal_.enter_raw()) {
@@ -133,13 +133,13 @@ void Console::resume_editing() {
   show_prompt();
 }
 
-void Console::set_prompt(std::string prompt) {
+void LobbyConsole::set_prompt(std::string prompt) {
   if (prompt == prompt_) return;
   prompt_ = std::move(prompt);
   show_prompt();
 }
 
-void Console::show_prompt() {
+void LobbyConsole::show_prompt() {
   if (!editing_) return;
   std::string out(kClearLine);
   out.append(styled(prompt_, Style::kTitle));
@@ -147,7 +147,7 @@ void Console::show_prompt() {
   write_out(out);
 }
 
-Console::Input Console::read_input(std::string* line) {
+LobbyConsole::Input LobbyConsole::read_input(std::string* line) {
   if (!editing_) {
     IoResult r = read_line_unbuffered(in_fd_, line);
     if (r.ok()) return Input::kLine;

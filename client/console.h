@@ -12,7 +12,7 @@ namespace peerlink {
 
 // Writes to `out_fd` and reads from `in_fd` (stdin/stdout; not owned). All output goes through
 // write(2), never stdio buffers, so nothing is lost or duplicated when the process execs.
-class Console {
+class LobbyConsole {
  public:
   enum class Style {
     kPlain,     // results
@@ -31,8 +31,8 @@ class Console {
 
   // A terminal when both fds are terminals; colour unless NO_COLOR is set (non-empty) or TERM is
   // "dumb".
-  static Console from_environment(int in_fd = 0, int out_fd = 1);
-  Console(int in_fd, int out_fd, bool interactive, bool colour);
+  static LobbyConsole from_environment(int in_fd = 0, int out_fd = 1);
+  LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour);
 
   bool interactive() const { return interactive_; }
 

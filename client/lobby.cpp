@@ -16,7 +16,7 @@
 namespace peerlink {
 namespace {
 
-using Style = Console::Style;
+using Style = LobbyConsole::Style;
 
 constexpr int kRequestTimeoutMs = 10000;
 constexpr int kByeTimeoutMs = 2000;  // for OK BYE when leaving
@@ -66,14 +66,14 @@ int Lobby::run() {
     if (fds[0].revents != 0) {
       std::string line;
       switch (console_->read_input(&line)) {
-        case Console::Input::kLine:
+        case LobbyConsole::Input::kLine:
           handle_line(line);
           console_->show_prompt();  // Enter took the prompt off the screen
           break;
-        case Console::Input::kPending:
+        case LobbyConsole::Input::kPending:
           break;
-        case Console::Input::kEof:
-        case Console::Input::kError:
+        case LobbyConsole::Input::kEof:
+        case LobbyConsole::Input::kError:
           leave(0);
           break;
       }

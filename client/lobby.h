@@ -22,7 +22,7 @@ class Lobby {
  public:
   // Uses (does not own) the console and the settled start-up state, whose connection must be
   // registered.
-  Lobby(Console* console, LobbySetup* setup) : console_(console), s_(setup) {}
+  Lobby(LobbyConsole* console, LobbySetup* setup) : console_(console), s_(setup) {}
 
   // Runs until `quit`, the end of input, a quit signal, or giving up on a lost broker, and
   // returns the exit status (0, or 1 after giving up). When a chat session starts the process
@@ -70,7 +70,7 @@ class Lobby {
   void leave(int status);
   void update_prompt();
 
-  Console* console_;
+  LobbyConsole* console_;
   LobbySetup* s_;
   std::deque<Incoming> incoming_;
   std::optional<Outgoing> outgoing_;

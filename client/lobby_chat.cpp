@@ -13,7 +13,7 @@
 namespace peerlink {
 namespace {
 
-using Style = Console::Style;
+using Style = LobbyConsole::Style;
 
 constexpr int kByeTimeoutMs = 2000;  // for OK BYE before exec (HANDOFF.md: bounded)
 

@@ -54,7 +54,7 @@ std::string existing_folder(const std::string& path, std::string* why) {
   return abs.string();
 }
 
-bool settle_downloads(Console* console, ClientOptions* opt) {
+bool settle_downloads(LobbyConsole* console, ClientOptions* opt) {
   // Default: a "downloads" folder where _c was started, which is where a user looks first.
   std::string dir = opt->downloads.empty() ? "downloads" : expand_home(opt->downloads);
   std::error_code ec;
@@ -70,7 +70,7 @@ bool settle_downloads(Console* console, ClientOptions* opt) {
   return true;
 }
 
-bool settle_share(Console* console, ClientOptions* opt) {
+bool settle_share(LobbyConsole* console, ClientOptions* opt) {
   std::string dir = opt->share;
   for (;;) {
     if (dir.empty()) {
@@ -87,13 +87,13 @@ bool settle_share(Console* console, ClientOptions* opt) {
       opt->share = abs;
       return true;
     }
-    console->print("shared folder " + printable(dir) + " " + why, Console::Style::kError);
+    console->print("shared folder " + printable(dir) + " " + why, LobbyConsole::Style::kError);
     dir.clear();
   }
 }
 
 // Picks a name and registers it. On ERR 409 asks for another name on the same connection.
-bool settle_name(Console* console, LobbySetup* s) {
+bool settle_name(LobbyConsole* console, LobbySetup* s) {
   const ClientOptions& opt = s->options;
   std::string name = opt.user;
   std::string taken;  // the last name refused as taken, for the message when input runs out
@@ -112,7 +112,7 @@ bool settle_name(Console* console, LobbySetup* s) {
       console->print("bad user name " + printable(name) +
                          ": use 1-32 letters, digits, '_', '.' or '-', starting with a letter "
                          "or digit",
-                     Console::Style::kError);
+                     LobbyConsole::Style::kError);
       name.clear();
       continue;
     }
@@ -122,16 +122,16 @@ bool settle_name(Console* console, LobbySetup* s) {
       case RegisterResult::Status::kRegistered:
         s->options.user = name;
         s->observed_ip = r.ip;
-        console->print(registered_line(name, opt.host, opt.port), Console::Style::kGood);
+        console->print(registered_line(name, opt.host, opt.port), LobbyConsole::Style::kGood);
         return true;
       case RegisterResult::Status::kTaken:
-        console->print("name " + name + " is taken — choose another", Console::Style::kError);
+        console->print("name " + name + " is taken — choose another", LobbyConsole::Style::kError);
         taken = name;
         name.clear();
         break;
       case RegisterResult::Status::kRefused:
         console->print("the broker refused the name " + name + ": " + r.message,
-                       Console::Style::kError);
+                       LobbyConsole::Style::kError);
         name.clear();
         break;
       case RegisterResult::Status::kLost: {
@@ -157,7 +157,7 @@ std::string registered_line(const std::string& name, const std::string& host, ui
   return "registered as " + name + " on " + host_port(host, port);
 }
 
-int prepare_lobby(Console* console, const ClientOptions& options, LobbySetup* out) {
+int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetup* out) {
   out->options = options;
 
   // The file server arrives with shared files; its socket is bound now so the port registered

@@ -21,7 +21,7 @@ struct LobbySetup {
 // Runs the start-up: asks on `console` for what is missing or wrong (a taken or invalid name, a
 // shared folder that does not exist) until it is right or the input ends. Returns 0 with *out
 // ready for the lobby, or the exit status after printing one clear line saying why (1).
-int prepare_lobby(Console* console, const ClientOptions& options, LobbySetup* out);
+int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetup* out);
 
 // "registered as NAME on HOST:PORT" — printed at start-up and after every re-registration.
 std::string registered_line(const std::string& name, const std::string& host, uint16_t port);

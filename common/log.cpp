@@ -38,7 +38,7 @@ void Logger::line(std::string_view text) {
   out.append(text);
   out.push_back('\n');
   std::lock_guard<std::mutex> lock(mu_);
-  for (FILE* f : {echo_, file_}) {
+  for (FILE* f : {file_, echo_}) {
     if (f == nullptr) continue;
     std::fwrite(out.data(), 1, out.size(), f);
     if (autoflush_) std::fflush(f);
@@ -47,7 +47,8 @@ void Logger::line(std::string_view text) {
 
 void Logger::flush() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (FILE* f : {echo_, file_}) {
+  // The file first: whoever sees a line on the echo can count on finding it in the file.
+  for (FILE* f : {file_, echo_}) {
     if (f != nullptr) std::fflush(f);
   }
 }

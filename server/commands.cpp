@@ -332,7 +332,7 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
       file->second.sha256 != f[3]) {
     return error(c, 404, "not shared: announce the file first", q);
   }
-  Offer o;
+  PendingOffer o;
   o.id = pending_.next_id();
   o.from = c.user;
   o.file = file->second;
@@ -360,7 +360,7 @@ void Broker::cmd_offer_answer(Connection& c, const Fields& f, bool accept) {
   if (f.size() != 2 || !parse_u64(f[1], &id))
     return error(c, 400, std::string("usage: ") + cmd + " <id>", cmd);
   std::string q = std::string(cmd) + " " + std::to_string(id);
-  Offer* o = pending_.offer(id);
+  PendingOffer* o = pending_.offer(id);
   if (o == nullptr) return error(c, 404, "no such request", q);
   auto t = o->targets.find(c.user);
   if (t == o->targets.end() || !t->second) return error(c, 404, "no such request", q);
@@ -397,7 +397,7 @@ void Broker::forget_user(const std::string& user) {
     }
   }
   for (uint64_t id : pending_.offers_of(user)) {
-    Offer* o = pending_.offer(id);
+    PendingOffer* o = pending_.offer(id);
     if (o == nullptr) continue;
     if (o->from == user) {
       pending_.remove_offer(id);  // its targets get ERR 404 if they answer
@@ -425,7 +425,7 @@ void Broker::expire_chat(uint64_t id) {
 }
 
 void Broker::expire_offer(uint64_t id) {
-  Offer* o = pending_.offer(id);
+  PendingOffer* o = pending_.offer(id);
   if (o == nullptr) return;
   for (auto& [user, waiting] : o->targets) {
     if (!waiting) continue;

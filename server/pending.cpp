@@ -40,7 +40,7 @@ void Pending::remove_chat(uint64_t id) {
   chats_.erase(it);  // its timer entry is skipped when it comes due
 }
 
-Offer* Pending::add_offer(Offer o) {
+PendingOffer* Pending::add_offer(PendingOffer o) {
   uint64_t id = o.id;
   link(&offers_by_user_, o.from, id);
   for (const auto& [user, waiting] : o.targets) link(&offers_by_user_, user, id);
@@ -48,7 +48,7 @@ Offer* Pending::add_offer(Offer o) {
   return &(offers_[id] = std::move(o));
 }
 
-Offer* Pending::offer(uint64_t id) {
+PendingOffer* Pending::offer(uint64_t id) {
   auto it = offers_.find(id);
   return it == offers_.end() ? nullptr : &it->second;
 }

@@ -23,7 +23,7 @@ struct ChatRequest {
   Clock::time_point deadline;
 };
 
-struct Offer {
+struct PendingOffer {
   uint64_t id = 0;
   std::string from;
   SharedFile file;
@@ -44,8 +44,8 @@ class Pending {
   ChatRequest* outgoing_chat(const std::string& from);
   void remove_chat(uint64_t id);
 
-  Offer* add_offer(Offer o);
-  Offer* offer(uint64_t id);
+  PendingOffer* add_offer(PendingOffer o);
+  PendingOffer* offer(uint64_t id);
   void remove_offer(uint64_t id);
 
   // Ids of chat requests / offers that involve `user` (as either side).
@@ -71,7 +71,7 @@ class Pending {
   std::unordered_map<std::string, uint64_t> outgoing_;
   std::unordered_map<std::string, std::set<uint64_t>> chats_by_user_;
   std::deque<std::pair<Clock::time_point, uint64_t>> chat_timers_;
-  std::unordered_map<uint64_t, Offer> offers_;
+  std::unordered_map<uint64_t, PendingOffer> offers_;
   std::unordered_map<std::string, std::set<uint64_t>> offers_by_user_;
   std::deque<std::pair<Clock::time_point, uint64_t>> offer_timers_;
 };

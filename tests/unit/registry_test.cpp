@@ -106,7 +106,7 @@ TEST(Pending, ExpiryComesInDeadlineOrder) {
 
 TEST(Pending, OffersIndexSenderAndTargets) {
   Pending p;
-  Offer o;
+  PendingOffer o;
   o.id = p.next_id();
   o.from = "alice";
   o.targets = {{"bob", true}, {"carol", true}};
