@@ -1,0 +1,34 @@
+// The owners a download may come from: parsing the broker's `OWNER` lines.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace peerlink {
+
+// One owner of the wanted file, as the broker's WHOHAS reply names it (docs/PROTOCOL.md,
+// "Shared files"). All fields are decoded; `ticket` is a secret.
+struct FetchSource {
+  std::string owner;  // the owner's user name (valid_user_name)
+  std::string ip;     // where its file server listens, as the broker observed it
+  uint16_t port = 0;  // 1..65535
+  std::string file;   // the name the owner serves it under (what the ticket signs)
+  uint64_t size = 0;
+  std::string sha256;  // 64 lower-case hex digits
+  std::string ticket;
+};
+
+// Parses `OWNER <owner> <ip> <port> <file-name> <size> <sha256> <ticket>` with percent-encoded
+// fields. False with *error set ("not an OWNER line", "bad port", ...) if any field is malformed.
+// The sha256 is accepted in either case and stored in lower case.
+bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error);
+
+// Parses the PEERLINK_SOURCES text: OWNER lines separated by '\n' ('\r' before it ignored);
+// blank lines are skipped. Each bad line is skipped and described in *errors (if not null) as
+// "line N: reason".
+std::vector<FetchSource> parse_fetch_sources(std::string_view text,
+                                             std::vector<std::string>* errors);
+
+}  // namespace peerlink

@@ -1,0 +1,77 @@
+// `_peer_client --fetch`: downloads one file from one or several owners' file servers.
+#include "peer_client/fetch_mode.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/fetch_sources.h"
+#include "common/io.h"
+#include "common/names.h"
+#include "peer_client/fetch_download.h"
+#include "peer_client/fetch_options.h"
+
+namespace peerlink {
+namespace {
+
+constexpr const char* kSourcesVariable = "PEERLINK_SOURCES";
+
+void say(const std::string& line) { send_all(STDOUT_FILENO, line + "\n"); }
+
+}  // namespace
+
+int run_fetch_mode(int argc, char** argv) {
+  // Stop signals arrive through a signalfd, so that the download can stop cleanly (blocks given
+  // back, state saved) rather than die mid-write. Threads inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
+  ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a vanished server or progress reader is an error, not death
+
+  // The tickets are secrets: out of the environment before anything else, so no child sees them.
+  std::string sources_text;
+  if (const char* v = std::getenv(kSourcesVariable)) sources_text = v;
+  ::unsetenv(kSourcesVariable);
+
+  FetchOptions opt;
+  std::string error;
+  if (!parse_fetch_options(argc, argv, &opt, &error)) {
+    std::fprintf(stderr, "_peer_client: %s\n%s", error.c_str(), fetch_usage());
+    return 2;
+  }
+  const std::string name = sanitize_file_name(opt.name);
+
+  std::vector<std::string> bad_lines;
+  std::vector<FetchSource> all = parse_fetch_sources(sources_text, &bad_lines);
+  for (const std::string& b : bad_lines)
+    say(std::string("ignoring a source in ") + kSourcesVariable + ": " + b);
+  std::vector<FetchSource> usable;
+  for (FetchSource& s : all) {
+    if (s.size != opt.size || s.sha256 != opt.sha256) {
+      say("ignoring source " + s.owner + ": it shares other content under " + printable(s.file));
+      continue;
+    }
+    usable.push_back(std::move(s));
+  }
+
+  UniqueFd signal_fd(::signalfd(-1, &stop_signals, SFD_CLOEXEC));
+  if (!signal_fd) {
+    std::fprintf(stderr, "_peer_client: signalfd: %s\n", std::strerror(errno));
+    return 1;
+  }
+  Download download(opt, name, std::move(usable), signal_fd.get());
+  return download.run();
+}
+
+}  // namespace peerlink

@@ -1,0 +1,631 @@
+// Integration tests of fetch mode: the real `_peer_client --fetch` downloading from real
+// `_peer_server --serve` processes on loopback, with sources from the real broker's WHOHAS reply
+// or signed here.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/fetch_frames.h"
+#include "common/frame.h"
+#include "common/io.h"
+#include "common/line_codec.h"
+#include "common/net.h"
+#include "common/sha256.h"
+#include "common/ticket.h"
+#include "tests/support/line_client.h"
+#include "tests/support/process.h"
+
+namespace peerlink::testing {
+namespace {
+
+using std::chrono::seconds;
+constexpr uint64_t kMiB = 1 << 20;
+constexpr auto kFetchWait = std::chrono::milliseconds(120'000);
+
+// A serve-mode server for one owner. Its key is kTestKey, the key LineClient registers with, so
+// the broker's tickets are valid for it.
+struct Owner {
+  std::string name;
+  std::string share;
+  std::string log;
+  std::unique_ptr<Process> proc;
+  uint16_t port = 0;
+};
+
+// Writes `size` pseudo-random bytes (seeded) in 1 MiB pieces; returns their SHA-256 hex.
+std::string write_random_file(const std::string& path, uint64_t size, unsigned seed) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  Sha256 h;
+  uint64_t left = size;
+  unsigned piece = 0;
+  while (left > 0) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kMiB));
+    const std::string data = random_data(n, seed * 7919 + piece++);
+    out.write(data.data(), static_cast<std::streamsize>(n));
+    h.update(data);
+    left -= n;
+  }
+  const Sha256::Digest d = h.finish();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t b : d) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 15]);
+  }
+  return hex;
+}
+
+std::string file_sha256(const std::string& path) {
+  std::string hex, error;
+  return sha256_file(path, &hex, &error) ? hex : "error: " + error;
+}
+
+// Sum of `sent=` over the request lines of a server log (optionally only one requester's).
+uint64_t served_bytes(const std::string& log, const std::string& user = "") {
+  std::ifstream in(log);
+  std::string line;
+  uint64_t total = 0;
+  while (std::getline(in, line)) {
+    if (line.find(" get ") == std::string::npos) continue;
+    if (!user.empty() && line.find(" user=" + user + " ") == std::string::npos) continue;
+    const size_t at = line.rfind(" sent=");
+    if (at != std::string::npos) total += std::strtoull(line.c_str() + at + 6, nullptr, 10);
+  }
+  return total;
+}
+
+std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
+                       const std::string& sha, const std::string& requester = "dave") {
+  const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300};
+  std::string line = LineWriter("OWNER")
+                         .field(o.name)
+                         .field("127.0.0.1")
+                         .num(o.port)
+                         .field(file)
+                         .num(size)
+                         .word(sha)
+                         .word(sign_ticket(kTestKey, t))
+                         .str();
+  line.pop_back();  // the '\n'
+  return line;
+}
+
+// The `done` field of a `progress <done> <total> <rate> <active>` line.
+uint64_t progress_done(const std::string& line) {
+  return std::strtoull(line.c_str() + line.find("progress ") + 9, nullptr, 10);
+}
+
+class FetchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    downloads_ = dir_.file("downloads");
+    ASSERT_EQ(::mkdir(downloads_.c_str(), 0755), 0);
+  }
+
+  Owner& add_owner(const std::string& name) {
+    auto o = std::make_unique<Owner>();
+    o->name = name;
+    o->share = dir_.file("share-" + name);
+    o->log = dir_.file(name + ".log");
+    EXPECT_EQ(::mkdir(o->share.c_str(), 0755), 0);
+    owners_.push_back(std::move(o));
+    return *owners_.back();
+  }
+  void start_owner(Owner& o, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {bin_path("_peer_server"),
+                                     "--serve",
+                                     "--port",
+                                     "0",
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--share",
+                                     o.share,
+                                     "--user",
+                                     o.name,
+                                     "--log",
+                                     o.log};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Process::Options options;
+    options.env["PEERLINK_TICKET_KEY"] = kTestKey;
+    o.proc = Process::start(argv, options);
+    ASSERT_TRUE(o.proc);
+    const auto line = o.proc->wait_line("serving ");
+    ASSERT_TRUE(line.has_value()) << o.proc->output();
+    o.port = static_cast<uint16_t>(std::atoi(line->c_str() + line->rfind(' ') + 1));
+    ASSERT_NE(o.port, 0);
+  }
+
+  std::unique_ptr<Process> fetch(const std::string& name, uint64_t size, const std::string& sha,
+                                 const std::string& sources, const std::string& user = "dave",
+                                 const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {bin_path("_peer_client"),
+                                     "--fetch",
+                                     "--name",
+                                     name,
+                                     "--size",
+                                     std::to_string(size),
+                                     "--sha256",
+                                     sha,
+                                     "--downloads",
+                                     downloads_,
+                                     "--user",
+                                     user,
+                                     "--progress-fd",
+                                     "1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Process::Options options;
+    options.env["PEERLINK_SOURCES"] = sources;
+    return Process::start(argv, options);
+  }
+
+  static int exit_code(Process& p, std::chrono::milliseconds wait = kFetchWait) {
+    const auto status = p.wait_exit(wait);
+    if (!status.has_value()) return -1;
+    return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+  }
+
+  // Waits for a progress line showing at least `bytes` done.
+  static bool wait_progress(Process& p, uint64_t bytes) {
+    for (;;) {
+      const auto line = p.wait_line("progress ", seconds(60));
+      if (!line) return false;
+      if (progress_done(*line) >= bytes) return true;
+    }
+  }
+
+  std::vector<std::string> downloads_listing() {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(downloads_))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  TempDir dir_;
+  std::string downloads_;
+  std::vector<std::unique_ptr<Owner>> owners_;
+};
+
+TEST_F(FetchTest, ThreeOwnersFoundThroughTheBrokerEachServeRanges) {
+  Broker broker = start_broker(dir_.path());
+  ASSERT_NE(broker.port, 0);
+  constexpr uint64_t kSize = 12 * kMiB;
+  std::string sha;
+  std::vector<std::unique_ptr<LineClient>> lobbies;
+  for (const char* name : {"alice", "bob", "carol"}) {
+    Owner& o = add_owner(name);
+    sha = write_random_file(o.share + "/big.bin", kSize, 1);
+    // A cap per owner keeps any one of them from taking every block before the others connect.
+    start_owner(o, {"--max-rate", std::to_string(8 * kMiB)});
+    auto lobby = std::make_unique<LineClient>(broker.port);
+    ASSERT_TRUE(lobby->hello_register(name, o.port));
+    ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
+    const auto reply = lobby->request("FILE big.bin " + std::to_string(kSize) + " " + sha);
+    ASSERT_EQ(reply.at(0), "OK ANNOUNCED 1");
+    lobbies.push_back(std::move(lobby));
+  }
+  LineClient dave(broker.port);
+  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  const auto whohas = dave.request("WHOHAS " + sha, true);
+  ASSERT_EQ(whohas.at(0), "OK WHOHAS 3");
+  std::string sources;
+  for (size_t i = 1; i < whohas.size(); ++i) sources += whohas[i] + "\n";
+
+  auto p = fetch("big.bin", kSize, sha, sources);
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("downloaded big.bin -> " + downloads_ +
+                     "/big.bin (12582912 bytes, sha256 verified, from 3 sources)"))
+      << p->output();
+  EXPECT_TRUE(p->saw("done " + percent_encode(downloads_ + "/big.bin")));
+  EXPECT_EQ(file_sha256(downloads_ + "/big.bin"), sha);
+  uint64_t total = 0;
+  for (const auto& o : owners_) {
+    const uint64_t b = served_bytes(o->log);
+    EXPECT_GT(b, 0u) << o->name << " served nothing";
+    total += b;
+  }
+  EXPECT_EQ(total, kSize);
+  EXPECT_EQ(downloads_listing(), std::vector<std::string>{"big.bin"}) << "no .part, no state";
+}
+
+TEST_F(FetchTest, AnOwnerKilledMidDownloadIsReplacedByTheOthers) {
+  constexpr uint64_t kSize = 24 * kMiB;
+  std::string sha, sources;
+  for (const char* name : {"alice", "bob", "carol"}) {
+    Owner& o = add_owner(name);
+    sha = write_random_file(o.share + "/movie.mkv", kSize, 2);
+    // Capped so the download surely lasts past the kill (about 2 s at 12 MiB/s in all).
+    start_owner(o, {"--max-rate", std::to_string(4 * kMiB)});
+  }
+  for (const auto& o : owners_) sources += owner_line(*o, "movie.mkv", kSize, sha) + "\n";
+  auto p = fetch("movie.mkv", kSize, sha, sources);
+  ASSERT_TRUE(wait_progress(*p, kSize / 5)) << p->output();
+  owners_[1]->proc->kill(SIGKILL);
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("source bob (127.0.0.1:" + std::to_string(owners_[1]->port) + ") failed"))
+      << p->output();
+  EXPECT_TRUE(p->saw("sha256 verified"));
+  EXPECT_EQ(file_sha256(downloads_ + "/movie.mkv"), sha);
+  EXPECT_GT(served_bytes(owners_[0]->log), 0u);
+  EXPECT_GT(served_bytes(owners_[2]->log), 0u);
+}
+
+TEST_F(FetchTest, AKilledFetchResumesWithOnlyTheMissingBlocks) {
+  constexpr uint64_t kSize = 16 * kMiB;
+  std::string sha;
+  for (const char* name : {"alice", "bob"}) {
+    Owner& o = add_owner(name);
+    sha = write_random_file(o.share + "/disk.img", kSize, 3);
+    start_owner(o, {"--max-rate", std::to_string(4 * kMiB)});
+  }
+  std::string first_sources, second_sources;
+  for (const auto& o : owners_) {
+    first_sources += owner_line(*o, "disk.img", kSize, sha, "dave") + "\n";
+    // The resume runs as another requester only so that the logs tell its requests apart.
+    second_sources += owner_line(*o, "disk.img", kSize, sha, "dave2") + "\n";
+  }
+  auto first = fetch("disk.img", kSize, sha, first_sources, "dave");
+  ASSERT_TRUE(wait_progress(*first, kSize * 2 / 5)) << first->output();
+  first->kill(SIGKILL);
+  first->wait_exit();
+  ASSERT_TRUE(std::filesystem::exists(downloads_ + "/disk.img.part"));
+  ASSERT_TRUE(std::filesystem::exists(downloads_ + "/.disk.img.part.state"));
+  EXPECT_FALSE(std::filesystem::exists(downloads_ + "/disk.img"));
+
+  auto second = fetch("disk.img", kSize, sha, second_sources, "dave2");
+  ASSERT_EQ(exit_code(*second), 0) << second->output();
+  const auto resumed = second->wait_line("resuming disk.img: ");
+  ASSERT_TRUE(resumed.has_value()) << second->output();
+  const uint64_t already = std::strtoull(resumed->c_str() + resumed->find(": ") + 2, nullptr, 10);
+  EXPECT_GE(already, 2 * kMiB);
+  uint64_t second_run = 0;
+  for (const auto& o : owners_) second_run += served_bytes(o->log, "dave2");
+  EXPECT_LT(second_run, kSize);
+  EXPECT_EQ(second_run, kSize - already) << "exactly the missing blocks are fetched again";
+  EXPECT_EQ(file_sha256(downloads_ + "/disk.img"), sha);
+  EXPECT_EQ(downloads_listing(), std::vector<std::string>{"disk.img"});
+}
+
+TEST_F(FetchTest, ACorruptedOwnerGivesAChecksumMismatchAndNothingUnderTheName) {
+  constexpr uint64_t kSize = 3 * kMiB + 5;
+  Owner& o = add_owner("mallory");
+  const std::string real_sha = write_random_file(dir_.file("real.bin"), kSize, 4);
+  write_random_file(o.share + "/doc.pdf", kSize, 5);  // same size, other bytes
+  start_owner(o);
+  auto p = fetch("doc.pdf", kSize, real_sha, owner_line(o, "doc.pdf", kSize, real_sha));
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(p->saw("doc.pdf: download failed: checksum mismatch")) << p->output();
+  EXPECT_TRUE(p->saw("failed checksum%20mismatch"));
+  EXPECT_TRUE(downloads_listing().empty()) << "no final file, no .part, no state";
+}
+
+TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
+  Broker broker = start_broker(dir_.path());
+  ASSERT_NE(broker.port, 0);
+  Owner& alice = add_owner("alice");
+  Owner& bob = add_owner("bob");
+  ASSERT_TRUE(write_file(alice.share + "/notes.txt", "alice's notes"));
+  ASSERT_TRUE(write_file(bob.share + "/notes.txt", "bob's notes, longer"));
+  const std::string bob_sha = sha256_hex("bob's notes, longer");
+  start_owner(alice);
+  start_owner(bob);
+  std::vector<std::unique_ptr<LineClient>> lobbies;
+  for (Owner* o : {&alice, &bob}) {
+    auto lobby = std::make_unique<LineClient>(broker.port);
+    ASSERT_TRUE(lobby->hello_register(o->name, o->port));
+    const std::string content = *read_file(o->share + "/notes.txt");
+    ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
+    ASSERT_EQ(lobby
+                  ->request("FILE notes.txt " + std::to_string(content.size()) + " " +
+                            sha256_hex(content))
+                  .at(0),
+              "OK ANNOUNCED 1");
+    lobbies.push_back(std::move(lobby));
+  }
+  LineClient dave(broker.port);
+  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  const auto whohas = dave.request("WHOHAS notes.txt", true);
+  ASSERT_EQ(whohas.at(0), "OK WHOHAS 2");
+  const std::string sources = whohas.at(1) + "\n" + whohas.at(2) + "\n";
+
+  auto p = fetch("notes.txt", 19, bob_sha, sources);
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("ignoring source alice")) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/notes.txt").value_or(""), "bob's notes, longer");
+  EXPECT_EQ(served_bytes(alice.log), 0u);
+  EXPECT_EQ(served_bytes(bob.log), 19u);
+}
+
+TEST_F(FetchTest, AnExistingFileIsNeverOverwritten) {
+  Owner& o = add_owner("alice");
+  ASSERT_TRUE(write_file(o.share + "/report.txt", "the new report"));
+  start_owner(o);
+  ASSERT_TRUE(write_file(downloads_ + "/report.txt", "mine"));
+  const std::string sha = sha256_hex("the new report");
+  auto p = fetch("report.txt", 14, sha, owner_line(o, "report.txt", 14, sha));
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("-> " + downloads_ + "/report (1).txt")) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/report.txt").value_or(""), "mine");
+  EXPECT_EQ(read_file(downloads_ + "/report (1).txt").value_or(""), "the new report");
+}
+
+TEST_F(FetchTest, AZeroByteFileIsCreatedAndVerified) {
+  Owner& o = add_owner("alice");
+  ASSERT_TRUE(write_file(o.share + "/empty.txt", ""));
+  start_owner(o);
+  const std::string sha = sha256_hex("");
+  auto p = fetch("empty.txt", 0, sha, owner_line(o, "empty.txt", 0, sha));
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("downloaded empty.txt -> " + downloads_ +
+                     "/empty.txt (0 bytes, sha256 verified, from 0 sources)"))
+      << p->output();
+  ASSERT_TRUE(std::filesystem::exists(downloads_ + "/empty.txt"));
+  EXPECT_EQ(std::filesystem::file_size(downloads_ + "/empty.txt"), 0u);
+}
+
+TEST_F(FetchTest, AHostileNameIsSanitized) {
+  Owner& o = add_owner("alice");
+  ASSERT_TRUE(write_file(o.share + "/evil.sh", "x"));
+  start_owner(o);
+  const std::string sha = sha256_hex("x");
+  auto p = fetch("../../.evil.sh", 1, sha, owner_line(o, "evil.sh", 1, sha));
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_EQ(downloads_listing(), std::vector<std::string>{"evil.sh"});
+}
+
+TEST_F(FetchTest, WhenEverySourceFailsThePartIsKeptForALaterResume) {
+  constexpr uint64_t kSize = 2 * kMiB;
+  Owner& o = add_owner("alice");
+  const std::string sha = write_random_file(o.share + "/a.bin", kSize, 6);
+  start_owner(o);
+  // A port nobody listens on: take a free one and close it again.
+  uint16_t dead_port = 0;
+  {
+    SocketResult l = listen_tcp("127.0.0.1", 0);
+    ASSERT_TRUE(l.ok());
+    dead_port = local_port(l.fd.get());
+  }
+  Owner dead{"bob", "", "", nullptr, dead_port};
+  std::string bad_ticket = owner_line(o, "a.bin", kSize, sha);
+  bad_ticket.back() = bad_ticket.back() == '0' ? '1' : '0';
+  auto p = fetch("a.bin", kSize, sha, owner_line(dead, "a.bin", kSize, sha) + "\n" + bad_ticket);
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(
+      p->saw("source bob (127.0.0.1:" + std::to_string(dead_port) + ") failed: cannot reach"))
+      << p->output();
+  EXPECT_TRUE(p->saw("source alice")) << p->output();
+  EXPECT_TRUE(p->saw("refused: forged ticket")) << p->output();
+  EXPECT_TRUE(p->saw("all sources failed")) << p->output();
+  EXPECT_EQ(downloads_listing(), (std::vector<std::string>{".a.bin.part.state", "a.bin.part"}));
+
+  auto again = fetch("a.bin", kSize, sha, owner_line(o, "a.bin", kSize, sha));
+  ASSERT_EQ(exit_code(*again), 0) << again->output();
+  EXPECT_TRUE(again->saw("resuming a.bin: 0 of 2097152 bytes already here")) << again->output();
+  EXPECT_EQ(file_sha256(downloads_ + "/a.bin"), sha);
+}
+
+TEST_F(FetchTest, SigtermStopsTheFetchAndKeepsThePartForResume) {
+  constexpr uint64_t kSize = 8 * kMiB;
+  Owner& o = add_owner("alice");
+  const std::string sha = write_random_file(o.share + "/t.bin", kSize, 10);
+  start_owner(o, {"--max-rate", std::to_string(2 * kMiB)});
+  auto p = fetch("t.bin", kSize, sha, owner_line(o, "t.bin", kSize, sha));
+  ASSERT_TRUE(wait_progress(*p, kMiB)) << p->output();
+  p->kill(SIGTERM);
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(p->saw("t.bin: download failed: interrupted (")) << p->output();
+  EXPECT_TRUE(p->saw("failed interrupted"));
+  EXPECT_EQ(downloads_listing(), (std::vector<std::string>{".t.bin.part.state", "t.bin.part"}));
+}
+
+TEST_F(FetchTest, AForeignPartFileIsLeftAlone) {
+  Owner& o = add_owner("alice");
+  ASSERT_TRUE(write_file(o.share + "/x.txt", "xx"));
+  start_owner(o);
+  ASSERT_TRUE(write_file(downloads_ + "/x.txt.part", "someone else's"));
+  const std::string sha = sha256_hex("xx");
+  auto p = fetch("x.txt", 2, sha, owner_line(o, "x.txt", 2, sha));
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(p->saw("is not a download in progress")) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/x.txt.part").value_or(""), "someone else's");
+}
+
+TEST_F(FetchTest, ACorruptStateStartsOver) {
+  constexpr uint64_t kSize = 3 * kMiB;
+  Owner& o = add_owner("alice");
+  const std::string sha = write_random_file(o.share + "/c.bin", kSize, 7);
+  start_owner(o);
+  ASSERT_TRUE(write_file(downloads_ + "/c.bin.part", std::string(kSize, 'z')));
+  ASSERT_TRUE(write_file(downloads_ + "/.c.bin.part.state", "peerlink-fetch-state 1\nbroken\n"));
+  auto p = fetch("c.bin", kSize, sha, owner_line(o, "c.bin", kSize, sha));
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_EQ(served_bytes(o.log), kSize) << "every block fetched again";
+  EXPECT_EQ(file_sha256(downloads_ + "/c.bin"), sha);
+}
+
+TEST_F(FetchTest, BadUsageExitsTwo) {
+  const std::string sha(64, 'a');
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--name", "x", "--size", "1", "--sha256", sha, "--downloads", downloads_},
+           {"--name", "x", "--size", "-1", "--sha256", sha, "--downloads", downloads_, "--user",
+            "dave"},
+           {"--name", "x", "--size", "1", "--sha256", "abc", "--downloads", downloads_, "--user",
+            "dave"},
+           {"--name", "x", "--size", "1", "--sha256", sha, "--downloads", downloads_, "--user",
+            "dave", "--progress-fd", "999"},
+       }) {
+    std::vector<std::string> argv = {bin_path("_peer_client"), "--fetch"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto p = Process::start(argv);
+    EXPECT_EQ(exit_code(*p, seconds(10)), 2) << p->output();
+  }
+}
+
+TEST_F(FetchTest, AHundredMebibyteFileArrivesIntact) {
+  constexpr uint64_t kSize = 100 * kMiB;
+  Owner& a = add_owner("alice");
+  const std::string sha = write_random_file(a.share + "/huge.bin", kSize, 8);
+  start_owner(a);
+  Owner& b = add_owner("bob");
+  // The same bytes under a hard link: no second 100 MiB on disk.
+  ASSERT_EQ(::link((a.share + "/huge.bin").c_str(), (b.share + "/huge.bin").c_str()), 0);
+  start_owner(b);
+  const std::string sources =
+      owner_line(a, "huge.bin", kSize, sha) + "\n" + owner_line(b, "huge.bin", kSize, sha) + "\n";
+  auto p = fetch("huge.bin", kSize, sha, sources);
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw("(104857600 bytes, sha256 verified")) << p->output();
+  EXPECT_EQ(file_sha256(downloads_ + "/huge.bin"), sha);
+  EXPECT_EQ(served_bytes(a.log) + served_bytes(b.log), kSize);
+}
+
+// Not run by default (run with --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*'):
+// download rates of a 100 MiB file from one owner and from three, next to a baseline measured in
+// the same run — one plain TCP connection on loopback (sendfile on one side, recv + write to a
+// file on the other), with and without hashing the result afterwards as fetch mode does.
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Copies `src` over one loopback TCP connection into `dst`; returns the seconds taken.
+double baseline_copy(const std::string& src, const std::string& dst) {
+  SocketResult l = listen_tcp("127.0.0.1", 0);
+  const uint16_t port = local_port(l.fd.get());
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread sender([&] {
+    UniqueFd c(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+    off_t pos = 0;
+    const auto size = static_cast<size_t>(std::filesystem::file_size(src));
+    while (static_cast<size_t>(pos) < size) {
+      if (::sendfile(c.get(), in.get(), &pos, size - static_cast<size_t>(pos)) <= 0) break;
+    }
+  });
+  SocketResult c = connect_tcp("127.0.0.1", port);
+  UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    size_t got = 0;
+    if (!recv_some(c.fd.get(), buf.data(), buf.size(), &got).ok() || got == 0) break;
+    send_all(out.get(), buf.data(), got);
+  }
+  out.reset();
+  const double secs = seconds_since(t0);
+  sender.join();
+  return secs;
+}
+
+// Pulls a whole file from a serve-mode server over one connection in 1 MiB GETs, writing it to
+// `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on failure.
+double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size,
+                           const std::string& ticket, const std::string& dst) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SocketResult c = connect_tcp("127.0.0.1", port);
+  UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  Frame f;
+  for (uint64_t off = 0; off < size; off += kMiB) {
+    GetRequest g;
+    g.id = static_cast<uint32_t>(off / kMiB);
+    g.offset = off;
+    g.length = std::min<uint64_t>(kMiB, size - off);
+    g.requester = "dave";
+    g.file = file;
+    g.ticket = ticket;
+    if (!write_frame(c.fd.get(), wire::kGet, encode_get_request(g)).ok()) return -1;
+    if (!read_frame(c.fd.get(), &f).ok() || f.type != wire::kRange) return -1;
+    uint64_t pos = off;
+    while (read_frame(c.fd.get(), &f).ok() && f.type == wire::kData) {
+      if (::pwrite(out.get(), f.payload.data() + 4, f.payload.size() - 4, static_cast<off_t>(pos)) <
+          0)
+        return -1;
+      pos += f.payload.size() - 4;
+    }
+    if (f.type != wire::kDone || pos != off + g.length) return -1;
+  }
+  out.reset();
+  return seconds_since(t0);
+}
+
+TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
+  constexpr uint64_t kSize = 100 * kMiB;
+  constexpr int kRuns = 3;
+  std::string sha;
+  for (const char* name : {"alice", "bob", "carol"}) {
+    Owner& o = add_owner(name);
+    if (owners_.size() == 1) {
+      sha = write_random_file(o.share + "/bench.bin", kSize, 9);
+    } else {
+      ASSERT_EQ(
+          ::link((owners_[0]->share + "/bench.bin").c_str(), (o.share + "/bench.bin").c_str()), 0);
+    }
+    start_owner(o);
+  }
+  const std::string src = owners_[0]->share + "/bench.bin";
+  const std::string dst = downloads_ + "/bench.bin";
+  const std::string ticket = sign_ticket(
+      kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300});
+  std::vector<double> copy, copy_hash, serve, one, three;
+  for (int run = 0; run < kRuns; ++run) {
+    const double c = baseline_copy(src, dst);
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(file_sha256(dst), sha);
+    copy.push_back(c);
+    copy_hash.push_back(c + seconds_since(t0));
+    std::filesystem::remove(dst);
+
+    serve.push_back(serve_protocol_copy(owners_[0]->port, "bench.bin", kSize, ticket, dst));
+    ASSERT_GT(serve.back(), 0);
+    ASSERT_EQ(file_sha256(dst), sha);
+    std::filesystem::remove(dst);
+
+    for (size_t n : {size_t{1}, size_t{3}}) {
+      std::string sources;
+      for (size_t i = 0; i < n; ++i)
+        sources += owner_line(*owners_[i], "bench.bin", kSize, sha) + "\n";
+      const auto t1 = std::chrono::steady_clock::now();
+      auto p = fetch("bench.bin", kSize, sha, sources);
+      ASSERT_EQ(exit_code(*p), 0) << p->output();
+      (n == 1 ? one : three).push_back(seconds_since(t1));
+      std::filesystem::remove(dst);
+    }
+  }
+  auto row = [&](const char* what, const std::vector<double>& secs) {
+    const double m = median(secs);
+    std::printf("%-52s %7.3f s %8.1f MB/s  (runs:", what, m, static_cast<double>(kSize) / m / 1e6);
+    for (double x : secs) std::printf(" %.3f", x);
+    std::printf(")\n");
+  };
+  std::printf("100 MiB on loopback, median of %d runs\n", kRuns);
+  row("baseline: one TCP connection, sendfile -> file", copy);
+  row("baseline + SHA-256 of the result", copy_hash);
+  row("serve mode alone: 1 connection, 1 MiB GETs -> file", serve);
+  row("_peer_client --fetch, 1 owner (incl. start, verify)", one);
+  row("_peer_client --fetch, 3 owners (incl. start, verify)", three);
+}
+
+}  // namespace
+}  // namespace peerlink::testing
