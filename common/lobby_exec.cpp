@@ -1,0 +1,40 @@
+// The end of a peer program: report why the session ended, then return to the lobby `_c`.
+#include "common/lobby_exec.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/self_path.h"
+
+namespace peerlink {
+
+std::vector<std::string> lobby_argv(const PeerArgs& args) {
+  return {"_c",       args.server,   std::to_string(args.server_port),
+          "--user",   args.user,     "--share",
+          args.share, "--downloads", args.downloads};
+}
+
+void leave_session(const PeerArgs& args, bool clean, const std::string& reason, Console* console) {
+  console->line("session ended: " + reason);
+  if (args.no_lobby) std::exit(clean ? 0 : 1);
+  console->line("returning to the lobby");
+
+  const std::string program = sibling_program("_c");
+  std::vector<std::string> argv = lobby_argv(args);
+  std::vector<char*> cargv;
+  for (std::string& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  // An ignored SIGPIPE would survive the exec; the lobby decides for itself.
+  ::signal(SIGPIPE, SIG_DFL);
+  ::execv(program.c_str(), cargv.data());
+  const int err = errno;
+  console->line("cannot start the lobby " + program + ": " + std::strerror(err),
+                Console::Tone::kError);
+  std::exit(1);
+}
+
+}  // namespace peerlink

@@ -1,0 +1,31 @@
+// The session handshake: the HELLO payload (`token "\n" user-name`) and the token hand-over.
+#include "common/session_hello.h"
+
+#include <cstdlib>
+
+namespace peerlink {
+
+std::string encode_hello(std::string_view token, std::string_view user_name) {
+  std::string out(token);
+  out.push_back('\n');
+  out.append(user_name);
+  return out;
+}
+
+bool decode_hello(std::string_view payload, std::string* token, std::string* user_name) {
+  const size_t nl = payload.find('\n');
+  if (nl == std::string_view::npos || nl == 0 || nl > kMaxTokenBytes) return false;
+  token->assign(payload.substr(0, nl));
+  user_name->assign(payload.substr(nl + 1));
+  return true;
+}
+
+std::string take_session_token() {
+  const char* value = std::getenv(kTokenEnvVar);
+  std::string token = value != nullptr ? value : "";
+  ::unsetenv(kTokenEnvVar);
+  if (token.size() > kMaxTokenBytes || token.find('\n') != std::string::npos) return "";
+  return token;
+}
+
+}  // namespace peerlink

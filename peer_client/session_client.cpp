@@ -1,0 +1,55 @@
+// _peer_client in session mode: connect to the paired peer, run the session, return to the lobby.
+#include "peer_client/session_client.h"
+
+#include <signal.h>
+
+#include <string>
+
+#include "common/frame.h"
+#include "common/lobby_exec.h"
+#include "common/net.h"
+#include "common/session.h"
+#include "common/session_connect.h"
+#include "common/session_hello.h"
+#include "common/terminal.h"
+
+namespace peerlink {
+
+void SessionClient::run() {
+  const std::string token = take_session_token();  // first: before anything could leak it
+  ::signal(SIGPIPE, SIG_IGN);                      // a closed stdout must not kill the session
+  Console console;
+  if (token.empty()) {
+    leave_session(args_, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+  }
+
+  const std::string where = host_port(args_.host, args_.port);
+  console.line("connecting to " + args_.peer + " at " + where);
+  SocketResult conn = connect_with_backoff(args_.host, args_.port,
+                                           std::chrono::seconds(args_.connect_timeout_seconds));
+  if (!conn.ok()) {
+    leave_session(args_, false, "could not connect to " + args_.peer + ": " + conn.error, &console);
+  }
+  FrameDecoder decoder;
+  std::string welcome_name, error;
+  if (!client_handshake(conn.fd.get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
+                        &error)) {
+    conn.fd.reset();
+    leave_session(args_, false, "could not join " + args_.peer + " at " + where + ": " + error,
+                  &console);
+  }
+
+  Session::End end;
+  {
+    Session::Config config;
+    config.own_name = args_.user;
+    config.peer_name = args_.peer;
+    config.downloads = args_.downloads;
+    config.accepting_side = false;
+    Session session(std::move(conn.fd), std::move(decoder), config, &console);
+    end = session.run();
+  }  // the socket closes here, before the lobby starts
+  leave_session(args_, end.clean, end.reason, &console);
+}
+
+}  // namespace peerlink

@@ -1,0 +1,73 @@
+// _peer_server in session mode: wait for the paired peer, run the session, return to the lobby.
+#include "peer_server/session_server.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <string>
+
+#include "common/fd.h"
+#include "common/frame.h"
+#include "common/lobby_exec.h"
+#include "common/net.h"
+#include "common/session.h"
+#include "common/session_hello.h"
+#include "common/terminal.h"
+#include "peer_server/session_listener.h"
+
+namespace peerlink {
+namespace {
+
+bool is_listening_socket(int fd) {
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening != 0;
+}
+
+}  // namespace
+
+void SessionServer::run() {
+  const std::string token = take_session_token();  // first: before anything could leak it
+  ::signal(SIGPIPE, SIG_IGN);                      // a closed stdout must not kill the session
+  Console console;
+
+  UniqueFd listener(args_.listen_fd);
+  // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
+  set_cloexec(listener.get(), true);
+  if (token.empty()) {
+    leave_session(args_, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+  }
+  if (!is_listening_socket(listener.get())) {
+    leave_session(args_, false,
+                  "--listen-fd " + std::to_string(args_.listen_fd) + " is not a listening socket",
+                  &console);
+  }
+
+  console.line("waiting for " + args_.peer + " on port " +
+               std::to_string(local_port(listener.get())));
+  const auto deadline = SessionListener::Clock::now() + std::chrono::seconds(args_.wait_seconds);
+  SessionListener waiter(std::move(listener), token, args_.user, &console);
+  SessionListener::Accepted accepted;
+  std::string error;
+  if (!waiter.wait(deadline, &accepted, &error)) {
+    leave_session(
+        args_, false,
+        args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
+        &console);
+  }
+
+  Session::End end;
+  {
+    Session::Config config;
+    config.own_name = args_.user;
+    config.peer_name = args_.peer;
+    config.downloads = args_.downloads;
+    config.accepting_side = true;
+    Session session(std::move(accepted.fd), FrameDecoder(), config, &console);
+    end = session.run();
+  }  // the socket closes here, before the lobby starts
+  leave_session(args_, end.clean, end.reason, &console);
+}
+
+}  // namespace peerlink

@@ -1,0 +1,20 @@
+// _peer_server in session mode: wait for the paired peer, run the session, return to the lobby.
+#pragma once
+
+#include "common/peer_args.h"
+
+namespace peerlink {
+
+// The accepting side (B) of docs/HANDOFF.md: takes the token from PEERLINK_TOKEN, waits on the
+// inherited --listen-fd for the peer presenting it ("waiting for <peer> on port <port>"), runs
+// the Session, then leaves through leave_session() (exec of the lobby, or exit with --no-lobby).
+class SessionServer {
+ public:
+  explicit SessionServer(PeerArgs args) : args_(std::move(args)) {}
+  [[noreturn]] void run();
+
+ private:
+  PeerArgs args_;
+};
+
+}  // namespace peerlink

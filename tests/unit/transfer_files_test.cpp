@@ -1,0 +1,249 @@
+// Unit tests of the two ends of a file transfer on disk: SourceFile (what is sent) and PartFile
+// (what is received: verified commit, no overwrite, nothing left behind on failure).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/sha256.h"
+#include "common/transfer_part_file.h"
+#include "common/transfer_source.h"
+
+namespace peerlink {
+namespace {
+
+// A fresh folder under /tmp, removed with everything in it when destroyed.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char tmpl[] = "/tmp/peerlink_transfer_XXXXXX";
+    const char* dir = ::mkdtemp(tmpl);
+    path_ = dir != nullptr ? dir : "";
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+bool write_file(const std::string& path, std::string_view data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(f);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string random_bytes_for_test(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+std::string digest(std::string_view data) {
+  const Sha256::Digest d = sha256(data);
+  return std::string(d.begin(), d.end());
+}
+
+std::vector<std::string> entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::unique_ptr<PartFile> make(const std::string& dir, const std::string& name,
+                               std::string_view content) {
+  std::string error;
+  auto part = PartFile::create(dir, name, content.size(), digest(content), &error);
+  EXPECT_TRUE(part) << error;
+  return part;
+}
+
+TEST(PartFile, WritesPartThenCommitsUnderTheName) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "a.txt", "hello world");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->part_path(), dir.file("a.txt.part"));
+  std::string error;
+  ASSERT_TRUE(part->append("hello ", &error));
+  ASSERT_TRUE(part->append("world", &error));
+  EXPECT_EQ(part->written(), 11u);
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"a.txt.part"});
+  std::string final_path;
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("a.txt"));
+  EXPECT_EQ(read_file(final_path), std::string("hello world"));
+  part.reset();  // destroying a committed file leaves it alone
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"a.txt"});
+}
+
+TEST(PartFile, NeverOverwrites) {
+  ScratchDir dir;
+  ASSERT_TRUE(write_file(dir.file("a.txt"), "mine"));
+  ASSERT_TRUE(write_file(dir.file("a (1).txt"), "mine too"));
+  auto part = make(dir.path(), "a.txt", "theirs");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("theirs", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("a (2).txt"));
+  EXPECT_EQ(read_file(dir.file("a.txt")), std::string("mine"));
+  EXPECT_EQ(read_file(dir.file("a (1).txt")), std::string("mine too"));
+  EXPECT_EQ(read_file(dir.file("a (2).txt")), std::string("theirs"));
+}
+
+TEST(PartFile, ExistingPartFileOrSymlinkIsNotWrittenThrough) {
+  ScratchDir dir;
+  ASSERT_TRUE(write_file(dir.file("target"), "precious"));
+  ASSERT_EQ(::symlink(dir.file("target").c_str(), dir.file("b.bin.part").c_str()), 0);
+  auto part = make(dir.path(), "b.bin", "xyz");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->part_path(), dir.file("b.bin (1).part"));
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("xyz", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("b.bin"));
+  EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
+}
+
+TEST(PartFile, HashMismatchLeavesNothing) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "c.txt", "good");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("evil", &error));
+  EXPECT_FALSE(part->commit(&final_path, &error));
+  EXPECT_EQ(error, "sha256 mismatch");
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, ShortFileLeavesNothing) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "d.txt", "four");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("fou", &error));
+  EXPECT_FALSE(part->commit(&final_path, &error));
+  EXPECT_EQ(error, "size mismatch: got 3 of 4 bytes");
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, DestroyingAnUnfinishedFileRemovesIt) {
+  ScratchDir dir;
+  {
+    auto part = make(dir.path(), "e.txt", "data");
+    ASSERT_TRUE(part);
+    std::string error;
+    ASSERT_TRUE(part->append("da", &error));
+    EXPECT_EQ(entries(dir.path()).size(), 1u);
+  }
+  EXPECT_TRUE(entries(dir.path()).empty());
+  auto part = make(dir.path(), "f.txt", "data");
+  ASSERT_TRUE(part);
+  part->discard();
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, EmptyFile) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "empty", "");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(read_file(dir.file("empty")), std::string());
+}
+
+TEST(PartFile, LongNamesStillFit) {
+  ScratchDir dir;
+  const std::string name = std::string(255, 'L');
+  auto part = make(dir.path(), name, "x");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(std::filesystem::path(part->part_path()).filename().string().size(), 255u);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("x", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file(name));
+}
+
+TEST(PartFile, CreatesAMissingDownloadsFolder) {
+  ScratchDir dir;
+  auto part = make(dir.file("downloads"), "g.txt", "g");
+  ASSERT_TRUE(part);
+  EXPECT_TRUE(std::filesystem::is_directory(dir.file("downloads")));
+}
+
+TEST(PartFile, RefusesAFileBiggerThanTheFreeSpace) {
+  ScratchDir dir;
+  std::string error;
+  auto part = PartFile::create(dir.path(), "huge", uint64_t{1} << 62, digest(""), &error);
+  EXPECT_FALSE(part);
+  EXPECT_NE(error.find("not enough free space"), std::string::npos) << error;
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, UnwritableFolderIsAnError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("ro"));
+  std::filesystem::permissions(
+      dir.file("ro"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  std::string error;
+  auto part = PartFile::create(dir.file("ro"), "h", 1, digest("h"), &error);
+  EXPECT_FALSE(part);
+  EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
+  std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_all);
+}
+
+TEST(SourceFile, OpensHashesAndReads) {
+  ScratchDir dir;
+  const std::string data = random_bytes_for_test(300000, 7);  // more than one hashing chunk
+  ASSERT_TRUE(write_file(dir.file("s.bin"), data));
+  std::string error;
+  auto src = SourceFile::open(dir.file("s.bin"), &error);
+  ASSERT_TRUE(src) << error;
+  EXPECT_EQ(src->name(), "s.bin");
+  EXPECT_EQ(src->size(), data.size());
+  const Sha256::Digest d = sha256(data);
+  EXPECT_EQ(src->sha256(), std::string(d.begin(), d.end()));
+  char buf[10];
+  ASSERT_EQ(src->read_at(299995, buf, sizeof buf, &error), 5);
+  EXPECT_EQ(std::string(buf, 5), data.substr(299995));
+  EXPECT_EQ(src->read_at(300000, buf, sizeof buf, &error), 0);
+}
+
+TEST(SourceFile, RefusesWhatIsNotARegularFile) {
+  ScratchDir dir;
+  std::string error;
+  EXPECT_FALSE(SourceFile::open(dir.path(), &error));
+  EXPECT_EQ(error, dir.path() + " is not a regular file");
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  EXPECT_FALSE(SourceFile::open(dir.file("fifo"), &error));  // and does not block on it
+  EXPECT_EQ(error, dir.file("fifo") + " is not a regular file");
+  EXPECT_FALSE(SourceFile::open(dir.file("missing"), &error));
+  EXPECT_EQ(error, "cannot open " + dir.file("missing") + ": No such file or directory");
+}
+
+}  // namespace
+}  // namespace peerlink
