@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 #include "common/fd.h"
 #include "common/hex.h"
+#include "common/sha256_blocks.h"
 
 namespace peerlink {
 namespace {
@@ -58,42 +62,78 @@ void Sha256::reset() {
   total_len_ = 0;
 }
 
-// One application of the compression function (FIPS 180-4 section 6.2.2) to a 64-byte block.
-void Sha256::compress(const unsigned char* block) {
-  uint32_t w[64];
-  for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
-  for (int t = 16; t < 64; ++t) {
-    const uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-    const uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-  }
+}  // namespace peerlink
 
-  uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-  for (int t = 0; t < 64; ++t) {
-    const uint32_t big_s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    const uint32_t ch = (e & f) ^ (~e & g);
-    const uint32_t t1 = h + big_s1 + ch + kRound[t] + w[t];
-    const uint32_t big_s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    const uint32_t t2 = big_s0 + maj;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
+namespace peerlink::sha256_detail {
+
+// The compression function (FIPS 180-4 section 6.2.2) applied to each 64-byte block in turn.
+void compress_portable(uint32_t state[8], const unsigned char* data, size_t blocks) {
+  for (; blocks > 0; --blocks, data += 64) {
+    const unsigned char* block = data;
+    uint32_t w[64];
+    for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+    for (int t = 16; t < 64; ++t) {
+      const uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+      const uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    for (int t = 0; t < 64; ++t) {
+      const uint32_t big_s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const uint32_t ch = (e & f) ^ (~e & g);
+      const uint32_t t1 = h + big_s1 + ch + kRound[t] + w[t];
+      const uint32_t big_s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+      const uint32_t t2 = big_s0 + maj;
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+}
+
+}  // namespace peerlink::sha256_detail
+
+namespace peerlink {
+namespace {
+
+// Chosen once: the SHA extensions when the CPU has them. PEERLINK_SHA256=portable forces the
+// portable code (and tests switch with sha256_force_portable to check both).
+std::atomic<bool> g_use_hardware{[] {
+  const char* forced = std::getenv("PEERLINK_SHA256");
+  if (forced != nullptr && std::string_view(forced) == "portable") return false;
+  return sha256_detail::shani_supported();
+}()};
+
+}  // namespace
+
+bool sha256_using_hardware() { return g_use_hardware.load(std::memory_order_relaxed); }
+
+void sha256_force_portable(bool portable) {
+  g_use_hardware.store(!portable && sha256_detail::shani_supported(), std::memory_order_relaxed);
+}
+
+void Sha256::compress_blocks(const unsigned char* data, size_t blocks) {
+  if (sha256_using_hardware()) {
+    sha256_detail::compress_shani(state_, data, blocks);
+  } else {
+    sha256_detail::compress_portable(state_, data, blocks);
+  }
 }
 
 void Sha256::update(const void* data, size_t len) {
@@ -108,14 +148,15 @@ void Sha256::update(const void* data, size_t len) {
     p += take;
     len -= take;
     if (buffered_ < kBlockBytes) return;
-    compress(buffer_);
+    compress_blocks(buffer_, 1);
     buffered_ = 0;
   }
   // Whole blocks straight from the caller's memory, no copy.
-  while (len >= kBlockBytes) {
-    compress(p);
-    p += kBlockBytes;
-    len -= kBlockBytes;
+  if (len >= kBlockBytes) {
+    const size_t blocks = len / kBlockBytes;
+    compress_blocks(p, blocks);
+    p += blocks * kBlockBytes;
+    len -= blocks * kBlockBytes;
   }
   if (len > 0) {
     std::memcpy(buffer_, p, len);
@@ -130,14 +171,14 @@ Sha256::Digest Sha256::finish() {
   buffer_[buffered_++] = 0x80;
   if (buffered_ > kBlockBytes - 8) {
     std::memset(buffer_ + buffered_, 0, kBlockBytes - buffered_);
-    compress(buffer_);
+    compress_blocks(buffer_, 1);
     buffered_ = 0;
   }
   std::memset(buffer_ + buffered_, 0, kBlockBytes - 8 - buffered_);
   for (size_t i = 0; i < 8; ++i) {
     buffer_[kBlockBytes - 1 - i] = static_cast<unsigned char>(bit_len >> (8 * i));
   }
-  compress(buffer_);
+  compress_blocks(buffer_, 1);
 
   Digest digest;
   for (int i = 0; i < 8; ++i) store_be32(state_[i], digest.data() + 4 * i);

@@ -25,13 +25,19 @@ class Sha256 {
 
  private:
   void reset();
-  void compress(const unsigned char* block);
+  void compress_blocks(const unsigned char* data, size_t blocks);
 
   uint32_t state_[8];
   unsigned char buffer_[kBlockBytes];
   size_t buffered_ = 0;     // bytes waiting in buffer_ (always < kBlockBytes between calls)
   uint64_t total_len_ = 0;  // message length so far, in bytes
 };
+
+// Whether blocks are compressed with the CPU's SHA extensions (chosen at start-up when the CPU
+// has them; PEERLINK_SHA256=portable in the environment forces the portable code).
+bool sha256_using_hardware();
+// Forces the portable code (true) or goes back to the best available (false). For tests.
+void sha256_force_portable(bool portable);
 
 // One-shot digest of `data`.
 Sha256::Digest sha256(std::string_view data);
