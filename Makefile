@@ -43,6 +43,9 @@ demo: test
 # Each benchmark prints its figures next to a baseline measured in the same run, as a ratio.
 bench: all
 	@for b in $(BUILD)/bin/*_bench; do echo "== $$(basename $$b) =="; $$b || exit 1; done
+	@echo "== download benchmark (fetch_test) =="
+	@$(BUILD)/bin/fetch_test --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*' \
+	  | grep -vE '^\[|^Note:|^$$'
 
 # libFuzzer on the codecs and name rules (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

@@ -570,6 +570,34 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
   return seconds_since(t0);
 }
 
+// The baseline: `nc` sends the file over loopback and this process writes it to `dst`.
+// Returns the seconds from starting nc to the last byte written, or -1 (nc missing or failed).
+// Debian's nc does not close after sending a file, so the receiver stops at `size` bytes.
+double nc_copy(const std::string& src, const std::string& dst, uint64_t size) {
+  if (::access("/usr/bin/nc", X_OK) != 0) return -1;
+  SocketResult l = listen_tcp("127.0.0.1", 0);
+  if (!l.ok()) return -1;
+  const std::string cmd = "exec /usr/bin/nc -q 0 127.0.0.1 " +
+                          std::to_string(local_port(l.fd.get())) + " < '" + src + "'";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto nc = Process::start({"/bin/sh", "-c", cmd});
+  UniqueFd conn(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!conn || !out) return -1;
+  std::vector<char> buf(256 * 1024);
+  uint64_t total = 0;
+  while (total < size) {
+    size_t got = 0;
+    IoResult r = recv_some(conn.get(), buf.data(), buf.size(), &got);
+    if (!r.ok() || !send_all(out.get(), buf.data(), got).ok()) return -1;
+    total += got;
+  }
+  out.reset();
+  const double secs = seconds_since(t0);
+  nc->kill(SIGTERM);
+  return secs;
+}
+
 TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
   constexpr uint64_t kSize = 100 * kMiB;
   constexpr int kRuns = 3;
@@ -588,8 +616,14 @@ TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
   const std::string dst = downloads_ + "/bench.bin";
   const std::string ticket = sign_ticket(
       kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300});
-  std::vector<double> copy, copy_hash, serve, one, three;
+  std::vector<double> copy, copy_hash, serve, one, three, nc;
   for (int run = 0; run < kRuns; ++run) {
+    nc.push_back(nc_copy(src, dst, kSize));
+    if (nc.back() > 0) {
+      EXPECT_EQ(file_sha256(dst), sha);
+    }
+    std::filesystem::remove(dst);
+
     const double c = baseline_copy(src, dst);
     const auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(file_sha256(dst), sha);
@@ -620,11 +654,20 @@ TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
     std::printf(")\n");
   };
   std::printf("100 MiB on loopback, median of %d runs\n", kRuns);
+  if (median(nc) > 0) {
+    row("baseline: nc 127.0.0.1 PORT < file  -> file", nc);
+  } else {
+    std::printf("baseline: nc not installed (apt-get install netcat-openbsd)\n");
+  }
   row("baseline: one TCP connection, sendfile -> file", copy);
   row("baseline + SHA-256 of the result", copy_hash);
   row("serve mode alone: 1 connection, 1 MiB GETs -> file", serve);
   row("_peer_client --fetch, 1 owner (incl. start, verify)", one);
   row("_peer_client --fetch, 3 owners (incl. start, verify)", three);
+  if (median(nc) > 0) {
+    std::printf("fetch vs nc: 1 owner %.2fx, 3 owners %.2fx (rate ratio; > 1 is faster than nc)\n",
+                median(nc) / median(one), median(nc) / median(three));
+  }
 }
 
 }  // namespace
