@@ -7,6 +7,10 @@
 
 namespace peerlink::sha256_detail {
 
+// FIPS 180-4 section 4.2.2: the 64 round constants (cube roots of the first 64 primes), aligned
+// so the SIMD back end can load four at a time.
+alignas(16) extern const uint32_t kRoundConstants[64];
+
 // Applies the compression function to `blocks` consecutive 64-byte blocks.
 void compress_portable(uint32_t state[8], const unsigned char* data, size_t blocks);
 

@@ -16,49 +16,16 @@
 #include "common/sha256.h"
 #include "common/transfer_part_file.h"
 #include "common/transfer_source.h"
+#include "tests/support/process.h"
 
 namespace peerlink {
 namespace {
 
-// A fresh folder under /tmp, removed with everything in it when destroyed.
-class ScratchDir {
- public:
-  ScratchDir() {
-    char tmpl[] = "/tmp/peerlink_transfer_XXXXXX";
-    const char* dir = ::mkdtemp(tmpl);
-    path_ = dir != nullptr ? dir : "";
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
+using testing::read_file;
+using testing::write_file;
+using ScratchDir = testing::TempDir;
 
- private:
-  std::string path_;
-};
-
-bool write_file(const std::string& path, std::string_view data) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-  return static_cast<bool>(f);
-}
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return std::nullopt;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::string random_bytes_for_test(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
+std::string random_bytes_for_test(size_t n, unsigned seed) { return testing::random_data(n, seed); }
 
 std::string digest(std::string_view data) {
   const Sha256::Digest d = sha256(data);
