@@ -5,6 +5,15 @@ PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure -j$(JOBS) --timeout 300
 PROGRAMS   := _s _c _peer_server _peer_client
 
+# Sanitizer reports from every process (tests and the programs they start) go to files; any
+# file at all fails the run, so a report from a child program cannot pass unnoticed.
+define no_sanitizer_reports
+if [ -n "$$(ls -A $(1)/sanitizer-reports)" ]; then \
+  for f in $(1)/sanitizer-reports/*; do echo "== $$f"; cat "$$f"; done; \
+  echo "SANITIZER REPORTS FOUND in $(1)/sanitizer-reports"; exit 1; \
+else echo "no sanitizer reports"; fi
+endef
+
 .PHONY: bench fuzz all build check check-sanitize check-asan check-tsan install clean test demo
 
 all: build
@@ -24,13 +33,19 @@ check-sanitize: check-asan check-tsan
 check-asan:
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPEERLINK_SANITIZE=address >/dev/null
 	@cmake --build build-asan -j$(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_ARGS)
+	@rm -rf build-asan/sanitizer-reports && mkdir -p build-asan/sanitizer-reports
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(CURDIR)/build-asan/sanitizer-reports/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(CURDIR)/build-asan/sanitizer-reports/ubsan \
+	  ctest $(CTEST_ARGS)
+	@$(call no_sanitizer_reports,build-asan)
 
 check-tsan:
 	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPEERLINK_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j$(JOBS)
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest $(CTEST_ARGS)
+	@rm -rf build-tsan/sanitizer-reports && mkdir -p build-tsan/sanitizer-reports
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=$(CURDIR)/build-tsan/sanitizer-reports/tsan \
+	  ctest $(CTEST_ARGS)
+	@$(call no_sanitizer_reports,build-tsan)
 
 # Sandboxes in ./testing: server/ and client1..client4/, each with the programs and a run.sh.
 test: all
