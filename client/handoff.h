@@ -16,6 +16,10 @@ struct LobbyReturn {
   std::string downloads;  // absolute
 };
 
+// Both exec functions expect the caller to have stopped its children first (the file server and
+// the downloads, Lobby::before_exec()): the peer program cannot look after them, and a file
+// server left running would keep serving a lobby that is gone.
+
 // Replaces this process with <self dir>/_peer_server, which inherits `listen_fd` (already
 // listening; FD_CLOEXEC is cleared here) and gets `token` in PEERLINK_TOKEN, never in argv.
 // Returns only if the exec failed, with the reason; the fd is then CLOEXEC again and the

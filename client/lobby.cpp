@@ -1,4 +1,4 @@
-// The lobby: commands, notifications, chat requests, hand-off and reconnecting.
+// The lobby: the poll loop, typed commands, and leaving.
 #include "client/lobby.h"
 
 #include <poll.h>
@@ -16,13 +16,16 @@
 namespace peerlink {
 namespace {
 
-using Style = LobbyConsole::Style;
-
-constexpr int kRequestTimeoutMs = 10000;
 constexpr int kByeTimeoutMs = 2000;  // for OK BYE when leaving
 // With nothing heard for this long, a PING checks that the broker is still there: a broker
 // host that vanished without a FIN would otherwise go unnoticed until the next command.
 constexpr auto kKeepalive = std::chrono::seconds(60);
+
+// Slots of the poll set before the downloads' pipes.
+constexpr size_t kStdinSlot = 0;
+constexpr size_t kBrokerSlot = 1;
+constexpr size_t kScanSlot = 2;
+constexpr size_t kDownloadSlots = 3;
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -30,13 +33,33 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+FileServerConfig file_server_config(const LobbySetup& s) {
+  FileServerConfig c;
+  c.listen_fd = s.file_listener.get();
+  c.share = s.options.share;
+  c.user = s.options.user;
+  c.key = s.identity.key;
+  c.log = s.options.serve_log;
+  c.max_rate = s.options.serve_max_rate;
+  return c;
+}
+
 }  // namespace
+
+Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
+    : console_(console),
+      s_(setup),
+      shares_(setup->options.share),
+      file_server_(file_server_config(*setup)),
+      downloads_(setup->options.downloads, setup->options.user) {}
 
 int Lobby::run() {
   install_lobby_signals();
   console_->start_editing();
   if (console_->interactive()) show_help();
+  start_sharing();
   update_prompt();
+  std::vector<pollfd> fds;
   while (!done_) {
     if (take_quit_signal()) {
       leave(0);
@@ -46,16 +69,17 @@ int Lobby::run() {
     handle_messages();
     if (done_) break;
 
-    pollfd fds[2] = {{0, POLLIN, 0}, {-1, POLLIN, 0}};
-    if (online()) fds[1].fd = s_->conn.fd();
-    int n = ::poll(fds, 2, poll_timeout_ms());
+    fds.assign({{0, POLLIN, 0}, {-1, POLLIN, 0}, {shares_.wake_fd(), POLLIN, 0}});
+    if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
+    downloads_.add_poll_fds(&fds);
+    int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
     if (n < 0) {
       if (errno == EINTR) continue;  // a signal: its flag is checked at the top
       console_->fatal(std::string("poll failed: ") + std::strerror(errno));
       leave(1);
       break;
     }
-    if (fds[1].fd >= 0 && fds[1].revents != 0) {
+    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) {
       std::string why;
       if (s_->conn.read_available(&why)) {
         last_traffic_ = Clock::now();
@@ -63,7 +87,11 @@ int Lobby::run() {
         lost(why);
       }
     }
-    if (fds[0].revents != 0) {
+    if (fds[kScanSlot].revents != 0) {
+      if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
+    }
+    downloads_.handle(fds, kDownloadSlots);
+    if (fds[kStdinSlot].revents != 0) {
       std::string line;
       switch (console_->read_input(&line)) {
         case LobbyConsole::Input::kLine:
@@ -79,11 +107,7 @@ int Lobby::run() {
       }
     }
     if (done_) break;
-    if (reconnector_.due(Clock::now())) {
-      reconnect_step();
-    } else if (online() && Clock::now() - last_traffic_ >= kKeepalive) {
-      keepalive();
-    }
+    tick();
   }
   console_->stop_editing();
   return status_;
@@ -92,8 +116,30 @@ int Lobby::run() {
 int Lobby::poll_timeout_ms() const {
   Clock::time_point wake =
       reconnector_.active() ? reconnector_.next_attempt() : last_traffic_ + kKeepalive;
+  wake = std::min(wake, shares_.next_poll());
+  if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
+    wake = std::min(wake, *expiry);
+  }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
-  return static_cast<int>(std::clamp<long long>(left.count() + 1, 0, 60000));
+  long long ms = std::clamp<long long>(left.count() + 1, 0, 60000);
+  if (int soon = downloads_.poll_timeout_ms(); soon >= 0) ms = std::min<long long>(ms, soon);
+  return static_cast<int>(ms);
+}
+
+void Lobby::tick() {
+  Clock::time_point now = Clock::now();
+  if (reconnector_.due(now)) {
+    reconnect_step();
+  } else if (online() && now - last_traffic_ >= kKeepalive) {
+    keepalive();
+  }
+  if (done_) return;
+  downloads_.reap();
+  print_download_notices();
+  check_file_server();
+  if (now >= shares_.next_poll() && shares_.poll(now)) shares_.start_scan();
+  expire_offers(now);
+  update_prompt();
 }
 
 // ---- Input ----
@@ -102,10 +148,10 @@ void Lobby::handle_line(const std::string& line) {
   LobbyCommand cmd = parse_lobby_command(line);
   if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
     LobbyCommandKind kind = std::exchange(awaiting_arg_, LobbyCommandKind::kEmpty);
-    bool answers_request =
+    bool answers_question =
         (cmd.kind == LobbyCommandKind::kYes || cmd.kind == LobbyCommandKind::kNo) &&
-        !incoming_.empty();
-    if (!answers_request) {
+        !questions_.empty();
+    if (!answers_question) {
       std::string arg = trim(line);
       if (!arg.empty()) run_command(kind, arg);
       update_prompt();
@@ -114,9 +160,7 @@ void Lobby::handle_line(const std::string& line) {
   }
   if (needs_argument(cmd.kind) && cmd.arg.empty()) {
     awaiting_arg_ = cmd.kind;
-    console_->print(
-        cmd.kind == LobbyCommandKind::kChat ? "chat with which user?" : "info on which user?",
-        Style::kQuestion);
+    console_->print(argument_question(cmd.kind), Style::kQuestion);
     update_prompt();
     return;
   }
@@ -129,35 +173,55 @@ void Lobby::handle_line(const std::string& line) {
 }
 
 void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
-  bool needs_broker = kind == LobbyCommandKind::kUsers || kind == LobbyCommandKind::kInfo ||
-                      kind == LobbyCommandKind::kChat;
+  using K = LobbyCommandKind;
+  bool needs_broker = kind == K::kUsers || kind == K::kInfo || kind == K::kChat ||
+                      kind == K::kFiles || kind == K::kSearch || kind == K::kGet ||
+                      kind == K::kSend;
   if (needs_broker && !online()) {
     console_->print("not connected to the broker — reconnecting", Style::kError);
     return;
   }
   switch (kind) {
-    case LobbyCommandKind::kEmpty:
-    case LobbyCommandKind::kUnknown:
+    case K::kEmpty:
+    case K::kUnknown:
       break;
-    case LobbyCommandKind::kUsers:
+    case K::kUsers:
       show_users();
       break;
-    case LobbyCommandKind::kInfo:
+    case K::kInfo:
       show_info(arg);
       break;
-    case LobbyCommandKind::kChat:
+    case K::kChat:
       ask_chat(arg);
       break;
-    case LobbyCommandKind::kHelp:
+    case K::kFiles:
+      show_files(arg);
+      break;
+    case K::kSearch:
+      search(arg);
+      break;
+    case K::kGet:
+      get_file(arg);
+      break;
+    case K::kSend:
+      send_file(arg);
+      break;
+    case K::kShare:
+      rescan();
+      break;
+    case K::kTransfers:
+      for (const std::string& l : downloads_.status_lines()) console_->print(l);
+      break;
+    case K::kHelp:
       show_help();
       break;
-    case LobbyCommandKind::kQuit:
+    case K::kQuit:
       leave(0);
       break;
-    case LobbyCommandKind::kYes:
+    case K::kYes:
       answer(true);
       break;
-    case LobbyCommandKind::kNo:
+    case K::kNo:
       answer(false);
       break;
   }
@@ -206,120 +270,10 @@ void Lobby::show_info(const std::string& user) {
   }
 }
 
-// ---- Broker events ----
-
-void Lobby::handle_messages() {
-  while (online() && s_->conn.has_messages() && !done_) {
-    for (const BrokerMessage& m : s_->conn.take_messages()) {
-      if (!online() || done_) break;  // what the lost connection still said is void
-      if (m.kind == BrokerMessage::Kind::kErr) {
-        console_->print("the broker says: " + printable(m.reason), Style::kError);
-        continue;
-      }
-      BrokerEvent e;
-      if (m.is_event() && parse_broker_event(m, &e)) handle_event(e);
-    }
-  }
-  update_prompt();
-}
-
-void Lobby::handle_event(const BrokerEvent& e) {
-  const std::string& me = s_->options.user;
-  switch (e.type) {
-    case BrokerEvent::Type::kJoin:
-      if (e.user != me) console_->print("* " + e.user + " joined", Style::kNotice);
-      break;
-    case BrokerEvent::Type::kLeave:
-      if (e.user != me) console_->print("* " + e.user + " left", Style::kNotice);
-      break;
-    case BrokerEvent::Type::kChatRequest:
-    case BrokerEvent::Type::kChatAccepted:
-    case BrokerEvent::Type::kChatDeclined:
-    case BrokerEvent::Type::kChatCancelled:
-      handle_chat_event(e);
-      break;
-    case BrokerEvent::Type::kShutdown:
-      console_->print("the broker is shutting down", Style::kError);
-      break;
-    case BrokerEvent::Type::kShares:
-    case BrokerEvent::Type::kOther:
-      break;  // shared files come with their own issue
-  }
-}
-
-// ---- The broker link ----
-
-BrokerConn::Reply Lobby::request(const std::string& line, std::string_view body_word) {
-  BrokerConn::Reply r = s_->conn.request(line, kRequestTimeoutMs, body_word);
-  if (r.ok) {
-    last_traffic_ = Clock::now();
-  } else {
-    lost(r.error);
-  }
-  return r;
-}
-
-void Lobby::keepalive() {
-  last_traffic_ = Clock::now();  // one PING per quiet period, even if it fails
-  (void)request("PING\n");
-}
-
-void Lobby::lost(const std::string& why) {
-  if (reconnector_.active()) return;
-  // Events still queued from the dead connection are void (their request ids die with it),
-  // except the news that explains the loss.
-  for (const BrokerMessage& m : s_->conn.take_messages()) {
-    BrokerEvent e;
-    if (parse_broker_event(m, &e) && e.type == BrokerEvent::Type::kShutdown) {
-      console_->print("the broker is shutting down", Style::kError);
-    }
-  }
-  if (s_->options.reconnect_attempts > 0) {
-    console_->print("lost the connection to the broker: " + why + " — reconnecting", Style::kError);
-  } else {
-    console_->fatal("lost the connection to the broker: " + why);
-  }
-  begin_reconnect();
-}
-
-void Lobby::begin_reconnect() {
-  s_->conn.close();
-  incoming_.clear();
-  outgoing_.reset();
-  if (s_->options.reconnect_attempts <= 0) {  // --reconnect-attempts 0: no second chances
-    leave(1);
-    return;
-  }
-  reconnector_.start(Clock::now());
-  update_prompt();
-}
-
-void Lobby::reconnect_step() {
-  const ClientOptions& opt = s_->options;
-  Reconnector::Outcome r =
-      reconnector_.attempt(&s_->conn, opt.host, opt.port, s_->identity, Clock::now());
-  switch (r.kind) {
-    case Reconnector::Outcome::Kind::kRegistered:
-      s_->observed_ip = r.ip;
-      last_traffic_ = Clock::now();
-      console_->print(registered_line(opt.user, opt.host, opt.port), Style::kGood);
-      update_prompt();
-      break;
-    case Reconnector::Outcome::Kind::kRetry:
-      console_->print("reconnect attempt " + std::to_string(r.attempt) + " of " +
-                          std::to_string(reconnector_.max_attempts()) + " failed: " + r.why,
-                      Style::kError);
-      break;
-    case Reconnector::Outcome::Kind::kGiveUp:
-      console_->fatal("could not reconnect to the broker at " + host_port(opt.host, opt.port) +
-                      " after " + std::to_string(r.attempt) + " attempts (" + r.why +
-                      ") — giving up");
-      leave(1);
-      break;
-  }
-}
-
 void Lobby::leave(int status) {
+  // Downloads stop first (their .part stays for `get` to resume), then the file server.
+  stop_downloads("stopped");
+  file_server_.stop();
   if (online()) s_->conn.bye(kByeTimeoutMs);
   s_->conn.close();
   console_->print("bye");
@@ -332,9 +286,9 @@ void Lobby::update_prompt() {
   if (reconnector_.active()) {
     prompt += " (offline)> ";
   } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
-    prompt = "user> ";
-  } else if (!incoming_.empty()) {
-    prompt = "accept " + incoming_.front().from + "? [y/n] ";
+    prompt = argument_prompt(awaiting_arg_);
+  } else if (!questions_.empty()) {
+    prompt = questions_.front().prompt();
   } else {
     prompt += "> ";
   }

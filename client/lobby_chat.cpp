@@ -1,5 +1,5 @@
-// The lobby's chat requests, both ways, and the hand-off to the peer programs (Lobby members;
-// the loop, commands and broker link are in lobby.cpp).
+// The lobby's chat requests, both ways, answering the y/n questions, and the hand-off to the peer
+// programs (Lobby members; the loop and commands are in lobby.cpp).
 #include "client/lobby.h"
 
 #include <algorithm>
@@ -12,8 +12,6 @@
 
 namespace peerlink {
 namespace {
-
-using Style = LobbyConsole::Style;
 
 constexpr int kByeTimeoutMs = 2000;  // for OK BYE before exec (HANDOFF.md: bounded)
 
@@ -57,20 +55,26 @@ void Lobby::ask_chat(const std::string& user) {
 void Lobby::start_requested_session(const BrokerEvent& e) {
   outgoing_.reset();
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
+  before_exec();
   console_->stop_editing();
   s_->conn.bye(kByeTimeoutMs);
   std::string failure = exec_peer_client(lobby_return(s_->options), e.ip, e.port, e.user, e.token);
   console_->start_editing();
   console_->print(failure, Style::kError);
+  after_failed_exec();
   begin_reconnect();
 }
 
 void Lobby::handle_chat_event(const BrokerEvent& e) {
   switch (e.type) {
-    case BrokerEvent::Type::kChatRequest:
-      incoming_.push_back(Incoming{e.id, e.user});
-      if (incoming_.size() == 1) ask_next_request();
+    case BrokerEvent::Type::kChatRequest: {
+      Question q;
+      q.kind = Question::Kind::kChat;
+      q.id = e.id;
+      q.from = e.user;
+      add_question(std::move(q));
       break;
+    }
     case BrokerEvent::Type::kChatAccepted:
       if (outgoing_ && outgoing_->id == e.id) start_requested_session(e);
       break;
@@ -88,16 +92,16 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
       }
       break;
     case BrokerEvent::Type::kChatCancelled: {
-      auto it = std::find_if(incoming_.begin(), incoming_.end(),
-                             [&](const Incoming& r) { return r.id == e.id; });
-      if (it == incoming_.end()) break;
-      bool was_asked = it == incoming_.begin();
-      incoming_.erase(it);
+      bool was_front = false;
+      std::optional<Question> q = questions_.remove_if(
+          [&](const Question& x) { return x.kind == Question::Kind::kChat && x.id == e.id; },
+          &was_front);
+      if (!q) break;
       console_->print(e.reason == "timeout"
                           ? "request from " + e.user + " timed out"
                           : "request from " + e.user + " withdrawn (" + e.user + " left)",
                       Style::kNotice);
-      if (was_asked) ask_next_request();
+      if (was_front) ask_next_question();
       break;
     }
     default:
@@ -105,35 +109,51 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
   }
 }
 
-// ---- Chat requests to us ----
+// ---- Questions to us: chat requests and file offers, oldest first ----
 
-void Lobby::ask_next_request() {
-  if (incoming_.empty()) return;
-  console_->print(incoming_.front().from + " wants to chat — accept? [y/n]", Style::kQuestion);
+void Lobby::add_question(Question q) {
+  std::string summary = q.summary();
+  if (questions_.push(std::move(q))) {
+    ask_next_question();
+  } else {
+    console_->print(summary + " — queued: y/n answers the oldest question first", Style::kQuestion);
+  }
+}
+
+void Lobby::ask_next_question() {
+  if (questions_.empty()) return;
+  console_->print(questions_.front().text(), Style::kQuestion);
 }
 
 void Lobby::answer(bool yes) {
-  if (incoming_.empty()) {
+  if (questions_.empty()) {
     console_->print("no request to answer", Style::kError);
     return;
   }
-  Incoming req = incoming_.front();
-  incoming_.pop_front();
-  if (yes) {
-    accept(req);
+  Question q = questions_.pop_front();
+  if (q.kind == Question::Kind::kChat) {
+    answer_chat(q, yes);
   } else {
-    BrokerConn::Reply r = request(LineWriter("DECLINE").num(req.id).str());
-    if (!r.ok) return;
-    if (is_ok(r.head, "DECLINE")) {
-      console_->print("declined " + req.from + "'s request", Style::kNotice);
-    } else {
-      console_->print("the request from " + req.from + " is no longer open", Style::kError);
-    }
+    answer_offer(q, yes);
   }
-  if (online()) ask_next_request();
+  if (online() && !done_) ask_next_question();
 }
 
-void Lobby::accept(const Incoming& req) {
+void Lobby::answer_chat(const Question& q, bool yes) {
+  if (yes) {
+    accept(q);
+    return;
+  }
+  BrokerConn::Reply r = request(LineWriter("DECLINE").num(q.id).str());
+  if (!r.ok) return;
+  if (is_ok(r.head, "DECLINE")) {
+    console_->print("declined " + q.from + "'s request", Style::kNotice);
+  } else {
+    console_->print("the request from " + q.from + " is no longer open", Style::kError);
+  }
+}
+
+void Lobby::accept(const Question& req) {
   // Bound before answering, and inherited across exec by _peer_server: nobody can take the port
   // between our ACCEPT and the requester's connect (HANDOFF.md).
   SocketResult listener = listen_tcp("", 0);
@@ -158,13 +178,34 @@ void Lobby::accept(const Incoming& req) {
   }
   const std::string token = r.head.fields[2];
   console_->print("starting a chat session with " + req.from, Style::kGood);
+  before_exec();
   console_->stop_editing();
   s_->conn.bye(kByeTimeoutMs);
   std::string failure =
       exec_peer_server(lobby_return(s_->options), listener.fd.get(), req.from, token);
   console_->start_editing();
   console_->print(failure, Style::kError);
+  after_failed_exec();
   begin_reconnect();
+}
+
+// ---- The hand-off ----
+
+void Lobby::before_exec() {
+  // The peer program cannot follow our children: downloads stop (resumable), the file server
+  // stops (HANDOFF.md), and a scan in progress is finished rather than cut off mid-write. The
+  // lobby that comes back after the session starts all of it again.
+  stop_downloads("paused for the chat session");
+  file_server_.stop();
+  (void)shares_.wait_scan();
+}
+
+void Lobby::after_failed_exec() {
+  std::string error;
+  if (!file_server_.start(&error)) {
+    console_->print("cannot start the file server: " + error, Style::kError);
+  }
+  shares_.start_scan();
 }
 
 }  // namespace peerlink

@@ -160,8 +160,9 @@ std::string registered_line(const std::string& name, const std::string& host, ui
 int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetup* out) {
   out->options = options;
 
-  // The file server arrives with shared files; its socket is bound now so the port registered
-  // with the broker stays valid. CLOEXEC (listen_tcp's default) keeps it out of exec'd programs.
+  // The file server's socket is bound before registering, so the port the broker hands out is
+  // ours for good. CLOEXEC (listen_tcp's default) keeps it out of exec'd programs; the file
+  // server child alone gets it (FileServer clears the flag in the child only).
   SocketResult fl = listen_tcp("", 0);
   if (!fl.ok()) {
     console->fatal("cannot open the file server port: " + fl.error);

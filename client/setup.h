@@ -1,4 +1,4 @@
-// Everything `_c` settles before the lobby opens: the placeholder file server socket, the
+// Everything `_c` settles before the lobby opens: the file server's listening socket, the
 // downloads folder, the broker connection, the user name (registered) and the shared folder.
 #pragma once
 
@@ -13,8 +13,10 @@ namespace peerlink {
 struct LobbySetup {
   ClientOptions options;  // user, share and downloads final; folders absolute
   Identity identity;
-  UniqueFd file_listener;  // the future file server's socket (CLOEXEC); its port is registered
-  BrokerConn conn;         // open and registered as identity.name
+  // The file server's listening socket (CLOEXEC; only the file server child inherits it, see
+  // FileServer). Its port is the one registered; it stays bound for the lobby's whole life.
+  UniqueFd file_listener;
+  BrokerConn conn;  // open and registered as identity.name
   std::string observed_ip;
 };
 

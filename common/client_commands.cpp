@@ -11,12 +11,22 @@ struct Alias {
   LobbyCommandKind kind;
 };
 
-constexpr std::array<Alias, 15> kAliases = {{
+constexpr std::array<Alias, 25> kAliases = {{
     {"users", LobbyCommandKind::kUsers},
     {"list", LobbyCommandKind::kUsers},
     {"who", LobbyCommandKind::kUsers},
     {"info", LobbyCommandKind::kInfo},
     {"chat", LobbyCommandKind::kChat},
+    {"files", LobbyCommandKind::kFiles},
+    {"search", LobbyCommandKind::kSearch},
+    {"find", LobbyCommandKind::kSearch},
+    {"get", LobbyCommandKind::kGet},
+    {"download", LobbyCommandKind::kGet},
+    {"send", LobbyCommandKind::kSend},
+    {"upload", LobbyCommandKind::kSend},
+    {"share", LobbyCommandKind::kShare},
+    {"rescan", LobbyCommandKind::kShare},
+    {"transfers", LobbyCommandKind::kTransfers},
     {"help", LobbyCommandKind::kHelp},
     {"?", LobbyCommandKind::kHelp},
     {"menu", LobbyCommandKind::kHelp},
@@ -65,6 +75,12 @@ const std::vector<MenuEntry>& lobby_menu() {
       {LobbyCommandKind::kUsers, "users", "", "list who is online"},
       {LobbyCommandKind::kInfo, "info", "USER", "show a user's address"},
       {LobbyCommandKind::kChat, "chat", "USER", "ask a user to chat"},
+      {LobbyCommandKind::kFiles, "files", "[USER]", "list shared files (everyone's or one user's)"},
+      {LobbyCommandKind::kSearch, "search", "TEXT", "find shared files whose name holds TEXT"},
+      {LobbyCommandKind::kGet, "get", "NAME [USER]", "download a file in the background"},
+      {LobbyCommandKind::kSend, "send", "PATH USER...", "offer a file of your shared folder"},
+      {LobbyCommandKind::kShare, "share", "", "rescan your shared folder now"},
+      {LobbyCommandKind::kTransfers, "transfers", "", "show downloads, running and finished"},
       {LobbyCommandKind::kHelp, "help", "", "show this menu"},
       {LobbyCommandKind::kQuit, "quit", "", "leave"},
   };
@@ -78,8 +94,36 @@ const MenuEntry* menu_entry(LobbyCommandKind kind) {
   return nullptr;
 }
 
-bool needs_argument(LobbyCommandKind kind) {
-  return kind == LobbyCommandKind::kInfo || kind == LobbyCommandKind::kChat;
+bool needs_argument(LobbyCommandKind kind) { return argument_question(kind)[0] != '\0'; }
+
+const char* argument_question(LobbyCommandKind kind) {
+  switch (kind) {
+    case LobbyCommandKind::kInfo:
+      return "info on which user?";
+    case LobbyCommandKind::kChat:
+      return "chat with which user?";
+    case LobbyCommandKind::kSearch:
+      return "search for what?";
+    case LobbyCommandKind::kGet:
+      return "get which file? (NAME [USER])";
+    case LobbyCommandKind::kSend:
+      return "send which file to whom? (PATH USER...)";
+    default:
+      return "";
+  }
+}
+
+const char* argument_prompt(LobbyCommandKind kind) {
+  switch (kind) {
+    case LobbyCommandKind::kSearch:
+      return "text> ";
+    case LobbyCommandKind::kGet:
+      return "file> ";
+    case LobbyCommandKind::kSend:
+      return "send> ";
+    default:
+      return "user> ";
+  }
 }
 
 LobbyCommand parse_lobby_command(std::string_view line) {

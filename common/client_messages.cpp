@@ -109,6 +109,19 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->reason = f[3];
     return true;
   }
+  if (w == "OFFER") {
+    out->type = BrokerEvent::Type::kOffer;
+    if (f.size() != 6 || !id_at(1) || !user_at(2) || !safe_file_name(f[3])) return false;
+    if (!parse_u64(f[4], &out->size) || !sha256_field(f[5], &out->sha256)) return false;
+    out->file = f[3];
+    return true;
+  }
+  if (w == "OFFER_ANSWER") {
+    out->type = BrokerEvent::Type::kOfferAnswer;
+    if (f.size() != 4 || !id_at(1) || !user_at(2)) return false;
+    out->reason = f[3];
+    return true;
+  }
   if (w == "SHUTDOWN") {
     out->type = BrokerEvent::Type::kShutdown;
     return true;
@@ -169,6 +182,18 @@ bool plausible_ip(std::string_view ip) {
       if (c != '.' && (c < '0' || c > '9')) return false;
     }
   }
+  return true;
+}
+
+bool sha256_field(std::string_view text, std::string* lower) {
+  if (text.size() != 64) return false;
+  std::string out;
+  out.reserve(64);
+  for (char c : text) {
+    if (!is_hex(c)) return false;
+    out.push_back(c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  *lower = std::move(out);
   return true;
 }
 

@@ -39,8 +39,10 @@ struct BrokerEvent {
     kChatAccepted,   // id user(target) ip port token
     kChatDeclined,   // id user(target) reason: declined|timeout|gone
     kChatCancelled,  // id user(from) reason: timeout|gone
+    kOffer,          // id user(from) file size sha256: a file offered to us
+    kOfferAnswer,    // id user(target) reason: accepted|declined|timeout|gone
     kShutdown,       //
-    kOther,          // an event this client does not act on (OFFER... for now, or newer ones)
+    kOther,          // an event this client does not act on (newer ones)
   };
   Type type = Type::kOther;
   std::string name;  // the event's word after EVENT, e.g. "JOIN"
@@ -51,6 +53,9 @@ struct BrokerEvent {
   uint64_t count = 0;
   std::string token;
   std::string reason;
+  std::string file;    // kOffer: a safe base name (safe_file_name)
+  uint64_t size = 0;   // kOffer
+  std::string sha256;  // kOffer: 64 lower-case hex digits
 };
 
 // Interprets an EVENT message. False if it is a known event with missing or invalid fields
@@ -79,5 +84,8 @@ bool is_ok(const BrokerMessage& m, std::string_view word);
 // it (digits, hex, '.', ':', '%' scope, at most 64 bytes) and a session token (hex, 16..256).
 bool plausible_ip(std::string_view ip);
 bool plausible_token(std::string_view token);
+
+// A SHA-256 as hex: 64 hex digits in either case; *lower gets them in lower case.
+bool sha256_field(std::string_view text, std::string* lower);
 
 }  // namespace peerlink

@@ -12,19 +12,23 @@ namespace {
 constexpr const char* kUsage =
     "usage: _c <server-host> <server-port> [--user NAME] [--share DIR] [--downloads DIR]\n"
     "\n"
-    "The peerlink lobby: registers with the broker _s, shows who is online and starts chat\n"
-    "sessions with them. What is not given on the command line is asked for.\n"
+    "The peerlink lobby: registers with the broker _s, shows who is online, starts chat\n"
+    "sessions, shares a folder (a background file server serves it) and downloads and sends\n"
+    "files. What is not given on the command line is asked for.\n"
     "\n"
     "  <server-host>            the broker's host name, IPv4 or IPv6 address\n"
     "  <server-port>            the broker's port (its default is 12000)\n"
     "  --user NAME              your name: 1-32 letters, digits, '_', '.', '-'\n"
     "  --share DIR              the folder you share (must exist)\n"
-    "  --downloads DIR          where received files go (default: ./downloads, created)\n"
+    "  --downloads DIR          where received files go (default: ./downloads, created;\n"
+    "                           files there are not shared unless it is the shared folder)\n"
     "  --reconnect-attempts N   tries to reach a lost broker before giving up (default 10)\n"
     "  --help, --version\n"
     "\n"
-    "Lobby commands (a number from the menu or the word): users, info USER, chat USER, help,\n"
-    "quit. A chat request is answered with y or n. See docs/LOBBY.md.\n";
+    "Lobby commands (a number from the menu or the word): users, info USER, chat USER,\n"
+    "files [USER], search TEXT, get NAME [USER], send PATH USER..., share, transfers, help,\n"
+    "quit. A chat request or a file offer is answered with y or n (the oldest question first).\n"
+    "See docs/LOBBY.md.\n";
 
 bool parse_count(std::string_view text, int min, int max, int* out) {
   if (text.empty() || text.size() > 6) return false;
@@ -34,6 +38,18 @@ bool parse_count(std::string_view text, int min, int max, int* out) {
     v = v * 10 + (c - '0');
   }
   if (v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// A byte count: decimal digits only, at most 2^63.
+bool parse_bytes(std::string_view text, uint64_t* out) {
+  if (text.empty() || text.size() > 18) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
   *out = v;
   return true;
 }
@@ -74,6 +90,14 @@ bool parse_client_options(int argc, const char* const* argv, ClientOptions* out,
       } else if (arg == "--reconnect-attempts") {
         if (!parse_count(value, 0, 1000, &out->reconnect_attempts)) {
           return fail("bad number of attempts: " + std::string(value));
+        }
+      } else if (arg == "--serve-log") {
+        // Not in --help: for tests and diagnosis (docs/LOBBY.md, "Test and diagnostic options").
+        if (value.empty()) return fail("empty --serve-log");
+        out->serve_log = value;
+      } else if (arg == "--serve-max-rate") {
+        if (!parse_bytes(value, &out->serve_max_rate)) {
+          return fail("bad --serve-max-rate: " + std::string(value));
         }
       } else {
         return fail("unknown option " + std::string(arg));

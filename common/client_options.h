@@ -13,6 +13,9 @@ struct ClientOptions {
   std::string share;            // empty: ask
   std::string downloads;        // empty: "./downloads" next to where _c was started
   int reconnect_attempts = 10;  // after losing the broker, then give up (exit 1)
+  // Hidden test/diagnostic options, passed through to the file server (docs/LOBBY.md):
+  std::string serve_log;        // --serve-log FILE -> `_peer_server --serve --log FILE`
+  uint64_t serve_max_rate = 0;  // --serve-max-rate BYTES -> `--max-rate BYTES` (0 = no cap)
 };
 
 // Parses argv. Returns true to go on. Otherwise the process should exit with *exit_code after

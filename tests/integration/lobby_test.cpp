@@ -265,7 +265,12 @@ TEST_F(LobbyTest, HelpAndVersion) {
 
   auto alice = client("alice");
   alice->write_line("help");
-  EXPECT_TRUE(alice->wait_line("commands: users, info USER, chat USER, help, quit"));
+  EXPECT_TRUE(alice->wait_line(
+      "commands: users, info USER, chat USER, files [USER], search TEXT, get NAME [USER], send "
+      "PATH USER..., share, transfers, help, quit"));
+  EXPECT_TRUE(
+      alice->wait_line("answer a chat request or a file offer with y or n; with several "
+                       "open, y/n answers the oldest"));
 }
 
 class LobbyTimeoutTest : public LobbyTest {

@@ -108,10 +108,41 @@ TEST(ClientMessages, ChatEvents) {
 }
 
 TEST(ClientMessages, UnknownEventsAreTolerated) {
-  BrokerEvent e = event("EVENT OFFER 9 alice report.pdf 52344 abc");
+  BrokerEvent e = event("EVENT SOMETHING_NEW 1 2 3");
   EXPECT_EQ(e.type, Type::kOther);
-  EXPECT_EQ(e.name, "OFFER");
-  EXPECT_EQ(event("EVENT SOMETHING_NEW 1 2 3").type, Type::kOther);
+  EXPECT_EQ(e.name, "SOMETHING_NEW");
+}
+
+TEST(ClientMessages, OfferEvents) {
+  const std::string sha = "9A0C" + std::string(60, 'e');
+  BrokerEvent o = event("EVENT OFFER 9 alice my%20report.pdf 52344 " + sha);
+  EXPECT_EQ(o.type, Type::kOffer);
+  EXPECT_EQ(o.id, 9u);
+  EXPECT_EQ(o.user, "alice");
+  EXPECT_EQ(o.file, "my report.pdf");
+  EXPECT_EQ(o.size, 52344u);
+  EXPECT_EQ(o.sha256, "9a0c" + std::string(60, 'e'));  // lower-cased
+  BrokerEvent a = event("EVENT OFFER_ANSWER 9 bob accepted");
+  EXPECT_EQ(a.type, Type::kOfferAnswer);
+  EXPECT_EQ(a.id, 9u);
+  EXPECT_EQ(a.user, "bob");
+  EXPECT_EQ(a.reason, "accepted");
+
+  EXPECT_TRUE(bad_event("EVENT OFFER 9 alice report.pdf 52344 abc"));        // short hash
+  EXPECT_TRUE(bad_event("EVENT OFFER 9 alice ..%2Fetc%2Fpasswd 1 " + sha));  // not a base name
+  EXPECT_TRUE(bad_event("EVENT OFFER 9 alice .bashrc 1 " + sha));            // hidden
+  EXPECT_TRUE(bad_event("EVENT OFFER 9 alice report.pdf -1 " + sha));        // bad size
+  EXPECT_TRUE(bad_event("EVENT OFFER x alice report.pdf 1 " + sha));         // bad id
+  EXPECT_TRUE(bad_event("EVENT OFFER 9 alice report.pdf 1"));                // missing hash
+  EXPECT_TRUE(bad_event("EVENT OFFER_ANSWER 9 bob"));
+}
+
+TEST(ClientMessages, Sha256Field) {
+  std::string lower;
+  EXPECT_TRUE(sha256_field(std::string(64, 'A'), &lower));
+  EXPECT_EQ(lower, std::string(64, 'a'));
+  EXPECT_FALSE(sha256_field(std::string(63, 'a'), &lower));
+  EXPECT_FALSE(sha256_field(std::string(63, 'a') + "g", &lower));
 }
 
 TEST(ClientMessages, RejectsMalformedKnownEvents) {

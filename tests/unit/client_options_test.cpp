@@ -47,6 +47,18 @@ TEST(ClientOptions, AllOptionsInAnyOrder) {
   EXPECT_EQ(p.options.reconnect_attempts, 3);
 }
 
+TEST(ClientOptions, HiddenFileServerOptions) {
+  Parsed p = parse({"h", "1", "--serve-log", "/tmp/serve.log", "--serve-max-rate", "1048576"});
+  ASSERT_TRUE(p.go_on) << p.message;
+  EXPECT_EQ(p.options.serve_log, "/tmp/serve.log");
+  EXPECT_EQ(p.options.serve_max_rate, 1048576u);
+  Parsed d = parse({"h", "1"});
+  EXPECT_EQ(d.options.serve_log, "");
+  EXPECT_EQ(d.options.serve_max_rate, 0u);
+  // For tests and diagnosis only: not advertised in --help.
+  EXPECT_EQ(parse({"--help"}).message.find("--serve"), std::string::npos);
+}
+
 TEST(ClientOptions, HelpAndVersionExitZero) {
   Parsed help = parse({"--help"});
   EXPECT_FALSE(help.go_on);
@@ -71,6 +83,9 @@ TEST(ClientOptions, ErrorsExitTwoWithAHint) {
            {"host", "12000", "--colour", "x"},
            {"host", "12000", "--reconnect-attempts", "-1"},
            {"host", "12000", "--reconnect-attempts", "many"},
+           {"host", "12000", "--serve-max-rate", "fast"},
+           {"host", "12000", "--serve-max-rate", "-1"},
+           {"host", "12000", "--serve-log", ""},
        }) {
     Parsed p = parse(args);
     EXPECT_FALSE(p.go_on);
