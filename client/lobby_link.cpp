@@ -54,6 +54,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
       break;
     case BrokerEvent::Type::kOffer:
     case BrokerEvent::Type::kOfferAnswer:
+    case BrokerEvent::Type::kOfferCancelled:
       handle_offer_event(e);
       break;
     case BrokerEvent::Type::kShutdown:

@@ -163,6 +163,19 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
     add_question(std::move(q));
     return;
   }
+  if (e.type == BrokerEvent::Type::kOfferCancelled) {
+    bool was_front = false;
+    std::optional<Question> q = questions_.remove_if(
+        [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.id == e.id; },
+        &was_front);
+    if (!q) return;  // already answered, or expired here first
+    console_->print(
+        "the offer of " + printable(q->file) + " from " + q->from +
+            (e.reason == "gone" ? " was withdrawn (" + q->from + " left)" : " timed out"),
+        Style::kNotice);
+    if (was_front) ask_next_question();
+    return;
+  }
   // An answer to one of our offers.
   auto it = offers_out_.find(e.id);
   if (it == offers_out_.end() || it->second.waiting.erase(e.user) == 0) return;

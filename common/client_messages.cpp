@@ -116,8 +116,9 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->file = f[3];
     return true;
   }
-  if (w == "OFFER_ANSWER") {
-    out->type = BrokerEvent::Type::kOfferAnswer;
+  if (w == "OFFER_ANSWER" || w == "OFFER_CANCELLED") {
+    out->type =
+        w == "OFFER_ANSWER" ? BrokerEvent::Type::kOfferAnswer : BrokerEvent::Type::kOfferCancelled;
     if (f.size() != 4 || !id_at(1) || !user_at(2)) return false;
     out->reason = f[3];
     return true;

@@ -32,17 +32,18 @@ bool parse_broker_message(std::string_view line, BrokerMessage* out);
 // An EVENT line, interpreted.
 struct BrokerEvent {
   enum class Type {
-    kJoin,           // user ip port
-    kLeave,          // user
-    kShares,         // user count
-    kChatRequest,    // id user(from)
-    kChatAccepted,   // id user(target) ip port token
-    kChatDeclined,   // id user(target) reason: declined|timeout|gone
-    kChatCancelled,  // id user(from) reason: timeout|gone
-    kOffer,          // id user(from) file size sha256: a file offered to us
-    kOfferAnswer,    // id user(target) reason: accepted|declined|timeout|gone
-    kShutdown,       //
-    kOther,          // an event this client does not act on (newer ones)
+    kJoin,            // user ip port
+    kLeave,           // user
+    kShares,          // user count
+    kChatRequest,     // id user(from)
+    kChatAccepted,    // id user(target) ip port token
+    kChatDeclined,    // id user(target) reason: declined|timeout|gone
+    kChatCancelled,   // id user(from) reason: timeout|gone
+    kOffer,           // id user(from) file size sha256: a file offered to us
+    kOfferAnswer,     // id user(target) reason: accepted|declined|timeout|gone
+    kOfferCancelled,  // id user(from) reason: timeout|gone — an offer to us is void
+    kShutdown,        //
+    kOther,           // an event this client does not act on (newer ones)
   };
   Type type = Type::kOther;
   std::string name;  // the event's word after EVENT, e.g. "JOIN"

@@ -199,7 +199,7 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
       c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
-      file.sha256 = std::string(raw[3]);
+      file.sha256 = ascii_lower(raw[3]);
       c.announce_files.push_back(std::move(file));
     }
   }
@@ -329,7 +329,7 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
   auto file = self->files.find(f[1]);
   uint64_t size = 0;
   if (file == self->files.end() || !parse_u64(f[2], &size) || file->second.size != size ||
-      file->second.sha256 != f[3]) {
+      file->second.sha256 != ascii_lower(f[3])) {
     return error(c, 404, "not shared: announce the file first", q);
   }
   PendingOffer o;
@@ -400,7 +400,13 @@ void Broker::forget_user(const std::string& user) {
     PendingOffer* o = pending_.offer(id);
     if (o == nullptr) continue;
     if (o->from == user) {
-      pending_.remove_offer(id);  // its targets get ERR 404 if they answer
+      for (const auto& [target, waiting] : o->targets) {
+        if (waiting) {
+          send_to_user(target,
+                       LineWriter("EVENT OFFER_CANCELLED").num(id).field(user).word("gone").str());
+        }
+      }
+      pending_.remove_offer(id);
       continue;
     }
     auto t = o->targets.find(user);
@@ -432,6 +438,8 @@ void Broker::expire_offer(uint64_t id) {
     waiting = false;
     send_to_user(o->from,
                  LineWriter("EVENT OFFER_ANSWER").num(id).field(user).word("timeout").str());
+    send_to_user(user,
+                 LineWriter("EVENT OFFER_CANCELLED").num(id).field(o->from).word("timeout").str());
   }
   pending_.remove_offer(id);
 }

@@ -341,6 +341,48 @@ TEST_F(BrokerTest, OfferToTwoUsersOneAcceptsOneDeclines) {
   EXPECT_EQ(b->request("OFFER_ACCEPT " + id)[0], "ERR 404 no such request");
 }
 
+TEST_F(BrokerTest, SenderLeavingCancelsTheOfferForItsReceivers) {
+  auto a = client("alice");
+  auto b = client("bob");
+  ASSERT_TRUE(a->send("ANNOUNCE 1"));
+  EXPECT_EQ(a->request("FILE report.pdf 1 " + kHashA)[0], "OK ANNOUNCED 1");
+  std::string id(split_fields(a->request("OFFER report.pdf 1 " + kHashA + " bob")[0])[2]);
+  ASSERT_TRUE(b->event("EVENT OFFER " + id));
+  a->close();
+  EXPECT_EQ(b->event("EVENT OFFER_CANCELLED").value_or(""),
+            "EVENT OFFER_CANCELLED " + id + " alice gone");
+  EXPECT_EQ(b->request("OFFER_ACCEPT " + id)[0], "ERR 404 no such request");
+}
+
+TEST_F(BrokerOptionsTest, ExpiredOfferIsCancelledForItsReceivers) {
+  start({"--offer-timeout", "1"});
+  auto a = client("alice");
+  auto b = client("bob");
+  ASSERT_TRUE(a->send("ANNOUNCE 1"));
+  EXPECT_EQ(a->request("FILE report.pdf 1 " + kHashA)[0], "OK ANNOUNCED 1");
+  std::string id(split_fields(a->request("OFFER report.pdf 1 " + kHashA + " bob")[0])[2]);
+  EXPECT_EQ(b->event("EVENT OFFER_CANCELLED", std::chrono::seconds(5)).value_or(""),
+            "EVENT OFFER_CANCELLED " + id + " alice timeout");
+  EXPECT_EQ(a->event("EVENT OFFER_ANSWER", std::chrono::seconds(5)).value_or(""),
+            "EVENT OFFER_ANSWER " + id + " bob timeout");
+}
+
+TEST_F(BrokerTest, HashesAreMatchedInEitherCaseAndSentLowerCase) {
+  auto a = client("alice");
+  auto b = client("bob");
+  const std::string upper(64, 'C');
+  const std::string lower(64, 'c');
+  ASSERT_TRUE(a->send("ANNOUNCE 1"));
+  EXPECT_EQ(a->request("FILE x.bin 3 " + upper)[0], "OK ANNOUNCED 1");
+  EXPECT_EQ(b->request("FILES alice", true).back(), "FILE alice x.bin 3 " + lower);
+  for (const std::string& h : {upper, lower}) {
+    auto who = b->request("WHOHAS " + h, true);
+    ASSERT_EQ(who.size(), 2u) << h;
+    EXPECT_EQ(who[1].rfind("OWNER alice ", 0), 0u);
+  }
+  EXPECT_EQ(a->request("OFFER x.bin 3 " + upper + " bob")[0].rfind("OK OFFER ", 0), 0u);
+}
+
 TEST_F(BrokerTest, GarbageGetsErrorsAndTheConnectionSurvives) {
   auto a = client("alice");
   auto b = client("bob");

@@ -127,6 +127,11 @@ TEST(ClientMessages, OfferEvents) {
   EXPECT_EQ(a.id, 9u);
   EXPECT_EQ(a.user, "bob");
   EXPECT_EQ(a.reason, "accepted");
+  BrokerEvent c = event("EVENT OFFER_CANCELLED 9 alice gone");
+  EXPECT_EQ(c.type, Type::kOfferCancelled);
+  EXPECT_EQ(c.id, 9u);
+  EXPECT_EQ(c.user, "alice");
+  EXPECT_EQ(c.reason, "gone");
 
   EXPECT_TRUE(bad_event("EVENT OFFER 9 alice report.pdf 52344 abc"));        // short hash
   EXPECT_TRUE(bad_event("EVENT OFFER 9 alice ..%2Fetc%2Fpasswd 1 " + sha));  // not a base name
@@ -135,6 +140,7 @@ TEST(ClientMessages, OfferEvents) {
   EXPECT_TRUE(bad_event("EVENT OFFER x alice report.pdf 1 " + sha));         // bad id
   EXPECT_TRUE(bad_event("EVENT OFFER 9 alice report.pdf 1"));                // missing hash
   EXPECT_TRUE(bad_event("EVENT OFFER_ANSWER 9 bob"));
+  EXPECT_TRUE(bad_event("EVENT OFFER_CANCELLED x alice gone"));
 }
 
 TEST(ClientMessages, Sha256Field) {

@@ -73,7 +73,8 @@ TEST(Registry, SearchIsCaseInsensitiveSortedAndCapped) {
 
 TEST(Registry, Sha256HexShape) {
   EXPECT_TRUE(is_sha256_hex(std::string(64, 'f')));
-  EXPECT_FALSE(is_sha256_hex(std::string(64, 'F')));
+  EXPECT_TRUE(is_sha256_hex(std::string(64, 'F')));
+  EXPECT_EQ(ascii_lower("ABCdef09"), "abcdef09");
   EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
   EXPECT_FALSE(is_sha256_hex(std::string(64, 'g')));
 }
