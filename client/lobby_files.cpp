@@ -6,6 +6,7 @@
 
 #include "common/client_args.h"
 #include "common/client_files.h"
+#include "common/hex.h"
 #include "common/line_codec.h"
 #include "common/names.h"
 
@@ -19,7 +20,7 @@ constexpr size_t kOwnersNamed = 5;
 
 bool looks_like_sha256(const std::string& text) {
   std::string lower;
-  return sha256_field(text, &lower);
+  return parse_sha256_hex(text, &lower);
 }
 
 std::string owner_list(const std::vector<FetchSource>& sources) {
@@ -213,7 +214,7 @@ void Lobby::get_file(const std::string& arg) {
     if (!r.words.empty() && !valid_user_name(r.words[0])) continue;
     // The broker matches a hash only in lower case.
     std::string key = r.name;
-    if (std::string lower; sha256_field(key, &lower)) key = lower;
+    if (std::string lower; parse_sha256_hex(key, &lower)) key = lower;
     std::optional<std::vector<FetchSource>> found = who_has(key);
     if (!found) return;
     name = key;

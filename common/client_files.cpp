@@ -1,5 +1,6 @@
 // The shared-file directory as the lobby sees it.
 #include "common/client_files.h"
+#include "common/hex.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,16 +8,10 @@
 
 #include "common/line_codec.h"
 #include "common/names.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
 
 // Rebuilds an OWNER line from decoded fields owner..ticket and parses it, so both ways in share
 // one set of checks (parse_owner_line).
@@ -49,7 +44,7 @@ bool parse_file_line(const BrokerMessage& m, FileEntry* out) {
   if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != "FILE") return false;
   FileEntry e;
   if (!valid_user_name(f[1]) || f[2].empty() || !parse_u64(f[3], &e.size) ||
-      !sha256_field(f[4], &e.sha256)) {
+      !parse_sha256_hex(f[4], &e.sha256)) {
     return false;
   }
   e.owner = f[1];

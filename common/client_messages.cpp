@@ -1,23 +1,14 @@
 // What the lobby client receives from the broker, decoded.
 #include "common/client_messages.h"
 
+#include "common/hex.h"
 #include "common/line_codec.h"
 #include "common/names.h"
 #include "common/net.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
-
-bool parse_u64(std::string_view text, uint64_t* out) {
-  if (text.empty() || text.size() > 19) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *out = v;
-  return true;
-}
 
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -112,7 +103,7 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
   if (w == "OFFER") {
     out->type = BrokerEvent::Type::kOffer;
     if (f.size() != 6 || !id_at(1) || !user_at(2) || !safe_file_name(f[3])) return false;
-    if (!parse_u64(f[4], &out->size) || !sha256_field(f[5], &out->sha256)) return false;
+    if (!parse_u64(f[4], &out->size) || !parse_sha256_hex(f[5], &out->sha256)) return false;
     out->file = f[3];
     return true;
   }
@@ -183,18 +174,6 @@ bool plausible_ip(std::string_view ip) {
       if (c != '.' && (c < '0' || c > '9')) return false;
     }
   }
-  return true;
-}
-
-bool sha256_field(std::string_view text, std::string* lower) {
-  if (text.size() != 64) return false;
-  std::string out;
-  out.reserve(64);
-  for (char c : text) {
-    if (!is_hex(c)) return false;
-    out.push_back(c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  *lower = std::move(out);
   return true;
 }
 

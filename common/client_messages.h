@@ -86,7 +86,4 @@ bool is_ok(const BrokerMessage& m, std::string_view word);
 bool plausible_ip(std::string_view ip);
 bool plausible_token(std::string_view token);
 
-// A SHA-256 as hex: 64 hex digits in either case; *lower gets them in lower case.
-bool sha256_field(std::string_view text, std::string* lower);
-
 }  // namespace peerlink

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/net.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
@@ -29,30 +30,6 @@ constexpr const char* kUsage =
     "files [USER], search TEXT, get NAME [USER], send PATH USER..., share, transfers, help,\n"
     "quit. A chat request or a file offer is answered with y or n (the oldest question first).\n"
     "See docs/LOBBY.md.\n";
-
-bool parse_count(std::string_view text, int min, int max, int* out) {
-  if (text.empty() || text.size() > 6) return false;
-  int v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v < min || v > max) return false;
-  *out = v;
-  return true;
-}
-
-// A byte count: decimal digits only, at most 2^63.
-bool parse_bytes(std::string_view text, uint64_t* out) {
-  if (text.empty() || text.size() > 18) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *out = v;
-  return true;
-}
 
 }  // namespace
 
@@ -88,7 +65,7 @@ bool parse_client_options(int argc, const char* const* argv, ClientOptions* out,
       } else if (arg == "--downloads") {
         out->downloads = value;
       } else if (arg == "--reconnect-attempts") {
-        if (!parse_count(value, 0, 1000, &out->reconnect_attempts)) {
+        if (!parse_decimal<int>(value, &out->reconnect_attempts, 0, 1000)) {
           return fail("bad number of attempts: " + std::string(value));
         }
       } else if (arg == "--serve-log") {
@@ -96,7 +73,7 @@ bool parse_client_options(int argc, const char* const* argv, ClientOptions* out,
         if (value.empty()) return fail("empty --serve-log");
         out->serve_log = value;
       } else if (arg == "--serve-max-rate") {
-        if (!parse_bytes(value, &out->serve_max_rate)) {
+        if (!parse_decimal<uint64_t>(value, &out->serve_max_rate, 0, uint64_t{1} << 63)) {
           return fail("bad --serve-max-rate: " + std::string(value));
         }
       } else {

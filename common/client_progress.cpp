@@ -7,16 +7,10 @@
 
 #include "common/line_codec.h"
 #include "common/names.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
 
 std::string one_decimal(double v, const char* unit) {
   char buf[48];

@@ -4,34 +4,14 @@
 #include <charconv>
 #include <utility>
 
+#include "common/hex.h"
 #include "common/line_codec.h"
 #include "common/names.h"
 #include "common/net.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// Lower-cases a 64-hex-digit SHA-256; false if it is not one.
-bool normalize_sha256(std::string_view text, std::string* out) {
-  if (text.size() != 64) return false;
-  out->clear();
-  for (char c : text) {
-    if (!is_hex_digit(c)) return false;
-    out->push_back(c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return true;
-}
 
 bool fail(std::string* error, const char* why) {
   *error = why;
@@ -59,7 +39,7 @@ bool parse_owner_line(std::string_view line, FetchSource* out, std::string* erro
   // could never serve; refusing it here gives a clearer message.
   if (!safe_file_name(s.file)) return fail(error, "bad file name");
   if (!parse_u64(decoded[5], &s.size)) return fail(error, "bad size");
-  if (!normalize_sha256(decoded[6], &s.sha256)) return fail(error, "bad sha256");
+  if (!parse_sha256_hex(decoded[6], &s.sha256)) return fail(error, "bad sha256");
   s.ticket = decoded[7];
   if (s.ticket.empty()) return fail(error, "bad ticket");
   *out = std::move(s);

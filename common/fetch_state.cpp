@@ -10,6 +10,7 @@
 #include "common/fd.h"
 #include "common/io.h"
 #include "common/line_codec.h"
+#include "common/numbers.h"
 #include "common/sha256.h"
 #include "common/share_atomic_write.h"
 
@@ -21,13 +22,6 @@ constexpr uint64_t kMaxBlockBytes = uint64_t{1} << 30;
 // A state file is a few lines plus one bit per block: even a terabyte file at 1 MiB blocks stays
 // far below this, so anything larger is not ours.
 constexpr size_t kMaxStateBytes = 1u << 20;
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
 
 // Takes the next '\n'-terminated line off `text` if it starts with `key` and a space, storing the
 // rest in *value.

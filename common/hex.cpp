@@ -39,4 +39,18 @@ bool from_hex(std::string_view hex, std::string* out) {
   return true;
 }
 
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 &&
+         text.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
+bool parse_sha256_hex(std::string_view text, std::string* lower) {
+  if (!is_sha256_hex(text)) return false;
+  lower->assign(text);
+  for (char& c : *lower) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return true;
+}
+
 }  // namespace peerlink

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/numbers.h"
+
 namespace peerlink {
 namespace {
 
@@ -184,17 +186,7 @@ std::string host_port(const std::string& host, uint16_t port) {
   return host + ":" + std::to_string(port);
 }
 
-bool parse_port(const std::string& text, uint16_t* port) {
-  if (text.empty() || text.size() > 5) return false;
-  unsigned v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (v > 65535) return false;
-  *port = static_cast<uint16_t>(v);
-  return true;
-}
+bool parse_port(const std::string& text, uint16_t* port) { return parse_decimal(text, port); }
 
 bool set_nonblocking(int fd, bool on) {
   int flags = ::fcntl(fd, F_GETFL);

@@ -1,5 +1,6 @@
 // Command-line options of the two peer programs in session mode (docs/HANDOFF.md).
 #include "common/peer_args.h"
+#include "common/numbers.h"
 
 #include "common/names.h"
 #include "common/net.h"
@@ -8,19 +9,6 @@ namespace peerlink {
 namespace {
 
 constexpr int kMaxSeconds = 86400;
-
-// Parses a decimal int in [min, max].
-bool parse_int(const std::string& text, int min, int max, int* out) {
-  if (text.empty() || text.size() > 9) return false;
-  int v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v < min || v > max) return false;
-  *out = v;
-  return true;
-}
 
 PeerArgsResult error(std::string message) {
   return {PeerArgsResult::Action::kError, std::move(message)};
@@ -74,10 +62,10 @@ PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::strin
       if (v.empty()) return error("--downloads needs a folder");
       a.downloads = v;
     } else if (opt == "--listen-fd") {
-      if (!parse_int(v, 3, 1 << 24, &a.listen_fd))
+      if (!parse_decimal<int>(v, &a.listen_fd, 3, 1 << 24))
         return error("bad --listen-fd " + v + ": not a descriptor number (3 or more)");
     } else if (opt == "--wait") {
-      if (!parse_int(v, 1, kMaxSeconds, &a.wait_seconds))
+      if (!parse_decimal<int>(v, &a.wait_seconds, 1, kMaxSeconds))
         return error("bad --wait " + v + ": not a number of seconds (1-86400)");
     } else if (opt == "--host") {
       if (v.empty()) return error("--host needs an address");
@@ -87,7 +75,7 @@ PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::strin
         return error("bad --port " + v + ": not a port (1-65535)");
       have_port = true;
     } else if (opt == "--connect-timeout") {
-      if (!parse_int(v, 1, kMaxSeconds, &a.connect_timeout_seconds))
+      if (!parse_decimal<int>(v, &a.connect_timeout_seconds, 1, kMaxSeconds))
         return error("bad --connect-timeout " + v + ": not a number of seconds (1-86400)");
     }
   }

@@ -1,7 +1,6 @@
 // The session handshake: the HELLO payload (`token "\n" user-name`) and the token hand-over.
 #include "common/session_hello.h"
-
-#include <cstdlib>
+#include "common/env_secret.h"
 
 namespace peerlink {
 
@@ -21,9 +20,7 @@ bool decode_hello(std::string_view payload, std::string* token, std::string* use
 }
 
 std::string take_session_token() {
-  const char* value = std::getenv(kTokenEnvVar);
-  std::string token = value != nullptr ? value : "";
-  ::unsetenv(kTokenEnvVar);
+  std::string token = take_env_secret(kTokenEnvVar);
   if (token.size() > kMaxTokenBytes || token.find('\n') != std::string::npos) return "";
   return token;
 }

@@ -1,5 +1,6 @@
 // The hash cache of a shared folder.
 #include "common/share_cache.h"
+#include "common/numbers.h"
 
 #include <fcntl.h>
 
@@ -19,15 +20,9 @@ constexpr std::string_view kMagic = "peerlink-hashes 1";
 // Far more than 10000 files' worth of lines (the broker's per-user limit); a bigger file is junk.
 constexpr size_t kMaxCacheBytes = 16u << 20;
 
-template <typename T>
-bool parse_int(std::string_view text, T* value) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-bool is_sha256_hex(std::string_view s) {
+// Stricter than is_sha256_hex: the cache holds only what this code wrote, always lower case, so
+// anything else means the file is not ours.
+bool is_cached_sha256(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
@@ -64,11 +59,11 @@ bool HashCache::parse(std::string_view text, HashCache* out) {
     if (nl == std::string_view::npos) return false;  // a cut-off last line: not written by us
     const std::vector<std::string_view> f = split_fields(text.substr(0, nl));
     text.remove_prefix(nl + 1);
-    if (f.size() != 4 || !is_sha256_hex(f[0])) return false;
+    if (f.size() != 4 || !is_cached_sha256(f[0])) return false;
     Entry e;
     e.sha256.assign(f[0]);
     std::string name;
-    if (!parse_int(f[1], &e.size) || !parse_int(f[2], &e.mtime_ns) ||
+    if (!parse_decimal(f[1], &e.size) || !parse_decimal(f[2], &e.mtime_ns) ||
         !percent_decode(f[3], &name) || name.empty()) {
       return false;
     }

@@ -7,11 +7,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "common/env_secret.h"
 #include "common/fd.h"
 #include "common/fetch_sources.h"
 #include "common/io.h"
@@ -40,9 +40,7 @@ int run_fetch_mode(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // a vanished server or progress reader is an error, not death
 
   // The tickets are secrets: out of the environment before anything else, so no child sees them.
-  std::string sources_text;
-  if (const char* v = std::getenv(kSourcesVariable)) sources_text = v;
-  ::unsetenv(kSourcesVariable);
+  const std::string sources_text = take_env_secret(kSourcesVariable);
 
   FetchOptions opt;
   std::string error;

@@ -7,31 +7,11 @@
 #include <string_view>
 #include <utility>
 
+#include "common/hex.h"
 #include "common/names.h"
+#include "common/numbers.h"
 
 namespace peerlink {
-namespace {
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-bool lower_sha256(std::string_view text, std::string* out) {
-  if (text.size() != 64) return false;
-  out->clear();
-  for (char c : text) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    out->push_back(c);
-  }
-  return true;
-}
-
-}  // namespace
-
 const char* fetch_usage() {
   return "usage: _peer_client --fetch --name NAME --size BYTES --sha256 HEX --downloads DIR\n"
          "                    --user REQUESTER [--progress-fd FD] [--parallel N]\n"
@@ -60,7 +40,7 @@ bool parse_fetch_options(int argc, char** argv, FetchOptions* out, std::string* 
       }
       have_size = true;
     } else if (opt == "--sha256") {
-      if (!lower_sha256(value, &o.sha256)) {
+      if (!parse_sha256_hex(value, &o.sha256)) {
         *error = "bad --sha256 (64 hex digits expected)";
         return false;
       }

@@ -11,11 +11,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "common/env_secret.h"
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/net.h"
@@ -40,9 +40,7 @@ int setup_error(const std::string& message) {
 
 // Takes the ticket key out of the environment, so that nothing exec'd later inherits it.
 bool take_ticket_key(std::string* key) {
-  const char* v = std::getenv(kKeyVariable);
-  if (v != nullptr) key->assign(v);
-  ::unsetenv(kKeyVariable);
+  *key = take_env_secret(kKeyVariable);
   if (key->size() != 64) return false;
   return key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
 }

@@ -7,19 +7,9 @@
 
 #include "common/names.h"
 #include "common/net.h"
+#include "common/numbers.h"
 
 namespace peerlink {
-namespace {
-
-bool parse_u64(std::string_view text, uint64_t* value) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-}  // namespace
-
 const char* serve_usage() {
   return "usage: _peer_server --serve (--listen-fd N | --port P [--bind ADDR]) --share DIR\n"
          "                    --user OWNER [--log FILE] [--max-clients N] [--parent-pid P]\n"

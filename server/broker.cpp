@@ -201,14 +201,7 @@ void Broker::broadcast(const std::string& data, const std::string& except_user) 
 }
 
 void Broker::close_after_reply(Connection& c) {
-  if (c.state == Connection::State::kRegistered || c.state == Connection::State::kAnnouncing) {
-    // Leaving: the others hear of it now, not when the socket finally closes.
-    std::string user = c.user;
-    registry_.remove(user);
-    c.user.clear();
-    forget_user(user);
-    broadcast(LineWriter("EVENT LEAVE").field(user).str(), user);
-  }
+  unregister(c);  // the others hear of it now, not when the socket finally closes
   c.state = Connection::State::kClosing;
 }
 
@@ -217,13 +210,16 @@ void Broker::drop(Connection& c, const std::string& why) {
   c.dead = true;
   dead_.push_back(c.id());
   log_.line(c.label() + " closed: " + why);
-  if (!c.user.empty()) {
-    std::string user = c.user;
-    registry_.remove(user);
-    c.user.clear();
-    forget_user(user);
-    broadcast(LineWriter("EVENT LEAVE").field(user).str(), user);
-  }
+  unregister(c);
+}
+
+void Broker::unregister(Connection& c) {
+  if (c.user.empty()) return;
+  std::string user = c.user;
+  registry_.remove(user);
+  c.user.clear();
+  forget_user(user);
+  broadcast(LineWriter("EVENT LEAVE").field(user).str(), user);
 }
 
 void Broker::destroy(uint64_t id) {

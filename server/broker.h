@@ -45,6 +45,8 @@ class Broker {
   void broadcast(const std::string& data, const std::string& except_user);
   void close_after_reply(Connection& c);
   void drop(Connection& c, const std::string& why);
+  // Removes the connection's user (if registered), answers what is pending for it, tells everyone.
+  void unregister(Connection& c);
   void destroy(uint64_t id);
   void flush_dirty();
   void handle_timers();

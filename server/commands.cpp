@@ -4,23 +4,13 @@
 
 #include "common/hex.h"
 #include "common/names.h"
+#include "common/numbers.h"
 #include "common/random.h"
 #include "common/ticket.h"
 #include "server/broker.h"
 
 namespace peerlink {
 namespace {
-
-bool parse_u64(const std::string& s, uint64_t* out) {
-  if (s.empty() || s.size() > 19) return false;
-  uint64_t v = 0;
-  for (char ch : s) {
-    if (ch < '0' || ch > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(ch - '0');
-  }
-  *out = v;
-  return true;
-}
 
 std::string user_line(const User& u) {
   return LineWriter("USER").field(u.name).field(u.ip).num(u.port).num(u.files.size()).str();
@@ -193,13 +183,12 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
     SharedFile file;
     uint64_t size = 0;
     if (raw.size() != 4 || raw[0] != "FILE" || !percent_decode(raw[1], &file.name) ||
-        !parse_u64(std::string(raw[2]), &size) || !is_sha256_hex(raw[3])) {
+        !parse_u64(raw[2], &size) || !parse_sha256_hex(raw[3], &file.sha256)) {
       c.announce_error = "400 bad FILE line: FILE <name> <size> <sha256-hex> expected";
     } else if (!safe_file_name(file.name) || file.name.size() > wire::kMaxFileNameBytes) {
       c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
-      file.sha256 = ascii_lower(raw[3]);
       c.announce_files.push_back(std::move(file));
     }
   }
@@ -328,8 +317,9 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
   const User* self = registry_.find(c.user);
   auto file = self->files.find(f[1]);
   uint64_t size = 0;
+  std::string sha;
   if (file == self->files.end() || !parse_u64(f[2], &size) || file->second.size != size ||
-      file->second.sha256 != ascii_lower(f[3])) {
+      !parse_sha256_hex(f[3], &sha) || file->second.sha256 != sha) {
     return error(c, 404, "not shared: announce the file first", q);
   }
   PendingOffer o;

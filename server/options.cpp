@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/net.h"
+#include "common/numbers.h"
 
 namespace peerlink {
 namespace {
@@ -27,18 +28,6 @@ constexpr const char* kUsage =
     "  --help, --version\n"
     "\n"
     "The first line printed is the address it listens on. The protocol is in docs/PROTOCOL.md.\n";
-
-bool parse_number(std::string_view text, long min, long max, long* out) {
-  if (text.empty() || text.size() > 12) return false;
-  long v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v < min || v > max) return false;
-  *out = v;
-  return true;
-}
 
 }  // namespace
 
@@ -75,15 +64,15 @@ bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_c
       out->bind = value;
     } else if (arg == "--log") {
       out->log_path = value;
-    } else if (arg == "--request-timeout" && parse_number(value, 1, 86400, &n)) {
+    } else if (arg == "--request-timeout" && parse_decimal<long>(value, &n, 1, 86400)) {
       out->request_timeout_s = static_cast<int>(n);
-    } else if (arg == "--offer-timeout" && parse_number(value, 1, 86400, &n)) {
+    } else if (arg == "--offer-timeout" && parse_decimal<long>(value, &n, 1, 86400)) {
       out->offer_timeout_s = static_cast<int>(n);
-    } else if (arg == "--register-timeout" && parse_number(value, 1, 86400, &n)) {
+    } else if (arg == "--register-timeout" && parse_decimal<long>(value, &n, 1, 86400)) {
       out->register_timeout_s = static_cast<int>(n);
-    } else if (arg == "--max-output" && parse_number(value, 4096, 1L << 32, &n)) {
+    } else if (arg == "--max-output" && parse_decimal<long>(value, &n, 4096, 1L << 32)) {
       out->max_output_bytes = static_cast<size_t>(n);
-    } else if (arg == "--max-files" && parse_number(value, 0, 1000000, &n)) {
+    } else if (arg == "--max-files" && parse_decimal<long>(value, &n, 0, 1000000)) {
       out->max_files_per_user = static_cast<size_t>(n);
     } else {
       return fail("bad option or value: " + std::string(arg) + " " + std::string(value));

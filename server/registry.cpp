@@ -4,20 +4,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/hex.h"
+
 namespace peerlink {
-
-bool is_sha256_hex(std::string_view s) {
-  if (s.size() != 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  });
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Registry::contains(std::string_view name) const { return users_.find(name) != users_.end(); }
 
@@ -113,8 +102,8 @@ std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t li
     auto f = u->files.find(fname);
     if (f != u->files.end()) out.push_back({u, &f->second});
   };
-  if (is_sha256_hex(key)) {
-    auto h = by_hash_.find(ascii_lower(key));
+  if (std::string hash; parse_sha256_hex(key, &hash)) {
+    auto h = by_hash_.find(hash);
     if (h != by_hash_.end()) {
       for (const auto& [owner, fname] : h->second) add(owner, fname);
     }

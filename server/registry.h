@@ -58,9 +58,4 @@ class Registry {
   std::unordered_map<std::string, std::set<std::pair<std::string, std::string>>> by_hash_;
 };
 
-// True for 64 hex digits, either case.
-bool is_sha256_hex(std::string_view s);
-// Lower-cases ASCII letters (hashes are stored and compared lower-case).
-std::string ascii_lower(std::string_view s);
-
 }  // namespace peerlink

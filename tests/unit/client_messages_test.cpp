@@ -1,5 +1,6 @@
 // Unit tests of how the lobby client decodes broker lines: replies, errors, events, user lists.
 #include "common/client_messages.h"
+#include "common/hex.h"
 
 #include <gtest/gtest.h>
 
@@ -145,10 +146,10 @@ TEST(ClientMessages, OfferEvents) {
 
 TEST(ClientMessages, Sha256Field) {
   std::string lower;
-  EXPECT_TRUE(sha256_field(std::string(64, 'A'), &lower));
+  EXPECT_TRUE(parse_sha256_hex(std::string(64, 'A'), &lower));
   EXPECT_EQ(lower, std::string(64, 'a'));
-  EXPECT_FALSE(sha256_field(std::string(63, 'a'), &lower));
-  EXPECT_FALSE(sha256_field(std::string(63, 'a') + "g", &lower));
+  EXPECT_FALSE(parse_sha256_hex(std::string(63, 'a'), &lower));
+  EXPECT_FALSE(parse_sha256_hex(std::string(63, 'a') + "g", &lower));
 }
 
 TEST(ClientMessages, RejectsMalformedKnownEvents) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/hex.h"
+
 #include "server/options.h"
 #include "server/pending.h"
 
@@ -74,7 +76,9 @@ TEST(Registry, SearchIsCaseInsensitiveSortedAndCapped) {
 TEST(Registry, Sha256HexShape) {
   EXPECT_TRUE(is_sha256_hex(std::string(64, 'f')));
   EXPECT_TRUE(is_sha256_hex(std::string(64, 'F')));
-  EXPECT_EQ(ascii_lower("ABCdef09"), "abcdef09");
+  std::string lower;
+  EXPECT_TRUE(parse_sha256_hex(std::string(32, 'A') + std::string(32, 'b'), &lower));
+  EXPECT_EQ(lower, std::string(32, 'a') + std::string(32, 'b'));
   EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
   EXPECT_FALSE(is_sha256_hex(std::string(64, 'g')));
 }
