@@ -24,18 +24,13 @@ struct FetchProgress {
 // False for anything else (a malformed or unknown line, which the lobby ignores).
 bool parse_fetch_progress(std::string_view line, FetchProgress* out);
 
-// "950 B/s", "12.3 kB/s", "48.0 MB/s" (decimal units, as the downloader prints them).
-std::string rate_text(double bytes_per_second);
-// "0s", "42s", "3m05s", "2h07m".
-std::string duration_text(double seconds);
 // "999 bytes", "1.5 KiB", "100.0 MiB", "2.0 GiB".
 std::string size_text(uint64_t bytes);
-// Whole percent, rounded down: "45%"; an empty file is "100%".
-std::string percent_text(uint64_t done, uint64_t total);
 
-// The `transfers` line of a running download:
-//   "  big.bin  45% of 100.0 MiB  12.3 MB/s  ETA 4s  2 of 3 sources"
-// (ETA "--" while nothing moves).
+// The `transfers` line of a running download, with the session's rate, ETA and percent texts
+// (common/progress.h), so one transfer reads the same wherever it is shown:
+//   "  big.bin  45% of 100.0 MiB  11.7 MiB/s  ETA 0:05  2 of 3 sources"
+// (ETA "--:--" while nothing moves).
 std::string running_transfer_line(std::string_view name, uint64_t done, uint64_t total,
                                   uint64_t rate, uint64_t active, size_t sources);
 

@@ -8,6 +8,7 @@
 #include "common/io.h"
 #include "common/line_codec.h"
 #include "common/names.h"
+#include "common/progress.h"
 
 namespace peerlink {
 namespace {
@@ -15,18 +16,6 @@ namespace {
 constexpr auto kRateWindow = std::chrono::seconds(2);
 
 }  // namespace
-
-std::string fetch_rate_text(double bytes_per_second) {
-  char buf[32];
-  if (bytes_per_second >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.2f GB/s", bytes_per_second / 1e9);
-  } else if (bytes_per_second >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.1f MB/s", bytes_per_second / 1e6);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f kB/s", bytes_per_second / 1e3);
-  }
-  return buf;
-}
 
 FetchReporter::FetchReporter(std::string name, uint64_t total, int progress_fd)
     : name_(std::move(name)), total_(total), progress_fd_(progress_fd) {}
@@ -79,7 +68,7 @@ void FetchReporter::tick(uint64_t done, uint64_t received, int active, bool last
   }
   while (!last && next_quarter_ <= 3 && total_ > 0 && passed(done, next_quarter_)) {
     emit(STDOUT_FILENO, printable(name_) + ": " + std::to_string(25 * next_quarter_) + "% (" +
-                            fetch_rate_text(bps) + ", " + std::to_string(active) +
+                            format_rate(bps) + ", " + std::to_string(active) +
                             (active == 1 ? " source)" : " sources)"));
     ++next_quarter_;
   }

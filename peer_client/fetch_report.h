@@ -48,7 +48,4 @@ class FetchReporter {
   int next_quarter_ = 1;  // the next of 25/50/75 % to announce
 };
 
-// "12.3 MB/s" style rate text.
-std::string fetch_rate_text(double bytes_per_second);
-
 }  // namespace peerlink
