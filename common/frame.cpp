@@ -26,19 +26,13 @@ std::string encode_frame(uint8_t type, std::string_view payload) {
 
 FrameDecoder::Result FrameDecoder::next(Frame* frame) {
   size_t avail = buf_.size() - start_;
-  if (avail < wire::kFrameHeaderBytes) {
-    if (start_ > 0) {
-      buf_.erase(0, start_);
-      start_ = 0;
-    }
-    return Result::kNeedMore;
-  }
+  if (avail < wire::kFrameHeaderBytes) return need_more();
   auto* p = reinterpret_cast<const unsigned char*>(buf_.data() + start_);
   uint8_t type = p[0];
   uint32_t len = get_u32(p + 1);
   if (type == 0 || type > max_type_) return Result::kBadType;
   if (len > max_payload_) return Result::kTooLarge;
-  if (avail < wire::kFrameHeaderBytes + len) return Result::kNeedMore;
+  if (avail < wire::kFrameHeaderBytes + len) return need_more();
   frame->type = type;
   frame->payload.assign(buf_.data() + start_ + wire::kFrameHeaderBytes, len);
   start_ += wire::kFrameHeaderBytes + len;
@@ -47,6 +41,17 @@ FrameDecoder::Result FrameDecoder::next(Frame* frame) {
     start_ = 0;
   }
   return Result::kFrame;
+}
+
+FrameDecoder::Result FrameDecoder::need_more() {
+  // Drop the frames already taken before more bytes are appended, so the buffer holds at most a
+  // partial frame plus one read, however long the stream runs. (Compacting only when the buffer
+  // happened to empty exactly let it grow with the whole stream: reads rarely end on a frame.)
+  if (start_ > 0) {
+    buf_.erase(0, start_);
+    start_ = 0;
+  }
+  return Result::kNeedMore;
 }
 
 IoResult write_frame(int fd, uint8_t type, std::string_view payload) {

@@ -31,8 +31,13 @@ class FrameDecoder {
   // Call in a loop until it stops returning kFrame. kTooLarge/kBadType are final.
   Result next(Frame* frame);
   size_t buffered() const { return buf_.size() - start_; }
+  // Bytes held in memory, frames already taken included: bounded by a partial frame plus the
+  // last append, whatever the length of the stream.
+  size_t held() const { return buf_.size(); }
 
  private:
+  Result need_more();
+
   uint32_t max_payload_;
   uint8_t max_type_;
   std::string buf_;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 
@@ -46,6 +47,35 @@ TEST(FrameDecoder, DecodesFramesSplitAtEveryByte) {
     EXPECT_EQ(got[2].payload.size(), 1000u);
     EXPECT_EQ(dec.buffered(), 0u);
   }
+}
+
+// A long stream read in pieces that never end on a frame boundary (as a session reads 256 KiB at
+// a time while DATA frames are 64 KiB + header): memory stays bounded and every frame is whole.
+TEST(FrameDecoder, MemoryStaysBoundedOverALongStream) {
+  const std::string frame = encode_frame(wire::kData, std::string(64 * 1024, 'x'));
+  constexpr size_t kFrames = 2000;  // about 128 MiB through the decoder
+  constexpr size_t kRead = 256 * 1024;
+  std::string pending;  // stream bytes produced but not yet appended
+  FrameDecoder dec;
+  Frame f;
+  size_t frames = 0, max_held = 0;
+  for (size_t made = 0; made < kFrames || !pending.empty();) {
+    while (pending.size() < kRead && made < kFrames) {
+      pending += frame;
+      ++made;
+    }
+    const size_t n = std::min(kRead, pending.size());
+    dec.append(pending.data(), n);
+    pending.erase(0, n);
+    while (dec.next(&f) == FrameDecoder::Result::kFrame) {
+      ASSERT_EQ(f.payload.size(), 64u * 1024);
+      ++frames;
+    }
+    max_held = std::max(max_held, dec.held());
+  }
+  EXPECT_EQ(frames, kFrames);
+  EXPECT_EQ(dec.buffered(), 0u);
+  EXPECT_LE(max_held, frame.size() + kRead) << "the decoder keeps frames it has already returned";
 }
 
 TEST(FrameDecoder, LengthBoundEdges) {
