@@ -1,15 +1,27 @@
 // Benchmark: chat session set-up time and chat round trip through the real programs (_s, two _c,
 // which exec _peer_server/_peer_client), next to the same measurement through two `nc` processes
 // joined by TCP and driven by pipes the same way: the topology without any application logic.
+// Then chat round trips while a large file (default 1 GiB of random bytes, --file-size) moves
+// over the same session, next to the idle round trip of that session, and the transfer's
+// throughput next to the same bytes through two `nc`; the received file must be byte-identical
+// and every chat line must arrive whole, or the bench fails.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/net.h"
@@ -93,12 +105,404 @@ Figures nc_run() {
   return f;
 }
 
+// ---- Chat during a large transfer ------------------------------------------------------------
+
+const std::string kToken = "0d1c2b3a49586776859a4b3c2d1e0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e";
+// Long enough that a chat line mixed with file bytes or another line cannot pass unnoticed.
+const std::string kFiller = "the quick brown fox jumps over the lazy dog 0123456789";
+constexpr int kIdleRounds = 100;
+constexpr milliseconds kLineWait{60000};  // one chat line, even with a file in the way
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  const size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// "1073741824", "64K", "20M", "1G" (1024-based); nullopt if malformed.
+std::optional<uint64_t> parse_size(const std::string& text) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  const std::string unit = end;
+  uint64_t scale = 1;
+  if (unit == "K" || unit == "k")
+    scale = 1ull << 10;
+  else if (unit == "M" || unit == "m")
+    scale = 1ull << 20;
+  else if (unit == "G" || unit == "g")
+    scale = 1ull << 30;
+  else if (!unit.empty())
+    return std::nullopt;
+  return static_cast<uint64_t>(n) * scale;
+}
+
+// Writes `size` pseudo-random bytes to `path`, 1 MiB at a time (never the whole file in memory).
+bool make_random_file(const std::string& path, uint64_t size, uint64_t seed) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::mt19937_64 rng(seed);
+  std::vector<char> chunk(1u << 20);
+  for (uint64_t left = size; left > 0 && out;) {
+    for (size_t i = 0; i < chunk.size(); i += 8) {
+      const uint64_t v = rng();
+      std::memcpy(&chunk[i], &v, 8);
+    }
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(left, chunk.size()));
+    out.write(chunk.data(), static_cast<std::streamsize>(n));
+    left -= n;
+  }
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+// True if both files hold the same bytes; otherwise false and *why says where they differ.
+bool same_bytes(const std::string& a_path, const std::string& b_path, std::string* why) {
+  std::ifstream a(a_path, std::ios::binary), b(b_path, std::ios::binary);
+  if (!a || !b) {
+    *why = "cannot open " + (a ? b_path : a_path);
+    return false;
+  }
+  std::vector<char> ab(1u << 20), bb(1u << 20);
+  for (uint64_t offset = 0;;) {
+    a.read(ab.data(), static_cast<std::streamsize>(ab.size()));
+    b.read(bb.data(), static_cast<std::streamsize>(bb.size()));
+    const auto an = a.gcount(), bn = b.gcount();
+    const size_t common = static_cast<size_t>(std::min(an, bn));
+    if (std::memcmp(ab.data(), bb.data(), common) != 0) {
+      size_t i = 0;
+      while (ab[i] == bb[i]) ++i;
+      *why = "first difference at byte " + std::to_string(offset + i);
+      return false;
+    }
+    if (an != bn) {
+      *why = "sizes differ (one ends at byte " + std::to_string(offset + common) + ")";
+      return false;
+    }
+    if (an == 0) return true;
+    offset += common;
+  }
+}
+
+// The lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> found;
+  size_t start = 0;
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string line = text.substr(start, nl - start);
+    if (line.find(needle) != std::string::npos) found.push_back(std::move(line));
+  }
+  return found;
+}
+
+// Bob runs _peer_server (the accepting side), alice _peer_client, both with --no-lobby, as the
+// session integration tests start them: the session alone, without broker or lobby.
+struct PeerPair {
+  std::unique_ptr<Process> alice, bob;
+  std::string share, alice_dl, bob_dl;
+};
+
+bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
+  p->share = dir.file("session-share");
+  p->alice_dl = dir.file("alice-downloads");
+  p->bob_dl = dir.file("bob-downloads");
+  for (const auto& d : {p->share, p->alice_dl, p->bob_dl}) std::filesystem::create_directories(d);
+  SocketResult l = listen_tcp("127.0.0.1", 0);
+  if (!l.ok() || !set_cloexec(l.fd.get(), false)) {
+    *why = "cannot listen: " + l.error;
+    return false;
+  }
+  const uint16_t port = local_port(l.fd.get());
+  Process::Options options;
+  options.env["PEERLINK_TOKEN"] = kToken;
+  const std::vector<std::string> common = {"--server", "127.0.0.1", "--server-port", "9",
+                                           "--share",  p->share,    "--no-lobby"};
+  std::vector<std::string> bob = {bin_path("_peer_server"),
+                                  "--session",
+                                  "--listen-fd",
+                                  std::to_string(l.fd.get()),
+                                  "--peer",
+                                  "alice",
+                                  "--user",
+                                  "bob",
+                                  "--downloads",
+                                  p->bob_dl};
+  bob.insert(bob.end(), common.begin(), common.end());
+  p->bob = Process::start(bob, options);
+  l.fd.reset();  // only bob holds the listening socket now
+  if (!p->bob || !p->bob->wait_line("waiting for alice")) {
+    *why = "_peer_server did not start: " + (p->bob ? p->bob->output() : "");
+    return false;
+  }
+  std::vector<std::string> alice = {bin_path("_peer_client"),
+                                    "--session",
+                                    "--host",
+                                    "127.0.0.1",
+                                    "--port",
+                                    std::to_string(port),
+                                    "--peer",
+                                    "bob",
+                                    "--user",
+                                    "alice",
+                                    "--downloads",
+                                    p->alice_dl};
+  alice.insert(alice.end(), common.begin(), common.end());
+  p->alice = Process::start(alice, options);
+  if (!p->alice || !p->alice->wait_line("connected to bob") ||
+      !p->bob->wait_line("connected to alice")) {
+    *why = "session did not start: " + (p->alice ? p->alice->output() : "");
+    return false;
+  }
+  return true;
+}
+
+// One chat round trip: alice says "ping N ...", bob sees exactly that line and answers
+// "pong N ...", alice sees exactly that. Milliseconds, or -1 (with *why) if a line is missing
+// or not exactly what was typed; *ping_ms (if given) gets the first leg, alice -> bob.
+double chat_round_trip(PeerPair& p, int n, std::string* why, double* ping_ms = nullptr) {
+  const std::string ping = "ping " + std::to_string(n) + " " + kFiller;
+  const std::string pong = "pong " + std::to_string(n) + " " + kFiller;
+  const auto t0 = Clock::now();
+  p.alice->write_line(ping);
+  auto got = p.bob->wait_line("ping ", kLineWait);
+  if (!got || *got != "alice: " + ping) {
+    *why = "bob: expected \"alice: " + ping + "\", got " + (got ? "\"" + *got + "\"" : "nothing");
+    return -1;
+  }
+  if (ping_ms != nullptr) *ping_ms = ms_since(t0);
+  p.bob->write_line(pong);
+  got = p.alice->wait_line("pong ", kLineWait);
+  if (!got || *got != "bob: " + pong) {
+    *why = "alice: expected \"bob: " + pong + "\", got " + (got ? "\"" + *got + "\"" : "nothing");
+    return -1;
+  }
+  return ms_since(t0);
+}
+
+// Every chat line either side printed, in order, against what was typed: none lost, doubled,
+// reordered or changed (chat_round_trip saw each one go by; this also catches extra ones).
+bool chat_lines_intact(PeerPair& p, int rounds, std::string* why) {
+  const std::vector<std::string> at_bob = lines_with(p.bob->output(), "ping ");
+  const std::vector<std::string> at_alice = lines_with(p.alice->output(), "pong ");
+  if (at_bob.size() != static_cast<size_t>(rounds) ||
+      at_alice.size() != static_cast<size_t>(rounds)) {
+    *why = "expected " + std::to_string(rounds) + " chat lines each way, bob printed " +
+           std::to_string(at_bob.size()) + " pings, alice " + std::to_string(at_alice.size()) +
+           " pongs";
+    return false;
+  }
+  for (int i = 0; i < rounds; ++i) {
+    const std::string n = std::to_string(i) + " " + kFiller;
+    const size_t k = static_cast<size_t>(i);
+    if (at_bob[k] != "alice: ping " + n || at_alice[k] != "bob: pong " + n) {
+      *why = "chat line " + std::to_string(i) + " differs: \"" + at_bob[k] + "\" / \"" +
+             at_alice[k] + "\"";
+      return false;
+    }
+  }
+  return true;
+}
+
+struct TransferFigures {
+  std::vector<double> idle_ms, busy_ms;            // chat round trips before / during the transfer
+  std::vector<double> idle_ping_ms, busy_ping_ms;  // their first leg, alice -> bob
+  std::vector<double> busy_at_s;                   // when each busy one started, after y
+  double offer_s = -1;     // /send typed -> offer shown (alice hashes the file)
+  double transfer_s = -1;  // y typed -> "received ... sha256 verified" at bob
+  bool identical = false;
+};
+
+// A session; idle chat round trips; alice sends `size` random bytes to bob and chats with him
+// every `interval` until bob has the file; then the file is compared byte for byte.
+bool transfer_run(const TempDir& dir, uint64_t size, milliseconds interval, TransferFigures* f,
+                  std::string* why) {
+  PeerPair p;
+  if (!start_pair(dir, &p, why)) return false;
+  const std::string name = "random.bin";
+  const std::string source = dir.file(name);
+  if (!make_random_file(source, size, 0x5eed)) {
+    *why = "cannot write " + source;
+    return false;
+  }
+  const milliseconds file_wait{60000 + static_cast<int64_t>(size >> 20) * 200};  // 5 MiB/s
+
+  int round = 0;
+  for (auto tick = Clock::now(); round < kIdleRounds; ++round) {
+    double ping_ms = 0;
+    const double ms = chat_round_trip(p, round, why, &ping_ms);
+    if (ms < 0) return false;
+    f->idle_ms.push_back(ms);
+    f->idle_ping_ms.push_back(ping_ms);
+    tick += interval;
+    std::this_thread::sleep_until(tick);  // pacing, as during the transfer; not synchronisation
+  }
+
+  auto t0 = Clock::now();
+  p.alice->write_line("/send " + source);
+  const std::string offer = "alice offers " + name + " (" + std::to_string(size) + " bytes";
+  if (!p.bob->wait_line(offer, file_wait)) {
+    *why = "no offer at bob: " + p.bob->output();
+    return false;
+  }
+  f->offer_s = seconds_since(t0);
+  t0 = Clock::now();
+  p.bob->write_line("y");
+  if (!p.alice->wait_line(name + ": bob accepted, sending", kLineWait)) {
+    *why = "no accept at alice: " + p.alice->output();
+    return false;
+  }
+  // Chat until bob says the file is in; the wait between round trips ends early when it is.
+  const std::string received = "received " + name + " -> ";
+  for (auto tick = Clock::now();; ++round) {
+    tick += interval;
+    if (p.bob->saw(received, std::chrono::duration_cast<milliseconds>(tick - Clock::now()))) break;
+    if (Clock::now() - t0 > file_wait) {
+      *why = "transfer not finished after " + std::to_string(file_wait.count()) + " ms";
+      return false;
+    }
+    f->busy_at_s.push_back(seconds_since(t0));
+    double ping_ms = 0;
+    const double ms = chat_round_trip(p, round, why, &ping_ms);
+    if (ms < 0) return false;
+    f->busy_ms.push_back(ms);
+    f->busy_ping_ms.push_back(ping_ms);
+    if (Clock::now() > tick) tick = Clock::now();  // a slow round trip: the next starts at once
+  }
+  f->transfer_s = seconds_since(t0);
+
+  const std::string bob_out = p.bob->output();
+  const std::vector<std::string> done = lines_with(bob_out, received);
+  const std::string dest = p.bob_dl + "/" + name;
+  const std::string expected =
+      received + dest + " (" + std::to_string(size) + " bytes, sha256 verified)";
+  if (done.size() != 1 || done[0] != expected) {
+    *why = "bob: expected \"" + expected + "\":\n" + bob_out;
+    return false;
+  }
+  if (!p.alice->saw("sent " + name + " (" + std::to_string(size) + " bytes)", kLineWait)) {
+    *why = "alice never said sent: " + p.alice->output();
+    return false;
+  }
+  // One more round trip after the transfer, then the session ends cleanly on both sides.
+  if (chat_round_trip(p, round++, why) < 0) return false;
+  p.alice->write_line("/quit");
+  const auto a_exit = p.alice->wait_exit(kLineWait), b_exit = p.bob->wait_exit(kLineWait);
+  if (!a_exit || *a_exit != 0 || !b_exit || *b_exit != 0) {
+    *why = "session did not end cleanly:\n" + p.alice->output() + "\n" + p.bob->output();
+    return false;
+  }
+  if (!chat_lines_intact(p, round, why)) return false;
+  f->identical = same_bytes(source, dest, why);
+  std::filesystem::remove(dest);
+  if (!f->identical) *why = "received file differs from the sent one: " + *why;
+  return f->identical;
+}
+
+// The same bytes through `nc -N host port < file` into `nc -l > file`: seconds, or -1.
+double nc_transfer_s(const TempDir& dir, const std::string& source, uint64_t size) {
+  uint16_t port = 0;
+  {  // as in nc_run: a free port for nc -l; the race is harmless here
+    auto l = listen_tcp("127.0.0.1", 0);
+    port = local_port(l.fd.get());
+  }
+  const std::string dest = dir.file("nc-received.bin");
+  auto sh = [](const std::string& command) {
+    return Process::start({"/bin/sh", "-c", "exec " + command});
+  };
+  auto server = sh("/usr/bin/nc -v -l 127.0.0.1 " + std::to_string(port) + " > '" + dest + "'");
+  if (!server->wait_line("Listening")) return -1;
+  const auto t0 = Clock::now();
+  auto client = sh("/usr/bin/nc -N 127.0.0.1 " + std::to_string(port) + " < '" + source + "'");
+  // nc -l does not exit when the sender is done: its last byte on disk is the end (to within the
+  // 20 ms polling of wait_for_file).
+  const bool ok =
+      wait_for_file(dest, size, milliseconds(60000 + static_cast<int64_t>(size >> 20) * 200));
+  const double s = seconds_since(t0);
+  std::filesystem::remove(dest);
+  return ok ? s : -1;
+}
+
+void print_transfer(const TransferFigures& f, uint64_t size, milliseconds interval, double nc_s,
+                    bool trace) {
+  if (trace) {
+    std::printf("\nround trips during the transfer (s after y: round trip ms, alice -> bob ms)\n");
+    for (size_t i = 0; i < f.busy_ms.size(); ++i)
+      std::printf("  %7.3f s: %9.3f %9.3f\n", f.busy_at_s[i], f.busy_ms[i], f.busy_ping_ms[i]);
+  }
+  std::printf(
+      "\nchat during a file transfer: %llu bytes (%.0f MiB) of random data alice -> bob, "
+      "chat round trip alice -> bob -> alice every %lld ms\n",
+      static_cast<unsigned long long>(size), static_cast<double>(size) / (1 << 20),
+      static_cast<long long>(interval.count()));
+  std::printf("%-44s %10s %10s %8s\n", "figure (ms)", "during", "idle", "ratio");
+  auto row = [&](const char* what, const std::vector<double>& during,
+                 const std::vector<double>& idle, double p) {
+    const double d = percentile(during, p), i = percentile(idle, p);
+    std::printf("%-44s %10.3f %10.3f %7.2fx\n", what, d, i, d / i);
+  };
+  if (f.busy_ms.empty()) {
+    std::printf("(the transfer ended before the first round trip: try a larger --file-size)\n");
+  } else {
+    row("chat round trip, median", f.busy_ms, f.idle_ms, 0.5);
+    if (f.busy_ms.size() >= 100) row("chat round trip, p99", f.busy_ms, f.idle_ms, 0.99);
+    row("chat round trip, max", f.busy_ms, f.idle_ms, 1.0);
+    row("  of which alice -> bob, median", f.busy_ping_ms, f.idle_ping_ms, 0.5);
+    row("  of which alice -> bob, max", f.busy_ping_ms, f.idle_ping_ms, 1.0);
+  }
+  std::printf(
+      "(%zu round trips during the transfer, %zu idle just before it in the same session; "
+      "alice -> bob is the leg that queues behind the file data)\n",
+      f.busy_ms.size(), f.idle_ms.size());
+  const double mb = static_cast<double>(size) / 1e6;
+  std::printf("%-44s %10s %10s %8s\n", "figure (MB/s)", "peerlink", "nc", "ratio");
+  if (nc_s > 0) {
+    std::printf("%-44s %10.1f %10.1f %7.2fx\n", "file transfer throughput", mb / f.transfer_s,
+                mb / nc_s, nc_s / f.transfer_s);
+  } else {
+    std::printf("%-44s %10.1f %10s\n", "file transfer throughput", mb / f.transfer_s, "(n/a)");
+  }
+  std::printf(
+      "(peerlink: y typed -> \"received ... sha256 verified\" at bob, %.2f s, including bob's "
+      "hashing and fsync; before that /send -> offer took %.2f s, alice hashing the file. nc: the "
+      "same bytes through two nc into a file, no hashing, no fsync)\n",
+      f.transfer_s, f.offer_s);
+  std::printf("received file byte-identical to the sent one: %s; every chat line arrived intact\n",
+              f.identical ? "yes" : "NO");
+}
+
 }  // namespace
 }  // namespace peerlink::testing
 
-int main() {
+int main(int argc, char** argv) {
   using namespace peerlink::testing;
   const int kRuns = 5;
+  uint64_t file_size = 1ull << 30;
+  milliseconds interval{10};
+  bool trace = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--file-size" && has_value && parse_size(argv[i + 1])) {
+      file_size = *parse_size(argv[++i]);
+    } else if (arg == "--trace") {
+      trace = true;
+    } else if (arg == "--interval-ms" && has_value && std::atoi(argv[i + 1]) > 0) {
+      interval = milliseconds(std::atoi(argv[++i]));
+    } else {
+      std::fprintf(arg == "--help" ? stdout : stderr,
+                   "usage: session_bench [--file-size SIZE] [--interval-ms N] [--trace]\n"
+                   "  --file-size SIZE   file sent during the chat-under-load figure: bytes, or "
+                   "with K, M, G (1024-based); 0 skips it (default 1G)\n"
+                   "  --interval-ms N    one chat round trip every N ms during that transfer "
+                   "(default 10)\n"
+                   "  --trace            also prints every round trip of that transfer\n");
+      return arg == "--help" ? 0 : 2;
+    }
+  }
   TempDir dir;
   auto broker = start_broker(dir.path(), {"--quiet"});
   if (broker.port == 0) {
@@ -137,5 +541,17 @@ int main() {
   std::printf(
       "(peerlink set-up includes the broker relay, the y answer, both execs and the token "
       "check; nc's is two process starts, a TCP connect and one line)\n");
+  std::fflush(stdout);
+  if (file_size == 0) return 0;
+
+  TransferFigures f;
+  std::string why;
+  if (!transfer_run(dir, file_size, interval, &f, &why)) {
+    std::fprintf(stderr, "chat during a transfer failed: %s\n", why.c_str());
+    return 1;
+  }
+  const double nc_s = have_nc ? nc_transfer_s(dir, dir.file("random.bin"), file_size) : -1;
+  std::filesystem::remove(dir.file("random.bin"));
+  print_transfer(f, file_size, interval, nc_s, trace);
   return 0;
 }
