@@ -95,6 +95,7 @@ bool PartFile::append(std::string_view bytes, std::string* error) {
   }
   hash_.update(bytes);
   written_ += bytes.size();
+  writeback_.wrote(fd_.get(), bytes.size());
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/fd.h"
 #include "common/sha256.h"
+#include "common/writeback.h"
 
 namespace peerlink {
 
@@ -55,6 +56,7 @@ class PartFile {
   uint64_t written_ = 0;
   std::string expected_sha256_;
   Sha256 hash_;
+  WritebackPacer writeback_;
   bool done_ = false;  // committed or discarded
 };
 

@@ -138,6 +138,7 @@ bool FetchTarget::write(uint64_t offset, const char* data, size_t n, std::string
       *error = errno_text("cannot write " + part_path_);
       return false;
     }
+    writeback_.wrote(part_.get(), static_cast<size_t>(w));
     data += w;
     n -= static_cast<size_t>(w);
     offset += static_cast<uint64_t>(w);
@@ -175,6 +176,12 @@ FetchTarget::Finish FetchTarget::finish(const std::string& part_sha256, std::str
     ::unlink(state_path_.c_str());
     remove_stale_temp_files(state_path_);
     return Finish::kMismatch;
+  }
+  // The bytes must be on disk before the final name appears, or a crash could leave a file that
+  // looks complete but is not. The .part and its state stay for a retry.
+  if (::fsync(part_.get()) != 0) {
+    *error = errno_text("cannot write " + part_path_);
+    return Finish::kError;
   }
   // unique_destination() only looks; another process may take the name before the rename, so
   // pick again on EEXIST.

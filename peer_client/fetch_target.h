@@ -9,6 +9,7 @@
 #include "common/fd.h"
 #include "common/range_blocks.h"
 #include "common/sha256.h"
+#include "common/writeback.h"
 
 namespace peerlink {
 
@@ -44,7 +45,8 @@ class FetchTarget {
   // Compares `part_sha256` (the hex SHA-256 of the whole .part, from hash_range()) with the
   // expected one. On a match, moves the .part to a free name in DIR (never replacing a file:
   // "name (1).ext" and so on), removes the state and sets *final_path. On a mismatch, deletes
-  // the .part and the state. kError (with *error) leaves both for a later attempt.
+  // the .part and the state. The .part is fsync()ed before the rename. kError (with *error)
+  // leaves both for a later attempt.
   Finish finish(const std::string& part_sha256, std::string* final_path, std::string* error);
 
   const std::string& part_path() const { return part_path_; }
@@ -57,6 +59,7 @@ class FetchTarget {
   const uint64_t size_, block_size_;
   std::string part_path_, state_path_;
   UniqueFd part_;
+  WritebackPacer writeback_;  // write() runs on every source thread
   std::mutex save_mu_;
 };
 
