@@ -18,9 +18,12 @@ std::vector<std::string> lobby_argv(const PeerArgs& args) {
           args.share, "--downloads", args.downloads};
 }
 
-void leave_session(const PeerArgs& args, bool clean, const std::string& reason, Console* console) {
+void leave_session(const PeerArgs& args, SessionSignals* signals, bool clean,
+                   const std::string& reason, Console* console) {
   console->line("session ended: " + reason);
-  if (args.no_lobby) std::exit(clean ? 0 : 1);
+  // A SIGTERM that came while the session was ending for another reason still means: leave.
+  (void)signals->take();
+  if (args.no_lobby || signals->leave_program()) std::exit(clean ? 0 : 1);
   console->line("returning to the lobby");
 
   const std::string program = sibling_program("_c");
@@ -28,7 +31,11 @@ void leave_session(const PeerArgs& args, bool clean, const std::string& reason, 
   std::vector<char*> cargv;
   for (std::string& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
-  // An ignored SIGPIPE would survive the exec; the lobby decides for itself.
+  // The lobby installs its own handlers for the stop signals, but a blocked mask survives exec
+  // and would hide them from it. (A Ctrl-C in the instant between this and the lobby's handlers
+  // gets the default action, as during any _c start-up.) An ignored SIGPIPE would survive the
+  // exec too; the lobby decides for itself.
+  signals->restore();
   ::signal(SIGPIPE, SIG_DFL);
   ::execv(program.c_str(), cargv.data());
   const int err = errno;

@@ -155,11 +155,25 @@ Session::End Session::receive_loop() {
       if (left.count() <= 0) return *ending;
       timeout_ms = static_cast<int>(left.count());
     }
-    pollfd fds[2] = {{socket_.get(), POLLIN, 0}, {wake_read_.get(), POLLIN, 0}};
-    const int n = ::poll(fds, 2, timeout_ms);
+    const int signal_fd = config_.signals != nullptr ? config_.signals->fd() : -1;
+    pollfd fds[3] = {{socket_.get(), POLLIN, 0},
+                     {wake_read_.get(), POLLIN, 0},
+                     {signal_fd, POLLIN, 0}};  // poll skips it if -1
+    const int n = ::poll(fds, 3, timeout_ms);
     if (n < 0 && errno != EINTR) return End{false, true, "poll failed"};
     if (n <= 0) continue;
     if (fds[1].revents != 0) drain_pipe(wake_read_.get());
+    if (fds[2].revents != 0) {
+      const int signo = config_.signals->take();
+      // A second one while we wait for the peer to close: the user does not want to wait.
+      if (ending) return *ending;
+      if (signo != 0) {
+        end_line_after_ctrl_c(signo, console_);
+        // Exactly /quit, from this thread: BYE is queued and the loop above starts draining.
+        request_end(End{true, false, interrupted_reason(signo)}, config_.own_name + " left");
+      }
+      continue;
+    }
     if (fds[0].revents == 0) continue;
 
     size_t got = 0;

@@ -12,6 +12,7 @@
 #include "common/fd.h"
 #include "common/frame.h"
 #include "common/session_sender.h"
+#include "common/session_signals.h"
 #include "common/terminal.h"
 #include "common/transfer_receiver.h"
 
@@ -19,8 +20,8 @@ namespace peerlink {
 
 // Runs one session over a connected, authenticated socket (the handshake is done by the caller)
 // until either side ends it. Threads (docs/SESSION.md):
-//  - the caller of run() is the receive thread: it reads and checks every frame, prints chat and
-//    drives incoming transfers (TransferReceiver);
+//  - the caller of run() is the receive thread: it reads and checks every frame, prints chat,
+//    drives incoming transfers (TransferReceiver) and takes the stop signals;
 //  - an input thread reads the user's lines from `input_fd` one byte at a time, never reading
 //    past the current line (docs/HANDOFF.md, "stdin across exec"), and turns them into chat,
 //    offers, answers or /quit;
@@ -34,9 +35,13 @@ class Session {
     std::string downloads;        // where received files go
     bool accepting_side = false;  // _peer_server; picks the parity of our offer ids
     int input_fd = 0;
+    // The stop signals (Ctrl-C, SIGTERM, SIGHUP), taken by the receive thread: the first ends
+    // the session as /quit does, a second one while it is ending stops waiting for the peer.
+    // Null: none.
+    SessionSignals* signals = nullptr;
   };
   struct End {
-    bool clean = false;  // /quit or BYE on either side, or the user's input ended
+    bool clean = false;  // /quit, a stop signal or BYE on either side, or the user's input ended
     bool connection_lost = false;
     std::string reason;  // for "session ended: <reason>"
   };
@@ -79,7 +84,8 @@ class Session {
   void input_loop();
   void handle_line(const std::string& line);
   void offer_file(const std::string& path);
-  // Ends the session from our side: queues BYE and tells the receive thread to drain.
+  // Ends the session from our side: queues BYE and tells the receive thread to drain. Called by
+  // the input thread (/quit, end of input) and by the receive thread (a stop signal).
   void request_end(End end, const std::string& bye_text);
 
   // Wakes the receive thread (from the input or sender thread).
@@ -96,7 +102,7 @@ class Session {
   UniqueFd stop_read_, stop_write_;  // stops the input thread's poll
 
   std::mutex mu_;                     // guards the two fields below
-  std::optional<End> requested_end_;  // set by the input thread (/quit, end of input)
+  std::optional<End> requested_end_;  // set by request_end()
   std::optional<std::string> write_error_;
   std::thread input_thread_;
 };

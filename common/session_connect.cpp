@@ -1,9 +1,14 @@
 // The requesting side's way into a session: connect with backoff, HELLO, then wait for WELCOME.
 #include "common/session_connect.h"
 
+#include <netdb.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "common/io.h"
@@ -26,6 +31,81 @@ milliseconds left_until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - Clock::now()));
 }
 
+SocketResult failure(std::string error, int code) {
+  SocketResult r;
+  r.error = std::move(error);
+  r.error_code = code;
+  return r;
+}
+
+SocketResult cancelled() { return failure(kCancelled, ECANCELED); }
+
+// Waits up to `timeout` for `fd` to report `events`, or for `cancel_fd` (if not -1) to become
+// readable. 1: fd is ready, 0: timed out, -1: cancelled, -2: poll failed.
+int wait_or_cancel(int fd, short events, milliseconds timeout, int cancel_fd) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    pollfd fds[2] = {{fd, events, 0}, {cancel_fd, POLLIN, 0}};  // poll skips a negative fd
+    const int n = ::poll(fds, 2, static_cast<int>(left_until(deadline).count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -2;
+    if (fds[1].revents != 0) return -1;
+    if (n == 0) return 0;
+    return 1;
+  }
+}
+
+// One connect to host:port, each address tried with `timeout` as connect_tcp() does; but the
+// wait for the handshake also watches `cancel_fd`: the stop signals are blocked, so nothing else
+// could cut a connect to a host that drops our SYNs short of its timeout.
+SocketResult connect_attempt(const std::string& host, uint16_t port, milliseconds timeout,
+                             int cancel_fd) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  const int gai = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
+  if (gai != 0) return failure("cannot resolve " + host + ": " + ::gai_strerror(gai), EHOSTUNREACH);
+  const std::string where = "cannot reach " + host_port(host, port);
+  SocketResult last = failure(where, EHOSTUNREACH);
+  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    UniqueFd fd(
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+    int err = fd ? 0 : errno;
+    if (err == 0 && ::connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
+      err = errno;
+      if (err == EINPROGRESS || err == EINTR) {
+        const int ready = wait_or_cancel(fd.get(), POLLOUT, timeout, cancel_fd);
+        if (ready == -1) {
+          ::freeaddrinfo(res);
+          return cancelled();
+        }
+        socklen_t len = sizeof err;
+        if (ready == 0) {
+          err = ETIMEDOUT;
+        } else if (ready < 0 || ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+          err = errno;
+        }
+      }
+    }
+    if (err == 0 && !set_nonblocking(fd.get(), false)) err = errno;
+    if (err != 0) {
+      std::string text = std::strerror(err);
+      text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+      last = failure(where + ": " + text, err);
+      continue;
+    }
+    set_nodelay(fd.get());
+    ::freeaddrinfo(res);
+    SocketResult ok;
+    ok.fd = std::move(fd);
+    return ok;
+  }
+  ::freeaddrinfo(res);
+  return last;
+}
+
 }  // namespace
 
 milliseconds next_backoff(milliseconds previous) {
@@ -33,24 +113,27 @@ milliseconds next_backoff(milliseconds previous) {
   return std::min(previous * 2, kMaxBackoff);
 }
 
-SocketResult connect_with_backoff(const std::string& host, uint16_t port, milliseconds total) {
+SocketResult connect_with_backoff(const std::string& host, uint16_t port, milliseconds total,
+                                  int cancel_fd) {
   const auto deadline = Clock::now() + total;
   milliseconds pause{0};
   for (;;) {
     const milliseconds attempt = std::clamp(left_until(deadline), milliseconds(1), kMaxAttempt);
-    SocketResult r = connect_tcp(host, port, static_cast<int>(attempt.count()));
-    if (r.ok()) return r;
+    SocketResult r = connect_attempt(host, port, attempt, cancel_fd);
+    if (r.ok() || r.error_code == ECANCELED) return r;
     pause = next_backoff(pause);
     const milliseconds left = left_until(deadline);
     if (left.count() == 0) return r;
-    // A real pause between attempts (the backoff itself), not a synchronisation sleep.
-    ::poll(nullptr, 0, static_cast<int>(std::min(pause, left).count()));
+    // A real pause between attempts (the backoff itself), not a synchronisation sleep; only
+    // `cancel_fd` cuts it short.
+    const int waited = wait_or_cancel(-1, 0, std::min(pause, left), cancel_fd);
+    if (waited == -1) return cancelled();
   }
 }
 
 bool client_handshake(int fd, const std::string& token, const std::string& own_name,
                       milliseconds timeout, FrameDecoder* decoder, std::string* peer_name,
-                      std::string* error) {
+                      std::string* error, int cancel_fd) {
   const IoResult sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
   if (!sent.ok()) {
     *error = sent.message();
@@ -77,14 +160,18 @@ bool client_handshake(int fd, const std::string& token, const std::string& own_n
       *error = "malformed answer to HELLO";
       return false;
     }
-    const milliseconds left = left_until(deadline);
-    const IoResult ready = wait_readable(fd, static_cast<int>(left.count()));
-    if (ready.status == IoStatus::kTimeout) {
+    const int ready = wait_or_cancel(fd, POLLIN, left_until(deadline), cancel_fd);
+    if (ready == 0) {
       *error = "no answer in time";
       return false;
     }
+    if (ready == -1) {
+      *error = kCancelled;
+      return false;
+    }
     size_t got = 0;
-    const IoResult rr = ready.ok() ? recv_some(fd, buf.data(), buf.size(), &got) : ready;
+    const IoResult rr = ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got)
+                                   : IoResult{IoStatus::kError, errno};
     if (!rr.ok()) {
       *error = rr.message();
       return false;

@@ -11,32 +11,45 @@
 #include "common/session.h"
 #include "common/session_connect.h"
 #include "common/session_hello.h"
+#include "common/session_signals.h"
 #include "common/terminal.h"
 
 namespace peerlink {
 
 void SessionClient::run() {
   const std::string token = take_session_token();  // first: before anything could leak it
-  ::signal(SIGPIPE, SIG_IGN);                      // a closed stdout must not kill the session
+  // Next, before any thread exists: every thread inherits the blocked stop signals.
+  SessionSignals signals;
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
   Console console;
+  // Ctrl-C while connecting: back to the lobby at once, as cleanly as /quit.
+  const auto leave_if_interrupted = [&] {
+    if (const int signo = signals.take(); signo != 0) {
+      end_line_after_ctrl_c(signo, &console);
+      leave_session(args_, &signals, true, interrupted_reason(signo), &console);
+    }
+  };
   if (token.empty()) {
-    leave_session(args_, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+    leave_session(args_, &signals, false, "no session token (PEERLINK_TOKEN is not set)", &console);
   }
 
   const std::string where = host_port(args_.host, args_.port);
   console.line("connecting to " + args_.peer + " at " + where);
-  SocketResult conn = connect_with_backoff(args_.host, args_.port,
-                                           std::chrono::seconds(args_.connect_timeout_seconds));
+  SocketResult conn = connect_with_backoff(
+      args_.host, args_.port, std::chrono::seconds(args_.connect_timeout_seconds), signals.fd());
   if (!conn.ok()) {
-    leave_session(args_, false, "could not connect to " + args_.peer + ": " + conn.error, &console);
+    leave_if_interrupted();
+    leave_session(args_, &signals, false, "could not connect to " + args_.peer + ": " + conn.error,
+                  &console);
   }
   FrameDecoder decoder;
   std::string welcome_name, error;
   if (!client_handshake(conn.fd.get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
-                        &error)) {
+                        &error, signals.fd())) {
     conn.fd.reset();
-    leave_session(args_, false, "could not join " + args_.peer + " at " + where + ": " + error,
-                  &console);
+    leave_if_interrupted();
+    leave_session(args_, &signals, false,
+                  "could not join " + args_.peer + " at " + where + ": " + error, &console);
   }
 
   Session::End end;
@@ -46,10 +59,11 @@ void SessionClient::run() {
     config.peer_name = args_.peer;
     config.downloads = args_.downloads;
     config.accepting_side = false;
+    config.signals = &signals;
     Session session(std::move(conn.fd), std::move(decoder), config, &console);
     end = session.run();
   }  // the socket closes here, before the lobby starts
-  leave_session(args_, end.clean, end.reason, &console);
+  leave_session(args_, &signals, end.clean, end.reason, &console);
 }
 
 }  // namespace peerlink

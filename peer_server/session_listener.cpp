@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "common/bytes.h"
@@ -42,7 +43,8 @@ SessionListener::SessionListener(UniqueFd listener, std::string token, std::stri
       own_name_(std::move(own_name)),
       console_(console) {}
 
-bool SessionListener::wait(Clock::time_point deadline, Accepted* out, std::string* error) {
+SessionListener::Result SessionListener::wait(Clock::time_point deadline, int cancel_fd,
+                                              Accepted* out, std::string* error) {
   std::vector<Pending> pending;
   std::vector<char> buf(4096);
 
@@ -57,9 +59,8 @@ bool SessionListener::wait(Clock::time_point deadline, Accepted* out, std::strin
   for (;;) {
     const auto now = Clock::now();
     if (now >= deadline) {
-      *error = "timed out";
       listener_.reset();
-      return false;
+      return Result::kTimedOut;
     }
     for (Pending& p : pending) {
       if (now < p.deadline) continue;
@@ -74,20 +75,29 @@ bool SessionListener::wait(Clock::time_point deadline, Accepted* out, std::strin
                   pending.end());
 
     auto wake_at = deadline;
+    // The cancel fd goes last, so that fds[i + 1] stays pending[i]; poll skips it if -1.
     std::vector<pollfd> fds{{listener_.get(), POLLIN, 0}};
     for (const Pending& p : pending) {
       fds.push_back({p.fd.get(), POLLIN, 0});
       wake_at = std::min(wake_at, p.deadline);
     }
+    fds.push_back({cancel_fd, POLLIN, 0});
     const auto timeout = std::chrono::duration_cast<milliseconds>(wake_at - Clock::now());
     const int n =
         ::poll(fds.data(), fds.size(),
                static_cast<int>(std::max<int64_t>(0, static_cast<int64_t>(timeout.count()) + 1)));
     if (n < 0 && errno != EINTR) {
-      *error = "poll failed";
-      return false;
+      *error = std::string("poll failed: ") + std::strerror(errno);
+      listener_.reset();
+      return Result::kFailed;
     }
     if (n <= 0) continue;
+    if (fds.back().revents != 0) {
+      // Ctrl-C: leave at once. Pending connections just close; the peer, if it was one of them,
+      // sees the connection closed instead of WELCOME.
+      listener_.reset();
+      return Result::kCancelled;
+    }
 
     // Existing connections first (indices still match `fds`), then a new one.
     for (size_t i = 0; i < pending.size(); ++i) {
@@ -131,7 +141,7 @@ bool SessionListener::wait(Clock::time_point deadline, Accepted* out, std::strin
         out->fd = std::move(p.fd);
         out->hello_name = std::move(name);
         listener_.reset();  // nobody else may connect now
-        return true;
+        return Result::kAccepted;
       }
     }
     if (fds[0].revents != 0) {

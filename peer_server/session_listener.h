@@ -29,8 +29,15 @@ class SessionListener {
     UniqueFd fd;             // nothing after HELLO has been read from it
     std::string hello_name;  // the user name in HELLO (untrusted)
   };
-  // True with *out filled once the right peer is in; false with *error after `deadline`.
-  bool wait(Clock::time_point deadline, Accepted* out, std::string* error);
+  enum class Result {
+    kAccepted,   // *out holds the peer's connection
+    kTimedOut,   // `deadline` passed
+    kCancelled,  // `cancel_fd` became readable (it is not read)
+    kFailed,     // poll failed: *error says why
+  };
+  // Waits for the right peer until `deadline`, or until `cancel_fd` (if not -1; the stop signals'
+  // SessionSignals::fd()) is readable. Every other connection is closed when it returns.
+  Result wait(Clock::time_point deadline, int cancel_fd, Accepted* out, std::string* error);
 
  private:
   UniqueFd listener_;

@@ -13,6 +13,7 @@
 #include "common/net.h"
 #include "common/session.h"
 #include "common/session_hello.h"
+#include "common/session_signals.h"
 #include "common/terminal.h"
 #include "peer_server/session_listener.h"
 
@@ -29,17 +30,19 @@ bool is_listening_socket(int fd) {
 
 void SessionServer::run() {
   const std::string token = take_session_token();  // first: before anything could leak it
-  ::signal(SIGPIPE, SIG_IGN);                      // a closed stdout must not kill the session
+  // Next, before any thread exists: every thread inherits the blocked stop signals.
+  SessionSignals signals;
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
   Console console;
 
   UniqueFd listener(args_.listen_fd);
   // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
   set_cloexec(listener.get(), true);
   if (token.empty()) {
-    leave_session(args_, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+    leave_session(args_, &signals, false, "no session token (PEERLINK_TOKEN is not set)", &console);
   }
   if (!is_listening_socket(listener.get())) {
-    leave_session(args_, false,
+    leave_session(args_, &signals, false,
                   "--listen-fd " + std::to_string(args_.listen_fd) + " is not a listening socket",
                   &console);
   }
@@ -50,11 +53,23 @@ void SessionServer::run() {
   SessionListener waiter(std::move(listener), token, args_.user, &console);
   SessionListener::Accepted accepted;
   std::string error;
-  if (!waiter.wait(deadline, &accepted, &error)) {
-    leave_session(
-        args_, false,
-        args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
-        &console);
+  switch (waiter.wait(deadline, signals.fd(), &accepted, &error)) {
+    case SessionListener::Result::kAccepted:
+      break;
+    case SessionListener::Result::kTimedOut:
+      leave_session(
+          args_, &signals, false,
+          args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
+          &console);
+    case SessionListener::Result::kCancelled: {
+      // The user gave up waiting: as clean an end as /quit.
+      const int signo = signals.take();
+      end_line_after_ctrl_c(signo, &console);
+      leave_session(args_, &signals, true, interrupted_reason(signo), &console);
+    }
+    case SessionListener::Result::kFailed:
+      leave_session(args_, &signals, false, "cannot wait for " + args_.peer + ": " + error,
+                    &console);
   }
 
   Session::End end;
@@ -64,10 +79,11 @@ void SessionServer::run() {
     config.peer_name = args_.peer;
     config.downloads = args_.downloads;
     config.accepting_side = true;
+    config.signals = &signals;
     Session session(std::move(accepted.fd), FrameDecoder(), config, &console);
     end = session.run();
   }  // the socket closes here, before the lobby starts
-  leave_session(args_, end.clean, end.reason, &console);
+  leave_session(args_, &signals, end.clean, end.reason, &console);
 }
 
 }  // namespace peerlink

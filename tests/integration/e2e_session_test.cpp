@@ -1,11 +1,14 @@
 // End-to-end: two lobbies start a chat session through the broker, the peer programs take over
 // (docs/HANDOFF.md), chat and a file go across, and both come back to the lobby.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,6 +153,35 @@ TEST_F(E2eSessionTest, TypedAheadLinesReachThePeerProgram) {
   EXPECT_TRUE(alice->wait_line("bob: written before the session started")) << alice->output();
   bob->write_line("/quit");
   EXPECT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+}
+
+// Ctrl-C in a session takes the user back to the lobby, not to the shell; and that lobby still
+// leaves on Ctrl-C (the session program must not hand its blocked signal mask over to it).
+TEST_F(E2eSessionTest, InterruptInTheSessionReturnsToTheLobby) {
+  auto alice = client("alice");
+  auto bob = client("bob");
+  start_session(alice.get(), bob.get());
+  if (HasFailure()) return;
+
+  alice->kill(SIGINT);  // the same process: _c exec'd _peer_client
+  auto line = alice->wait_line("session ended");
+  ASSERT_TRUE(line) << alice->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  line = bob->wait_line("session ended");
+  ASSERT_TRUE(line) << bob->output();
+  EXPECT_EQ(*line, "session ended: alice left");
+  EXPECT_TRUE(alice->wait_line("returning to the lobby")) << alice->output();
+  EXPECT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+  EXPECT_TRUE(bob->wait_line("registered as bob on")) << bob->output();
+
+  // An answer from the lobby's loop: its handlers are installed by then.
+  alice->write_line("users");
+  ASSERT_TRUE(alice->wait_line("2 users online:")) << alice->output();
+  alice->kill(SIGINT);
+  EXPECT_TRUE(alice->wait_line("bye")) << alice->output();
+  const std::optional<int> status = alice->wait_exit();
+  ASSERT_TRUE(status) << "the lobby ignored Ctrl-C: " << alice->output();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
 }  // namespace

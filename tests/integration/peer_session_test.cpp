@@ -235,7 +235,7 @@ class PeerSessionTest : public ::testing::Test {
   }
 
   void start_client(uint16_t port, const std::vector<std::string>& extra = {},
-                    const std::string& token = kToken) {
+                    const std::string& token = kToken, bool no_lobby = true) {
     std::vector<std::string> argv = {bin_path("_peer_client"),
                                      "--session",
                                      "--host",
@@ -253,8 +253,8 @@ class PeerSessionTest : public ::testing::Test {
                                      "--share",
                                      share_,
                                      "--downloads",
-                                     alice_dl_,
-                                     "--no-lobby"};
+                                     alice_dl_};
+    if (no_lobby) argv.push_back("--no-lobby");
     argv.insert(argv.end(), extra.begin(), extra.end());
     Process::Options options;
     options.env["PEERLINK_TOKEN"] = token;
@@ -880,6 +880,121 @@ TEST_F(PeerSessionTest, EndOfInputEndsTheSessionCleanly) {
   ASSERT_TRUE(line);
   EXPECT_EQ(*line, "session ended: alice left");
   EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+}
+
+// Ctrl-C (SIGINT) is /quit: BYE goes out, both sides end cleanly, and the one interrupted says
+// so. (Before, the signal killed alice's program and bob saw the connection drop.)
+TEST_F(PeerSessionTest, InterruptEndsTheSessionLikeQuit) {
+  ASSERT_NO_FATAL_FAILURE(start_pair());
+  alice_->kill(SIGINT);
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  line = bob_->wait_line("session ended");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "session ended: alice left");
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+}
+
+TEST_F(PeerSessionTest, InterruptDuringATransferCleansUpLikeQuit) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  CappedProxy proxy(port_, 4u << 20);  // keeps the file from finishing before the signal
+  ASSERT_NO_FATAL_FAILURE(start_client(proxy.port()));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+  const std::string path = put_file("big.bin", random_data(kBig, 7));
+  ASSERT_TRUE(alice_->write_line("/send " + path));
+  ASSERT_TRUE(bob_->wait_line("alice offers big.bin"));
+  ASSERT_TRUE(bob_->write_line("y"));
+  ASSERT_TRUE(bob_->wait_line("big.bin: 0% "));
+  ASSERT_EQ(list_dir(bob_dl_), std::vector<std::string>{"big.bin.part"});
+  bob_->kill(SIGINT);
+  auto line = bob_->wait_line("big.bin: transfer failed");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "big.bin: transfer failed: session ended");
+  line = bob_->wait_line("session ended");
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+  EXPECT_TRUE(list_dir(bob_dl_).empty());
+  EXPECT_FALSE(bob_->saw("received"));
+  // As after /quit: alice hears of it once the proxy lets go.
+  proxy.cut();
+  line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_TRUE(alice_->saw("big.bin: transfer failed"));
+  EXPECT_TRUE(alice_->wait_exit());
+}
+
+// The wait for the peer (60 s by default) ends at once.
+TEST_F(PeerSessionTest, InterruptWhileWaitingForThePeerLeavesAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  const auto start = Clock::now();
+  bob_->kill(SIGINT);
+  auto line = bob_->wait_line("session ended");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+  EXPECT_LT(Clock::now() - start, milliseconds(5000));
+  // The listening socket went with it: nobody can join any more.
+  EXPECT_FALSE(connect_tcp("127.0.0.1", port_, 2000).ok());
+}
+
+// Retrying the connect (in the pause between attempts) ends at once.
+TEST_F(PeerSessionTest, InterruptWhileRetryingTheConnectLeavesAtOnce) {
+  uint16_t closed_port = 0;
+  {
+    SocketResult l = listen_tcp("127.0.0.1", 0);
+    ASSERT_TRUE(l.ok());
+    closed_port = local_port(l.fd.get());
+  }  // closed again: every attempt is refused, the client keeps retrying
+  ASSERT_NO_FATAL_FAILURE(start_client(closed_port, {"--connect-timeout", "60"}));
+  ASSERT_TRUE(alice_->wait_line("connecting to bob")) << alice_->output();
+  const auto start = Clock::now();
+  alice_->kill(SIGINT);
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+  EXPECT_LT(Clock::now() - start, milliseconds(5000));
+}
+
+// A connect attempt that hangs (the peer's accept queue is full, so our SYNs are dropped, as
+// with a host that is down) is cut short too, not left to run out its 3 s.
+TEST_F(PeerSessionTest, InterruptDuringAHangingConnectAttemptLeavesAtOnce) {
+  SocketResult l = listen_tcp("127.0.0.1", 0, 0);  // backlog 0: one queued connection fills it
+  ASSERT_TRUE(l.ok());
+  const uint16_t port = local_port(l.fd.get());
+  SocketResult filler = connect_tcp("127.0.0.1", port, 2000);
+  ASSERT_TRUE(filler.ok()) << filler.error;
+  ASSERT_FALSE(connect_tcp("127.0.0.1", port, 200).ok()) << "the accept queue is not full";
+  ASSERT_NO_FATAL_FAILURE(start_client(port, {"--connect-timeout", "60"}));
+  ASSERT_TRUE(alice_->wait_line("connecting to bob")) << alice_->output();
+  const auto start = Clock::now();
+  alice_->kill(SIGINT);
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_LT(Clock::now() - start, milliseconds(1500));
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+}
+
+// SIGTERM also ends the session cleanly (bob is told alice left), but ends the program too: no
+// lobby, even without --no-lobby.
+TEST_F(PeerSessionTest, TerminateEndsTheSessionAndTheProgram) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  ASSERT_NO_FATAL_FAILURE(start_client(port_, {}, kToken, /*no_lobby=*/false));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+  alice_->kill(SIGTERM);
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGTERM)");
+  line = bob_->wait_line("session ended");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "session ended: alice left");
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+  EXPECT_FALSE(alice_->saw("returning to the lobby")) << alice_->output();
   EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
 }
 

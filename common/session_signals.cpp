@@ -1,0 +1,73 @@
+// Ctrl-C, SIGTERM and SIGHUP in the session programs: read from one signalfd, never by a handler.
+#include "common/session_signals.h"
+
+#include <pthread.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace peerlink {
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+SessionSignals::SessionSignals() {
+  const sigset_t set = stop_signals();
+  sigemptyset(&old_mask_);
+  if (::pthread_sigmask(SIG_BLOCK, &set, &old_mask_) != 0) return;
+  blocked_ = true;
+  // An ignored signal is discarded before it could wait in the signalfd. The lobby takes these
+  // three whatever it inherited, and so do we: ignoring is only undone while they are blocked,
+  // so nothing is delivered in between, and exec would reset a handler to this default anyway.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
+  fd_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd_) restore();  // without the fd nobody would ever see them: better they kill us
+}
+
+SessionSignals::~SessionSignals() { restore(); }
+
+int SessionSignals::take() {
+  int first = 0;
+  signalfd_siginfo info;
+  while (fd_ && ::read(fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    const int sig = static_cast<int>(info.ssi_signo);
+    if (first == 0) first = sig;
+    if (sig == SIGTERM || sig == SIGHUP) leave_program_ = true;
+  }
+  return first;
+}
+
+void SessionSignals::restore() {
+  if (!blocked_) return;
+  (void)take();
+  blocked_ = false;
+  fd_.reset();
+  ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+}
+
+std::string interrupted_reason(int signo) {
+  switch (signo) {
+    case SIGINT:
+      return "interrupted (SIGINT)";
+    case SIGTERM:
+      return "interrupted (SIGTERM)";
+    case SIGHUP:
+      return "interrupted (SIGHUP)";
+    default:
+      return "interrupted (signal " + std::to_string(signo) + ")";
+  }
+}
+
+void end_line_after_ctrl_c(int signo, Console* console) {
+  if (signo == SIGINT && console->terminal()) console->line("");
+}
+
+}  // namespace peerlink
