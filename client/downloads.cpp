@@ -84,6 +84,12 @@ bool Downloads::running(const std::string& local_name) const {
   });
 }
 
+bool Downloads::finished(const std::string& local_name) const {
+  return std::any_of(transfers_.begin(), transfers_.end(), [&](const auto& t) {
+    return t->state == Transfer::State::kDone && t->local_name == local_name;
+  });
+}
+
 size_t Downloads::running_count() const {
   return static_cast<size_t>(std::count_if(transfers_.begin(), transfers_.end(), [](const auto& t) {
     return t->state == Transfer::State::kRunning;
@@ -231,7 +237,7 @@ std::vector<std::string> Downloads::status_lines() const {
   return lines;
 }
 
-std::vector<std::string> Downloads::stop_all() {
+std::vector<StoppedDownload> Downloads::stop_all() {
   std::vector<Transfer*> stopping;
   for (auto& t : transfers_) {
     if (t->state != Transfer::State::kRunning || !t->child.running()) continue;
@@ -240,14 +246,14 @@ std::vector<std::string> Downloads::stop_all() {
     stopping.push_back(t.get());
   }
   const auto deadline = Clock::now() + kStopGrace;
-  std::vector<std::string> stopped;
+  std::vector<StoppedDownload> stopped;
   for (Transfer* t : stopping) {
     if (!t->child.wait_until(deadline)) t->child.stop(std::chrono::milliseconds(0));
     // What it wrote before it exited: a download that had just finished is done, not stopped.
     if (t->progress.valid()) read_progress(t);
     t->progress.reset();
     if (t->state == Transfer::State::kDone) continue;
-    stopped.push_back(t->local_name);
+    stopped.push_back({t->local_name, t->request.size, t->request.sha256});
     t->state = Transfer::State::kFailed;
     t->ended = Clock::now();
     t->result = "stopped (kept for resume)";

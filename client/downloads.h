@@ -30,6 +30,13 @@ struct DownloadNotice {
   std::string text;  // "downloaded NAME -> PATH (...)" or "NAME: download failed: REASON"
 };
 
+// A download stop_all() stopped: what starting it again takes (new owners and tickets aside).
+struct StoppedDownload {
+  std::string name;  // the local name
+  uint64_t size = 0;
+  std::string sha256;
+};
+
 // Owns the downloader processes and their pipes (the read ends close-on-exec; each child gets
 // its write end as --progress-fd, inherited on purpose). Lobby thread only. Destroying it stops
 // what still runs (SIGTERM: the downloader keeps its .part for a later resume).
@@ -45,6 +52,9 @@ class Downloads {
   // A download of this local name runs (two downloaders cannot share NAME.part).
   bool running(const std::string& local_name) const;
   size_t running_count() const;
+  // A download of this local name finished (verified) since this lobby started; the last
+  // 50 ended downloads are remembered.
+  bool finished(const std::string& local_name) const;
 
   // The pipes to poll (POLLIN), appended to *fds. handle() takes the same vector and the index
   // of the first of them; it reads what has arrived and notices ended downloads.
@@ -60,9 +70,10 @@ class Downloads {
   // The `transfers` listing: "N transfers:" then one line each, oldest first.
   std::vector<std::string> status_lines() const;
 
-  // Stops every running download (SIGTERM, bounded wait) and returns their names. Their .part
-  // files stay: `get NAME` resumes them.
-  std::vector<std::string> stop_all();
+  // Stops every running download (SIGTERM, bounded wait) and returns them, oldest first. Their
+  // .part files stay: the same download started again resumes them. A download that finished
+  // meanwhile is reported as done (take_notices()), not returned.
+  std::vector<StoppedDownload> stop_all();
 
  private:
   struct Transfer {

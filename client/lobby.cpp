@@ -25,7 +25,8 @@ constexpr auto kKeepalive = std::chrono::seconds(60);
 constexpr size_t kStdinSlot = 0;
 constexpr size_t kBrokerSlot = 1;
 constexpr size_t kScanSlot = 2;
-constexpr size_t kDownloadSlots = 3;
+constexpr size_t kHeldSlot = 3;
+constexpr size_t kDownloadSlots = 4;
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -58,6 +59,7 @@ int Lobby::run() {
   console_->start_editing();
   if (console_->interactive()) show_help();
   start_sharing();
+  load_paused();  // registered by now: downloads a chat session paused can be asked for
   update_prompt();
   std::vector<pollfd> fds;
   while (!done_) {
@@ -69,7 +71,10 @@ int Lobby::run() {
     handle_messages();
     if (done_) break;
 
-    fds.assign({{0, POLLIN, 0}, {-1, POLLIN, 0}, {shares_.wake_fd(), POLLIN, 0}});
+    fds.assign({{0, POLLIN, 0},
+                {-1, POLLIN, 0},
+                {shares_.wake_fd(), POLLIN, 0},
+                {held_check_.wake_fd(), POLLIN, 0}});
     if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
     downloads_.add_poll_fds(&fds);
     int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
@@ -90,6 +95,7 @@ int Lobby::run() {
     if (fds[kScanSlot].revents != 0) {
       if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
     }
+    if (fds[kHeldSlot].revents != 0) on_held_check();
     downloads_.handle(fds, kDownloadSlots);
     if (fds[kStdinSlot].revents != 0) {
       std::string line;
@@ -114,11 +120,15 @@ int Lobby::run() {
 }
 
 int Lobby::poll_timeout_ms() const {
+  if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
   Clock::time_point wake =
       reconnector_.active() ? reconnector_.next_attempt() : last_traffic_ + kKeepalive;
   wake = std::min(wake, shares_.next_poll());
   if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
     wake = std::min(wake, *expiry);
+  }
+  if (std::optional<Clock::time_point> deadline = resumes_.next_deadline()) {
+    wake = std::min(wake, *deadline);
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
   long long ms = std::clamp<long long>(left.count() + 1, 0, 60000);
@@ -136,6 +146,8 @@ void Lobby::tick() {
   if (done_) return;
   downloads_.reap();
   print_download_notices();
+  resume_paused(now);
+  if (done_) return;
   check_file_server();
   if (now >= shares_.next_poll() && shares_.poll(now)) shares_.start_scan();
   expire_offers(now);

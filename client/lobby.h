@@ -17,12 +17,15 @@
 #include "client/console.h"
 #include "client/downloads.h"
 #include "client/file_server.h"
+#include "client/held_check.h"
 #include "client/reconnector.h"
 #include "client/setup.h"
 #include "client/shares.h"
 #include "common/client_commands.h"
 #include "common/client_messages.h"
+#include "common/client_paused.h"
 #include "common/client_questions.h"
+#include "common/client_resume_queue.h"
 #include "common/fetch_sources.h"
 
 namespace peerlink {
@@ -106,6 +109,14 @@ class Lobby {
   void print_download_notices();
   void stop_downloads(const std::string& why);
 
+  // Downloads paused by a chat session and resumed by the next lobby (lobby_resume.cpp).
+  void load_paused();      // consumes the pause file: checks, then queues its downloads
+  void on_held_check();    // the check of the files already held is done
+  void pause_downloads();  // before the exec: stops the downloads and writes the pause file
+  void resume_paused(Clock::time_point now);  // one queued download per call
+  void resume_one(const PausedDownload& d, Clock::time_point now);
+  std::vector<PausedDownload> take_unresumed();  // paused downloads not started again yet
+
   // Sending files and offers to us (lobby_offers.cpp).
   void send_file(const std::string& arg);
   bool ensure_announced(const std::string& name);
@@ -125,6 +136,8 @@ class Lobby {
   Shares shares_;
   FileServer file_server_;
   Downloads downloads_;
+  HeldCheck held_check_{s_->options.downloads};
+  ResumeQueue resumes_;
   bool report_scan_ = false;    // `share` asked: say what the next scan found even if unchanged
   bool rescan_queued_ = false;  // `share` came while a scan ran: scan again after it
   bool done_ = false;

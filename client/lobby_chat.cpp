@@ -192,10 +192,11 @@ void Lobby::accept(const Question& req) {
 // ---- The hand-off ----
 
 void Lobby::before_exec() {
-  // The peer program cannot follow our children: downloads stop (resumable), the file server
-  // stops (HANDOFF.md), and a scan in progress is finished rather than cut off mid-write. The
-  // lobby that comes back after the session starts all of it again.
-  stop_downloads("paused for the chat session");
+  // The peer program cannot follow our children: downloads stop (resumable, and listed in the
+  // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
+  // progress is finished rather than cut off mid-write. The lobby that comes back after the
+  // session starts all of it again.
+  pause_downloads();
   file_server_.stop();
   (void)shares_.wait_scan();
 }
@@ -206,6 +207,7 @@ void Lobby::after_failed_exec() {
     console_->print("cannot start the file server: " + error, Style::kError);
   }
   shares_.start_scan();
+  load_paused();  // what pause_downloads() just wrote: resumed once the broker is back
 }
 
 }  // namespace peerlink

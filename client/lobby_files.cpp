@@ -273,6 +273,7 @@ void Lobby::start_download(const std::string& name, uint64_t size, const std::st
     console_->print("cannot download " + printable(local) + ": " + error, Style::kError);
     return;
   }
+  resumes_.remove(local);  // a paused download of this name, if any, is this one now
   console_->print(
       "downloading " + printable(local) + " (" + std::to_string(size) + " bytes) from " + owners,
       Style::kNotice);
@@ -286,7 +287,11 @@ void Lobby::print_download_notices() {
 
 void Lobby::stop_downloads(const std::string& why) {
   print_download_notices();  // what ended before is news, not a stop
-  for (const std::string& name : downloads_.stop_all()) {
+  std::vector<std::string> names;
+  for (const StoppedDownload& s : downloads_.stop_all()) names.push_back(s.name);
+  // Paused by a chat session and not started again yet: stopped just the same.
+  for (const PausedDownload& d : take_unresumed()) names.push_back(d.name);
+  for (const std::string& name : names) {
     console_->print(
         "download of " + printable(name) + " " + why + " — get " + printable(name) + " resumes it",
         Style::kNotice);

@@ -44,6 +44,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kShares:
       if (e.user != me) {
         console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
+        resumes_.owners_changed();  // maybe the owner a paused download was waiting for
       }
       break;
     case BrokerEvent::Type::kChatRequest:
@@ -127,6 +128,7 @@ void Lobby::reconnect_step() {
       last_traffic_ = Clock::now();
       console_->print(registered_line(opt.user, opt.host, opt.port), Style::kGood);
       if (shares_.have_scan()) announce();  // else the scan under way announces when done
+      resumes_.owners_changed();            // others may have come back while we were away
       update_prompt();
       break;
     case Reconnector::Outcome::Kind::kRetry:

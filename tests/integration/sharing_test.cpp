@@ -535,22 +535,25 @@ TEST_F(SharingTest, AChatSessionPausesSharingAndTheLobbyAfterItSharesAgain) {
   alice->write_line("y");
   // The peer program cannot look after the lobby's children: they stop before the exec.
   EXPECT_TRUE(
-      alice->wait_line("download of slow.bin paused for the chat session — get slow.bin "
-                       "resumes it"))
+      alice->wait_line("download of slow.bin paused for the chat session — it resumes when you "
+                       "are back in the lobby"))
       << alice->output();
   ASSERT_TRUE(alice->wait_line("connected to bob")) << alice->output();
   EXPECT_TRUE(refuses_connections(alice_port)) << "the file server outlived the hand-off";
   alice->write_line("/quit");
 
-  // Back in a new lobby: a new file server, the folder announced again, the download resumable.
+  // Back in a new lobby: a new file server, the folder announced again, the download resumed
+  // without a `get` (a `get` would now only race the resume).
   ASSERT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
   EXPECT_TRUE(alice->wait_line("sharing 1 file from")) << alice->output();
+  // saw(), not wait_line(): the order of these and the sharing line is the lobby's business.
+  EXPECT_TRUE(alice->saw("resuming slow.bin (paused for the chat session)", kDefaultWait))
+      << alice->output();
   Process* dave = start("dave");
   dave->write_line("get notes.txt");
   EXPECT_TRUE(dave->wait_line("downloaded notes.txt -> ", kLong)) << dave->output();
   EXPECT_EQ(read_file(peer("dave").downloads + "/notes.txt").value_or(""), "alice's notes");
-  alice->write_line("get slow.bin");
-  EXPECT_TRUE(alice->wait_line("downloaded slow.bin -> ", kLong)) << alice->output();
+  EXPECT_TRUE(alice->saw("downloaded slow.bin -> ", kLong)) << alice->output();
   const std::string log = read_file(peer("carol").log).value_or("");
   size_t first_blocks = 0;
   for (size_t at = log.find(" offset=0 "); at != std::string::npos;
@@ -559,6 +562,158 @@ TEST_F(SharingTest, AChatSessionPausesSharingAndTheLobbyAfterItSharesAgain) {
   EXPECT_EQ(first_blocks, 1u) << "the resume fetched the first block again:\n" << log;
   EXPECT_EQ(file_sha256(peer("alice").downloads + "/slow.bin"),
             file_sha256(peer("carol").share + "/slow.bin"));
+}
+
+// The downloader asks for the session this time. What the chat session paused is written to the
+// pause file and resumed by the lobby that comes back, without a `get`; only the missing blocks
+// are fetched again.
+TEST_F(SharingTest, ADownloadPausedForAChatSessionResumesByItselfAfterIt) {
+  constexpr uint64_t kSize = 4 * kMiB;
+  const std::string original = peer("carol").share + "/slow.bin";
+  write_random_file(original, kSize, 10);
+  Process* alice = start("alice");
+  Process* bob = start("bob");
+  start("carol", {"--serve-max-rate", std::to_string(kMiB)});
+  alice->write_line("get slow.bin");
+  // Past 25 %: the first 1 MiB block is complete and kept (one connection serves in order).
+  ASSERT_NE(wait_percent(alice, "slow.bin", 30), "") << alice->output();
+
+  alice->write_line("chat bob");
+  ASSERT_TRUE(bob->wait_line("alice wants to chat — accept? [y/n]")) << bob->output();
+  bob->write_line("y");
+  ASSERT_TRUE(
+      alice->wait_line("download of slow.bin paused for the chat session — it resumes when you "
+                       "are back in the lobby"))
+      << alice->output();
+  ASSERT_TRUE(alice->wait_line("connected to bob")) << alice->output();
+  ASSERT_FALSE(alice->saw("downloaded slow.bin")) << "too fast to test a pause";
+  const std::string downloads = peer("alice").downloads;
+  EXPECT_EQ(
+      read_file(downloads + "/.peerlink-paused-alice").value_or(""),
+      "peerlink-paused 1\nuser alice\ndownload 4194304 " + file_sha256(original) + " slow.bin\n");
+
+  // Carol's lobby restarts meanwhile, with a fresh serve log: every byte it logs from now on is
+  // one the resumed download asked for.
+  peer("carol").proc->write_line("quit");
+  ASSERT_EQ(exit_status(peer("carol").proc->wait_exit()), 0);
+  start("carol");
+
+  alice->write_line("/quit");
+  ASSERT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+  EXPECT_TRUE(alice->wait_line("resuming slow.bin (paused for the chat session)"))
+      << alice->output();
+  EXPECT_TRUE(
+      alice->wait_line("downloaded slow.bin -> " + downloads + "/slow.bin (4194304 bytes", kLong))
+      << alice->output();
+  EXPECT_EQ(file_sha256(downloads + "/slow.bin"), file_sha256(original));
+  const uint64_t after = served_bytes(peer("carol").log);
+  EXPECT_GT(after, 0u);
+  EXPECT_LT(after, kSize) << "the resumed download fetched everything again";
+  // The pause file was consumed; nothing else is left behind.
+  EXPECT_EQ(listing(downloads), std::vector<std::string>{"slow.bin"});
+  alice->write_line("transfers");
+  EXPECT_EQ(alice->wait_line("transfer").value_or(""), "1 transfer:") << alice->output();
+}
+
+// The owner is the chat partner: its files reach the broker only once its own lobby is back. The
+// partner is held (SIGSTOP) so that ours is back first and has to wait for it.
+TEST_F(SharingTest, APausedDownloadWaitsForItsOwnerToComeBackFromTheSession) {
+  const std::string original = peer("carol").share + "/slow.bin";
+  write_random_file(original, 4 * kMiB, 11);
+  Process* alice = start("alice");
+  Process* carol = start("carol", {"--serve-max-rate", std::to_string(kMiB)});
+  alice->write_line("get slow.bin");
+  ASSERT_NE(wait_percent(alice, "slow.bin", 30), "") << alice->output();
+
+  carol->write_line("chat alice");
+  ASSERT_TRUE(alice->wait_line("carol wants to chat — accept? [y/n]")) << alice->output();
+  alice->write_line("y");
+  ASSERT_TRUE(alice->wait_line("connected to carol")) << alice->output();
+  ASSERT_TRUE(carol->wait_line("connected to alice")) << carol->output();
+  ASSERT_FALSE(alice->saw("downloaded slow.bin")) << "too fast to test a pause";
+
+  carol->kill(SIGSTOP);
+  alice->write_line("/quit");
+  ASSERT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+  EXPECT_TRUE(alice->wait_line(
+      "nobody shares slow.bin right now — waiting up to 30 s for an owner to come back"))
+      << alice->output();
+  carol->kill(SIGCONT);
+  ASSERT_TRUE(carol->wait_line("registered as carol on")) << carol->output();
+  EXPECT_TRUE(alice->wait_line("resuming slow.bin (paused for the chat session)"))
+      << alice->output();
+  EXPECT_TRUE(alice->wait_line("downloaded slow.bin -> ", kLong)) << alice->output();
+  EXPECT_EQ(file_sha256(peer("alice").downloads + "/slow.bin"), file_sha256(original));
+}
+
+// A file that reached the downloads folder during the session (a /send of the same file, say) is
+// not fetched a second time.
+TEST_F(SharingTest, APausedDownloadAlreadyInTheFolderIsNotResumed) {
+  const std::string original = peer("carol").share + "/slow.bin";
+  write_random_file(original, 4 * kMiB, 12);
+  Process* alice = start("alice");
+  Process* bob = start("bob");
+  start("carol", {"--serve-max-rate", std::to_string(kMiB)});
+  alice->write_line("get slow.bin");
+  ASSERT_NE(wait_percent(alice, "slow.bin", 30), "") << alice->output();
+  bob->write_line("chat alice");
+  ASSERT_TRUE(alice->wait_line("bob wants to chat — accept? [y/n]")) << alice->output();
+  alice->write_line("y");
+  ASSERT_TRUE(alice->wait_line("connected to bob")) << alice->output();
+  ASSERT_FALSE(alice->saw("downloaded slow.bin")) << "too fast to test a pause";
+
+  const std::string downloads = peer("alice").downloads;
+  fs::copy_file(original, downloads + "/slow.bin");
+  alice->write_line("/quit");
+  ASSERT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+  EXPECT_TRUE(alice->wait_line("slow.bin is already in " + downloads +
+                               " (same size and sha256) — not resuming its download"))
+      << alice->output();
+  alice->write_line("transfers");
+  EXPECT_TRUE(alice->wait_line("no transfers")) << alice->output();
+  EXPECT_FALSE(alice->saw("resuming slow.bin")) << alice->output();
+  EXPECT_FALSE(fs::exists(downloads + "/.peerlink-paused-alice"));
+}
+
+TEST_F(SharingTest, ACorruptPauseFileIsReportedRemovedAndTheLobbyWorks) {
+  ASSERT_TRUE(write_file(peer("bob").share + "/notes.txt", "bob's notes"));
+  start("bob");
+  const std::string downloads = peer("alice").downloads;
+  const std::string paused = downloads + "/.peerlink-paused-alice";
+  fs::create_directories(downloads);
+  // A planted line with a path for a name: the whole file is refused.
+  ASSERT_TRUE(write_file(paused, "peerlink-paused 1\nuser alice\ndownload 11 " +
+                                     sha256_hex("bob's notes") + " ..%2Fescape\n"));
+  // Another user's pause file in the same folder is that user's business.
+  const std::string zeds = "peerlink-paused 1\nuser zed\n";
+  ASSERT_TRUE(write_file(downloads + "/.peerlink-paused-zed", zeds));
+  Process* alice = start("alice");
+  EXPECT_TRUE(alice->saw("ignoring " + paused +
+                         ": line 3: bad file name — no paused download is resumed (get NAME "
+                         "resumes one)"))
+      << alice->output();
+  EXPECT_FALSE(fs::exists(paused));
+  alice->write_line("get notes.txt");
+  EXPECT_TRUE(alice->wait_line("downloaded notes.txt -> " + downloads + "/notes.txt", kLong))
+      << alice->output();
+  EXPECT_EQ(read_file(downloads + "/notes.txt").value_or(""), "bob's notes");
+  EXPECT_FALSE(alice->saw("resuming ")) << alice->output();
+  EXPECT_EQ(read_file(downloads + "/.peerlink-paused-zed").value_or(""), zeds);
+
+  // Garbage, then another user's list under alice's name: refused and removed just the same.
+  const std::string zeds_under_alices_name =
+      "peerlink-paused 1\nuser zed\ndownload 11 " + sha256_hex("bob's notes") + " notes.txt\n";
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {std::string("\0\xff garbage\n", 11), "not a peerlink pause file (or another version)"},
+           {zeds_under_alices_name, "it lists downloads of zed"}}) {
+    alice->write_line("quit");
+    ASSERT_EQ(exit_status(alice->wait_exit()), 0);
+    ASSERT_TRUE(write_file(paused, text));
+    alice = start("alice");
+    EXPECT_TRUE(alice->saw("ignoring " + paused + ": " + why + " — ")) << alice->output();
+    EXPECT_FALSE(fs::exists(paused));
+    EXPECT_FALSE(alice->saw("resuming ")) << alice->output();
+  }
 }
 
 // Not run by default (run with --gtest_also_run_disabled_tests --gtest_filter='*Timing*'): the
