@@ -44,6 +44,10 @@ bool parse_port(const std::string& text, uint16_t* port);
 bool set_nonblocking(int fd, bool on = true);
 bool set_cloexec(int fd, bool on);
 void set_nodelay(int fd);
+// Caps the bytes a socket holds written but not yet sent (TCP_NOTSENT_LOWAT): a blocking send
+// waits until the unsent part is below `bytes`, so what is written next (a chat line behind file
+// data) does not queue behind megabytes of buffered data.
+void set_unsent_limit(int fd, int bytes);
 
 // Raises the soft RLIMIT_NOFILE to the hard limit (for servers and tests with many sockets).
 void raise_fd_limit();

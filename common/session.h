@@ -59,6 +59,8 @@ class Session {
   // How long we keep reading (and discarding) after sending BYE or ERROR, waiting for the peer
   // to close, so that closing never resets the connection under the frame we sent last.
   static constexpr std::chrono::milliseconds kDrainTime{2000};
+  // The most written-but-unsent bytes the session socket holds (two DATA chunks).
+  static constexpr int kUnsentLimit = 128 * 1024;
 
  private:
   // What a received frame does to the session.
