@@ -9,8 +9,10 @@
 #include <poll.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "common/numbers.h"
@@ -32,16 +34,21 @@ SocketResult fail(const std::string& what, int err) {
 }
 
 // Connects one resolved address with a deadline; returns 0 or an errno value.
-int connect_one(int fd, const addrinfo* ai, int timeout_ms) {
+// ECANCELED as soon as `cancel_fd` (if not -1) is readable.
+int connect_one(int fd, const addrinfo* ai, int timeout_ms, int cancel_fd) {
   if (!set_nonblocking(fd, true)) return errno;
   int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
   if (rc < 0 && errno != EINPROGRESS && errno != EINTR) return errno;
   if (rc < 0) {
-    pollfd p{fd, POLLOUT, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
-      int n = ::poll(&p, 1, timeout_ms);
+      pollfd p[2] = {{fd, POLLOUT, 0}, {cancel_fd, POLLIN, 0}};  // poll skips a negative fd
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      int n = ::poll(p, 2, static_cast<int>(std::max<int64_t>(0, left.count())));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return errno;
+      if (p[1].revents != 0) return ECANCELED;
       if (n == 0) return ETIMEDOUT;
       break;
     }
@@ -110,7 +117,7 @@ SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog
   return last;
 }
 
-SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms) {
+SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms, int cancel_fd) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -132,7 +139,11 @@ SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms)
       last = fail("socket", errno);
       continue;
     }
-    int err = connect_one(fd.get(), ai, timeout_ms);
+    int err = connect_one(fd.get(), ai, timeout_ms, cancel_fd);
+    if (err == ECANCELED) {
+      ::freeaddrinfo(res);
+      return fail("cannot reach " + where, err);
+    }
     if (err != 0) {
       last = fail("cannot reach " + where, err);
       continue;

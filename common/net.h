@@ -25,8 +25,10 @@ struct SocketResult {
 SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog = 1024);
 
 // Connects to host:port (a name, IPv4 or IPv6 literal), trying every getaddrinfo result, each
-// with `timeout_ms`. The returned socket is blocking.
-SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms = 5000);
+// with `timeout_ms`. The returned socket is blocking. Gives up at once, with error_code
+// ECANCELED, when `cancel_fd` (if not -1) becomes readable.
+SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms = 5000,
+                         int cancel_fd = -1);
 
 // Port a bound socket listens on; 0 on error.
 uint16_t local_port(int fd);

@@ -1,14 +1,10 @@
 // The requesting side's way into a session: connect with backoff, HELLO, then wait for WELCOME.
 #include "common/session_connect.h"
 
-#include <netdb.h>
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "common/io.h"
@@ -55,55 +51,12 @@ int wait_or_cancel(int fd, short events, milliseconds timeout, int cancel_fd) {
   }
 }
 
-// One connect to host:port, each address tried with `timeout` as connect_tcp() does; but the
-// wait for the handshake also watches `cancel_fd`: the stop signals are blocked, so nothing else
-// could cut a connect to a host that drops our SYNs short of its timeout.
+// One connect attempt; connect_tcp() also watches `cancel_fd`: the stop signals are blocked, so
+// nothing else could cut a connect to a host that drops our SYNs short of its timeout.
 SocketResult connect_attempt(const std::string& host, uint16_t port, milliseconds timeout,
                              int cancel_fd) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* res = nullptr;
-  const int gai = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
-  if (gai != 0) return failure("cannot resolve " + host + ": " + ::gai_strerror(gai), EHOSTUNREACH);
-  const std::string where = "cannot reach " + host_port(host, port);
-  SocketResult last = failure(where, EHOSTUNREACH);
-  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-    UniqueFd fd(
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
-    int err = fd ? 0 : errno;
-    if (err == 0 && ::connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
-      err = errno;
-      if (err == EINPROGRESS || err == EINTR) {
-        const int ready = wait_or_cancel(fd.get(), POLLOUT, timeout, cancel_fd);
-        if (ready == -1) {
-          ::freeaddrinfo(res);
-          return cancelled();
-        }
-        socklen_t len = sizeof err;
-        if (ready == 0) {
-          err = ETIMEDOUT;
-        } else if (ready < 0 || ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-          err = errno;
-        }
-      }
-    }
-    if (err == 0 && !set_nonblocking(fd.get(), false)) err = errno;
-    if (err != 0) {
-      std::string text = std::strerror(err);
-      text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-      last = failure(where + ": " + text, err);
-      continue;
-    }
-    set_nodelay(fd.get());
-    ::freeaddrinfo(res);
-    SocketResult ok;
-    ok.fd = std::move(fd);
-    return ok;
-  }
-  ::freeaddrinfo(res);
-  return last;
+  SocketResult r = connect_tcp(host, port, static_cast<int>(timeout.count()), cancel_fd);
+  return r.error_code == ECANCELED ? cancelled() : std::move(r);
 }
 
 }  // namespace
