@@ -28,6 +28,16 @@ void install_lobby_signals() {
   install(SIGTERM, on_quit);
   install(SIGHUP, on_quit);
   install(SIGCONT, on_continue);
+  // A blocked mask survives exec: whatever started us (a peer program that failed to restore
+  // its mask, a script) must not leave the lobby deaf to Ctrl-C. A signal pending from before
+  // reaches the handlers just installed.
+  sigset_t ours;
+  sigemptyset(&ours);
+  sigaddset(&ours, SIGINT);
+  sigaddset(&ours, SIGTERM);
+  sigaddset(&ours, SIGHUP);
+  sigaddset(&ours, SIGCONT);
+  ::sigprocmask(SIG_UNBLOCK, &ours, nullptr);
 }
 
 bool take_quit_signal() {
