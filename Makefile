@@ -59,11 +59,12 @@ bench: all
 	@$(BUILD)/bin/fetch_test --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*' \
 	  | grep -vE '^\[|^Note:|^$$'
 
-# libFuzzer on the codecs and name rules (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
+# libFuzzer on the codecs, name rules and the files read back from disk (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*_fuzz.cpp)))
 fuzz:
 	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERLINK_SANITIZE=fuzzer >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target line_codec_fuzz frame_fuzz names_fuzz
+	@cmake --build build-fuzz -j$(JOBS) --target $(FUZZ_TARGETS)
 	@for f in build-fuzz/bin/*_fuzz; do echo "== $$f"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >$$f.log 2>&1 \
 	    || { tail -40 $$f.log; echo "FUZZ FAILURE: $$f (crash input saved in ./crash-*)"; exit 1; }; \
