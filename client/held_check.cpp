@@ -61,7 +61,8 @@ void HeldCheck::run() {
 }
 
 bool HeldCheck::start(std::vector<PausedDownload> downloads) {
-  if (pending_) return false;
+  // Without the eventfd (out of descriptors) nobody would hear that the check finished.
+  if (pending_ || !wake_) return false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     result_.reset();

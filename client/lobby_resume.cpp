@@ -33,12 +33,11 @@ void Lobby::load_paused() {
   if (!remove_paused_file(dir, me, &error)) console_->print(printable(error), Style::kError);
   std::vector<PausedDownload> list = std::move(paused.downloads);
   if (list.empty()) return;
-  if (held_check_.busy()) {
-    // Not expected (pause_downloads() cancels a check before the exec): queue them unchecked.
+  // A check already running is not expected (pause_downloads() cancels it before the exec); one
+  // that cannot start (no eventfd) neither. Either way: queue them unchecked.
+  if (held_check_.busy() || !held_check_.start(list)) {
     for (PausedDownload& d : list) resumes_.add(std::move(d));
-    return;
   }
-  held_check_.start(std::move(list));
 }
 
 void Lobby::on_held_check() {
@@ -53,6 +52,8 @@ void Lobby::on_held_check() {
 }
 
 void Lobby::resume_paused(Clock::time_point now) {
+  // Offline, no owner could have been seen: the wait for one does not run out meanwhile.
+  if (!online()) return;
   for (const PausedDownload& d : resumes_.take_expired(now)) {
     const std::string name = printable(d.name);
     console_->print(
@@ -61,7 +62,7 @@ void Lobby::resume_paused(Clock::time_point now) {
   }
   // One per loop turn: each asks the broker and waits for its answer, so typed commands and
   // events get their turn in between.
-  if (!online() || done_) return;
+  if (done_) return;
   if (std::optional<PausedDownload> d = resumes_.next_due()) resume_one(*d, now);
 }
 
@@ -70,6 +71,10 @@ void Lobby::resume_one(const PausedDownload& d, Clock::time_point now) {
   // after it has finished a second would only make "NAME (1)".
   if (downloads_.running(d.name) || downloads_.finished(d.name)) {
     resumes_.remove(d.name);
+    console_->print("download of " + printable(d.name) + " not resumed: a download of that name " +
+                        (downloads_.running(d.name) ? "is running" : "has finished") +
+                        " in this lobby",
+                    Style::kNotice);
     return;
   }
   // By hash, like `get` after it has chosen: every owner of these bytes, whatever the name.

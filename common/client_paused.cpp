@@ -114,6 +114,11 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
     *why = "not a regular file";
     return PausedLoad::kCorrupt;
   }
+  // In a folder others can write to, a list planted by someone else must not make us download.
+  if (st.st_uid != ::geteuid()) {
+    *why = "it belongs to another user (uid " + std::to_string(st.st_uid) + ")";
+    return PausedLoad::kCorrupt;
+  }
   std::string text;
   char buf[16384];
   for (;;) {

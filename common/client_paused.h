@@ -50,8 +50,8 @@ bool parse_paused(std::string_view text, PausedDownloads* out, std::string* why)
 
 enum class PausedLoad { kMissing, kOk, kCorrupt };
 // Reads and parses `dir`/.peerlink-paused-USER. kMissing if there is none; kCorrupt (with *why) if
-// it cannot be read (not a regular file, a symlink, an I/O error) or parsed, or names another
-// user.
+// it cannot be read (not a regular file, a symlink, an I/O error), is owned by another uid, cannot
+// be parsed, or names another user.
 PausedLoad load_paused_file(const std::string& dir, const std::string& user, PausedDownloads* out,
                             std::string* why);
 

@@ -32,10 +32,13 @@ void leave_session(const PeerArgs& args, SessionSignals* signals, bool clean,
   for (std::string& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   // The lobby installs its own handlers for the stop signals, but a blocked mask survives exec
-  // and would hide them from it. (A Ctrl-C in the instant between this and the lobby's handlers
-  // gets the default action, as during any _c start-up.) An ignored SIGPIPE would survive the
+  // and would hide them from it. Until the lobby has connected and installed them (its start-up:
+  // the broker connect, REGISTER, a name prompt if the name is taken), a Ctrl-C gets the default
+  // action and ends the program, as during any _c start-up. An ignored SIGPIPE would survive the
   // exec too; the lobby decides for itself.
   signals->restore();
+  // restore() took whatever arrived since the take() above: a SIGTERM there still means leave.
+  if (signals->leave_program()) std::exit(clean ? 0 : 1);
   ::signal(SIGPIPE, SIG_DFL);
   ::execv(program.c_str(), cargv.data());
   const int err = errno;

@@ -102,7 +102,7 @@ Session::End Session::run() {
 
   const End end = receive_loop();
 
-  (void)::write(stop_write_.get(), "x", 1);
+  stop_input();
   input_thread_.join();
   sender_.stop();
   const std::string why = end.connection_lost ? "connection lost" : "session ended";
@@ -112,6 +112,11 @@ Session::End Session::run() {
 }
 
 void Session::wake() { (void)::write(wake_write_.get(), "x", 1); }
+
+void Session::stop_input() {
+  input_stopping_ = true;
+  (void)::write(stop_write_.get(), "x", 1);
+}
 
 // ---- receive thread ----
 
@@ -173,7 +178,10 @@ Session::End Session::receive_loop() {
       if (ending) return *ending;
       if (signo != 0) {
         end_line_after_ctrl_c(signo, console_);
-        // Exactly /quit, from this thread: BYE is queued and the loop above starts draining.
+        // Exactly /quit, from this thread: input stops (what the user types next is for the
+        // lobby, and a /send still hashing its file gives up), BYE is queued and the loop above
+        // starts draining. Input first, so nothing typed after the peer sees BYE is taken.
+        stop_input();
         request_end(End{true, false, interrupted_reason(signo)}, config_.own_name + " left");
       }
       continue;
@@ -317,8 +325,9 @@ void Session::handle_line(const std::string& line) {
 
 void Session::offer_file(const std::string& path) {
   std::string error;
-  std::unique_ptr<SourceFile> source = SourceFile::open(path, &error);
+  std::unique_ptr<SourceFile> source = SourceFile::open(path, &error, &input_stopping_);
   if (!source) {
+    if (input_stopping_) return;  // the session is ending; nothing to say about the file
     console_->line("cannot send: " + printable(error), Console::Tone::kError);
     return;
   }

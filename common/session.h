@@ -1,6 +1,7 @@
 // A chat session between two peers: chat lines both ways and confirm-before-send file transfers.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -92,6 +93,8 @@ class Session {
 
   // Wakes the receive thread (from the input or sender thread).
   void wake();
+  // Stops the input thread: its poll returns and a file being hashed for /send is given up.
+  void stop_input();
 
   UniqueFd socket_;
   FrameDecoder decoder_;
@@ -100,8 +103,9 @@ class Session {
   SessionSender sender_;
   TransferReceiver receiver_;
 
-  UniqueFd wake_read_, wake_write_;  // wakes the receive thread's poll
-  UniqueFd stop_read_, stop_write_;  // stops the input thread's poll
+  UniqueFd wake_read_, wake_write_;          // wakes the receive thread's poll
+  UniqueFd stop_read_, stop_write_;          // stops the input thread's poll
+  std::atomic<bool> input_stopping_{false};  // ... and a /send hashing a file on it
 
   std::mutex mu_;                     // guards the two fields below
   std::optional<End> requested_end_;  // set by request_end()

@@ -24,12 +24,16 @@ SessionSignals::SessionSignals() {
   sigemptyset(&old_mask_);
   if (::pthread_sigmask(SIG_BLOCK, &set, &old_mask_) != 0) return;
   blocked_ = true;
-  // An ignored signal is discarded before it could wait in the signalfd. The lobby takes these
-  // three whatever it inherited, and so do we: ignoring is only undone while they are blocked,
-  // so nothing is delivered in between, and exec would reset a handler to this default anyway.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
   fd_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-  if (!fd_) restore();  // without the fd nobody would ever see them: better they kill us
+  if (!fd_) {
+    restore();  // without the fd nobody would ever see them: better they keep their old effect
+    return;
+  }
+  // The lobby takes these three whatever it inherited (an ignored SIGHUP under nohup, say), and
+  // so do we. (Linux queues a blocked signal even while it is ignored, so this is about what the
+  // lobby we exec inherits, not about the signalfd.) Undone only while they are blocked, so
+  // nothing is delivered in between.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
 }
 
 SessionSignals::~SessionSignals() { restore(); }

@@ -48,7 +48,9 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
   remove_stale_temp_files(path);
   // Per process, so that two writers racing on the same file never share a temporary one.
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  // A fresh file: never one that someone placed under our temporary name (O_EXCL).
+  ::unlink(tmp.c_str());
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd) {
     *error = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;

@@ -138,6 +138,7 @@ bool PartFile::move_into_place(std::string* final_path, std::string* error) {
     const int err = move_no_replace(part_path_, dest);
     if (err == 0) {
       *final_path = dest;
+      sync_folder(dir_);  // the new name, as durable as the bytes
       return true;
     }
     if (err != EEXIST) {  // EEXIST: someone took the name since we looked; pick again

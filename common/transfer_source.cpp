@@ -20,7 +20,8 @@ constexpr size_t kHashChunk = 256 * 1024;
 
 }  // namespace
 
-std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::string* error) {
+std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::string* error,
+                                             const std::atomic<bool>* cancel) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) {
@@ -49,6 +50,10 @@ std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::strin
   Sha256 hash;
   uint64_t offset = 0;
   for (;;) {
+    if (cancel != nullptr && cancel->load()) {
+      *error = kCancelledOpen;
+      return nullptr;
+    }
     const ssize_t n = src->read_at(offset, chunk.data(), chunk.size(), error);
     if (n < 0) return nullptr;
     if (n == 0) break;

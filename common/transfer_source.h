@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,7 +19,11 @@ class SourceFile {
  public:
   // Opens `path` (refusing anything but a regular file, without blocking on a FIFO) and hashes
   // it. On failure returns nullptr with *error, e.g. "cannot open x: No such file or directory".
-  static std::unique_ptr<SourceFile> open(const std::string& path, std::string* error);
+  // Hashing a large file takes a while: once `*cancel` (if given) is true it stops between two
+  // chunks and fails with kCancelledOpen.
+  static std::unique_ptr<SourceFile> open(const std::string& path, std::string* error,
+                                          const std::atomic<bool>* cancel = nullptr);
+  static constexpr const char* kCancelledOpen = "cancelled";
 
   const std::string& path() const { return path_; }
   const std::string& name() const { return name_; }      // base name of the path

@@ -2,6 +2,9 @@
 #include "common/writeback.h"
 
 #include <fcntl.h>
+#include <unistd.h>
+
+#include "common/fd.h"
 
 namespace peerlink {
 
@@ -13,6 +16,11 @@ bool WritebackPacer::wrote(int fd, size_t n) {
   // multi-source download writes blocks out of order).
   ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   return true;
+}
+
+bool sync_folder(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return fd && ::fsync(fd.get()) == 0;
 }
 
 }  // namespace peerlink

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace peerlink {
 
@@ -26,5 +27,9 @@ class WritebackPacer {
   const uint64_t interval_;
   std::atomic<uint64_t> since_{0};
 };
+
+// fsync()s the folder `dir`, so that a rename into it survives a power loss as the file's bytes
+// do. Best effort: false if it could not be done (some file systems refuse it).
+bool sync_folder(const std::string& dir);
 
 }  // namespace peerlink

@@ -188,6 +188,7 @@ FetchTarget::Finish FetchTarget::finish(const std::string& part_sha256, std::str
   for (int attempt = 0; attempt < 1000; ++attempt) {
     const std::string dest = unique_destination(dir_, name_);
     if (rename_no_replace(part_path_, dest)) {
+      sync_folder(dir_);  // the new name, as durable as the bytes
       ::unlink(state_path_.c_str());
       remove_stale_temp_files(state_path_);  // left by an earlier attempt that was killed
       *final_path = dest;

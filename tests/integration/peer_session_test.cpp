@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -896,6 +897,63 @@ TEST_F(PeerSessionTest, InterruptEndsTheSessionLikeQuit) {
   EXPECT_EQ(*line, "session ended: alice left");
   EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
   EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+}
+
+// Ctrl-C while /send is still hashing a large file: the hash is given up, the program does not
+// wait for it. (64 GiB of holes take tens of seconds to hash even with the SHA extensions.)
+TEST_F(PeerSessionTest, InterruptWhileSendHashesAFileLeavesAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start_pair());
+  const std::string path = share_ + "/huge.bin";
+  {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    ASSERT_TRUE(fd);
+    ASSERT_EQ(::ftruncate(fd.get(), off_t{64} << 30), 0) << std::strerror(errno);
+  }
+  ASSERT_TRUE(alice_->write_line("/send " + path));
+  // Hashing has begun once alice holds the file open.
+  const std::string fd_dir = "/proc/" + std::to_string(alice_->pid()) + "/fd";
+  const auto deadline = Clock::now() + kDefaultWait;
+  bool open_seen = false;
+  while (!open_seen && Clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(fd_dir, ec)) {
+      std::error_code ec2;
+      if (std::filesystem::read_symlink(e.path(), ec2) == path) open_seen = true;
+    }
+    if (!open_seen) std::this_thread::sleep_for(milliseconds(10));  // poll interval, bounded
+  }
+  ASSERT_TRUE(open_seen) << "alice never opened " << path;
+  const auto t0 = Clock::now();
+  alice_->kill(SIGINT);
+  auto line = alice_->wait_line("session ended", milliseconds(5000));
+  ASSERT_TRUE(line) << "still hashing? " << alice_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_EQ(exit_code(alice_->wait_exit(milliseconds(5000))), 0);
+  EXPECT_LT(Clock::now() - t0, milliseconds(5000));
+  EXPECT_FALSE(alice_->saw("offered huge.bin"));
+  EXPECT_FALSE(alice_->saw("cannot send"));
+  std::filesystem::remove(path);
+}
+
+// After Ctrl-C, as after /quit, the session reads no more input: the next line is the lobby's.
+// The peer here never closes, so the session waits out its drain time with stdin open.
+TEST_F(PeerSessionTest, InterruptStopsReadingInputAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  RawPeer peer(port_);
+  ASSERT_TRUE(peer.ok());
+  ASSERT_TRUE(peer.hello(kToken));
+  ASSERT_TRUE(bob_->wait_line("connected to alice")) << bob_->output();
+  bob_->kill(SIGINT);
+  std::optional<Frame> bye = peer.next();
+  ASSERT_TRUE(bye) << bob_->output();
+  EXPECT_EQ(bye->type, wire::kBye);
+  ASSERT_TRUE(bob_->write_line("typed after ctrl-c"));
+  auto line = bob_->wait_line("session ended");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "session ended: interrupted (SIGINT)");
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+  EXPECT_FALSE(bob_->saw("not sent")) << bob_->output();
+  EXPECT_FALSE(peer.next(milliseconds(100))) << "a frame came after BYE";
 }
 
 TEST_F(PeerSessionTest, InterruptDuringATransferCleansUpLikeQuit) {

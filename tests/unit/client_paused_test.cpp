@@ -200,6 +200,22 @@ TEST(PausedFileTest, ACorruptOrStrangeFileIsReportedNotFollowed) {
   EXPECT_EQ(out, PausedDownloads{}) << "nothing was parsed into *out";
 }
 
+// A list someone else placed in a folder others can write to is not acted on. Only root can
+// give a file away, so elsewhere the test is skipped.
+TEST(PausedFileTest, AFileOwnedByAnotherUserIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a file owned by another user";
+  TempDir dir;
+  std::string error, why;
+  ASSERT_TRUE(save_paused_file(dir.path(), sample(), &error)) << error;
+  PausedDownloads out;
+  ASSERT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kOk) << why;
+  ASSERT_EQ(::chown(dir.file(".peerlink-paused-alice").c_str(), 65534, 65534), 0);
+  out = PausedDownloads{};
+  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_NE(why.find("belongs to another user"), std::string::npos) << why;
+  EXPECT_EQ(out, PausedDownloads{});
+}
+
 // ---- ResumeQueue ----
 
 using Clock = ResumeQueue::Clock;

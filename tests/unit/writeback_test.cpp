@@ -49,5 +49,13 @@ TEST(WritebackPacer, ManyThreadsKickAboutOncePerInterval) {
   EXPECT_GE(kicks.load(), 20);
 }
 
+TEST(SyncFolder, SyncsAFolderAndRefusesWhatIsNot) {
+  char path[] = "/tmp/peerlink-syncdir-XXXXXX";
+  ASSERT_NE(::mkdtemp(path), nullptr);
+  EXPECT_TRUE(sync_folder(path));
+  EXPECT_FALSE(sync_folder(std::string(path) + "/missing"));
+  ::rmdir(path);
+}
+
 }  // namespace
 }  // namespace peerlink
