@@ -10,6 +10,7 @@
 
 #include "common/io.h"
 #include "common/stdin_lines.h"
+#include "common/terminal.h"
 
 namespace peerlink {
 namespace {
@@ -17,11 +18,22 @@ namespace {
 constexpr std::string_view kClearLine = "\r\033[K";
 constexpr std::string_view kReset = "\033[0m";
 
-bool colour_allowed() {
-  const char* no_colour = std::getenv("NO_COLOR");
-  if (no_colour != nullptr && no_colour[0] != '\0') return false;  // https://no-color.org
-  const char* term = std::getenv("TERM");
-  return term == nullptr || std::strcmp(term, "dumb") != 0;
+// Screen columns of UTF-8 text, one per character (wide characters are not told apart).
+size_t columns(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// The end of `s` that takes at most `cols` columns, cut between characters.
+std::string_view last_columns(std::string_view s, size_t cols) {
+  size_t start = s.size();
+  while (start > 0 && cols > 0) {
+    --start;
+    if ((static_cast<unsigned char>(s[start]) & 0xc0) != 0x80) --cols;
+  }
+  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80) ++start;
+  return s.substr(start);
 }
 
 bool readable_now(int fd) {
@@ -33,7 +45,7 @@ bool readable_now(int fd) {
 
 LobbyConsole LobbyConsole::from_environment(int in_fd, int out_fd) {
   bool tty = ::isatty(in_fd) == 1 && ::isatty(out_fd) == 1;
-  return LobbyConsole(in_fd, out_fd, tty, tty && colour_allowed());
+  return LobbyConsole(in_fd, out_fd, tty, tty && colour_wanted());
 }
 
 LobbyConsole::LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour)
@@ -81,11 +93,25 @@ void LobbyConsole::print(std::string_view text, Style style) {
   if (editing_) out.append(kClearLine);
   out.append(styled(text, style));
   out.push_back('\n');
-  if (editing_) {
-    out.append(styled(prompt_, Style::kTitle));
-    out.append(editor_.buffer());
-  }
+  if (editing_) out.append(typed_row());
   write_out(out);
+}
+
+std::string LobbyConsole::typed_row() {
+  const size_t width = terminal_columns(out_fd_);
+  const std::string& typed = editor_.buffer();
+  const size_t prompt_cols = columns(prompt_);
+  std::string row = styled(prompt_, Style::kTitle);
+  // Room for the typed text short of the last column, where a terminal would wrap.
+  const size_t room = width > prompt_cols + 2 ? width - 1 - prompt_cols : 2;
+  scrolled_ = columns(typed) > room;
+  if (!scrolled_) {
+    row.append(typed);
+  } else {
+    row.push_back('<');
+    row.append(last_columns(typed, room - 1));
+  }
+  return row;
 }
 
 void LobbyConsole::fatal(std::string_view text) {
@@ -120,6 +146,7 @@ void LobbyConsole::stop_editing() {
   write_out(kClearLine);
   terminal_.restore();
   editing_ = false;
+  scrolled_ = false;
   editor_.clear();
 }
 
@@ -142,8 +169,7 @@ void LobbyConsole::set_prompt(std::string prompt) {
 void LobbyConsole::show_prompt() {
   if (!editing_) return;
   std::string out(kClearLine);
-  out.append(styled(prompt_, Style::kTitle));
-  out.append(editor_.buffer());
+  out.append(typed_row());
   write_out(out);
 }
 
@@ -165,12 +191,20 @@ LobbyConsole::Input LobbyConsole::read_input(std::string* line) {
       case LineEditor::Event::kNone:
         break;
       case LineEditor::Event::kEcho:
-        write_out(echo);
+        // A byte echoed where the row is scrolled, or would reach the last column, would wrap
+        // or show the wrong end: the row is drawn again instead.
+        if (scrolled_ ||
+            columns(prompt_) + columns(editor_.buffer()) >= terminal_columns(out_fd_)) {
+          show_prompt();
+        } else {
+          write_out(echo);
+        }
         break;
       case LineEditor::Event::kRedraw:
         show_prompt();
         break;
       case LineEditor::Event::kLine:
+        scrolled_ = false;
         write_out("\n");
         return Input::kLine;
       case LineEditor::Event::kEof:

@@ -70,6 +70,10 @@ class LobbyConsole {
  private:
   void write_out(std::string_view bytes);
   std::string styled(std::string_view text, Style style) const;
+  // The prompt and the typed line as drawn: kept on one screen row (a line that would reach the
+  // last column shows only its end, after '<'), so one "\r ESC[K" always wipes all of it.
+  // Sets scrolled_.
+  std::string typed_row();
 
   int in_fd_;
   int out_fd_;
@@ -77,6 +81,7 @@ class LobbyConsole {
   bool colour_;
   bool editing_ = false;
   std::string prompt_ = "> ";
+  bool scrolled_ = false;  // the row shows only the end of the typed line
   TerminalMode terminal_;
   LineEditor editor_;
 };

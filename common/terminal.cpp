@@ -4,6 +4,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "common/io.h"
 
 namespace peerlink {
@@ -26,18 +29,25 @@ const char* tone_colour(Console::Tone tone) {
   return "";
 }
 
-// Terminal width in columns; 80 if unknown.
+}  // namespace
+
+bool colour_wanted() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && no_colour[0] != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::strcmp(term, "dumb") != 0;
+}
+
 size_t terminal_columns(int fd) {
   winsize ws{};
   if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
 }
 
-}  // namespace
+Console::Console(int fd) : Console(fd, ::isatty(fd) == 1, colour_wanted()) {}
 
-Console::Console(int fd) : Console(fd, ::isatty(fd) == 1) {}
-
-Console::Console(int fd, bool terminal) : fd_(fd), terminal_(terminal) {}
+Console::Console(int fd, bool terminal, bool colour)
+    : fd_(fd), terminal_(terminal), colour_(terminal && colour) {}
 
 void Console::line(std::string_view text, Tone tone) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -52,7 +62,7 @@ void Console::line(std::string_view text, Tone tone) {
   // The status line is wiped, the text printed where it was, and the status redrawn below, so
   // progress bars never end up in the middle of the conversation.
   if (status_drawn_) out += kClearLine;
-  const char* colour = tone_colour(tone);
+  const char* colour = colour_ ? tone_colour(tone) : "";
   out += colour;
   out.append(text);
   if (*colour != '\0') out += kReset;

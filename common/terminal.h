@@ -9,6 +9,14 @@
 
 namespace peerlink {
 
+// Whether a terminal may be coloured, from the environment: not when NO_COLOR is set to anything
+// but the empty string (https://no-color.org), nor when TERM is "dumb". The lobby and the session
+// ask the same question, so one terminal looks the same in both.
+bool colour_wanted();
+
+// The terminal's width in columns; 80 if unknown.
+size_t terminal_columns(int fd);
+
 // Prints to one fd (stdout by default); does not own it. Thread-safe: every line() is written
 // whole with one write, so the receive, input and sender threads never interleave inside a line.
 // On a terminal it also keeps a status line (the live progress bars) below the printed lines and
@@ -19,8 +27,8 @@ class Console {
   // How a line is shown on a terminal; ignored elsewhere.
   enum class Tone { kPlain, kPeer, kNotice, kError };
 
-  explicit Console(int fd = 1);  // a terminal if isatty(fd)
-  Console(int fd, bool terminal);
+  explicit Console(int fd = 1);  // a terminal if isatty(fd); coloured if colour_wanted() too
+  Console(int fd, bool terminal, bool colour);
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
 
@@ -39,6 +47,7 @@ class Console {
 
   int fd_;
   bool terminal_;
+  bool colour_;
   std::mutex mu_;
   std::map<uint64_t, std::string> status_;
   bool status_drawn_ = false;  // the cursor sits at the end of a drawn status line

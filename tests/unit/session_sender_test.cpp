@@ -31,7 +31,7 @@ class SenderTest : public ::testing::Test {
     theirs_.reset(sv[1]);
     out_ = std::tmpfile();
     ASSERT_NE(out_, nullptr);
-    console_ = std::make_unique<Console>(fileno(out_), false);
+    console_ = std::make_unique<Console>(fileno(out_), false, false);
     sender_ = std::make_unique<SessionSender>(ours_.get(), console_.get(), "bob", 1);
     sender_->start([this](const std::string& e) {
       if (errors_++ == 0) error_.set_value(e);
