@@ -26,7 +26,8 @@ constexpr size_t kStdinSlot = 0;
 constexpr size_t kBrokerSlot = 1;
 constexpr size_t kScanSlot = 2;
 constexpr size_t kHeldSlot = 3;
-constexpr size_t kDownloadSlots = 4;
+constexpr size_t kSignalSlot = 4;
+constexpr size_t kDownloadSlots = 5;
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -63,6 +64,7 @@ int Lobby::run() {
   update_prompt();
   std::vector<pollfd> fds;
   while (!done_) {
+    drain_lobby_signal_fd();  // before the flags: a signal from now on leaves a byte for poll()
     if (take_quit_signal()) {
       leave(0);
       break;
@@ -74,12 +76,13 @@ int Lobby::run() {
     fds.assign({{0, POLLIN, 0},
                 {-1, POLLIN, 0},
                 {shares_.wake_fd(), POLLIN, 0},
-                {held_check_.wake_fd(), POLLIN, 0}});
+                {held_check_.wake_fd(), POLLIN, 0},
+                {lobby_signal_fd(), POLLIN, 0}});
     if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
     downloads_.add_poll_fds(&fds);
     int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
-    if (n < 0) {
-      if (errno == EINTR) continue;  // a signal: its flag is checked at the top
+    if (n < 0 || fds[kSignalSlot].revents != 0) {
+      if (n > 0 || errno == EINTR) continue;  // a signal: its flag is checked at the top
       console_->fatal(std::string("poll failed: ") + std::strerror(errno));
       leave(1);
       break;

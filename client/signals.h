@@ -8,6 +8,12 @@ namespace peerlink {
 // notices at once). Handlers only set flags; exec resets them to the defaults.
 void install_lobby_signals();
 
+// Readable once a handled signal has arrived (-1 if its pipe could not be made): poll it with
+// the rest, and drain it before taking the flags, so a signal that comes between the check of
+// the flags and poll() still ends that poll() at once.
+int lobby_signal_fd();
+void drain_lobby_signal_fd();
+
 // True once if SIGINT, SIGTERM or SIGHUP arrived since the last call.
 bool take_quit_signal();
 
