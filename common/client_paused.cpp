@@ -120,20 +120,10 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
     return PausedLoad::kCorrupt;
   }
   std::string text;
-  char buf[16384];
-  for (;;) {
-    size_t got = 0;
-    const IoResult r = recv_some(fd.get(), buf, sizeof buf, &got);
-    if (r.status == IoStatus::kClosed) break;
-    if (!r.ok()) {
-      *why = "cannot read it: " + r.message();
-      return PausedLoad::kCorrupt;
-    }
-    text.append(buf, got);
-    if (text.size() > kMaxPausedBytes) {
-      *why = "larger than 1 MiB";
-      return PausedLoad::kCorrupt;
-    }
+  const IoResult r = read_to_end(fd.get(), kMaxPausedBytes, &text);
+  if (!r.ok()) {
+    *why = r.error == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
+    return PausedLoad::kCorrupt;
   }
   PausedDownloads paused;
   if (!parse_paused(text, &paused, why)) return PausedLoad::kCorrupt;

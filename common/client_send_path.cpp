@@ -21,13 +21,6 @@ bool exists_no_follow(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
-bool real_path(const std::string& path, std::string* out) {
-  std::unique_ptr<char, decltype(&std::free)> p(::realpath(path.c_str(), nullptr), &std::free);
-  if (!p) return false;
-  out->assign(p.get());
-  return true;
-}
-
 }  // namespace
 
 SendPath resolve_send_path(const std::string& share, const std::string& typed) {

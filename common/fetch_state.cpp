@@ -94,15 +94,7 @@ StateLoad load_fetch_state(const std::string& path, FetchState* out) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return errno == ENOENT ? StateLoad::kMissing : StateLoad::kCorrupt;
   std::string text;
-  char buf[8192];
-  for (;;) {
-    size_t got = 0;
-    const IoResult r = recv_some(fd.get(), buf, sizeof buf, &got);
-    if (r.status == IoStatus::kClosed) break;
-    if (!r.ok()) return StateLoad::kCorrupt;
-    text.append(buf, got);
-    if (text.size() > kMaxStateBytes) return StateLoad::kCorrupt;
-  }
+  if (!read_to_end(fd.get(), kMaxStateBytes, &text).ok()) return StateLoad::kCorrupt;
   return parse_fetch_state(text, out) ? StateLoad::kOk : StateLoad::kCorrupt;
 }
 

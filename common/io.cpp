@@ -69,6 +69,19 @@ IoResult recv_some(int fd, void* data, size_t cap, size_t* got) {
   }
 }
 
+IoResult read_to_end(int fd, size_t max, std::string* out) {
+  out->clear();
+  char buf[16384];
+  for (;;) {
+    size_t got = 0;
+    const IoResult r = recv_some(fd, buf, sizeof buf, &got);
+    if (r.status == IoStatus::kClosed) return {};
+    if (!r.ok()) return r;
+    out->append(buf, got);
+    if (out->size() > max) return {IoStatus::kError, EFBIG};
+  }
+}
+
 IoResult wait_readable(int fd, int timeout_ms) {
   pollfd p{fd, POLLIN, 0};
   for (;;) {

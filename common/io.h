@@ -26,6 +26,10 @@ IoResult recv_exact(int fd, void* data, size_t len);
 // Reads at most `cap` bytes once (retrying EINTR). *got = 0 with kClosed on EOF.
 IoResult recv_some(int fd, void* data, size_t cap, size_t* got);
 
+// Reads `fd` to its end into *out (replacing it). A file over `max` bytes is kError with EFBIG:
+// the small state files read back from disk are bounded, whatever was put there.
+IoResult read_to_end(int fd, size_t max, std::string* out);
+
 // Waits until `fd` is readable or `timeout_ms` passes (-1: forever). kTimeout on timeout.
 IoResult wait_readable(int fd, int timeout_ms);
 

@@ -46,6 +46,8 @@ bool parse_port(const std::string& text, uint16_t* port);
 bool set_nonblocking(int fd, bool on = true);
 bool set_cloexec(int fd, bool on);
 void set_nodelay(int fd);
+// SO_RCVTIMEO and SO_SNDTIMEO: a blocking read or write on `fd` fails (EAGAIN) after `timeout_ms`.
+void set_io_timeouts(int fd, int timeout_ms);
 // Caps the bytes a socket holds written but not yet sent (TCP_NOTSENT_LOWAT): a blocking send
 // waits until the unsent part is below `bytes`, so what is written next (a chat line behind file
 // data) does not queue behind megabytes of buffered data.

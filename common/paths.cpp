@@ -33,15 +33,14 @@ void truncate_utf8(std::string* s, size_t max) {
   s->resize(cut);
 }
 
-// realpath(3) as a std::string; false (errno set) on failure.
+}  // namespace
+
 bool real_path(const std::string& path, std::string* out) {
   std::unique_ptr<char, decltype(&std::free)> p(::realpath(path.c_str(), nullptr), &std::free);
   if (!p) return false;
   out->assign(p.get());
   return true;
 }
-
-}  // namespace
 
 std::string unique_destination(const std::string& dir, const std::string& name) {
   if (!path_taken(dir + "/" + name)) return dir + "/" + name;

@@ -26,4 +26,7 @@ bool resolve_inside(const std::string& root, std::string_view relative, std::str
 // Returns "" for "" and for "/".
 std::string base_name(std::string_view path);
 
+// realpath(3) as a std::string; false (errno set) on failure.
+bool real_path(const std::string& path, std::string* out);
+
 }  // namespace peerlink

@@ -79,15 +79,7 @@ HashCache load_hash_cache(const std::string& dir) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return cache;
   std::string text;
-  char buf[16384];
-  for (;;) {
-    size_t got = 0;
-    const IoResult r = recv_some(fd.get(), buf, sizeof buf, &got);
-    if (r.status == IoStatus::kClosed) break;
-    if (!r.ok()) return cache;
-    text.append(buf, got);
-    if (text.size() > kMaxCacheBytes) return cache;
-  }
+  if (!read_to_end(fd.get(), kMaxCacheBytes, &text).ok()) return cache;
   HashCache::parse(text, &cache);
   return cache;
 }

@@ -25,14 +25,6 @@ constexpr size_t kPipelineDepth = 2;
 // An ERROR reason longer than this is cut: it is only shown to the user.
 constexpr uint32_t kMaxErrorText = 1024;
 
-void set_timeouts(int fd, int timeout_ms) {
-  timeval tv{};
-  tv.tv_sec = timeout_ms / 1000;
-  tv.tv_usec = static_cast<suseconds_t>((timeout_ms % 1000) * 1000);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
 std::string io_failure(const IoResult& r) {
   if (r.status == IoStatus::kError && (r.error == EAGAIN || r.error == EWOULDBLOCK))
     return "timed out";
@@ -52,7 +44,7 @@ bool FetchConnection::connect(std::string* failure) {
     return false;
   }
   socket_ = std::move(conn.fd);
-  set_timeouts(socket_.get(), kStallTimeoutMs);
+  set_io_timeouts(socket_.get(), kStallTimeoutMs);
   queue_->add_socket(socket_.get());
   counters_->active.fetch_add(1);
   return true;

@@ -14,17 +14,6 @@
 #include "common/net.h"
 
 namespace peerlink {
-namespace {
-
-void set_timeouts(int fd, int timeout_ms) {
-  timeval tv{};
-  tv.tv_sec = timeout_ms / 1000;
-  tv.tv_usec = static_cast<suseconds_t>((timeout_ms % 1000) * 1000);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-}  // namespace
 
 FileServer::FileServer(UniqueFd listener, ServeContext ctx, size_t max_clients)
     : listener_(std::move(listener)),
@@ -60,7 +49,7 @@ void FileServer::accept_one() {
     }
     return;  // EAGAIN, ECONNABORTED, ...: the next poll tells
   }
-  set_timeouts(fd.get(), ctx_.idle_timeout_ms);
+  set_io_timeouts(fd.get(), ctx_.idle_timeout_ms);
   ctx_.counters->connections.fetch_add(1);
   if (workers_.size() >= max_clients_) {
     write_frame(fd.get(), wire::kError, "server busy");
