@@ -18,7 +18,7 @@ std::vector<std::string> lobby_argv(const PeerArgs& args) {
           args.share, "--downloads", args.downloads};
 }
 
-void leave_session(const PeerArgs& args, SessionSignals* signals, bool clean,
+void leave_session(const PeerArgs& args, StopSignals* signals, bool clean,
                    const std::string& reason, Console* console) {
   console->line("session ended: " + reason);
   // A SIGTERM that came while the session was ending for another reason still means: leave.

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/peer_args.h"
-#include "common/session_signals.h"
+#include "common/stop_signals.h"
 #include "common/terminal.h"
 
 namespace peerlink {
@@ -21,7 +21,7 @@ std::vector<std::string> lobby_argv(const PeerArgs& args);
 // left with Ctrl-C) and execs <self_dir()>/_c with lobby_argv(); if that fails, says why and
 // exits 1. The caller must have joined its threads and closed its sockets (they are
 // close-on-exec, but the peer must see the session end now, not at exec).
-[[noreturn]] void leave_session(const PeerArgs& args, SessionSignals* signals, bool clean,
+[[noreturn]] void leave_session(const PeerArgs& args, StopSignals* signals, bool clean,
                                 const std::string& reason, Console* console);
 
 }  // namespace peerlink

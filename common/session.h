@@ -13,7 +13,7 @@
 #include "common/fd.h"
 #include "common/frame.h"
 #include "common/session_sender.h"
-#include "common/session_signals.h"
+#include "common/stop_signals.h"
 #include "common/terminal.h"
 #include "common/transfer_receiver.h"
 
@@ -39,7 +39,7 @@ class Session {
     // The stop signals (Ctrl-C, SIGTERM, SIGHUP), taken by the receive thread: the first ends
     // the session as /quit does, a second one while it is ending stops waiting for the peer.
     // Null: none.
-    SessionSignals* signals = nullptr;
+    StopSignals* signals = nullptr;
   };
   struct End {
     bool clean = false;  // /quit, a stop signal or BYE on either side, or the user's input ended

@@ -19,7 +19,7 @@ inline constexpr char kCancelled[] = "cancelled";
 // Connects to host:port, retrying failed attempts with next_backoff() pauses until `total` has
 // passed (the peer's _peer_server may still be starting). Returns the last error on failure.
 // Stops at once, with error kCancelled (error_code ECANCELED), as soon as `cancel_fd` (if not -1;
-// e.g. SessionSignals::fd()) is readable, whether in an attempt or in a pause; it is not read.
+// e.g. StopSignals::fd()) is readable, whether in an attempt or in a pause; it is not read.
 SocketResult connect_with_backoff(const std::string& host, uint16_t port,
                                   std::chrono::milliseconds total, int cancel_fd = -1);
 

@@ -2,20 +2,18 @@
 #include "peer_client/fetch_mode.h"
 
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "common/env_secret.h"
-#include "common/fd.h"
 #include "common/fetch_sources.h"
 #include "common/io.h"
 #include "common/names.h"
+#include "common/stop_signals.h"
 #include "peer_client/fetch_download.h"
 #include "peer_client/fetch_options.h"
 
@@ -31,12 +29,7 @@ void say(const std::string& line) { send_all(STDOUT_FILENO, line + "\n"); }
 int run_fetch_mode(int argc, char** argv) {
   // Stop signals arrive through a signalfd, so that the download can stop cleanly (blocks given
   // back, state saved) rather than die mid-write. Threads inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGHUP);
-  ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a vanished server or progress reader is an error, not death
 
   // The tickets are secrets: out of the environment before anything else, so no child sees them.
@@ -63,12 +56,11 @@ int run_fetch_mode(int argc, char** argv) {
     usable.push_back(std::move(s));
   }
 
-  UniqueFd signal_fd(::signalfd(-1, &stop_signals, SFD_CLOEXEC));
-  if (!signal_fd) {
-    std::fprintf(stderr, "_peer_client: signalfd: %s\n", std::strerror(errno));
+  if (signals.fd() < 0) {
+    std::fprintf(stderr, "_peer_client: signalfd: %s\n", std::strerror(signals.error()));
     return 1;
   }
-  Download download(opt, name, std::move(usable), signal_fd.get());
+  Download download(opt, name, std::move(usable), signals.fd());
   return download.run();
 }
 

@@ -11,7 +11,7 @@
 #include "common/session.h"
 #include "common/session_connect.h"
 #include "common/session_hello.h"
-#include "common/session_signals.h"
+#include "common/stop_signals.h"
 #include "common/terminal.h"
 
 namespace peerlink {
@@ -19,7 +19,7 @@ namespace peerlink {
 void SessionClient::run() {
   const std::string token = take_session_token();  // first: before anything could leak it
   // Next, before any thread exists: every thread inherits the blocked stop signals.
-  SessionSignals signals;
+  StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
   Console console;
   // Ctrl-C while connecting: back to the lobby at once, as cleanly as /quit.

@@ -10,7 +10,7 @@ namespace peerlink {
 // The requesting side (A) of docs/HANDOFF.md: takes the token from PEERLINK_TOKEN, connects to
 // --host/--port retrying with backoff (up to --connect-timeout), presents the token in HELLO,
 // waits for WELCOME, runs the Session, then leaves through leave_session(). Ctrl-C (SIGTERM,
-// SIGHUP) ends the connecting or the session cleanly (SessionSignals).
+// SIGHUP) ends the connecting or the session cleanly (StopSignals).
 class SessionClient {
  public:
   explicit SessionClient(PeerArgs args) : args_(std::move(args)) {}

@@ -3,7 +3,6 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/stop_signals.h"
 #include "peer_server/serve_options.h"
 #include "peer_server/serve_server.h"
 #include "peer_server/serve_throttle.h"
@@ -57,12 +57,7 @@ int run_serve_mode(int argc, char** argv) {
   // From here on the stop signals arrive through a signalfd, including the SIGTERM that
   // PR_SET_PDEATHSIG sends; blocking them first means none can kill us half set up. Threads
   // started later inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGHUP);
-  ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // sendfile() to a vanished peer must fail, not kill us
 
   // The key leaves the environment before anything else can go wrong.
@@ -109,8 +104,8 @@ int run_serve_mode(int argc, char** argv) {
   }
   const uint16_t port = local_port(listener.get());
 
-  UniqueFd signal_fd(::signalfd(-1, &stop_signals, SFD_CLOEXEC));
-  if (!signal_fd) return setup_error(std::string("signalfd: ") + std::strerror(errno));
+  if (signals.fd() < 0)
+    return setup_error(std::string("signalfd: ") + std::strerror(signals.error()));
 
   if (opt.use_port) {
     std::printf("serving %s on port %u\n", opt.share.c_str(), static_cast<unsigned>(port));
@@ -135,7 +130,7 @@ int run_serve_mode(int argc, char** argv) {
   std::atomic<bool> stopping{false};
   {
     FileServer server(std::move(listener), std::move(ctx), opt.max_clients);
-    server.run(signal_fd.get(), &stopping);
+    server.run(signals.fd(), &stopping);
   }
   log.line("stopped: " + std::to_string(counters.connections.load()) + " connections, " +
            std::to_string(counters.requests.load()) + " requests, " +

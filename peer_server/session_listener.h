@@ -36,7 +36,7 @@ class SessionListener {
     kFailed,     // poll failed: *error says why
   };
   // Waits for the right peer until `deadline`, or until `cancel_fd` (if not -1; the stop signals'
-  // SessionSignals::fd()) is readable. Every other connection is closed when it returns.
+  // StopSignals::fd()) is readable. Every other connection is closed when it returns.
   Result wait(Clock::time_point deadline, int cancel_fd, Accepted* out, std::string* error);
 
  private:

@@ -13,7 +13,7 @@
 #include "common/net.h"
 #include "common/session.h"
 #include "common/session_hello.h"
-#include "common/session_signals.h"
+#include "common/stop_signals.h"
 #include "common/terminal.h"
 #include "peer_server/session_listener.h"
 
@@ -31,7 +31,7 @@ bool is_listening_socket(int fd) {
 void SessionServer::run() {
   const std::string token = take_session_token();  // first: before anything could leak it
   // Next, before any thread exists: every thread inherits the blocked stop signals.
-  SessionSignals signals;
+  StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
   Console console;
 

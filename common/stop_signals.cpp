@@ -1,9 +1,11 @@
-// Ctrl-C, SIGTERM and SIGHUP in the session programs: read from one signalfd, never by a handler.
-#include "common/session_signals.h"
+// Ctrl-C, SIGTERM and SIGHUP in the peer programs: read from one signalfd, never by a handler.
+#include "common/stop_signals.h"
 
 #include <pthread.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 namespace peerlink {
 namespace {
@@ -19,13 +21,18 @@ sigset_t stop_signals() {
 
 }  // namespace
 
-SessionSignals::SessionSignals() {
+StopSignals::StopSignals() {
   const sigset_t set = stop_signals();
   sigemptyset(&old_mask_);
-  if (::pthread_sigmask(SIG_BLOCK, &set, &old_mask_) != 0) return;
+  const int blocked = ::pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
+  if (blocked != 0) {
+    error_ = blocked;
+    return;
+  }
   blocked_ = true;
   fd_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!fd_) {
+    error_ = errno;
     restore();  // without the fd nobody would ever see them: better they keep their old effect
     return;
   }
@@ -36,9 +43,9 @@ SessionSignals::SessionSignals() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
 }
 
-SessionSignals::~SessionSignals() { restore(); }
+StopSignals::~StopSignals() { restore(); }
 
-int SessionSignals::take() {
+int StopSignals::take() {
   int first = 0;
   signalfd_siginfo info;
   while (fd_ && ::read(fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -49,7 +56,7 @@ int SessionSignals::take() {
   return first;
 }
 
-void SessionSignals::restore() {
+void StopSignals::restore() {
   if (!blocked_) return;
   (void)take();
   blocked_ = false;

@@ -1,4 +1,4 @@
-// Ctrl-C, SIGTERM and SIGHUP in the session programs: read from one signalfd, never by a handler.
+// Ctrl-C, SIGTERM and SIGHUP in the peer programs: read from one signalfd, never by a handler.
 #pragma once
 
 #include <signal.h>
@@ -11,26 +11,29 @@
 
 namespace peerlink {
 
-// The stop signals of `_peer_server --session` / `_peer_client --session` (docs/SESSION.md,
-// "Signals"). The constructor blocks SIGINT, SIGTERM and SIGHUP in the calling thread and opens a
-// signalfd for them; it must run before the program starts any thread, so that every thread
-// inherits the mask: no handler ever runs (nothing to make async-signal-safe) and no thread is
-// interrupted at random. A signal waits in the signalfd until whoever is waiting at the time —
-// the peer listener, the connect loop, the session's receive thread — sees fd() readable and
-// calls take().
+// The stop signals of the peer programs, in every mode: a session (docs/SESSION.md, "Signals"),
+// the file server and the downloader, which stop cleanly on them. The constructor blocks SIGINT,
+// SIGTERM and SIGHUP in the calling thread and opens a signalfd for them; it must run before the
+// program starts any thread, so that every thread inherits the mask: no handler ever runs
+// (nothing to make async-signal-safe) and no thread is interrupted at random. A signal waits in
+// the signalfd until whoever is waiting at the time — the peer listener, the connect loop, the
+// session's receive thread, the file server's or the downloader's loop — sees fd() readable and
+// reads it (take(), or a read of its own).
 //
 // A blocked mask survives exec, so restore() must run before the lobby is exec'd. Not
 // thread-safe: one thread at a time calls take() (they hand over by joining).
-class SessionSignals {
+class StopSignals {
  public:
-  SessionSignals();
-  ~SessionSignals();  // restore()
-  SessionSignals(const SessionSignals&) = delete;
-  SessionSignals& operator=(const SessionSignals&) = delete;
+  StopSignals();
+  ~StopSignals();  // restore()
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
 
   // Readable while a stop signal is pending; -1 if the signalfd could not be made (the signals
-  // are then left unblocked and keep their default effect: they kill the program).
+  // are then left unblocked and keep their default effect: they kill the program). error() is
+  // the errno of that failure.
   int fd() const { return fd_.get(); }
+  int error() const { return error_; }
 
   // Takes every pending stop signal and returns the first (SIGINT, ...), or 0 if none was pending.
   int take();
@@ -48,6 +51,7 @@ class SessionSignals {
   sigset_t old_mask_;
   bool blocked_ = false;
   UniqueFd fd_;
+  int error_ = 0;
   std::atomic<bool> leave_program_{false};
 };
 
