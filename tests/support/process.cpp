@@ -62,7 +62,7 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
   ::close(in[0]);
   ::close(out[1]);
   std::unique_ptr<Process> p(new Process());
-  p->pid_ = pid;
+  p->child_.pid = pid;
   p->stdin_fd_ = in[1];
   p->stdout_fd_ = out[0];
   p->reader_ = std::thread([raw = p.get()] { raw->reader_loop(); });
@@ -70,8 +70,8 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
 }
 
 Process::~Process() {
-  if (!exited()) {
-    ::kill(pid_, SIGKILL);
+  if (!child_.exited()) {
+    child_.kill(SIGKILL);
     wait_exit(milliseconds(5000));
   }
   close_stdin();
@@ -154,33 +154,56 @@ std::string Process::output() {
   return out_;
 }
 
-void Process::kill(int sig) {
-  if (!exited()) ::kill(pid_, sig);
+bool ChildStatus::reap(int flags) {
+  if (reaped_) return false;
+  int st = 0;
+  if (::waitpid(pid, &st, WNOHANG | flags) != pid) return false;
+  if (WIFSTOPPED(st)) return true;
+  reaped_ = true;
+  status_ = st;
+  return false;
 }
 
-bool Process::exited() {
-  if (reaped_) return true;
-  int st = 0;
-  pid_t r = ::waitpid(pid_, &st, WNOHANG);
-  if (r == pid_) {
-    reaped_ = true;
-    status_ = st;
-  }
+bool ChildStatus::exited() {
+  reap(0);
   return reaped_;
 }
 
-std::optional<int> Process::wait_exit(milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+bool ChildStatus::wait_exited(milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!exited()) {
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
   }
+  return true;
+}
+
+bool ChildStatus::wait_stopped(milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (reap(WUNTRACED)) return true;
+    if (reaped_ || std::chrono::steady_clock::now() >= deadline) return false;
+    ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
+  }
+}
+
+void ChildStatus::kill(int sig) {
+  if (!exited()) ::kill(pid, sig);
+}
+
+void Process::kill(int sig) { child_.kill(sig); }
+
+bool Process::exited() { return child_.exited(); }
+
+std::optional<int> Process::wait_exit(milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (!child_.wait_exited(timeout)) return std::nullopt;
   // Let the reader drain what the child wrote before it exited, so output() is complete. A
   // grandchild still holding the pipe would keep EOF away: the wait stays bounded.
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_until(lock, std::max(deadline, std::chrono::steady_clock::now() + milliseconds(2000)),
                  [this] { return eof_; });
-  return status_;
+  return child_.status();
 }
 
 TempDir::TempDir() {

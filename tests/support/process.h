@@ -22,6 +22,28 @@ inline constexpr milliseconds kDefaultWait{10000};
 // Absolute path of a built program ("_s", "_c", ...), from the build's bin directory.
 std::string bin_path(const std::string& program);
 
+// A child's pid and, once it is reaped, its wait status: what Process and PtyProcess share.
+class ChildStatus {
+ public:
+  pid_t pid = -1;
+
+  // Reaps the child if it has exited, without blocking; true once it has.
+  bool exited();
+  // Polls (bounded) until the child has exited; false on timeout.
+  bool wait_exited(milliseconds timeout);
+  // Polls (bounded) until the child stops (SIGSTOP, SIGTSTP); false on timeout or if it exits.
+  bool wait_stopped(milliseconds timeout);
+  void kill(int sig);
+  int status() const { return status_; }  // as from waitpid(), once exited()
+
+ private:
+  // One non-blocking waitpid() with `flags`; true if it reported a stop.
+  bool reap(int flags);
+
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
 // A child process. stdout and stderr are merged into one captured stream, read by a background
 // thread. Destroying a Process kills it (SIGKILL) and reaps it.
 class Process {
@@ -40,7 +62,7 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid; }
   bool write(std::string_view text);  // to the child's stdin
   bool write_line(std::string_view line) { return write(std::string(line) + "\n"); }
   void close_stdin();
@@ -65,7 +87,7 @@ class Process {
   Process() = default;
   void reader_loop();
 
-  pid_t pid_ = -1;
+  ChildStatus child_;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   std::thread reader_;
@@ -74,8 +96,6 @@ class Process {
   std::string out_;
   size_t consumed_ = 0;  // offset in out_ of the first line not yet consumed by wait_line
   bool eof_ = false;
-  bool reaped_ = false;
-  int status_ = 0;
 };
 
 // A fresh temporary directory, removed (recursively) when destroyed.

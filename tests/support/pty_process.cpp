@@ -241,7 +241,7 @@ std::unique_ptr<PtyProcess> PtyProcess::start(const std::vector<std::string>& ar
   // the master fails with EIO, which is how the reader sees the end.
   ::close(slave);
   std::unique_ptr<PtyProcess> p(new PtyProcess());
-  p->pid_ = pid;
+  p->child_.pid = pid;
   p->master_fd_ = master;
   p->wake_pipe_[0] = wake[0];
   p->wake_pipe_[1] = wake[1];
@@ -250,8 +250,8 @@ std::unique_ptr<PtyProcess> PtyProcess::start(const std::vector<std::string>& ar
 }
 
 PtyProcess::~PtyProcess() {
-  if (!exited()) {
-    ::kill(pid_, SIGKILL);
+  if (!child_.exited()) {
+    child_.kill(SIGKILL);
     wait_exit(milliseconds(5000));
   }
   // A grandchild (the lobby's file server) may still hold the slave open: tell the reader to
@@ -346,49 +346,21 @@ bool PtyProcess::set_settings(const termios& t) {
   return ::tcsetattr(master_fd_, TCSANOW, &t) == 0;
 }
 
-bool PtyProcess::wait_stopped(milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (reaped_) return false;
-    int st = 0;
-    pid_t r = ::waitpid(pid_, &st, WNOHANG | WUNTRACED);
-    if (r == pid_) {
-      if (WIFSTOPPED(st)) return true;
-      reaped_ = true;
-      status_ = st;
-      return false;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
-  }
-}
+bool PtyProcess::wait_stopped(milliseconds timeout) { return child_.wait_stopped(timeout); }
 
-void PtyProcess::kill(int sig) {
-  if (!exited()) ::kill(pid_, sig);
-}
+void PtyProcess::kill(int sig) { child_.kill(sig); }
 
-bool PtyProcess::exited() {
-  if (reaped_) return true;
-  int st = 0;
-  if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-    reaped_ = true;
-    status_ = st;
-  }
-  return reaped_;
-}
+bool PtyProcess::exited() { return child_.exited(); }
 
 std::optional<int> PtyProcess::wait_exit(milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!exited()) {
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    ::poll(nullptr, 0, 10);  // bounded poll of waitpid, not a synchronisation sleep
-  }
+  if (!child_.wait_exited(timeout)) return std::nullopt;
   // Let the reader take what the child wrote before it exited. A grandchild still holding the
   // slave keeps EIO away: the wait stays bounded.
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_until(lock, std::max(deadline, std::chrono::steady_clock::now() + milliseconds(2000)),
                  [this] { return eof_; });
-  return status_;
+  return child_.status();
 }
 
 }  // namespace peerlink::testing

@@ -47,7 +47,7 @@ class PtyProcess {
   PtyProcess(const PtyProcess&) = delete;
   PtyProcess& operator=(const PtyProcess&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid; }
 
   // Types `text` on the terminal (keys as bytes: "\r" is Enter, "\x03" Ctrl-C, "\x7f" Backspace).
   bool write(std::string_view text);
@@ -80,7 +80,7 @@ class PtyProcess {
   void reader_loop();
   bool wait_in(bool stripped, std::string_view needle, size_t* from, milliseconds timeout);
 
-  pid_t pid_ = -1;
+  ChildStatus child_;
   int master_fd_ = -1;
   int wake_pipe_[2] = {-1, -1};  // written by the destructor to stop the reader
   std::thread reader_;
@@ -90,8 +90,6 @@ class PtyProcess {
   size_t raw_from_ = 0;   // wait_for_raw searches out_ from here
   size_t text_from_ = 0;  // wait_for searches strip_ansi(out_) from here
   bool eof_ = false;
-  bool reaped_ = false;
-  int status_ = 0;
 };
 
 // `bytes` without escape sequences: CSI (ESC '[' params final), SS3 (ESC 'O' x), OSC (ESC ']' ...
