@@ -60,13 +60,16 @@ bench: all
 	  | grep -vE '^\[|^Note:|^$$'
 
 # libFuzzer on the codecs, name rules and the files read back from disk (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
+# Each starts from its seed corpus tests/fuzz/corpus/NAME (copied; what it finds stays in build-fuzz/corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/*_fuzz.cpp)))
 fuzz:
 	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERLINK_SANITIZE=fuzzer >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target $(FUZZ_TARGETS)
-	@for f in build-fuzz/bin/*_fuzz; do echo "== $$f"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >$$f.log 2>&1 \
+	@for f in build-fuzz/bin/*_fuzz; do n=$$(basename $$f); echo "== $$f"; \
+	  mkdir -p build-fuzz/corpus/$$n; \
+	  if [ -d tests/fuzz/corpus/$$n ]; then cp -n tests/fuzz/corpus/$$n/* build-fuzz/corpus/$$n/ 2>/dev/null || true; fi; \
+	  $$f build-fuzz/corpus/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >$$f.log 2>&1 \
 	    || { tail -40 $$f.log; echo "FUZZ FAILURE: $$f (crash input saved in ./crash-*)"; exit 1; }; \
 	  grep -E "exec_per_sec|new_units" $$f.log; done
 
