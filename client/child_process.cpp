@@ -13,28 +13,12 @@
 #include <utility>
 
 #include "common/fd.h"
+#include "common/secret_fd.h"
 
 extern char** environ;
 
 namespace peerlink {
 namespace {
-
-// The variable name of a "NAME=value" entry.
-std::string_view variable_name(std::string_view entry) { return entry.substr(0, entry.find('=')); }
-
-// This process's environment with `add` replacing same-named entries.
-std::vector<std::string> child_environment(const std::vector<std::string>& add) {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view entry(*e);
-    bool replaced = false;
-    for (const std::string& a : add)
-      replaced = replaced || variable_name(a) == variable_name(entry);
-    if (!replaced) env.emplace_back(entry);
-  }
-  env.insert(env.end(), add.begin(), add.end());
-  return env;
-}
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
@@ -46,8 +30,8 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 // In the child, between fork and exec: only async-signal-safe calls (the lobby may have another
 // thread, which could hold the allocator's lock at the moment of the fork).
-[[noreturn]] void exec_child(const char* path, char* const* argv, char* const* envp, int dev_null,
-                             int inherit_fd, bool quiet_stdout, pid_t parent, int error_fd) {
+[[noreturn]] void exec_child(const char* path, char* const* argv, int dev_null, int inherit_fd,
+                             int secret_fd, bool quiet_stdout, pid_t parent, int error_fd) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) ::_exit(0);  // the lobby died before prctl() took effect
@@ -57,10 +41,11 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   ::dup2(dev_null, 0);
   if (quiet_stdout) ::dup2(dev_null, 1);
   // Everything above stderr is closed at exec, whoever opened it (belt and braces: the lobby
-  // opens every descriptor close-on-exec already), except the one descriptor meant for the child.
+  // opens every descriptor close-on-exec already), except the descriptors meant for the child.
   ::close_range(3U, ~0U, CLOSE_RANGE_CLOEXEC);
   if (inherit_fd >= 0) ::fcntl(inherit_fd, F_SETFD, 0);
-  ::execve(path, argv, envp);
+  if (secret_fd >= 0) ::fcntl(secret_fd, F_SETFD, 0);
+  ::execve(path, argv, environ);
   const int err = errno;
   [[maybe_unused]] ssize_t w = ::write(error_fd, &err, sizeof err);
   ::_exit(127);
@@ -88,9 +73,18 @@ bool ChildProcess::start(const ChildSpec& spec, std::string* error) {
   };
   // Everything the child needs is built before the fork.
   std::vector<std::string> argv_strings = spec.argv;
-  std::vector<std::string> env_strings = child_environment(spec.env);
+  UniqueFd secret;  // this process's copy closes when start() returns
+  if (!spec.secret.empty()) {
+    std::string why;
+    secret = make_secret_fd(spec.secret, &why);
+    if (!secret) {
+      *error = "cannot start " + spec.path + ": " + why;
+      return false;
+    }
+    argv_strings.push_back(kSecretFdOption);
+    argv_strings.push_back(std::to_string(secret.get()));
+  }
   std::vector<char*> argv = pointers(argv_strings);
-  std::vector<char*> envp = pointers(env_strings);
   UniqueFd dev_null(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!dev_null) return fail(errno);
   int p[2];
@@ -102,7 +96,7 @@ bool ChildProcess::start(const ChildSpec& spec, std::string* error) {
   const pid_t pid = ::fork();
   if (pid < 0) return fail(errno);
   if (pid == 0) {
-    exec_child(spec.path.c_str(), argv.data(), envp.data(), dev_null.get(), spec.inherit_fd,
+    exec_child(spec.path.c_str(), argv.data(), dev_null.get(), spec.inherit_fd, secret.get(),
                spec.quiet_stdout, parent, error_write.get());
   }
   error_write.reset();

@@ -1,5 +1,5 @@
 // The lobby's helper processes (the file server, downloads): fork + exec with an explicit argv and
-// environment, and an RAII owner that stops and reaps them.
+// an optional secret, and an RAII owner that stops and reaps them.
 #pragma once
 
 #include <sys/types.h>
@@ -13,9 +13,11 @@ namespace peerlink {
 struct ChildSpec {
   std::string path;               // the program (absolute: sibling_program())
   std::vector<std::string> argv;  // argv[0] first
-  // "NAME=value" entries added to this process's environment (replacing the same names). The
-  // way secrets reach a child: argv is world-readable, the environment is not.
-  std::vector<std::string> env;
+  // A secret for the child (a ticket key, tickets): handed over in a sealed memfd that the child
+  // inherits, named by `--secret-fd N` appended to argv (common/secret_fd.h). Never argv itself,
+  // which every local user can read, nor the environment, which /proc keeps for the child's
+  // whole life. Empty: none.
+  std::string secret;
   // A descriptor the child keeps across exec (FD_CLOEXEC cleared in the child only, after fork);
   // -1 for none. Every other descriptor above 2 is closed at exec.
   int inherit_fd = -1;

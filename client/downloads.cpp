@@ -63,7 +63,7 @@ bool Downloads::start(DownloadRequest request, std::string* error) {
                "--downloads",   dir_,
                "--user",        user_,
                "--progress-fd", std::to_string(write_end.get())};
-  spec.env = {"PEERLINK_SOURCES=" + sources};
+  spec.secret = sources;
   spec.inherit_fd = write_end.get();
   // Its human lines would only repeat what the lobby prints; stderr (usage errors) stays visible.
   spec.quiet_stdout = true;

@@ -31,7 +31,7 @@ bool FileServer::start(std::string* error) {
     spec.argv.push_back("--max-rate");
     spec.argv.push_back(std::to_string(config_.max_rate));
   }
-  spec.env = {"PEERLINK_TICKET_KEY=" + config_.key};
+  spec.secret = config_.key;
   spec.inherit_fd = config_.listen_fd;
   if (!child_.start(spec, error)) return false;
   started_ = std::chrono::steady_clock::now();

@@ -23,7 +23,7 @@ struct FileServerConfig {
 // Owns the server process (stopped when this is destroyed). The listening socket stays the
 // lobby's: the child inherits a copy (FD_CLOEXEC cleared in the child only), so after a stop the
 // port is still ours and a new server can take over (after a failed hand-off, or a crash).
-// The key goes to the child in PEERLINK_TICKET_KEY, never in argv.
+// The key goes to the child in a memfd (ChildSpec::secret), never in argv or the environment.
 class FileServer {
  public:
   explicit FileServer(FileServerConfig config) : config_(std::move(config)) {}

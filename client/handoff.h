@@ -21,14 +21,14 @@ struct LobbyReturn {
 // server left running would keep serving a lobby that is gone.
 
 // Replaces this process with <self dir>/_peer_server, which inherits `listen_fd` (already
-// listening; FD_CLOEXEC is cleared here) and gets `token` in PEERLINK_TOKEN, never in argv.
-// Returns only if the exec failed, with the reason; the fd is then CLOEXEC again and the
-// variable unset.
+// listening; FD_CLOEXEC is cleared here) and gets `token` in an inherited memfd named by
+// --secret-fd (common/secret_fd.h), never in argv or the environment. Returns only if the exec
+// failed, with the reason; the fd is then CLOEXEC again and the memfd closed.
 std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::string& peer,
                              const std::string& token);
 
-// Replaces this process with <self dir>/_peer_client, told to connect to ip:port. Returns only if
-// the exec failed, with the reason.
+// Replaces this process with <self dir>/_peer_client, told to connect to ip:port, the token handed
+// over the same way. Returns only if the exec failed, with the reason.
 std::string exec_peer_client(const LobbyReturn& back, const std::string& ip, uint16_t port,
                              const std::string& peer, const std::string& token);
 

@@ -4,6 +4,7 @@
 
 #include "common/names.h"
 #include "common/net.h"
+#include "common/secret_fd.h"
 
 namespace peerlink {
 namespace {
@@ -36,7 +37,7 @@ PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::strin
     }
     const bool takes_value =
         opt == "--peer" || opt == "--server" || opt == "--server-port" || opt == "--user" ||
-        opt == "--share" || opt == "--downloads" ||
+        opt == "--share" || opt == "--downloads" || opt == kSecretFdOption ||
         (server && (opt == "--listen-fd" || opt == "--wait")) ||
         (!server && (opt == "--host" || opt == "--port" || opt == "--connect-timeout"));
     if (!takes_value) return error("unknown option " + opt);
@@ -61,6 +62,9 @@ PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::strin
     } else if (opt == "--downloads") {
       if (v.empty()) return error("--downloads needs a folder");
       a.downloads = v;
+    } else if (opt == kSecretFdOption) {
+      if (!parse_decimal<int>(v, &a.secret_fd, 3, 1 << 24))
+        return error("bad --secret-fd " + v + ": not a descriptor number (3 or more)");
     } else if (opt == "--listen-fd") {
       if (!parse_decimal<int>(v, &a.listen_fd, 3, 1 << 24))
         return error("bad --listen-fd " + v + ": not a descriptor number (3 or more)");
@@ -105,12 +109,13 @@ std::string peer_usage(PeerProgram program) {
       "  --downloads DIR        where received files are saved\n"
       "  --no-lobby             exit when the session ends instead of returning to the lobby\n"
       "                         (status 0 after a clean end, 1 otherwise)\n"
-      "The session token is read from the environment variable PEERLINK_TOKEN.\n"
+      "  --secret-fd N          inherited descriptor holding the one-time session token\n"
+      "                         (never argv or the environment, which others can read)\n"
       "Normally started by the lobby _c (see docs/HANDOFF.md), not by hand.\n";
   if (program == PeerProgram::kServer) {
     return "usage: _peer_server --session --listen-fd N --peer NAME --server HOST\n"
            "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
-           "                    [--wait SECONDS] [--no-lobby]\n"
+           "                    --secret-fd N [--wait SECONDS] [--no-lobby]\n"
            "Waits on the inherited listening socket N for the peer holding the session token,\n"
            "then runs a chat session with file transfers.\n"
            "  --listen-fd N          inherited listening socket\n"
@@ -119,7 +124,7 @@ std::string peer_usage(PeerProgram program) {
   }
   return "usage: _peer_client --session --host IP --port PORT --peer NAME --server HOST\n"
          "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
-         "                    [--connect-timeout SECONDS] [--no-lobby]\n"
+         "                    --secret-fd N [--connect-timeout SECONDS] [--no-lobby]\n"
          "Connects to the peer's _peer_server (retrying), presents the session token, then runs\n"
          "a chat session with file transfers.\n"
          "  --host IP --port PORT  where the peer waits\n"

@@ -26,6 +26,7 @@ struct PeerArgs {
   std::string share;         // --share
   std::string downloads;     // --downloads
   bool no_lobby = false;     // --no-lobby: exit at the end instead of exec'ing _c
+  int secret_fd = -1;        // --secret-fd N: the inherited descriptor holding the session token
 };
 
 struct PeerArgsResult {

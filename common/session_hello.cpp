@@ -1,6 +1,6 @@
 // The session handshake: the HELLO payload (`token "\n" user-name`) and the token hand-over.
 #include "common/session_hello.h"
-#include "common/env_secret.h"
+#include "common/secret_fd.h"
 
 namespace peerlink {
 
@@ -19,9 +19,20 @@ bool decode_hello(std::string_view payload, std::string* token, std::string* use
   return true;
 }
 
-std::string take_session_token() {
-  std::string token = take_env_secret(kTokenEnvVar);
-  if (token.size() > kMaxTokenBytes || token.find('\n') != std::string::npos) return "";
+std::string take_session_token(int secret_fd, std::string* why) {
+  if (secret_fd < 0) {
+    *why = "no session token (no --secret-fd)";
+    return "";
+  }
+  std::string token;
+  if (!take_secret_fd(secret_fd, kMaxTokenBytes, &token, why)) {
+    *why = "no session token (" + *why + ")";
+    return "";
+  }
+  if (token.empty() || token.find('\n') != std::string::npos) {
+    *why = "no session token (an empty or malformed one was handed over)";
+    return "";
+  }
   return token;
 }
 

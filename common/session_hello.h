@@ -6,10 +6,7 @@
 
 namespace peerlink {
 
-// Environment variable through which `_c` hands the one-time session token to the peer programs
-// (never argv, which every local user can read).
-inline constexpr char kTokenEnvVar[] = "PEERLINK_TOKEN";
-// Bound on a token accepted from the environment or the wire (the broker's are 64 hex digits).
+// Bound on a token accepted from the hand-over or the wire (the broker's are 64 hex digits).
 inline constexpr size_t kMaxTokenBytes = 256;
 
 std::string encode_hello(std::string_view token, std::string_view user_name);
@@ -17,9 +14,10 @@ std::string encode_hello(std::string_view token, std::string_view user_name);
 // is returned as sent (untrusted).
 bool decode_hello(std::string_view payload, std::string* token, std::string* user_name);
 
-// Reads PEERLINK_TOKEN and removes it from the environment at once, so no program this one
-// starts inherits it. Returns "" if it is unset, empty, too long or holds a newline. Call before
-// any thread starts (unsetenv is not thread-safe).
-std::string take_session_token();
+// Reads the one-time session token `_c` handed over in the descriptor `secret_fd` (--secret-fd,
+// common/secret_fd.h) and closes it, so no program this one starts inherits it. Returns "" with
+// *why set if there is none (secret_fd < 0), it cannot be read, or it is empty, too long or holds
+// a newline.
+std::string take_session_token(int secret_fd, std::string* why);
 
 }  // namespace peerlink

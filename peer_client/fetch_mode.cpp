@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "common/env_secret.h"
 #include "common/fetch_sources.h"
 #include "common/io.h"
 #include "common/names.h"
+#include "common/secret_fd.h"
 #include "common/stop_signals.h"
 #include "peer_client/fetch_download.h"
 #include "peer_client/fetch_options.h"
@@ -20,7 +20,8 @@
 namespace peerlink {
 namespace {
 
-constexpr const char* kSourcesVariable = "PEERLINK_SOURCES";
+// Bound on the OWNER lines handed over (a WHOHAS reply holds at most 5000 lines of ~400 bytes).
+constexpr size_t kMaxSourcesBytes = 4u << 20;
 
 void say(const std::string& line) { send_all(STDOUT_FILENO, line + "\n"); }
 
@@ -32,21 +33,28 @@ int run_fetch_mode(int argc, char** argv) {
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a vanished server or progress reader is an error, not death
 
-  // The tickets are secrets: out of the environment before anything else, so no child sees them.
-  const std::string sources_text = take_env_secret(kSourcesVariable);
-
   FetchOptions opt;
   std::string error;
   if (!parse_fetch_options(argc, argv, &opt, &error)) {
     std::fprintf(stderr, "_peer_client: %s\n%s", error.c_str(), fetch_usage());
     return 2;
   }
+  // The tickets are secrets: read and their descriptor closed before anything else.
+  std::string sources_text;
+  if (opt.secret_fd < 0) {
+    error = "the sources are needed: --secret-fd FD";
+  } else {
+    take_secret_fd(opt.secret_fd, kMaxSourcesBytes, &sources_text, &error);
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "_peer_client: %s\n", error.c_str());
+    return 2;
+  }
   const std::string name = sanitize_file_name(opt.name);
 
   std::vector<std::string> bad_lines;
   std::vector<FetchSource> all = parse_fetch_sources(sources_text, &bad_lines);
-  for (const std::string& b : bad_lines)
-    say(std::string("ignoring a source in ") + kSourcesVariable + ": " + b);
+  for (const std::string& b : bad_lines) say("ignoring a source: " + b);
   std::vector<FetchSource> usable;
   for (FetchSource& s : all) {
     if (s.size != opt.size || s.sha256 != opt.sha256) {

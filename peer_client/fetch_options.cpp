@@ -10,13 +10,15 @@
 #include "common/hex.h"
 #include "common/names.h"
 #include "common/numbers.h"
+#include "common/secret_fd.h"
 
 namespace peerlink {
 const char* fetch_usage() {
   return "usage: _peer_client --fetch --name NAME --size BYTES --sha256 HEX --downloads DIR\n"
-         "                    --user REQUESTER [--progress-fd FD] [--parallel N]\n"
-         "  The sources are read from the environment variable PEERLINK_SOURCES: one line per\n"
-         "  owner, exactly as the broker's WHOHAS reply gives it:\n"
+         "                    --user REQUESTER --secret-fd FD [--progress-fd FD] [--parallel N]\n"
+         "  The sources (they hold tickets, which are secrets) are read from the inherited\n"
+         "  descriptor given by --secret-fd (a pipe or memfd): one line per owner, exactly as\n"
+         "  the broker's WHOHAS reply gives it:\n"
          "  OWNER <owner> <ip> <port> <file-name> <size> <sha256> <ticket>\n";
 }
 
@@ -54,6 +56,12 @@ bool parse_fetch_options(int argc, char** argv, FetchOptions* out, std::string* 
         return false;
       }
       o.progress_fd = static_cast<int>(n);
+    } else if (opt == kSecretFdOption) {
+      if (!parse_u64(value, &n) || n < 3 || n > 1'000'000) {
+        *error = "bad --secret-fd " + value;
+        return false;
+      }
+      o.secret_fd = static_cast<int>(n);
     } else if (opt == "--parallel") {
       if (!parse_u64(value, &n) || n == 0 || n > 64) {
         *error = "bad --parallel " + value + " (1..64)";

@@ -15,6 +15,7 @@ struct FetchOptions {
   std::string user;       // --user: the requester, as the tickets name it
   int progress_fd = -1;   // --progress-fd FD: machine-readable progress lines (-1: none)
   size_t parallel = 8;    // --parallel N: sources used at once (the rest stand by)
+  int secret_fd = -1;     // --secret-fd FD: inherited descriptor holding the OWNER lines
 };
 
 // Parses argv (argv[1] is "--fetch"). False with *error on an unknown option or a missing or bad

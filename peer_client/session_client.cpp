@@ -17,7 +17,9 @@
 namespace peerlink {
 
 void SessionClient::run() {
-  const std::string token = take_session_token();  // first: before anything could leak it
+  std::string no_token;
+  // First: the descriptor is closed before anything could leak it into another program.
+  const std::string token = take_session_token(args_.secret_fd, &no_token);
   // Next, before any thread exists: every thread inherits the blocked stop signals.
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
@@ -30,7 +32,7 @@ void SessionClient::run() {
     }
   };
   if (token.empty()) {
-    leave_session(args_, &signals, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+    leave_session(args_, &signals, false, no_token, &console);
   }
 
   const std::string where = host_port(args_.host, args_.port);

@@ -14,10 +14,10 @@
 #include <memory>
 #include <string>
 
-#include "common/env_secret.h"
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/net.h"
+#include "common/secret_fd.h"
 #include "common/stop_signals.h"
 #include "peer_server/serve_options.h"
 #include "peer_server/serve_server.h"
@@ -25,8 +25,6 @@
 
 namespace peerlink {
 namespace {
-
-constexpr const char* kKeyVariable = "PEERLINK_TICKET_KEY";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "_peer_server: %s\n%s", message.c_str(), serve_usage());
@@ -38,11 +36,18 @@ int setup_error(const std::string& message) {
   return 2;
 }
 
-// Takes the ticket key out of the environment, so that nothing exec'd later inherits it.
-bool take_ticket_key(std::string* key) {
-  *key = take_env_secret(kKeyVariable);
-  if (key->size() != 64) return false;
-  return key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+// Reads the ticket key from its descriptor and closes it, so that nothing exec'd later inherits
+// it. False with *error when it is missing or not 64 hex digits.
+bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
+  if (secret_fd < 0) {
+    *error = "the ticket key is needed: --secret-fd N";
+    return false;
+  }
+  if (!take_secret_fd(secret_fd, 64, key, error)) return false;
+  if (key->size() == 64 && key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+    return true;
+  *error = "the ticket key (--secret-fd) must hold 64 hex digits";
+  return false;
 }
 
 bool is_listening_socket(int fd) {
@@ -60,13 +65,12 @@ int run_serve_mode(int argc, char** argv) {
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // sendfile() to a vanished peer must fail, not kill us
 
-  // The key leaves the environment before anything else can go wrong.
-  std::string key;
-  const bool key_ok = take_ticket_key(&key);
-
   ServeOptions opt;
   std::string error;
   if (!parse_serve_options(argc, argv, &opt, &error)) return usage_error(error);
+  // The key's descriptor is closed before anything else can go wrong.
+  std::string key, key_error;
+  const bool key_ok = take_ticket_key(opt.secret_fd, &key, &key_error);
 
   if (opt.parent_pid != 0) {
     // Set the death signal, then check the parent: if it died before prctl() took effect we are
@@ -78,7 +82,7 @@ int run_serve_mode(int argc, char** argv) {
       return 0;
     }
   }
-  if (!key_ok) return setup_error(std::string(kKeyVariable) + " must hold 64 hex digits");
+  if (!key_ok) return setup_error(key_error);
 
   struct stat st;
   if (::stat(opt.share.c_str(), &st) != 0)

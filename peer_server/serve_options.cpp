@@ -8,14 +8,16 @@
 #include "common/names.h"
 #include "common/net.h"
 #include "common/numbers.h"
+#include "common/secret_fd.h"
 
 namespace peerlink {
 const char* serve_usage() {
   return "usage: _peer_server --serve (--listen-fd N | --port P [--bind ADDR]) --share DIR\n"
          "                    --user OWNER [--log FILE] [--max-clients N] [--parent-pid P]\n"
          "                    [--max-rate BYTES_PER_SEC] [--idle-timeout SECONDS]\n"
-         "  The ticket key (64 hex digits) is read from the environment variable\n"
-         "  PEERLINK_TICKET_KEY, never from the command line.\n";
+         "                    --secret-fd N\n"
+         "  The ticket key (64 hex digits) is read from the inherited descriptor N (a pipe or\n"
+         "  memfd), never from the command line or the environment.\n";
 }
 
 bool parse_serve_options(int argc, char** argv, ServeOptions* out, std::string* error) {
@@ -68,6 +70,12 @@ bool parse_serve_options(int argc, char** argv, ServeOptions* out, std::string* 
         return false;
       }
       o.max_rate = n;
+    } else if (opt == kSecretFdOption) {
+      if (!parse_u64(value, &n) || n < 3 || n > 1'000'000) {
+        *error = "bad --secret-fd " + value;
+        return false;
+      }
+      o.secret_fd = static_cast<int>(n);
     } else if (opt == "--idle-timeout") {
       if (!parse_u64(value, &n) || n == 0 || n > 86'400) {
         *error = "bad --idle-timeout " + value;

@@ -29,7 +29,9 @@ bool is_listening_socket(int fd) {
 }  // namespace
 
 void SessionServer::run() {
-  const std::string token = take_session_token();  // first: before anything could leak it
+  std::string no_token;
+  // First: the descriptor is closed before anything could leak it into another program.
+  const std::string token = take_session_token(args_.secret_fd, &no_token);
   // Next, before any thread exists: every thread inherits the blocked stop signals.
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
@@ -39,7 +41,7 @@ void SessionServer::run() {
   // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
   set_cloexec(listener.get(), true);
   if (token.empty()) {
-    leave_session(args_, &signals, false, "no session token (PEERLINK_TOKEN is not set)", &console);
+    leave_session(args_, &signals, false, no_token, &console);
   }
   if (!is_listening_socket(listener.get())) {
     leave_session(args_, &signals, false,

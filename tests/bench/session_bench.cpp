@@ -218,7 +218,7 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   }
   const uint16_t port = local_port(l.fd.get());
   Process::Options options;
-  options.env["PEERLINK_TOKEN"] = kToken;
+  options.secret = kToken;
   const std::vector<std::string> common = {"--server", "127.0.0.1", "--server-port", "9",
                                            "--share",  p->share,    "--no-lobby"};
   std::vector<std::string> bob = {bin_path("_peer_server"),

@@ -145,7 +145,7 @@ class FetchTest : public ::testing::Test {
                                      o.log};
     argv.insert(argv.end(), extra.begin(), extra.end());
     Process::Options options;
-    options.env["PEERLINK_TICKET_KEY"] = kTestKey;
+    options.secret = kTestKey;
     o.proc = Process::start(argv, options);
     ASSERT_TRUE(o.proc);
     const auto line = o.proc->wait_line("serving ");
@@ -173,7 +173,7 @@ class FetchTest : public ::testing::Test {
                                      "1"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     Process::Options options;
-    options.env["PEERLINK_SOURCES"] = sources;
+    options.secret = sources;
     return Process::start(argv, options);
   }
 

@@ -143,7 +143,7 @@ Server start_server(const std::string& share, const std::string& log,
                                    log};
   argv.insert(argv.end(), extra.begin(), extra.end());
   Process::Options options;
-  options.env["PEERLINK_TICKET_KEY"] = key;
+  options.secret = key;
   Server s;
   s.proc = Process::start(argv, options);
   if (!s.proc) return s;
@@ -444,10 +444,10 @@ TEST_F(FileServerTest, ExitsWhenItsParentDies) {
   // A shell stands in for the lobby: it starts the server in the background, tied to its own
   // pid, says the server's pid, and waits. Killing the shell must take the server down.
   const std::string script =
-      "\"$0\" --serve --port 0 --bind 127.0.0.1 --share \"$1\" --user alice --parent-pid $$ & "
-      "echo \"child $!\"; wait";
+      "\"$0\" --serve --port 0 --bind 127.0.0.1 --share \"$1\" --user alice --parent-pid $$ "
+      "\"$2\" \"$3\" & echo \"child $!\"; wait";  // $2 $3: the --secret-fd N the harness added
   Process::Options options;
-  options.env["PEERLINK_TICKET_KEY"] = kKey;
+  options.secret = kKey;
   auto shell = Process::start({"/bin/sh", "-c", script, bin_path("_peer_server"), share_}, options);
   ASSERT_TRUE(shell);
   // The shell's line and the server's may come in either order.
@@ -478,19 +478,20 @@ TEST_F(FileServerTest, DoesNotStartWhenTheParentIsAlreadyGone) {
   EXPECT_TRUE(server_.proc->saw("parent 1 is gone"));
 }
 
-TEST_F(FileServerTest, NeedsATicketKeyInTheEnvironment) {
+TEST_F(FileServerTest, NeedsATicketKeyInItsSecretDescriptor) {
   for (const std::string& key : {std::string(""), std::string(63, 'a'), std::string(64, 'g')}) {
     Server s = start_server(share_, log_, {}, key);
     const auto status = s.proc->wait_exit();
     ASSERT_TRUE(status.has_value());
     EXPECT_EQ(WEXITSTATUS(*status), 2);
-    EXPECT_TRUE(s.proc->saw("PEERLINK_TICKET_KEY must hold 64 hex digits")) << s.proc->output();
+    EXPECT_TRUE(s.proc->saw("the ticket key (--secret-fd) must hold 64 hex digits"))
+        << s.proc->output();
   }
 }
 
 TEST_F(FileServerTest, BadUsageExitsTwo) {
   Process::Options options;
-  options.env["PEERLINK_TICKET_KEY"] = kKey;
+  options.secret = kKey;
   for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
            {"--share", share_, "--user", "alice"},                            // no port or fd
            {"--port", "0", "--share", share_, "--user", "-x"},                // bad user

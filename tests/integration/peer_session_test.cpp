@@ -226,7 +226,7 @@ class PeerSessionTest : public ::testing::Test {
                                      "--no-lobby"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     Process::Options options;
-    options.env["PEERLINK_TOKEN"] = kToken;
+    options.secret = kToken;
     bob_ = Process::start(argv, options);
     l.fd.reset();  // only the server holds the listening socket now
     ASSERT_TRUE(bob_);
@@ -258,7 +258,7 @@ class PeerSessionTest : public ::testing::Test {
     if (no_lobby) argv.push_back("--no-lobby");
     argv.insert(argv.end(), extra.begin(), extra.end());
     Process::Options options;
-    options.env["PEERLINK_TOKEN"] = token;
+    options.secret = token;
     alice_ = Process::start(argv, options);
     ASSERT_TRUE(alice_);
   }
@@ -645,7 +645,7 @@ TEST_F(PeerSessionTest, WriteErrorCancelsTheTransferAndTheSessionGoesOn) {
   port_ = local_port(l.fd.get());
   ASSERT_TRUE(set_cloexec(l.fd.get(), false));
   Process::Options options;
-  options.env["PEERLINK_TOKEN"] = kToken;
+  options.secret = kToken;
   // 1024 blocks of 512 bytes: 512 KiB per file.
   bob_ = Process::start(
       {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
@@ -1102,7 +1102,7 @@ TEST_F(PeerSessionTest, WithoutNoLobbyItExecsTheLobby) {
                                    "--downloads",
                                    alice_dl_};
   Process::Options options;
-  options.env["PEERLINK_TOKEN"] = kToken;
+  options.secret = kToken;
   alice_ = Process::start(argv, options);
   ASSERT_TRUE(alice_);
   ASSERT_NO_FATAL_FAILURE(expect_connected());
@@ -1152,7 +1152,6 @@ TEST_F(PeerSessionTest, MissingTokenEndsAtOnce) {
   ASSERT_TRUE(l.ok());
   ASSERT_TRUE(set_cloexec(l.fd.get(), false));
   Process::Options options;
-  options.unset_env.push_back("PEERLINK_TOKEN");
   bob_ = Process::start(
       {bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l.fd.get()), "--peer",
        "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
@@ -1161,7 +1160,7 @@ TEST_F(PeerSessionTest, MissingTokenEndsAtOnce) {
   ASSERT_TRUE(bob_);
   auto line = bob_->wait_line("session ended");
   ASSERT_TRUE(line);
-  EXPECT_EQ(*line, "session ended: no session token (PEERLINK_TOKEN is not set)");
+  EXPECT_EQ(*line, "session ended: no session token (no --secret-fd)");
   EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
 }
 

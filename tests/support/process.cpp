@@ -16,6 +16,9 @@
 #include <random>
 #include <sstream>
 
+#include "common/fd.h"
+#include "common/secret_fd.h"
+
 #ifndef PEERLINK_BIN_DIR
 #error "PEERLINK_BIN_DIR must be defined by the build"
 #endif
@@ -46,6 +49,14 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_copy = argv;
+  UniqueFd secret;  // the parent's copy closes when start() returns
+  if (options.secret) {
+    std::string why;
+    secret = make_secret_fd(*options.secret, &why);
+    if (!secret) return nullptr;
+    argv_copy.push_back(kSecretFdOption);
+    argv_copy.push_back(std::to_string(secret.get()));
+  }
   for (auto& s : argv_copy) args.push_back(s.data());
   args.push_back(nullptr);
 
@@ -56,6 +67,7 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
     ::dup2(out[1], 1);
     ::dup2(out[1], 2);
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(126);
+    if (secret) ::fcntl(secret.get(), F_SETFD, 0);
     ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }

@@ -52,6 +52,9 @@ class Process {
     std::string cwd;                         // empty: inherit
     std::map<std::string, std::string> env;  // added to (or replacing in) the environment
     std::vector<std::string> unset_env;      // removed from the environment
+    // A secret handed over the way the programs take them (common/secret_fd.h): a memfd holding
+    // it, named by `--secret-fd N` appended to argv.
+    std::optional<std::string> secret;
   };
   static std::unique_ptr<Process> start(const std::vector<std::string>& argv,
                                         const Options& options);

@@ -58,7 +58,7 @@ TEST(ClientFiles, OwnerLinesRoundTrip) {
   EXPECT_EQ(s.port, 40001);
   EXPECT_EQ(s.file, "read me.txt");
   EXPECT_EQ(s.size, 15u);
-  EXPECT_EQ(owner_line(s), line);  // what the downloader gets in PEERLINK_SOURCES
+  EXPECT_EQ(owner_line(s), line);  // what the downloader gets through --secret-fd
   EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 0 x 1 " + kShaA + " t"), &s));
   EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 1 ../x 1 " + kShaA + " t"), &s));
   EXPECT_FALSE(parse_owner_message(msg("FILE alice x 1 " + kShaA), &s));

@@ -1,10 +1,15 @@
-// Unit tests of the HELLO payload and of taking the session token out of the environment.
+// Unit tests of the HELLO payload and of taking the session token from its inherited descriptor.
 #include "common/session_hello.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
+
+#include <cerrno>
 
 #include <string>
+
+#include "common/fd.h"
+#include "common/secret_fd.h"
 
 namespace peerlink {
 namespace {
@@ -35,20 +40,36 @@ TEST(HelloCodec, Refusals) {
   EXPECT_FALSE(decode_hello(std::string(kMaxTokenBytes + 1, 'a') + "\nx", &token, &name));
 }
 
-TEST(TakeSessionToken, ReadsAndRemovesIt) {
-  ASSERT_EQ(::setenv(kTokenEnvVar, "deadbeef", 1), 0);
-  EXPECT_EQ(take_session_token(), "deadbeef");
-  EXPECT_EQ(::getenv(kTokenEnvVar), nullptr);
-  EXPECT_EQ(take_session_token(), "");  // gone
+// A memfd holding `text`, as the lobby hands it over; the caller gives up ownership.
+int handed_over(const std::string& text) {
+  std::string error;
+  UniqueFd fd = make_secret_fd(text, &error);
+  EXPECT_TRUE(fd.valid()) << error;
+  return fd.release();
 }
 
-TEST(TakeSessionToken, RefusesMalformedTokensButStillRemovesThem) {
-  ASSERT_EQ(::setenv(kTokenEnvVar, "two\nlines", 1), 0);
-  EXPECT_EQ(take_session_token(), "");
-  EXPECT_EQ(::getenv(kTokenEnvVar), nullptr);
-  ASSERT_EQ(::setenv(kTokenEnvVar, std::string(kMaxTokenBytes + 1, 'a').c_str(), 1), 0);
-  EXPECT_EQ(take_session_token(), "");
-  EXPECT_EQ(::getenv(kTokenEnvVar), nullptr);
+TEST(TakeSessionToken, ReadsItAndClosesTheDescriptor) {
+  const int fd = handed_over("deadbeef");
+  std::string why;
+  EXPECT_EQ(take_session_token(fd, &why), "deadbeef");
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // closed: nothing exec'd later inherits it
+  EXPECT_EQ(errno, EBADF);
+}
+
+TEST(TakeSessionToken, RefusesMissingOrMalformedTokensAndStillClosesThem) {
+  std::string why;
+  EXPECT_EQ(take_session_token(-1, &why), "");
+  EXPECT_EQ(why, "no session token (no --secret-fd)");
+  for (const std::string& bad :
+       {std::string("two\nlines"), std::string(), std::string(kMaxTokenBytes + 1, 'a')}) {
+    const int fd = handed_over(bad);
+    why.clear();
+    EXPECT_EQ(take_session_token(fd, &why), "") << bad;
+    EXPECT_NE(why.find("no session token"), std::string::npos) << why;
+    EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "not closed after refusing " << bad;
+  }
+  EXPECT_EQ(take_session_token(handed_over(std::string(kMaxTokenBytes, 'a')), &why),
+            std::string(kMaxTokenBytes, 'a'));
 }
 
 }  // namespace
