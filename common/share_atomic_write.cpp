@@ -50,7 +50,7 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   // A fresh file: never one that someone placed under our temporary name (O_EXCL).
   ::unlink(tmp.c_str());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) {
     *error = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;

@@ -58,7 +58,7 @@ std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::st
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     const std::string path = attempt == 0 ? dir + "/" + base : unique_destination(dir, base);
     // O_EXCL: never open something that exists, in particular not a symlink planted there.
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd) {
       part->fd_ = std::move(fd);
       part->part_path_ = path;

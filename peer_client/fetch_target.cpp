@@ -77,7 +77,7 @@ bool FetchTarget::prepare(BlockMap* blocks, bool* resumed, std::string* error) {
     *blocks = BlockMap(size_, block_size_);
     if (!save(*blocks, error)) return false;
     part_.reset(
-        ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
+        ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!part_) {
       *error = errno == EEXIST ? part_path_ + " appeared meanwhile: is another fetch running?"
                                : errno_text("cannot create " + part_path_);

@@ -4,6 +4,7 @@
 // unsetenv() does), not in /proc/PID/cmdline, and the memfd that carried them is closed once read.
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -114,7 +115,9 @@ class SecretsTest : public ::testing::Test {
                                      "--user",       name,          "--share",
                                      share,          "--downloads", dir_.file("dl-" + name)};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    auto p = Process::start(argv);
+    Process::Options options;
+    options.umask = 0;  // a permissive umask must not expose what peerlink writes
+    auto p = Process::start(argv, options);
     EXPECT_TRUE(p && p->wait_line("registered as " + name + " on")) << (p ? p->output() : "");
     EXPECT_TRUE(p && p->wait_line("sharing ")) << (p ? p->output() : "");
     return p;
@@ -150,8 +153,15 @@ TEST_F(SecretsTest, FileServerKeyAndDownloadTicketsAreNotInEnvironOrArgv) {
   const auto fetch = child_with(bob->pid(), "--fetch", std::chrono::milliseconds(5000));
   ASSERT_TRUE(fetch) << "bob's download process not found\n" << bob->output();
   expect_no_secret_visible(*fetch, "the download");
+  // Its .part (and what it becomes) is bob's alone, even under a permissive umask.
+  const std::string part = dir_.file("dl-bob") + "/big.bin.part";
+  struct stat st {};
+  ASSERT_EQ(::stat(part.c_str(), &st), 0) << part;
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "the .part is readable by others";
   EXPECT_TRUE(bob->wait_line("downloaded big.bin", std::chrono::milliseconds(30000)))
       << bob->output();
+  ASSERT_EQ(::stat((dir_.file("dl-bob") + "/big.bin").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "the download is readable by others";
 }
 
 TEST_F(SecretsTest, SessionTokenIsNotInEnvironOrArgvOfEitherPeerProgram) {

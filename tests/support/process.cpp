@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,7 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
     ::dup2(out[1], 2);
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(126);
     if (secret) ::fcntl(secret.get(), F_SETFD, 0);
+    if (options.umask) ::umask(*options.umask);
     ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }

@@ -55,6 +55,7 @@ class Process {
     // A secret handed over the way the programs take them (common/secret_fd.h): a memfd holding
     // it, named by `--secret-fd N` appended to argv.
     std::optional<std::string> secret;
+    std::optional<mode_t> umask;  // the child's umask (default: inherited)
   };
   static std::unique_ptr<Process> start(const std::vector<std::string>& argv,
                                         const Options& options);

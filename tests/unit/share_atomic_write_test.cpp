@@ -43,6 +43,18 @@ TEST_F(AtomicWriteTest, ReplacesTheFileAndLeavesNoTemporary) {
   EXPECT_EQ(n, 1u);
 }
 
+TEST_F(AtomicWriteTest, StateFilesAreReadableByTheirOwnerOnly) {
+  const std::string path = dir_ + "/state";
+  const mode_t old_mask = ::umask(0);  // even with a permissive umask
+  std::string error;
+  const bool ok = write_file_atomically(path, "pause file, tickets", &error);
+  ::umask(old_mask);
+  ASSERT_TRUE(ok) << error;
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST_F(AtomicWriteTest, RemovesOnlyTheTemporariesOfDeadWriters) {
   const std::string path = dir_ + "/state";
   // No process has a pid this large (pid_max is at most 2^22).
