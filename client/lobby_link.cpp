@@ -136,6 +136,15 @@ void Lobby::reconnect_step() {
                           std::to_string(reconnector_.max_attempts()) + " failed: " + r.why,
                       Style::kError);
       break;
+    case Reconnector::Outcome::Kind::kNameTaken:
+      // Said once per run of such answers, not every few seconds.
+      if (r.taken_in_a_row == 1) {
+        console_->print("the broker is back, but the name " + opt.user +
+                            " is taken (someone registered it while we were away) — trying again "
+                            "every few seconds until it is free",
+                        Style::kError);
+      }
+      break;
     case Reconnector::Outcome::Kind::kGiveUp:
       console_->fatal("could not reconnect to the broker at " + host_port(opt.host, opt.port) +
                       " after " + std::to_string(r.attempt) + " attempts (" + r.why +

@@ -19,6 +19,7 @@ std::chrono::milliseconds Reconnector::backoff(int attempt) {
 void Reconnector::start(Clock::time_point now) {
   active_ = true;
   attempts_ = 0;
+  taken_ = 0;
   next_ = now + backoff(0);
 }
 
@@ -36,11 +37,23 @@ Reconnector::Outcome Reconnector::attempt(BrokerConn* conn, const std::string& h
       out.ip = r.ip;
       return out;
     }
-    // A taken name may be our own old registration the broker has not dropped yet: retry.
-    out.why = r.status == RegisterResult::Status::kTaken ? "the name " + id.name + " is taken"
-                                                         : r.message;
     conn->close();
+    if (r.status == RegisterResult::Status::kTaken) {
+      // Our own old registration the broker has not dropped yet, or someone who took the name
+      // while we were away. Either way the broker is reachable: keep trying (backing off) and
+      // never give the name up.
+      --attempts_;
+      out.attempt = attempts_;
+      out.kind = Outcome::Kind::kNameTaken;
+      out.taken_in_a_row = ++taken_;
+      out.why = "the name " + id.name + " is taken";
+      next_ = now + backoff(taken_);
+      return out;
+    }
+    taken_ = 0;
+    out.why = r.message;
   } else {
+    taken_ = 0;
     out.why = o.error;
     hopeless = o.fatal;
   }

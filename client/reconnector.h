@@ -1,5 +1,7 @@
 // Getting a lost broker back: bounded attempts with exponential backoff, each one a connect,
-// HELLO and REGISTER under the same name.
+// HELLO and REGISTER under the same name. A broker that answers but says the name is taken
+// (someone took it while we were away, e.g. after a broker restart) is retried without limit:
+// giving up would hand the name to whoever grabbed it.
 #pragma once
 
 #include <chrono>
@@ -30,10 +32,12 @@ class Reconnector {
     enum class Kind {
       kRegistered,  // back online (ip: what the broker observes); the schedule stops
       kRetry,       // failed (why); another attempt is scheduled
+      kNameTaken,   // the broker is there but the name is taken; retried, not counted
       kGiveUp,      // failed (why) and no attempts are left, or retrying cannot help
     };
     Kind kind = Kind::kRetry;
-    int attempt = 0;  // 1-based number of this attempt
+    int attempt = 0;         // 1-based number of this attempt (name-taken answers not counted)
+    int taken_in_a_row = 0;  // for kNameTaken: how many answers in a row said so (1 = first)
     std::string why;
     std::string ip;
   };
@@ -46,6 +50,7 @@ class Reconnector {
  private:
   int max_attempts_;
   int attempts_ = 0;
+  int taken_ = 0;  // name-taken answers in a row
   bool active_ = false;
   Clock::time_point next_{};
 };
