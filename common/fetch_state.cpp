@@ -80,6 +80,11 @@ bool parse_fetch_state(std::string_view text, FetchState* out) {
   if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string_view::npos)
     return false;
   s.sha256.assign(sha);
+  // The claimed size is checked against the bitmap actually present before anything is sized
+  // from it: a few bytes claiming 2^62 blocks must not allocate them.
+  const uint64_t count = block_count(file_size, block_size);
+  if (count > kMaxBlockMapBlocks) return false;
+  if (count == 0 ? done != "-" : done.size() != 2 * ((count + 7) / 8)) return false;
   s.blocks = BlockMap(file_size, block_size);
   if (!s.blocks.from_hex(done)) return false;
   *out = std::move(s);

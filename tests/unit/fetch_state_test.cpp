@@ -106,6 +106,40 @@ TEST(FetchStateTest, CorruptStatesAreRefused) {
   EXPECT_FALSE(parse_fetch_state(reseal(swapped), &out));
 }
 
+// A planted state whose (correctly sealed) size claims more blocks than its bitmap holds, or more
+// than any download may have, is refused before anything is sized from the claim: the claim of
+// 2^62 one-byte blocks would otherwise be a 512 PiB allocation (std::bad_alloc).
+TEST(FetchStateTest, ClaimedSizesAreCheckedBeforeAllocating) {
+  const std::string good = format_fetch_state(sample());
+  FetchState out;
+  const std::string huge = reseal(replace_line(
+      replace_line(good, "size", "size " + std::to_string(uint64_t{1} << 62)), "block", "block 1"));
+  EXPECT_LT(huge.size(), 300u);
+  EXPECT_FALSE(parse_fetch_state(huge, &out));
+  EXPECT_FALSE(parse_fetch_state(
+      reseal(replace_line(good, "size", "size " + std::to_string(uint64_t{1} << 62))), &out));
+  EXPECT_FALSE(
+      parse_fetch_state(reseal(replace_line(good, "size", "size 18446744073709551615")), &out));
+  EXPECT_FALSE(
+      parse_fetch_state(reseal(replace_line(good, "size", "size 1000000000000000")), &out));
+  // A zero-byte file has no blocks and says so with "-"; a bitmap there is refused.
+  const std::string empty = reseal(replace_line(good, "size", "size 0"));
+  EXPECT_FALSE(parse_fetch_state(empty, &out));
+  ASSERT_TRUE(parse_fetch_state(reseal(replace_line(empty, "done", "done -")), &out));
+  EXPECT_EQ(out.blocks.count(), 0u);
+  // The largest map allowed still parses, with the bitmap its size calls for.
+  const uint64_t max_size = kMaxBlockMapBlocks * 4096;
+  const std::string largest = reseal(
+      replace_line(replace_line(replace_line(good, "size", "size " + std::to_string(max_size)),
+                                "block", "block 4096"),
+                   "done", "done " + std::string(kMaxBlockMapBlocks / 4, '0')));
+  ASSERT_TRUE(parse_fetch_state(largest, &out));
+  EXPECT_EQ(out.blocks.count(), kMaxBlockMapBlocks);
+  // One block more is refused, whatever the bitmap says.
+  EXPECT_FALSE(parse_fetch_state(
+      reseal(replace_line(largest, "size", "size " + std::to_string(max_size + 1))), &out));
+}
+
 class FetchStateFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
