@@ -22,7 +22,6 @@
 #include "common/line_codec.h"
 #include "common/names.h"
 #include "common/net.h"
-#include "common/paths.h"
 #include "common/ticket.h"
 #include "peer_server/serve_open.h"
 #include "peer_server/serve_request.h"

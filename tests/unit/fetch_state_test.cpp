@@ -93,6 +93,10 @@ TEST(FetchStateTest, CorruptStatesAreRefused) {
   EXPECT_FALSE(parse_fetch_state(
       reseal(replace_line(good, "sha256", "sha256 " + std::string(64, 'C'))), &out));
   EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name %-")), &out));
+  // A name that is not a safe local name (found by fetch_state_fuzz once it resealed its inputs).
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name m%05%00s.ogg")), &out));
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name a%2Fb")), &out));
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name .hidden")), &out));
   std::string v2 = good;
   v2.replace(0, std::string("peerlink-fetch-state 1").size(), "peerlink-fetch-state 2");
   EXPECT_FALSE(parse_fetch_state(reseal(v2), &out));
