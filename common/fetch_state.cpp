@@ -10,6 +10,7 @@
 #include "common/fd.h"
 #include "common/io.h"
 #include "common/line_codec.h"
+#include "common/names.h"
 #include "common/numbers.h"
 #include "common/sha256.h"
 #include "common/share_atomic_write.h"
@@ -74,12 +75,18 @@ bool parse_fetch_state(std::string_view text, FetchState* out) {
 
   FetchState s;
   uint64_t file_size = 0, block_size = 0;
-  if (!percent_decode(name, &s.name) || s.name.empty()) return false;
+  // The name is always a sanitized local name; anything else (control bytes, a '/') is not ours.
+  if (!percent_decode(name, &s.name) || !safe_file_name(s.name)) return false;
   if (!parse_u64(size, &file_size) || !parse_u64(block, &block_size)) return false;
   if (block_size == 0 || block_size > kMaxBlockBytes) return false;
   if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string_view::npos)
     return false;
   s.sha256.assign(sha);
+  // The claimed size is checked against the bitmap actually present before anything is sized
+  // from it: a few bytes claiming 2^62 blocks must not allocate them.
+  const uint64_t count = block_count(file_size, block_size);
+  if (count > kMaxBlockMapBlocks) return false;
+  if (count == 0 ? done != "-" : done.size() != 2 * ((count + 7) / 8)) return false;
   s.blocks = BlockMap(file_size, block_size);
   if (!s.blocks.from_hex(done)) return false;
   *out = std::move(s);

@@ -30,8 +30,11 @@ struct FetchState {
 std::string format_fetch_state(const FetchState& state);
 
 // Strict parse of format_fetch_state() output. False (a corrupt or foreign state, to be ignored)
-// on any deviation: wrong magic or version, missing or reordered line, bad number, a block size
-// of 0 or over 1 GiB, a bitmap of the wrong length, or a check that does not match.
+// on any deviation: wrong magic or version, missing or reordered line, a name that fails
+// safe_file_name(), bad number, a block size
+// of 0 or over 1 GiB, more than kMaxBlockMapBlocks blocks, a bitmap of the wrong length, or a
+// check that does not match. Nothing is allocated from the claimed size before the bitmap's
+// length has confirmed it.
 bool parse_fetch_state(std::string_view text, FetchState* out);
 
 // Writes the state to `path` atomically (write_file_atomically()), so a crash leaves either the

@@ -1,6 +1,7 @@
 // Block bookkeeping of a download.
 #include "common/range_blocks.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/hex.h"
@@ -10,7 +11,8 @@ namespace peerlink {
 BlockMap::BlockMap(uint64_t file_size, uint64_t block_size)
     : file_size_(file_size),
       block_size_(block_size),
-      done_(static_cast<size_t>((file_size + block_size - 1) / block_size), false) {}
+      done_(static_cast<size_t>(std::min(block_count(file_size, block_size), kMaxBlockMapBlocks)),
+            false) {}
 
 uint64_t BlockMap::length(size_t block) const {
   const uint64_t start = offset(block);

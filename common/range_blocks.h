@@ -15,12 +15,27 @@ namespace peerlink {
 // several owners share even a few-megabyte file, large enough that per-request overhead is noise.
 inline constexpr uint64_t kFetchBlockBytes = 1u << 20;
 
+// The most blocks a BlockMap is ever built with (1 TiB at the default block size): what a
+// download's announced size, or a state file's claim, is checked against before anything is
+// allocated for it. Its bitmap is 128 KiB, its hex 256 KiB.
+inline constexpr uint64_t kMaxBlockMapBlocks = uint64_t{1} << 20;
+// The largest file a download accepts (1 TiB): kMaxBlockMapBlocks blocks of kFetchBlockBytes.
+inline constexpr uint64_t kMaxFetchFileBytes = kMaxBlockMapBlocks * kFetchBlockBytes;
+
+// Blocks of a `file_size`-byte file cut into `block_size`-byte blocks (overflow-safe; the last
+// block may be shorter). `block_size` must be > 0.
+inline uint64_t block_count(uint64_t file_size, uint64_t block_size) {
+  return file_size / block_size + (file_size % block_size != 0 ? 1 : 0);
+}
+
 // Which blocks of a `file_size`-byte file, cut into `block_size`-byte blocks (the last one may be
 // shorter; a 0-byte file has none), are complete. A plain value; not thread-safe.
 class BlockMap {
  public:
   BlockMap() = default;
-  // `block_size` must be > 0.
+  // `block_size` must be > 0 and block_count(file_size, block_size) <= kMaxBlockMapBlocks: the
+  // caller checks claimed sizes first (a larger map is clamped to that many blocks, never
+  // allocated).
   BlockMap(uint64_t file_size, uint64_t block_size);
 
   uint64_t file_size() const { return file_size_; }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,6 +47,16 @@ bool rename_no_replace(const std::string& from, const std::string& to) {
 
 }  // namespace
 
+bool FetchTarget::room_for(uint64_t bytes, std::string* error) const {
+  struct statvfs vfs;
+  if (::statvfs(dir_.c_str(), &vfs) != 0) return true;  // cannot tell: the writes will say
+  const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+  if (avail >= bytes) return true;
+  *error = "not enough free space in " + dir_ + " (" + std::to_string(bytes) + " bytes needed, " +
+           std::to_string(avail) + " free)";
+  return false;
+}
+
 FetchTarget::FetchTarget(std::string dir, std::string name, uint64_t size, std::string sha256,
                          uint64_t block_size)
     : dir_(std::move(dir)),
@@ -60,6 +71,12 @@ FetchTarget::FetchTarget(std::string dir, std::string name, uint64_t size, std::
 
 bool FetchTarget::prepare(BlockMap* blocks, bool* resumed, std::string* error) {
   *resumed = false;
+  // The announced size is the owner's word: bounded before the block map is sized from it.
+  if (size_ > kMaxFetchFileBytes || block_count(size_, block_size_) > kMaxBlockMapBlocks) {
+    *error = "the announced size (" + std::to_string(size_) + " bytes) is over the limit of " +
+             std::to_string(kMaxFetchFileBytes) + " bytes";
+    return false;
+  }
   if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
     *error = errno_text("cannot create " + dir_);
     return false;
@@ -73,7 +90,9 @@ bool FetchTarget::prepare(BlockMap* blocks, bool* resumed, std::string* error) {
     return false;
   }
   if (!part_) {
-    // A new download. The state goes first, so that a .part never exists without one.
+    // A new download: the space is checked before anything is created, so a download that cannot
+    // fit leaves nothing behind. The state goes first, so that a .part never exists without one.
+    if (!room_for(size_, error)) return false;
     *blocks = BlockMap(size_, block_size_);
     if (!save(*blocks, error)) return false;
     part_.reset(
@@ -114,7 +133,9 @@ bool FetchTarget::prepare(BlockMap* blocks, bool* resumed, std::string* error) {
                        state.blocks.file_size() == size_ &&
                        state.blocks.block_size() == block_size_ &&
                        static_cast<uint64_t>(st.st_size) == size_;
-  if (!matches) return start_over(blocks, error);
+  if (!matches) return room_for(size_, error) && start_over(blocks, error);
+  // The missing blocks may still need their space (the .part is sparse where they go).
+  if (!room_for(size_ - state.blocks.done_bytes(), error)) return false;
   *blocks = std::move(state.blocks);
   *resumed = true;
   return true;

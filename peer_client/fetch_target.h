@@ -30,7 +30,9 @@ class FetchTarget {
   //  - a .part with no state file at all is not ours (the state is always written first): it is
   //    left alone and prepare() fails;
   //  - a .part locked by another process means the same download is already running: fail.
-  // On success *blocks holds what is already on disk.
+  // Before any of that, a size over kMaxFetchFileBytes fails, and so does one the downloads
+  // folder has no free space for (less what a resumed .part already holds); a new download then
+  // leaves no file behind. On success *blocks holds what is already on disk.
   bool prepare(BlockMap* blocks, bool* resumed, std::string* error);
 
   // Writes file bytes at `offset`. Thread-safe.
@@ -53,6 +55,8 @@ class FetchTarget {
   const std::string& state_path() const { return state_path_; }
 
  private:
+  // True if DIR's file system has `bytes` free for us (statvfs f_bavail); else *error says so.
+  bool room_for(uint64_t bytes, std::string* error) const;
   bool start_over(BlockMap* blocks, std::string* error);
 
   const std::string dir_, name_, sha256_;

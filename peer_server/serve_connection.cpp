@@ -13,15 +13,18 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
 
 #include "common/fd.h"
 #include "common/fetch_frames.h"
 #include "common/frame.h"
 #include "common/line_codec.h"
+#include "common/names.h"
 #include "common/net.h"
-#include "common/paths.h"
 #include "common/ticket.h"
+#include "peer_server/serve_open.h"
+#include "peer_server/serve_request.h"
 
 namespace peerlink {
 namespace {
@@ -35,9 +38,12 @@ void set_cork(int fd, bool on) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
 }
 
+using Clock = std::chrono::steady_clock;
+
 class Connection {
  public:
-  Connection(int fd, const ServeContext& ctx) : fd_(fd), ctx_(ctx), peer_(peer_ip(fd)) {}
+  Connection(int fd, const ServeContext& ctx, const std::function<bool()>& admit)
+      : fd_(fd), ctx_(ctx), admit_(admit), peer_(peer_ip(fd)) {}
   void run();
   // After an ERROR: closing a socket with unread input makes the kernel send a reset, which can
   // destroy the ERROR before the peer reads it. So half-close, then read (bounded) until the peer
@@ -45,6 +51,9 @@ class Connection {
   void linger();
 
  private:
+  // Reads until the next request is complete. False (the connection ends) on EOF, an error, or
+  // when `deadline` passes first (an ERROR "request timed out" is sent then).
+  bool next_request(ServeRequestReader::Kind* kind, GetRequest* g, Clock::time_point deadline);
   // Answers one GET. False when the connection must close (after a refusal or a failure).
   bool handle(const GetRequest& g);
   // Sends ERROR `reason`, logs it, and returns false (the caller closes).
@@ -61,7 +70,10 @@ class Connection {
 
   const int fd_;
   const ServeContext& ctx_;
+  const std::function<bool()>& admit_;
   const std::string peer_;
+  ServeRequestReader reader_;
+  bool admitted_ = false;  // admit_ said yes: this connection holds one of the served slots
   bool use_sendfile_ = true;
   bool refused_ = false;                 // an ERROR went out: linger() before closing
   std::unique_ptr<char[]> copy_buffer_;  // only for the pread() fallback
@@ -71,28 +83,54 @@ class Connection {
 };
 
 void Connection::run() {
-  Frame frame;
+  // The first request must be complete within the deadline, counted from the connection's start
+  // (not per recv: a byte now and then must not keep a connection, and its thread, forever).
+  auto deadline = Clock::now() + std::chrono::milliseconds(ctx_.request_timeout_ms);
   for (;;) {
     if (ctx_.stopping->load()) return;
-    const IoResult r = read_frame(fd_, &frame, kMaxGetPayload);
-    if (r.status == IoStatus::kClosed) return;
-    if (!r.ok()) {
-      // EPROTO: an oversize or unknown frame. Timeouts (EAGAIN) and resets just close.
-      if (r.error == EPROTO) {
-        write_frame(fd_, wire::kError, "bad frame");
-        linger();
-      }
+    GetRequest g;
+    ServeRequestReader::Kind kind = ServeRequestReader::Kind::kNeedMore;
+    if (!next_request(&kind, &g, deadline)) return;
+    using Kind = ServeRequestReader::Kind;
+    if (kind == Kind::kBye) return;
+    if (kind == Kind::kBadFrame) {
+      write_frame(fd_, wire::kError, "bad frame");
+      linger();
       return;
     }
-    if (frame.type == wire::kBye) return;
-    GetRequest g;
-    const bool ok = frame.type != wire::kGet                 ? refuse(g, "expected GET")
-                    : !decode_get_request(frame.payload, &g) ? refuse(g, "bad request")
-                                                             : handle(g);
+    const bool ok = kind == Kind::kNotGet   ? refuse(g, "expected GET")
+                    : kind == Kind::kBadGet ? refuse(g, "bad request")
+                                            : handle(g);
     if (!ok) {
       if (refused_) linger();
       return;
     }
+    // Between requests a connection may rest up to the idle timeout; once the next one starts
+    // it must be complete within the request deadline again.
+    if (reader_.buffered() == 0 && !wait_readable(fd_, ctx_.idle_timeout_ms).ok()) return;
+    deadline = Clock::now() + std::chrono::milliseconds(ctx_.request_timeout_ms);
+  }
+}
+
+bool Connection::next_request(ServeRequestReader::Kind* kind, GetRequest* g,
+                              Clock::time_point deadline) {
+  for (;;) {
+    *kind = reader_.next(g);
+    if (*kind != ServeRequestReader::Kind::kNeedMore) return true;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    const IoResult w = left.count() > 0 ? wait_readable(fd_, static_cast<int>(left.count()))
+                                        : IoResult{IoStatus::kTimeout, 0};
+    if (w.status == IoStatus::kTimeout) {
+      ctx_.counters->timed_out.fetch_add(1);
+      // Best effort, no linger: whoever trickles does not get to hold the thread any longer.
+      write_frame(fd_, wire::kError, "request timed out");
+      return false;
+    }
+    if (!w.ok()) return false;
+    char buf[kMaxGetPayload + wire::kFrameHeaderBytes];
+    size_t got = 0;
+    if (!recv_some(fd_, buf, sizeof buf, &got).ok()) return false;  // closed, reset, cut short
+    reader_.append(buf, got);
   }
 }
 
@@ -120,23 +158,27 @@ bool Connection::handle(const GetRequest& g) {
     const TicketCheck check = verify_ticket(ctx_.key, ctx_.owner, g.file, g.requester, g.ticket,
                                             static_cast<int64_t>(std::time(nullptr)));
     if (check != TicketCheck::kOk) return refuse(g, ticket_check_text(check));
+    // Only now, with a ticket that checks out, does the connection take a served slot: those
+    // without one cannot use up the slots that ticket holders need.
+    if (!admitted_) {
+      if (admit_ && !admit_()) return refuse(g, "server busy");
+      admitted_ = true;
+    }
     verified_requester_ = g.requester;
     verified_file_ = g.file;
     verified_ticket_ = g.ticket;
   }
 
-  std::string path, error;
-  if (!resolve_inside(ctx_.share, g.file, &path, &error)) {
-    // The folder's own path is no business of the peer's; the log keeps the details.
-    if (error.rfind("cannot open shared folder", 0) == 0)
-      return refuse(g, "shared folder unavailable", error);
-    return refuse(g, error);
-  }
-  // O_NOFOLLOW: resolve_inside() returned a path free of symlinks; if one appeared since, refuse.
-  UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!safe_file_name(g.file)) return refuse(g, "bad file name");
+  // Everything is opened relative to the folder held since start-up; if its path now leads
+  // elsewhere (moved, or replaced by a symlink), nothing is served until it is back.
+  if (!ctx_.share_dir->still_there())
+    return refuse(g, "shared folder unavailable", ctx_.share + " is no longer the folder served");
   struct stat st;
-  if (!file || ::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    return refuse(g, "no such file");
+  std::string error;
+  UniqueFd file = ctx_.share_dir->open_file(g.file, &st, &error);
+  if (!file) return refuse(g, error);
+  set_nonblocking(file.get(), false);  // O_NONBLOCK was for the open only
   const auto size = static_cast<uint64_t>(st.st_size);
   if (!range_fits(g.offset, g.length, size)) return refuse(g, "bad range");
 
@@ -247,8 +289,8 @@ void Connection::log_request(const GetRequest& g, const std::string& result, uin
 
 }  // namespace
 
-void serve_connection(int fd, const ServeContext& ctx) {
-  Connection c(fd, ctx);
+void serve_connection(int fd, const ServeContext& ctx, const std::function<bool()>& admit) {
+  Connection c(fd, ctx, admit);
   c.run();
 }
 

@@ -19,6 +19,7 @@
 #include "common/net.h"
 #include "common/secret_fd.h"
 #include "common/stop_signals.h"
+#include "peer_server/serve_open.h"
 #include "peer_server/serve_options.h"
 #include "peer_server/serve_server.h"
 #include "peer_server/serve_throttle.h"
@@ -84,10 +85,8 @@ int run_serve_mode(int argc, char** argv) {
   }
   if (!key_ok) return setup_error(key_error);
 
-  struct stat st;
-  if (::stat(opt.share.c_str(), &st) != 0)
-    return setup_error("cannot open shared folder " + opt.share + ": " + std::strerror(errno));
-  if (!S_ISDIR(st.st_mode)) return setup_error("shared folder " + opt.share + " is not a folder");
+  ShareDir share_dir;
+  if (!share_dir.open(opt.share, &error)) return setup_error(error);
 
   Logger log;
   if (!opt.log.empty() && !log.open(opt.log, &error)) return setup_error(error);
@@ -124,6 +123,7 @@ int run_serve_mode(int argc, char** argv) {
   if (opt.max_rate > 0) limiter = std::make_unique<RateLimiter>(opt.max_rate);
   ServeContext ctx;
   ctx.share = opt.share;
+  ctx.share_dir = &share_dir;
   ctx.owner = opt.user;
   ctx.key = key;
   ctx.log = &log;
@@ -140,7 +140,9 @@ int run_serve_mode(int argc, char** argv) {
            std::to_string(counters.requests.load()) + " requests, " +
            std::to_string(counters.served.load()) + " served, " +
            std::to_string(counters.refused.load()) + " refused, " +
-           std::to_string(counters.bytes_sent.load()) + " bytes sent");
+           std::to_string(counters.bytes_sent.load()) + " bytes sent, " +
+           std::to_string(counters.timed_out.load()) + " timed out, " +
+           std::to_string(counters.dropped.load()) + " dropped unauthenticated");
   return 0;
 }
 

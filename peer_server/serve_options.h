@@ -17,7 +17,7 @@ struct ServeOptions {
   std::string share;        // --share DIR
   std::string user;         // --user OWNER: whose tickets this server honours
   std::string log;          // --log FILE ("" = no log)
-  size_t max_clients = 64;  // --max-clients N: connections served at once
+  size_t max_clients = 64;  // --max-clients N: ticket holders served at once
   pid_t parent_pid = 0;     // --parent-pid P: exit when P dies (0 = not tied to a parent)
   uint64_t max_rate = 0;    // --max-rate BYTES: bytes per second for the whole server, 0 = no cap
   int idle_timeout_ms = 60'000;  // --idle-timeout S: a connection silent this long is closed

@@ -51,23 +51,82 @@ void FileServer::accept_one() {
   }
   set_io_timeouts(fd.get(), ctx_.idle_timeout_ms);
   ctx_.counters->connections.fetch_add(1);
-  if (workers_.size() >= max_clients_) {
-    write_frame(fd.get(), wire::kError, "server busy");
-    if (ctx_.log != nullptr) ctx_.log->line("busy: refused a connection from " + peer_ip(fd.get()));
-    return;
+  std::string ip = peer_ip(fd.get());
+  {
+    std::lock_guard<std::mutex> lock(slots_mu_);
+    // Every served slot taken: nobody new could be admitted anyway. The thread cap also bounds
+    // the dropped connections that have not finished yet.
+    if (admitted_ >= max_clients_ || workers_.size() >= max_clients_ + 2 * kMaxPending) {
+      write_frame(fd.get(), wire::kError, "server busy");
+      if (ctx_.log != nullptr) ctx_.log->line("busy: refused a connection from " + ip);
+      return;
+    }
+    make_pending_room(ip);
   }
   auto w = std::make_unique<Worker>();
   w->fd = std::move(fd);
+  w->ip = std::move(ip);
   Worker* raw = w.get();
   w->thread = std::thread([this, raw] {
-    serve_connection(raw->fd.get(), ctx_);
+    serve_connection(raw->fd.get(), ctx_, [this, raw] { return admit(raw); });
     {
       std::lock_guard<std::mutex> lock(raw->mu);
       raw->fd.reset();
     }
+    {
+      std::lock_guard<std::mutex> lock(slots_mu_);
+      if (raw->admitted) --admitted_;
+      raw->admitted = false;
+    }
     raw->finished.store(true);
   });
   workers_.push_back(std::move(w));
+}
+
+bool FileServer::admit(Worker* w) {
+  std::lock_guard<std::mutex> lock(slots_mu_);
+  if (w->dropped || admitted_ >= max_clients_) return false;
+  w->admitted = true;
+  ++admitted_;
+  return true;
+}
+
+void FileServer::make_pending_room(const std::string& ip) {
+  size_t pending = 0, from_ip = 0;
+  Worker* oldest = nullptr;
+  Worker* oldest_from_ip = nullptr;
+  for (auto& w : workers_) {  // oldest first: workers_ is in accept order
+    if (w->admitted || w->dropped || w->finished.load()) continue;
+    ++pending;
+    if (oldest == nullptr) oldest = w.get();
+    if (w->ip == ip) {
+      ++from_ip;
+      if (oldest_from_ip == nullptr) oldest_from_ip = w.get();
+    }
+  }
+  if (from_ip >= kMaxPendingPerPeer) {
+    drop(oldest_from_ip);
+  } else if (pending >= kMaxPending) {
+    drop(oldest);
+  }
+}
+
+void FileServer::drop(Worker* w) {
+  {
+    std::lock_guard<std::mutex> lock(w->mu);
+    if (w->fd) ::shutdown(w->fd.get(), SHUT_RDWR);
+  }
+  w->dropped = true;
+  const uint64_t total = ctx_.counters->dropped.fetch_add(1) + 1;
+  // One line per interval, not per connection: a flood must not flood the log too.
+  const auto now = std::chrono::steady_clock::now();
+  if (ctx_.log != nullptr && now - last_drop_log_ >= std::chrono::seconds(10)) {
+    ctx_.log->line("pending: dropped " + std::to_string(total - drops_logged_) +
+                   " connection(s) that showed no valid ticket, oldest first (last from " + w->ip +
+                   ")");
+    last_drop_log_ = now;
+    drops_logged_ = total;
+  }
 }
 
 void FileServer::reap_finished() {

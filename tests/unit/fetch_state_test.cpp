@@ -93,6 +93,10 @@ TEST(FetchStateTest, CorruptStatesAreRefused) {
   EXPECT_FALSE(parse_fetch_state(
       reseal(replace_line(good, "sha256", "sha256 " + std::string(64, 'C'))), &out));
   EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name %-")), &out));
+  // A name that is not a safe local name (found by fetch_state_fuzz once it resealed its inputs).
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name m%05%00s.ogg")), &out));
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name a%2Fb")), &out));
+  EXPECT_FALSE(parse_fetch_state(reseal(replace_line(good, "name", "name .hidden")), &out));
   std::string v2 = good;
   v2.replace(0, std::string("peerlink-fetch-state 1").size(), "peerlink-fetch-state 2");
   EXPECT_FALSE(parse_fetch_state(reseal(v2), &out));
@@ -104,6 +108,40 @@ TEST(FetchStateTest, CorruptStatesAreRefused) {
   swapped.erase(size_at, size_end - size_at);
   swapped.insert(swapped.find("done "), size_line);
   EXPECT_FALSE(parse_fetch_state(reseal(swapped), &out));
+}
+
+// A planted state whose (correctly sealed) size claims more blocks than its bitmap holds, or more
+// than any download may have, is refused before anything is sized from the claim: the claim of
+// 2^62 one-byte blocks would otherwise be a 512 PiB allocation (std::bad_alloc).
+TEST(FetchStateTest, ClaimedSizesAreCheckedBeforeAllocating) {
+  const std::string good = format_fetch_state(sample());
+  FetchState out;
+  const std::string huge = reseal(replace_line(
+      replace_line(good, "size", "size " + std::to_string(uint64_t{1} << 62)), "block", "block 1"));
+  EXPECT_LT(huge.size(), 300u);
+  EXPECT_FALSE(parse_fetch_state(huge, &out));
+  EXPECT_FALSE(parse_fetch_state(
+      reseal(replace_line(good, "size", "size " + std::to_string(uint64_t{1} << 62))), &out));
+  EXPECT_FALSE(
+      parse_fetch_state(reseal(replace_line(good, "size", "size 18446744073709551615")), &out));
+  EXPECT_FALSE(
+      parse_fetch_state(reseal(replace_line(good, "size", "size 1000000000000000")), &out));
+  // A zero-byte file has no blocks and says so with "-"; a bitmap there is refused.
+  const std::string empty = reseal(replace_line(good, "size", "size 0"));
+  EXPECT_FALSE(parse_fetch_state(empty, &out));
+  ASSERT_TRUE(parse_fetch_state(reseal(replace_line(empty, "done", "done -")), &out));
+  EXPECT_EQ(out.blocks.count(), 0u);
+  // The largest map allowed still parses, with the bitmap its size calls for.
+  const uint64_t max_size = kMaxBlockMapBlocks * 4096;
+  const std::string largest = reseal(
+      replace_line(replace_line(replace_line(good, "size", "size " + std::to_string(max_size)),
+                                "block", "block 4096"),
+                   "done", "done " + std::string(kMaxBlockMapBlocks / 4, '0')));
+  ASSERT_TRUE(parse_fetch_state(largest, &out));
+  EXPECT_EQ(out.blocks.count(), kMaxBlockMapBlocks);
+  // One block more is refused, whatever the bitmap says.
+  EXPECT_FALSE(parse_fetch_state(
+      reseal(replace_line(largest, "size", "size " + std::to_string(max_size + 1))), &out));
 }
 
 class FetchStateFileTest : public ::testing::Test {

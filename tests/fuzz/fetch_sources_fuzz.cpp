@@ -1,0 +1,69 @@
+// Fuzz target: the PEERLINK_SOURCES text a downloader is handed (the broker's OWNER lines).
+// Every source that parses must satisfy the rules the downloader relies on, survive a round trip
+// through the OWNER line format, and no line may yield more than one result.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/fetch_sources.h"
+#include "common/hex.h"
+#include "common/line_codec.h"
+#include "common/names.h"
+
+namespace {
+
+std::string owner_line(const peerlink::FetchSource& s) {
+  std::string line = peerlink::LineWriter("OWNER")
+                         .field(s.owner)
+                         .field(s.ip)
+                         .num(s.port)
+                         .field(s.file)
+                         .num(s.size)
+                         .word(s.sha256)
+                         .field(s.ticket)
+                         .str();
+  line.pop_back();
+  return line;
+}
+
+void check_source(const peerlink::FetchSource& s) {
+  if (!peerlink::valid_user_name(s.owner) || s.ip.empty() || s.port == 0 ||
+      !peerlink::safe_file_name(s.file) || !peerlink::is_sha256_hex(s.sha256) || s.ticket.empty())
+    std::abort();
+  for (char c : s.sha256) {
+    if (c >= 'A' && c <= 'F') std::abort();  // stored lower-case
+  }
+  peerlink::FetchSource back;
+  std::string error;
+  if (!peerlink::parse_owner_line(owner_line(s), &back, &error)) std::abort();
+  if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
+      back.size != s.size || back.sha256 != s.sha256 || back.ticket != s.ticket)
+    std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::vector<std::string> errors;
+  const std::vector<peerlink::FetchSource> sources = peerlink::parse_fetch_sources(text, &errors);
+  size_t lines = 0;
+  for (char c : text) lines += c == '\n' ? 1 : 0;
+  if (!text.empty() && text.back() != '\n') ++lines;
+  if (sources.size() + errors.size() > lines) std::abort();
+  for (const auto& s : sources) check_source(s);
+  for (const auto& e : errors) {
+    if (e.rfind("line ", 0) != 0) std::abort();
+  }
+  // The same text with the null error sink gives the same sources.
+  if (peerlink::parse_fetch_sources(text, nullptr).size() != sources.size()) std::abort();
+  // Behind a valid prefix, so that random bytes land in the later fields.
+  const std::string prefixed =
+      "OWNER alice 127.0.0.1 4000 a.bin 5 " + std::string(64, 'a') + " " + std::string(text);
+  peerlink::FetchSource one;
+  std::string error;
+  if (peerlink::parse_owner_line(prefixed, &one, &error)) check_source(one);
+  return 0;
+}
