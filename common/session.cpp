@@ -259,9 +259,11 @@ Session::Outcome Session::handle_cancel(const Frame& frame) {
   uint32_t id = 0;
   std::string reason;
   if (!decode_cancel(frame.payload, &id, &reason)) return violation("bad CANCEL payload");
-  // Ids are unique across both directions (parity), so at most one of these knows the id.
-  if (receiver_.on_cancel(id, reason)) return {};
-  if (sender_.on_cancel(id, reason) == SessionSender::Match::kUnknown)
+  // Ids are unique across both directions (parity), so at most one of these knows the id. Ours
+  // first: the sender knows exactly which ids it used, while the receiver counts every id below
+  // the newest one it has forgotten as one of the peer's finished offers.
+  if (sender_.on_cancel(id, reason) != SessionSender::Match::kUnknown) return {};
+  if (!receiver_.on_cancel(id, reason))
     return violation("CANCEL for unknown transfer " + std::to_string(id));
   return {};
 }
