@@ -15,6 +15,7 @@
 #include "common/session_commands.h"
 #include "common/stdin_lines.h"
 #include "common/transfer_codec.h"
+#include "common/transfer_part_file.h"
 #include "common/transfer_source.h"
 #include "common/wire.h"
 
@@ -91,6 +92,12 @@ Session::~Session() {
 
 Session::End Session::run() {
   console_->line("connected to " + config_.peer_name + " — type to chat; /send PATH, /quit, /help");
+  // Before any transfer of ours starts: what a receiver killed earlier left (docs/SESSION.md).
+  const size_t stale = remove_stale_session_parts(config_.downloads, kStaleSessionPartAge);
+  if (stale != 0)
+    console_->line("removed " + std::to_string(stale) + " unfinished .part file" +
+                   (stale == 1 ? "" : "s") + " left in " + printable(config_.downloads) +
+                   " by an earlier session");
   sender_.start([this](const std::string& error) {
     {
       std::lock_guard<std::mutex> lock(mu_);
