@@ -77,24 +77,24 @@ size_t invisible_length(std::string_view s) {
   return len != 0 && is_invisible(decode_utf8(s, len)) ? len : 0;
 }
 
-// Removes every invisible character, repeating until none is left: removing one can join the
-// bytes around it (a stray lead byte before, continuation bytes after) into a new one.
+// Removes every invisible character, including one that only forms once another is gone (a
+// stray lead byte before it, continuation bytes after it). Each byte is appended, then an
+// invisible character ending at the tail is popped: a character in the result would have been
+// seen there when its last byte arrived. Linear in the size.
 void drop_invisible(std::string* s) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    std::string out;
-    out.reserve(s->size());
-    for (size_t i = 0; i < s->size();) {
-      const size_t len = invisible_length(std::string_view(*s).substr(i));
-      if (len != 0) {
-        changed = true;
-        i += len;
-      } else {
-        out.push_back((*s)[i++]);
+  std::string out;
+  out.reserve(s->size());
+  for (const char ch : *s) {
+    out.push_back(ch);
+    for (const size_t len : {size_t{2}, size_t{3}}) {  // every invisible character's length
+      if (out.size() >= len &&
+          invisible_length(std::string_view(out).substr(out.size() - len)) == len) {
+        out.resize(out.size() - len);
+        break;
       }
     }
-    s->swap(out);
   }
+  s->swap(out);
 }
 
 }  // namespace
