@@ -34,6 +34,10 @@ const std::string& scratch() {
     if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
     return tmpl;
   }();
+  static const bool cleanup = [] {  // the folder goes when the process exits normally
+    return std::atexit([] { std::filesystem::remove_all(scratch()); }) == 0;
+  }();
+  (void)cleanup;
   return dir;
 }
 
