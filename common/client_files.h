@@ -29,7 +29,7 @@ bool parse_owner_message(const BrokerMessage& m, FetchSource* out);
 // <ticket>`, the same fields as an OWNER line. False unless it is that reply for `id`.
 bool parse_offer_accept(const BrokerMessage& m, uint64_t id, FetchSource* out);
 
-// The OWNER line of `s` as the downloader reads it from PEERLINK_SOURCES (no '\n').
+// The OWNER line of `s` as the downloader reads it from its --secret-fd (no '\n').
 std::string owner_line(const FetchSource& s);
 
 // The first 12 hex digits, as the lobby shows a SHA-256.

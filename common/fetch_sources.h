@@ -25,9 +25,9 @@ struct FetchSource {
 // The sha256 is accepted in either case and stored in lower case.
 bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error);
 
-// Parses the PEERLINK_SOURCES text: OWNER lines separated by '\n' ('\r' before it ignored);
-// blank lines are skipped. Each bad line is skipped and described in *errors (if not null) as
-// "line N: reason".
+// Parses the sources text handed over through --secret-fd: OWNER lines separated by '\n' ('\r'
+// before it ignored); blank lines are skipped. Each bad line is skipped and described in *errors
+// (if not null) as "line N: reason".
 std::vector<FetchSource> parse_fetch_sources(std::string_view text,
                                              std::vector<std::string>* errors);
 

@@ -15,6 +15,7 @@
 #include "common/session_commands.h"
 #include "common/stdin_lines.h"
 #include "common/transfer_codec.h"
+#include "common/transfer_part_file.h"
 #include "common/transfer_source.h"
 #include "common/wire.h"
 
@@ -91,6 +92,12 @@ Session::~Session() {
 
 Session::End Session::run() {
   console_->line("connected to " + config_.peer_name + " — type to chat; /send PATH, /quit, /help");
+  // Before any transfer of ours starts: what a receiver killed earlier left (docs/SESSION.md).
+  const size_t stale = remove_stale_session_parts(config_.downloads, kStaleSessionPartAge);
+  if (stale != 0)
+    console_->line("removed " + std::to_string(stale) + " unfinished .part file" +
+                   (stale == 1 ? "" : "s") + " left in " + printable(config_.downloads) +
+                   " by an earlier session");
   sender_.start([this](const std::string& error) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -259,9 +266,11 @@ Session::Outcome Session::handle_cancel(const Frame& frame) {
   uint32_t id = 0;
   std::string reason;
   if (!decode_cancel(frame.payload, &id, &reason)) return violation("bad CANCEL payload");
-  // Ids are unique across both directions (parity), so at most one of these knows the id.
-  if (receiver_.on_cancel(id, reason)) return {};
-  if (sender_.on_cancel(id, reason) == SessionSender::Match::kUnknown)
+  // Ids are unique across both directions (parity), so at most one of these knows the id. Ours
+  // first: the sender knows exactly which ids it used, while the receiver counts every id below
+  // the newest one it has forgotten as one of the peer's finished offers.
+  if (sender_.on_cancel(id, reason) != SessionSender::Match::kUnknown) return {};
+  if (!receiver_.on_cancel(id, reason))
     return violation("CANCEL for unknown transfer " + std::to_string(id));
   return {};
 }

@@ -1,7 +1,9 @@
 // A download being received: a `.part` file that becomes the final file only once verified.
 #include "common/transfer_part_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "common/io.h"
 #include "common/paths.h"
@@ -17,14 +20,17 @@ namespace peerlink {
 namespace {
 
 constexpr size_t kMaxFileName = 255;
-constexpr char kPartSuffix[] = ".part";
+constexpr std::string_view kPartPrefix = kSessionPartPrefix;
+constexpr std::string_view kPartSuffix = kSessionPartSuffix;
 constexpr int kMaxNameAttempts = 1000;  // each one lost a race with another writer
+constexpr size_t kMaxEntriesScanned = 100000;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-// `name` shortened (without splitting a UTF-8 sequence) so that `name + ".part"` fits NAME_MAX.
+// `name` shortened (without splitting a UTF-8 sequence) so that the part name around it fits
+// NAME_MAX.
 std::string part_base(const std::string& name) {
-  const size_t max = kMaxFileName - (sizeof kPartSuffix - 1);
+  const size_t max = kMaxFileName - kPartPrefix.size() - kPartSuffix.size();
   if (name.size() <= max) return name;
   size_t cut = max;
   while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80) --cut;
@@ -54,12 +60,15 @@ std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::st
   part->name_ = name;
   part->size_ = size;
   part->expected_sha256_ = std::move(sha256);
-  const std::string base = part_base(name) + kPartSuffix;
+  const std::string base = std::string(kPartPrefix) + part_base(name) + std::string(kPartSuffix);
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     const std::string path = attempt == 0 ? dir + "/" + base : unique_destination(dir, base);
     // O_EXCL: never open something that exists, in particular not a symlink planted there.
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd) {
+      // Held until the PartFile is done: remove_stale_session_parts() leaves a locked file
+      // alone. Best effort: where flock() fails, that cleanup cannot lock it either.
+      (void)::flock(fd.get(), LOCK_EX | LOCK_NB);
       part->fd_ = std::move(fd);
       part->part_path_ = path;
       break;
@@ -155,6 +164,48 @@ void PartFile::discard() {
   done_ = true;
   fd_.reset();
   if (!part_path_.empty()) ::unlink(part_path_.c_str());
+}
+
+bool is_session_part_name(std::string_view name) {
+  return name.size() > kPartPrefix.size() + kPartSuffix.size() &&
+         name.substr(0, kPartPrefix.size()) == kPartPrefix &&
+         name.substr(name.size() - kPartSuffix.size()) == kPartSuffix;
+}
+
+size_t remove_stale_session_parts(const std::string& dir, std::chrono::seconds min_age) {
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) return 0;  // no downloads folder yet: nothing to clean
+  const int list_fd = ::fcntl(dir_fd.get(), F_DUPFD_CLOEXEC, 0);
+  if (list_fd < 0) return 0;
+  DIR* listing = ::fdopendir(list_fd);
+  if (listing == nullptr) {
+    ::close(list_fd);
+    return 0;
+  }
+  const std::time_t newest = std::time(nullptr) - static_cast<std::time_t>(min_age.count());
+  size_t removed = 0, scanned = 0;
+  while (const dirent* e = ::readdir(listing)) {
+    if (++scanned > kMaxEntriesScanned) break;
+    const std::string name = e->d_name;
+    if (!is_session_part_name(name)) continue;
+    // Never through a symlink, never blocking on a FIFO someone planted under such a name.
+    UniqueFd fd(
+        ::openat(dir_fd.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) continue;
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
+        st.st_mtime > newest)
+      continue;
+    // A receiver that is alive holds the lock (PartFile::create); a killed one no longer does.
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;
+    struct stat now;  // still the file we checked under that name?
+    if (::fstatat(dir_fd.get(), name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+        now.st_dev != st.st_dev || now.st_ino != st.st_ino)
+      continue;
+    if (::unlinkat(dir_fd.get(), name.c_str(), 0) == 0) ++removed;
+  }
+  ::closedir(listing);
+  return removed;
 }
 
 }  // namespace peerlink

@@ -1,6 +1,8 @@
 // A download being received: a `.part` file that becomes the final file only once verified.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,8 +14,15 @@
 
 namespace peerlink {
 
-// Owns "<dir>/<name>.part" (a free variant such as "<name> (1).part" if that is taken), created
-// with O_EXCL so it never writes through an existing file or symlink. It hashes what is written.
+// What a session's .part file is called: ".peerlink-session.<name>.part". Hidden, so it is never
+// announced from a shared folder, and never a name a download's "<name>.part" can have (names on
+// disk never start with '.': safe_file_name()), so cleaning up stale ones cannot touch a download.
+inline constexpr char kSessionPartPrefix[] = ".peerlink-session.";
+inline constexpr char kSessionPartSuffix[] = ".part";
+
+// Owns "<dir>/.peerlink-session.<name>.part" (a free variant such as
+// ".peerlink-session.<name> (1).part" if that is taken), created with O_EXCL so it never writes
+// through an existing file or symlink, and flock()ed while it exists. It hashes what is written.
 // commit() checks size and SHA-256, then moves the file to a name that does not exist yet
 // (unique_destination: "name (1).ext") without ever replacing a file, even one that appears
 // concurrently. Destroying a PartFile that was not committed removes the .part, so a failed,
@@ -59,5 +68,18 @@ class PartFile {
   WritebackPacer writeback_;
   bool done_ = false;  // committed or discarded
 };
+
+// True for a name of the session .part form (kSessionPartPrefix ... kSessionPartSuffix).
+bool is_session_part_name(std::string_view name);
+
+// A receiver killed with -9 leaves its .part behind; a session .part is never resumed (the sender
+// offers the whole file again). Removes every session .part in `dir` that is stale: a regular
+// file (not followed through a symlink) owned by us, not modified for `min_age`, and not locked
+// by a live receiver. Anything else, in particular a download's NAME.part, is left alone. Looks
+// at no more than 100000 entries. Returns how many files it removed.
+size_t remove_stale_session_parts(const std::string& dir, std::chrono::seconds min_age);
+
+// What a session start uses (docs/SESSION.md).
+inline constexpr std::chrono::seconds kStaleSessionPartAge{600};
 
 }  // namespace peerlink

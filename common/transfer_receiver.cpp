@@ -24,19 +24,34 @@ std::string reason_for_peer(const std::string& commit_error) {
 }  // namespace
 
 TransferReceiver::TransferReceiver(SessionSender* sender, Console* console, std::string peer,
-                                   std::string downloads)
+                                   std::string downloads, Limits limits)
     : sender_(sender),
       console_(console),
       peer_(std::move(peer)),
-      downloads_(std::move(downloads)) {}
+      downloads_(std::move(downloads)),
+      limits_(limits) {}
 
 std::string TransferReceiver::on_offer(std::string_view payload) {
   Offer offer;
   if (!decode_offer(payload, &offer)) return "bad OFFER payload";
   std::lock_guard<std::mutex> lock(mu_);
   const uint32_t id = offer.id;
-  if (open_.count(id) != 0 || closed_.count(id) != 0)
+  if (open_.count(id) != 0 || closed_locked(id))
     return "OFFER reuses transfer id " + std::to_string(id);
+  if (any_offer_ && id <= last_offer_id_)
+    return "OFFER id " + std::to_string(id) + " is not above the previous one (" +
+           std::to_string(last_offer_id_) + ")";
+  // Checked here, on the offer that would go on, so a flood ends before it costs anything more.
+  const auto now = std::chrono::steady_clock::now();
+  while (!unanswered_.empty() && now - unanswered_.front() >= limits_.window)
+    unanswered_.pop_front();
+  if (unanswered_.size() > limits_.max_unanswered) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limits_.window).count();
+    return "too many offers: more than " + std::to_string(limits_.max_unanswered) +
+           " ended unanswered within " + std::to_string(seconds) + " s";
+  }
+  last_offer_id_ = id;
+  any_offer_ = true;
   Incoming t;
   t.name = sanitize_file_name(offer.name);
   t.shown = printable(t.name);
@@ -44,7 +59,8 @@ std::string TransferReceiver::on_offer(std::string_view payload) {
   if (open_.size() >= kMaxOpenTransfers) {
     console_->line(peer_ + " offers " + t.shown + ": declined (too many transfers at once)",
                    Console::Tone::kNotice);
-    closed_.insert(id);
+    close_locked(id);
+    note_unanswered_locked();
     sender_->queue(wire::kDecline, encode_transfer_id(id));
     return "";
   }
@@ -52,6 +68,27 @@ std::string TransferReceiver::on_offer(std::string_view payload) {
   waiting_.push_back(id);
   open_.emplace(id, std::move(t));
   return "";
+}
+
+void TransferReceiver::close_locked(uint32_t id) {
+  if (!closed_.insert(id).second) return;
+  closed_order_.push_back(id);
+  if (closed_order_.size() <= kMaxClosedRemembered) return;
+  const uint32_t oldest = closed_order_.front();
+  closed_order_.pop_front();
+  closed_.erase(oldest);
+  if (!forgot_any_ || oldest > forgotten_up_to_) forgotten_up_to_ = oldest;
+  forgot_any_ = true;
+}
+
+bool TransferReceiver::closed_locked(uint32_t id) const {
+  return closed_.count(id) != 0 || (forgot_any_ && id <= forgotten_up_to_);
+}
+
+void TransferReceiver::note_unanswered_locked() {
+  unanswered_.push_back(std::chrono::steady_clock::now());
+  // One more than the limit is all on_offer() needs to see that it was passed.
+  while (unanswered_.size() > limits_.max_unanswered + 1) unanswered_.pop_front();
 }
 
 void TransferReceiver::prompt_locked(const Incoming& t, bool again) {
@@ -69,7 +106,7 @@ std::string TransferReceiver::on_data(std::string_view payload) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
   if (it == open_.end()) {
-    if (closed_.count(id) != 0) return "";  // sent before the peer saw our CANCEL
+    if (closed_locked(id)) return "";  // sent before the peer saw our CANCEL
     return "DATA for unknown transfer " + std::to_string(id);
   }
   Incoming& t = it->second;
@@ -93,7 +130,7 @@ std::string TransferReceiver::on_done(std::string_view payload) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
   if (it == open_.end()) {
-    if (closed_.count(id) != 0) return "";
+    if (closed_locked(id)) return "";
     return "DONE for unknown transfer " + std::to_string(id);
   }
   Incoming& t = it->second;
@@ -108,7 +145,7 @@ std::string TransferReceiver::on_done(std::string_view payload) {
   t.progress.reset();
   console_->line("received " + t.shown + " -> " + printable(final_path) + " (" +
                  std::to_string(t.offer.size) + " bytes, sha256 verified)");
-  closed_.insert(id);
+  close_locked(id);
   open_.erase(it);
   return "";
 }
@@ -116,9 +153,10 @@ std::string TransferReceiver::on_done(std::string_view payload) {
 bool TransferReceiver::on_cancel(uint32_t id, const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
-  if (it == open_.end()) return closed_.count(id) != 0;
+  if (it == open_.end()) return closed_locked(id);
   std::string why = peer_ + " cancelled";
   if (!reason.empty()) why += " (" + printable(reason) + ")";
+  if (!it->second.part) note_unanswered_locked();  // withdrawn before the user answered
   fail_locked(id, &it->second, why);
   return true;
 }
@@ -137,7 +175,7 @@ void TransferReceiver::answer_oldest(bool accept) {
   if (!accept) {
     console_->line(t.shown + ": declined");
     sender_->queue(wire::kDecline, encode_transfer_id(id));
-    closed_.insert(id);
+    close_locked(id);
     open_.erase(id);
   } else {
     std::string error;
@@ -170,7 +208,7 @@ void TransferReceiver::fail_locked(uint32_t id, Incoming* t, const std::string& 
   if (t->part) t->part->discard();
   console_->line(t->shown + ": transfer failed: " + printable(reason), Console::Tone::kError);
   waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), id), waiting_.end());
-  closed_.insert(id);
+  close_locked(id);
   open_.erase(id);
 }
 

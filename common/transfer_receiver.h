@@ -1,6 +1,7 @@
 // The transfers a session receives: offers waiting for the user's answer, and files being written.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -24,11 +25,26 @@ namespace peerlink {
 // use, and through printable() before being shown. Replies (ACCEPT, DECLINE, CANCEL) are queued
 // on `sender`, never written here. Prints the receiver's lines on `console`.
 //
+// What the peer can make it hold is bounded (docs/SESSION.md, "Limits"): at most
+// kMaxOpenTransfers offers waiting or in progress (more are declined automatically), the ids of
+// the last kMaxClosedRemembered finished transfers, and one timestamp per offer that ended
+// unanswered within the flood window. A peer whose offers keep ending unanswered (declined
+// automatically, or withdrawn by CANCEL before the user said y or n) more than
+// `limits.max_unanswered` times within `limits.window` is flooding: its next OFFER ends the
+// session with "too many offers".
+//
 // Thread-safe: the receive thread feeds frames in, the input thread answers offers.
 class TransferReceiver {
  public:
-  TransferReceiver(SessionSender* sender, Console* console, std::string peer,
-                   std::string downloads);
+  struct Limits {
+    size_t max_unanswered = 64;
+    std::chrono::steady_clock::duration window = std::chrono::seconds(60);
+  };
+
+  TransferReceiver(SessionSender* sender, Console* console, std::string peer, std::string downloads,
+                   Limits limits);
+  TransferReceiver(SessionSender* sender, Console* console, std::string peer, std::string downloads)
+      : TransferReceiver(sender, console, std::move(peer), std::move(downloads), Limits{}) {}
 
   // Frame handlers, called by the receive thread with the frame's payload. Each returns "" or,
   // for a protocol violation, the reason to send in ERROR before ending the session.
@@ -50,6 +66,9 @@ class TransferReceiver {
 
   // Offers waiting or in progress at once; more are declined automatically.
   static constexpr size_t kMaxOpenTransfers = 16;
+  // Finished transfers whose ids are remembered exactly; older ones are known only as "below
+  // the newest id forgotten", which is enough because the peer's offer ids must increase.
+  static constexpr size_t kMaxClosedRemembered = 1024;
 
  private:
   struct Incoming {
@@ -63,18 +82,34 @@ class TransferReceiver {
   // Ends `t` as failed: prints why, removes its .part, remembers the id as closed.
   void fail_locked(uint32_t id, Incoming* t, const std::string& reason);
   void prompt_locked(const Incoming& t, bool again);
+  // Remembers `id` (no longer open) as over: frames the peer sent before it learnt that are
+  // dropped.
+  void close_locked(uint32_t id);
+  bool closed_locked(uint32_t id) const;
+  // An offer ended without the user's answer; counts towards the flood limit.
+  void note_unanswered_locked();
 
   SessionSender* const sender_;
   Console* const console_;
   const std::string peer_;
   const std::string downloads_;
+  const Limits limits_;
 
   mutable std::mutex mu_;
   std::deque<uint32_t> waiting_;       // ids of unanswered offers, oldest first
   std::map<uint32_t, Incoming> open_;  // unanswered and accepted transfers, by id
-  // Ids of the peer's offers that are over (declined, cancelled, done, failed). Frames the peer
-  // sent before it learnt that are dropped; a new OFFER may not reuse them.
+  // The peer's offer ids strictly increase; this is the newest one (valid if any_offer_).
+  uint32_t last_offer_id_ = 0;
+  bool any_offer_ = false;
+  // Ids of the peer's offers that are over (declined, cancelled, done, failed): the newest
+  // kMaxClosedRemembered, in closed_order_ by closing time. Every id up to forgotten_up_to_ (if
+  // forgot_any_) counts as over too.
   std::set<uint32_t> closed_;
+  std::deque<uint32_t> closed_order_;
+  uint32_t forgotten_up_to_ = 0;
+  bool forgot_any_ = false;
+  // When recent offers ended unanswered, oldest first; at most limits_.max_unanswered + 1.
+  std::deque<std::chrono::steady_clock::time_point> unanswered_;
 };
 
 }  // namespace peerlink

@@ -7,7 +7,7 @@
 
 namespace peerlink {
 
-// The requesting side (A) of docs/HANDOFF.md: takes the token from PEERLINK_TOKEN, connects to
+// The requesting side (A) of docs/HANDOFF.md: takes the token from its --secret-fd, connects to
 // --host/--port retrying with backoff (up to --connect-timeout), presents the token in HELLO,
 // waits for WELCOME, runs the Session, then leaves through leave_session(). Ctrl-C (SIGTERM,
 // SIGHUP) ends the connecting or the session cleanly (StopSignals).

@@ -5,7 +5,7 @@
 
 namespace peerlink {
 
-// The accepting side (B) of docs/HANDOFF.md: takes the token from PEERLINK_TOKEN, waits on the
+// The accepting side (B) of docs/HANDOFF.md: takes the token from its --secret-fd, waits on the
 // inherited --listen-fd for the peer presenting it ("waiting for <peer> on port <port>"), runs
 // the Session, then leaves through leave_session() (exec of the lobby, or exit with --no-lobby).
 // Ctrl-C (SIGTERM, SIGHUP) ends the wait or the session cleanly (StopSignals).

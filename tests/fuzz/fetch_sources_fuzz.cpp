@@ -1,6 +1,6 @@
-// Fuzz target: the PEERLINK_SOURCES text a downloader is handed (the broker's OWNER lines).
-// Every source that parses must satisfy the rules the downloader relies on, survive a round trip
-// through the OWNER line format, and no line may yield more than one result.
+// Fuzz target: the OWNER lines a downloader is handed through --secret-fd (the broker's WHOHAS
+// lines). Every source that parses must satisfy the rules the downloader relies on, survive a round
+// trip through the OWNER line format, and no line may yield more than one result.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

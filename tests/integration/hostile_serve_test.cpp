@@ -134,7 +134,7 @@ Server start_server(const std::string& share, const std::string& log,
                                    log};
   argv.insert(argv.end(), extra.begin(), extra.end());
   Process::Options options;
-  options.env["PEERLINK_TICKET_KEY"] = kKey;
+  options.secret = kKey;
   if (no_openat2) options.env["PEERLINK_NO_OPENAT2"] = "1";
   Server s;
   s.proc = Process::start(argv, options);
@@ -479,7 +479,7 @@ class HostileFetchTest : public HostileServeTest {
                                      "--user",
                                      kRequester};
     Process::Options options;
-    options.env["PEERLINK_SOURCES"] = sources;
+    options.secret = sources;
     return Process::start(argv, options);
   }
   std::vector<std::string> listing() {

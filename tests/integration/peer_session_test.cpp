@@ -664,9 +664,10 @@ TEST_F(PeerSessionTest, WriteErrorCancelsTheTransferAndTheSessionGoesOn) {
   ASSERT_TRUE(bob_->write_line("y"));
   auto line = bob_->wait_line("large.bin: transfer failed");
   ASSERT_TRUE(line) << bob_->output();
-  EXPECT_EQ(
-      line->rfind("large.bin: transfer failed: cannot write " + bob_dl_ + "/large.bin.part: ", 0),
-      0u)
+  EXPECT_EQ(line->rfind("large.bin: transfer failed: cannot write " + bob_dl_ +
+                            "/.peerlink-session.large.bin.part: ",
+                        0),
+            0u)
       << *line;
   // alice may have written the whole file into the socket buffers ("sent") before the CANCEL
   // came back; either way she is told.
@@ -698,7 +699,7 @@ TEST_F(PeerSessionTest, SenderKilledMidTransferLeavesNothing) {
   ASSERT_TRUE(bob_->wait_line("big.bin: 25% ", kBigWait)) << bob_->output();
   const std::vector<std::string> during = list_dir(bob_dl_);
   ASSERT_EQ(during.size(), 1u);
-  EXPECT_EQ(during[0], "big.bin.part");
+  EXPECT_EQ(during[0], ".peerlink-session.big.bin.part");
 
   alice_->kill(SIGKILL);
   ASSERT_TRUE(alice_->wait_exit());
@@ -966,7 +967,7 @@ TEST_F(PeerSessionTest, InterruptDuringATransferCleansUpLikeQuit) {
   ASSERT_TRUE(bob_->wait_line("alice offers big.bin"));
   ASSERT_TRUE(bob_->write_line("y"));
   ASSERT_TRUE(bob_->wait_line("big.bin: 0% "));
-  ASSERT_EQ(list_dir(bob_dl_), std::vector<std::string>{"big.bin.part"});
+  ASSERT_EQ(list_dir(bob_dl_), std::vector<std::string>{".peerlink-session.big.bin.part"});
   bob_->kill(SIGINT);
   auto line = bob_->wait_line("big.bin: transfer failed");
   ASSERT_TRUE(line) << bob_->output();

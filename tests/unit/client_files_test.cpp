@@ -47,6 +47,10 @@ TEST(ClientFiles, FileLines) {
   // A name with control bytes is shown safely.
   ASSERT_TRUE(parse_file_line(msg("FILE alice a%1Bb 1 " + kShaA), &f));
   EXPECT_EQ(file_line(f), "  alice  a?b  1 bytes  sha256 aaaaaaaaaaaa");
+  // So is one with a bidi override (from an older broker that let it through): `files` shows
+  // "invoice_?fdp.exe", never something a terminal turns into "invoice_exe.pdf".
+  ASSERT_TRUE(parse_file_line(msg("FILE alice invoice_%E2%80%AEfdp.exe 1 " + kShaA), &f));
+  EXPECT_EQ(file_line(f), "  alice  invoice_?fdp.exe  1 bytes  sha256 aaaaaaaaaaaa");
 }
 
 TEST(ClientFiles, OwnerLinesRoundTrip) {

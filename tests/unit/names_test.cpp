@@ -133,5 +133,88 @@ TEST(PrintableTest, InvalidUtf8BecomesQuestionMarks) {
   EXPECT_EQ(printable("\xe2\x9c\x1b"), "???");            // control inside a broken sequence
 }
 
+// UTF-8 of the format characters printable() and the file-name rules neutralise.
+const char* const kInvisible[] = {
+    "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",  // U+202A..E
+    "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",                  // U+2066..9
+    "\xe2\x80\x8b", "\xe2\x80\x8e", "\xe2\x80\x8f",                                  // U+200B/E/F
+    "\xe2\x80\xa8", "\xe2\x80\xa9",                                                  // U+2028/9
+    "\xef\xbb\xbf",                                                                  // U+FEFF
+    "\xd8\x9c",                                                                      // U+061C
+    "\xe2\x81\xa0", "\xe2\x81\xa4", "\xe2\x81\xaa", "\xe2\x81\xaf",                  // U+2060..
+    "\xef\xbf\xb9", "\xef\xbf\xbb",                                                  // U+FFF9..B
+};
+
+TEST(PrintableTest, BidiAndInvisibleCharactersBecomeQuestionMarks) {
+  for (const char* c : kInvisible) {
+    EXPECT_EQ(printable(std::string("a") + c + "b"), "a?b") << c;
+  }
+  // The classic spoof: shown as "invoice_exe.pdf" by a terminal that honours U+202E.
+  EXPECT_EQ(printable("invoice_\xe2\x80\xae"
+                      "fdp.exe"),
+            "invoice_?fdp.exe");
+  EXPECT_EQ(printable("\xe2\x81\xa7\xe2\x80\xae\xe2\x81\xa9"), "???");
+}
+
+TEST(PrintableTest, NeighboursOfTheInvisibleRangesAreKept) {
+  for (const char* kept : {"\xe2\x80\x8c", "\xe2\x80\x8d",  // ZWNJ, ZWJ (scripts, emoji)
+                           "\xe2\x80\x8a", "\xe2\x80\x90",  // U+200A, U+2010
+                           "\xe2\x80\xa7", "\xe2\x80\xaf",  // U+2027, U+202F
+                           "\xe2\x81\xa5",                  // U+2065 (unassigned)
+                           "\xe2\x81\xb0",                  // U+2070
+                           "\xef\xbb\xbe", "\xef\xbf\xbc",  // U+FEFE, U+FFFC
+                           "\xd8\x9b", "\xd8\x9d"}) {       // U+061B, U+061D
+    EXPECT_EQ(printable(kept), kept);
+  }
+  const std::string family = "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";  // woman ZWJ girl
+  EXPECT_EQ(printable(family), family);
+}
+
+TEST(SafeFileNameTest, RefusesInvisibleCharacters) {
+  for (const char* c : kInvisible) {
+    EXPECT_FALSE(safe_file_name(std::string("invoice_") + c + "fdp.exe")) << c;
+    EXPECT_FALSE(safe_file_name(std::string(c) + "x")) << c;
+  }
+  // Behind a stray lead byte the character is still there for a terminal to honour.
+  EXPECT_FALSE(safe_file_name("\xe2\xe2\x80\xae"));
+  EXPECT_TRUE(safe_file_name("zw\xe2\x80\x8cnj"));
+}
+
+TEST(SanitizeFileNameTest, DropsInvisibleCharacters) {
+  EXPECT_EQ(sanitize_file_name("invoice_\xe2\x80\xae"
+                               "fdp.exe"),
+            "invoice_fdp.exe");
+  for (const char* c : kInvisible) {
+    EXPECT_EQ(sanitize_file_name(std::string("a") + c + "b"), "ab") << c;
+  }
+  // Dropping one leaves its neighbours; they must not form another.
+  EXPECT_EQ(sanitize_file_name("x\xe2\xe2\x80\xae\x80\xaey"), "xy");
+  // Nor may dropping a control byte complete one.
+  EXPECT_EQ(sanitize_file_name("x\xe2\x01\x80\xaey"), "xy");
+  // A name that is nothing but format characters and dots.
+  EXPECT_EQ(sanitize_file_name("\xef\xbb\xbf.\xe2\x80\xae"), "unnamed");
+  // An invisible character must not hide a leading dot.
+  EXPECT_EQ(sanitize_file_name("\xe2\x80\x8b.bashrc"), "bashrc");
+}
+
+TEST(SanitizeFileNameTest, AgreesWithSafeFileName) {
+  std::mt19937 rng(777);
+  // Fragments of the sequences involved, so that random joins produce them often.
+  const std::string pieces[] = {"\xe2", "\x80", "\xae", "\x81", "\xa6", "\xef\xbb", "\xbf",
+                                "\xd8", "\x9c", ".",    " ",    "\x01", "a",        "/"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string in;
+    const size_t n = rng() % 24;
+    for (size_t j = 0; j < n; ++j) in += pieces[rng() % std::size(pieces)];
+    const std::string out = sanitize_file_name(in);
+    ASSERT_TRUE(safe_file_name(out)) << "input #" << i;
+    ASSERT_EQ(sanitize_file_name(out), out) << "input #" << i;
+    if (safe_file_name(in) && in.find_first_of("/\\") == std::string::npos && in.front() != ' ' &&
+        in.back() != ' ') {
+      ASSERT_EQ(out, in) << "input #" << i;  // a safe name is left as it is
+    }
+  }
+}
+
 }  // namespace
 }  // namespace peerlink

@@ -1,10 +1,13 @@
 // Unit tests of the two ends of a file transfer on disk: SourceFile (what is sent) and PartFile
 // (what is received: verified commit, no overwrite, nothing left behind on failure).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -52,12 +55,12 @@ TEST(PartFile, WritesPartThenCommitsUnderTheName) {
   ScratchDir dir;
   auto part = make(dir.path(), "a.txt", "hello world");
   ASSERT_TRUE(part);
-  EXPECT_EQ(part->part_path(), dir.file("a.txt.part"));
+  EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.a.txt.part"));
   std::string error;
   ASSERT_TRUE(part->append("hello ", &error));
   ASSERT_TRUE(part->append("world", &error));
   EXPECT_EQ(part->written(), 11u);
-  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"a.txt.part"});
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{".peerlink-session.a.txt.part"});
   std::string final_path;
   ASSERT_TRUE(part->commit(&final_path, &error)) << error;
   EXPECT_EQ(final_path, dir.file("a.txt"));
@@ -84,10 +87,11 @@ TEST(PartFile, NeverOverwrites) {
 TEST(PartFile, ExistingPartFileOrSymlinkIsNotWrittenThrough) {
   ScratchDir dir;
   ASSERT_TRUE(write_file(dir.file("target"), "precious"));
-  ASSERT_EQ(::symlink(dir.file("target").c_str(), dir.file("b.bin.part").c_str()), 0);
+  ASSERT_EQ(::symlink(dir.file("target").c_str(), dir.file(".peerlink-session.b.bin.part").c_str()),
+            0);
   auto part = make(dir.path(), "b.bin", "xyz");
   ASSERT_TRUE(part);
-  EXPECT_EQ(part->part_path(), dir.file("b.bin (1).part"));
+  EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.b.bin (1).part"));
   std::string error, final_path;
   ASSERT_TRUE(part->append("xyz", &error));
   ASSERT_TRUE(part->commit(&final_path, &error)) << error;
@@ -181,6 +185,74 @@ TEST(PartFile, UnwritableFolderIsAnError) {
   EXPECT_FALSE(part);
   EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
   std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_all);
+}
+
+// Sets the modification time of `path` `age` into the past.
+void age_file(const std::string& path, std::chrono::seconds age) {
+  struct timespec times[2];
+  ::clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= static_cast<time_t>(age.count());
+  times[1] = times[0];
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0) << path;
+}
+
+TEST(StaleSessionParts, NamesOfTheSessionForm) {
+  EXPECT_TRUE(is_session_part_name(".peerlink-session.a.txt.part"));
+  EXPECT_TRUE(is_session_part_name(".peerlink-session.a.txt (1).part"));
+  EXPECT_FALSE(is_session_part_name(".peerlink-session..part"));
+  EXPECT_FALSE(is_session_part_name("a.txt.part"));         // a download's
+  EXPECT_FALSE(is_session_part_name(".a.txt.part.state"));  // a download's state
+  EXPECT_FALSE(is_session_part_name(".peerlink-session.a.txt"));
+}
+
+// A receiver killed with -9 leaves its .part: the next session start removes it once it is old
+// and unlocked, and nothing else.
+TEST(StaleSessionParts, RemovesOnlyOldUnlockedSessionParts) {
+  ScratchDir dir;
+  const std::chrono::seconds hour{3600};
+  const std::string stale = dir.file(".peerlink-session.killed.bin.part");
+  const std::string stale2 = dir.file(".peerlink-session.killed.bin (1).part");
+  const std::string fresh = dir.file(".peerlink-session.fresh.bin.part");
+  const std::string download = dir.file("movie.mkv.part");  // a download's, resumable
+  const std::string state = dir.file(".movie.mkv.part.state");
+  const std::string mine = dir.file("notes.part");
+  for (const auto& p : {stale, stale2, fresh, download, state, mine}) {
+    ASSERT_TRUE(write_file(p, "bytes"));
+    if (p != fresh) {
+      ASSERT_NO_FATAL_FAILURE(age_file(p, hour));
+    }
+  }
+  // A live receiver's .part, idle for an hour: it holds the lock.
+  auto live = make(dir.path(), "live.bin", "data");
+  ASSERT_TRUE(live);
+  ASSERT_NO_FATAL_FAILURE(age_file(live->part_path(), hour));
+  // A symlink and a FIFO under the session form: never followed, never opened for blocking.
+  ASSERT_TRUE(write_file(dir.file("target"), "precious"));
+  ASSERT_NO_FATAL_FAILURE(age_file(dir.file("target"), hour));
+  const std::string link = dir.file(".peerlink-session.link.part");
+  ASSERT_EQ(::symlink(dir.file("target").c_str(), link.c_str()), 0);
+  ASSERT_NO_FATAL_FAILURE(age_file(link, hour));
+  const std::string fifo = dir.file(".peerlink-session.fifo.part");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ASSERT_NO_FATAL_FAILURE(age_file(fifo, hour));
+
+  EXPECT_EQ(remove_stale_session_parts(dir.path(), std::chrono::seconds(600)), 2u);
+  const std::vector<std::string> expected = {".movie.mkv.part.state",
+                                             ".peerlink-session.fifo.part",
+                                             ".peerlink-session.fresh.bin.part",
+                                             ".peerlink-session.link.part",
+                                             ".peerlink-session.live.bin.part",
+                                             "movie.mkv.part",
+                                             "notes.part",
+                                             "target"};
+  EXPECT_EQ(entries(dir.path()), expected);
+  EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
+  // The live one goes on working, and once it is gone there is nothing more to remove.
+  std::string error;
+  EXPECT_TRUE(live->append("data", &error)) << error;
+  live.reset();
+  EXPECT_EQ(remove_stale_session_parts(dir.path(), std::chrono::seconds(600)), 0u);
+  EXPECT_EQ(remove_stale_session_parts(dir.file("missing"), std::chrono::seconds(600)), 0u);
 }
 
 TEST(SourceFile, OpensHashesAndReads) {

@@ -1,0 +1,306 @@
+// A hostile session peer against the real _peer_server: floods of offers, bidi and invisible
+// characters in chat and file names, and what a receiver killed with -9 leaves behind.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/frame.h"
+#include "common/io.h"
+#include "common/net.h"
+#include "common/session_hello.h"
+#include "common/sha256.h"
+#include "common/transfer_codec.h"
+#include "common/wire.h"
+#include "tests/support/process.h"
+
+namespace peerlink::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const std::string kToken = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const std::string kConnectedToAlice = "connected to alice — type to chat; /send PATH, /quit, /help";
+const std::string kRlo = "\xe2\x80\xae";   // U+202E RIGHT-TO-LEFT OVERRIDE
+const std::string kLri = "\xe2\x81\xa6";   // U+2066 LEFT-TO-RIGHT ISOLATE
+const std::string kZwsp = "\xe2\x80\x8b";  // U+200B ZERO WIDTH SPACE
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string raw_sha256(std::string_view data) {
+  const Sha256::Digest d = sha256(data);
+  return std::string(d.begin(), d.end());
+}
+
+std::string offer(uint32_t id, const std::string& name, std::string_view content) {
+  Offer o;
+  o.id = id;
+  o.size = content.size();
+  o.sha256 = raw_sha256(content);
+  o.name = name;
+  return encode_offer(o);
+}
+
+// The test playing alice by hand: frames over a plain socket.
+class RawPeer {
+ public:
+  explicit RawPeer(uint16_t port) {
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) fd_ = std::move(fd);
+  }
+  bool ok() const { return fd_.valid(); }
+  bool send(uint8_t type, std::string_view payload) {
+    return send_all(fd_.get(), encode_frame(type, payload)).ok();
+  }
+  std::optional<Frame> next(milliseconds timeout = kDefaultWait) {
+    const auto deadline = Clock::now() + timeout;
+    char buf[65536];
+    for (;;) {
+      Frame f;
+      const FrameDecoder::Result r = decoder_.next(&f);
+      if (r == FrameDecoder::Result::kFrame) return f;
+      if (r != FrameDecoder::Result::kNeedMore) return std::nullopt;
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
+      size_t got = 0;
+      if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) return std::nullopt;
+      decoder_.append(buf, got);
+    }
+  }
+  // The first frame of `type`, skipping others; nullopt on timeout or end of stream.
+  std::optional<Frame> next_of(uint8_t type, milliseconds timeout = kDefaultWait) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      std::optional<Frame> f =
+          next(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+      if (!f || f->type == type) return f;
+    }
+    return std::nullopt;
+  }
+  bool hello() {
+    if (!send(wire::kHello, encode_hello(kToken, "alice"))) return false;
+    std::optional<Frame> f = next();
+    return f && f->type == wire::kWelcome && f->payload == "bob";
+  }
+
+ private:
+  UniqueFd fd_;
+  FrameDecoder decoder_;
+};
+
+// Bob runs _peer_server --no-lobby; the test is alice.
+class HostileSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    share_ = tmp_.file("share");
+    dl_ = tmp_.file("downloads");
+    for (const auto& d : {share_, dl_}) std::filesystem::create_directories(d);
+  }
+
+  void start_bob() {
+    SocketResult l = listen_tcp("127.0.0.1", 0);
+    ASSERT_TRUE(l.ok()) << l.error;
+    port_ = local_port(l.fd.get());
+    ASSERT_TRUE(set_cloexec(l.fd.get(), false));
+    const std::vector<std::string> argv = {bin_path("_peer_server"),
+                                           "--session",
+                                           "--listen-fd",
+                                           std::to_string(l.fd.get()),
+                                           "--peer",
+                                           "alice",
+                                           "--server",
+                                           "127.0.0.1",
+                                           "--server-port",
+                                           "9",
+                                           "--user",
+                                           "bob",
+                                           "--share",
+                                           share_,
+                                           "--downloads",
+                                           dl_,
+                                           "--no-lobby"};
+    Process::Options options;
+    options.secret = kToken;
+    bob_ = Process::start(argv, options);
+    l.fd.reset();
+    ASSERT_TRUE(bob_);
+    ASSERT_TRUE(bob_->wait_line("waiting for")) << bob_->output();
+  }
+
+  // Bob, and alice connected to him.
+  void start_session() {
+    ASSERT_NO_FATAL_FAILURE(start_bob());
+    alice_ = std::make_unique<RawPeer>(port_);
+    ASSERT_TRUE(alice_->ok());
+    ASSERT_TRUE(alice_->hello());
+    ASSERT_TRUE(bob_->wait_line(kConnectedToAlice)) << bob_->output();
+  }
+
+  static int exit_code(const std::optional<int>& status) {
+    return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+  }
+
+  TempDir tmp_;
+  std::string share_, dl_;
+  uint16_t port_ = 0;
+  std::unique_ptr<Process> bob_;
+  std::unique_ptr<RawPeer> alice_;
+};
+
+TEST_F(HostileSessionTest, BidiAndInvisibleCharactersArriveNeutralised) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  ASSERT_TRUE(alice_->send(wire::kChat, "pay " + kRlo + "0001$ now" + kLri + "!" + kZwsp));
+  auto line = bob_->wait_line("alice: ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "alice: pay ?0001$ now?!?");
+
+  // Shown by a terminal that honours U+202E as "invoice_exe.pdf".
+  const std::string content = "MZ not really";
+  ASSERT_TRUE(alice_->send(wire::kOffer, offer(1, "invoice_" + kRlo + "fdp.exe", content)));
+  line = bob_->wait_line("alice offers ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(line->rfind("alice offers invoice_fdp.exe (13 bytes, sha256 ", 0), 0u) << *line;
+  ASSERT_TRUE(bob_->write_line("y"));
+  std::optional<Frame> f = alice_->next_of(wire::kAccept);
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(alice_->send(wire::kData, encode_transfer_id(1) + content));
+  ASSERT_TRUE(alice_->send(wire::kDone, encode_transfer_id(1)));
+  line = bob_->wait_line("received ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line,
+            "received invoice_fdp.exe -> " + dl_ + "/invoice_fdp.exe (13 bytes, sha256 verified)");
+  EXPECT_EQ(list_dir(dl_), std::vector<std::string>{"invoice_fdp.exe"});
+  EXPECT_EQ(read_file(dl_ + "/invoice_fdp.exe"), content);
+  // No bidi or invisible character anywhere in what bob showed.
+  for (const std::string& c : {kRlo, kLri, kZwsp})
+    EXPECT_EQ(bob_->output().find(c), std::string::npos);
+}
+
+// 3M offers made the receiver remember 3M ids (145 MB) and print a line for each. Now a peer
+// whose offers keep ending unanswered is cut off: 16 may wait, 64 more are declined at once,
+// the one after those ends the session.
+TEST_F(HostileSessionTest, OfferFloodEndsTheSession) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  uint32_t id = 1;
+  for (int i = 0; i < 16 + 65 + 1; ++i, id += 2)
+    ASSERT_TRUE(alice_->send(wire::kOffer, offer(id, "spam.bin", "x")));
+  int declines = 0;
+  std::optional<Frame> f;
+  while ((f = alice_->next()) && f->type == wire::kDecline) ++declines;
+  ASSERT_TRUE(f) << "no ERROR after " << declines << " DECLINEs\n" << bob_->output();
+  EXPECT_EQ(declines, 65);
+  EXPECT_EQ(f->type, wire::kError);
+  EXPECT_EQ(f->payload, "too many offers: more than 64 ended unanswered within 60 s");
+  alice_.reset();  // closing, as a peer does after ERROR, so bob need not wait for it
+  auto line = bob_->wait_line("session ended: ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line,
+            "session ended: protocol error: too many offers: more than 64 ended unanswered "
+            "within 60 s");
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
+  EXPECT_TRUE(list_dir(dl_).empty());
+}
+
+TEST_F(HostileSessionTest, OfferAndCancelLoopEndsTheSession) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  uint32_t id = 1;
+  for (int i = 0; i < 66; ++i, id += 2) {
+    ASSERT_TRUE(alice_->send(wire::kOffer, offer(id, "again.bin", "x")));
+    ASSERT_TRUE(alice_->send(wire::kCancel, encode_cancel(id, "")));
+  }
+  std::optional<Frame> f = alice_->next_of(wire::kError);
+  ASSERT_TRUE(f) << bob_->output();
+  EXPECT_EQ(f->payload, "too many offers: more than 64 ended unanswered within 60 s");
+  alice_.reset();
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
+}
+
+TEST_F(HostileSessionTest, OfferIdsThatDoNotIncreaseAreAProtocolError) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  ASSERT_TRUE(alice_->send(wire::kOffer, offer(9, "a.bin", "x")));
+  ASSERT_TRUE(bob_->wait_line("alice offers a.bin"));
+  ASSERT_TRUE(alice_->send(wire::kOffer, offer(7, "b.bin", "x")));
+  std::optional<Frame> f = alice_->next_of(wire::kError);
+  ASSERT_TRUE(f) << bob_->output();
+  EXPECT_EQ(f->payload, "OFFER id 7 is not above the previous one (9)");
+  alice_.reset();
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
+}
+
+// Sets the modification time of `path` an hour into the past.
+void age_an_hour(const std::string& path) {
+  struct timespec times[2];
+  ::clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= 3600;
+  times[1] = times[0];
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0) << path;
+}
+
+// Bob is killed with -9 mid-file: his .part stays (nothing can run on SIGKILL). The next session
+// into the same folder removes it once it is stale, and leaves a download's resumable .part and
+// its state alone.
+TEST_F(HostileSessionTest, PartLeftByAKilledReceiverIsRemovedByTheNextSession) {
+  ASSERT_TRUE(write_file(dl_ + "/movie.mkv.part", "resumable"));
+  ASSERT_TRUE(write_file(dl_ + "/.movie.mkv.part.state", "state"));
+  ASSERT_NO_FATAL_FAILURE(age_an_hour(dl_ + "/movie.mkv.part"));
+  ASSERT_NO_FATAL_FAILURE(age_an_hour(dl_ + "/.movie.mkv.part.state"));
+
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string content(100000, 'k');
+  ASSERT_TRUE(alice_->send(wire::kOffer, offer(1, "killed.bin", content)));
+  ASSERT_TRUE(bob_->wait_line("alice offers killed.bin"));
+  ASSERT_TRUE(bob_->write_line("y"));
+  ASSERT_TRUE(alice_->next_of(wire::kAccept));
+  ASSERT_TRUE(alice_->send(wire::kData, encode_transfer_id(1) + content.substr(0, 40000)));
+  ASSERT_TRUE(bob_->wait_line("killed.bin: 25%")) << bob_->output();
+  bob_->kill(SIGKILL);
+  ASSERT_TRUE(bob_->wait_exit());
+  const std::string part = ".peerlink-session.killed.bin.part";
+  const std::vector<std::string> left = {".movie.mkv.part.state", part, "movie.mkv.part"};
+  ASSERT_EQ(list_dir(dl_), left);
+
+  // Too young to be judged stale: a second session leaves it.
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  ASSERT_TRUE(bob_->write_line("/quit"));
+  ASSERT_TRUE(alice_->next_of(wire::kBye));
+  alice_.reset();
+  ASSERT_TRUE(bob_->wait_exit());
+  EXPECT_FALSE(bob_->saw("removed"));
+  EXPECT_EQ(list_dir(dl_), left);
+
+  ASSERT_NO_FATAL_FAILURE(age_an_hour(dl_ + "/" + part));
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  auto line = bob_->wait_line("removed ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "removed 1 unfinished .part file left in " + dl_ + " by an earlier session");
+  EXPECT_EQ(list_dir(dl_), (std::vector<std::string>{".movie.mkv.part.state", "movie.mkv.part"}));
+  EXPECT_EQ(read_file(dl_ + "/movie.mkv.part"), std::string("resumable"));
+}
+
+}  // namespace
+}  // namespace peerlink::testing
