@@ -13,9 +13,16 @@
 namespace peerlink {
 
 UniqueFd make_secret_fd(std::string_view secret, std::string* error) {
-  UniqueFd fd(::memfd_create("peerlink-secret", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!fd) {
+  UniqueFd made(::memfd_create("peerlink-secret", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!made) {
     *error = std::string("memfd_create: ") + std::strerror(errno);
+    return {};
+  }
+  // Never 0-2, even in a process started with stdin or stdout closed: a child's stdio is set up
+  // over those numbers, and the programs take only --secret-fd 3 or more.
+  UniqueFd fd(made.get() > 2 ? made.release() : ::fcntl(made.get(), F_DUPFD_CLOEXEC, 3));
+  if (!fd) {
+    *error = std::string("fcntl: ") + std::strerror(errno);
     return {};
   }
   const IoResult w = send_all(fd.get(), secret.data(), secret.size());

@@ -14,13 +14,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 int main(int argc, char** argv) {
   size_t corpus_files = 0;
-  if (argc > 1 && std::filesystem::is_directory(argv[1])) {
+  if (argc > 1) {
+    if (!std::filesystem::is_directory(argv[1])) {
+      std::fprintf(stderr, "corpus folder %s is missing\n", argv[1]);
+      return 1;
+    }
     for (const auto& entry : std::filesystem::directory_iterator(argv[1])) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
       std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size());
       ++corpus_files;
+    }
+    if (corpus_files == 0) {
+      std::fprintf(stderr, "corpus folder %s holds no file\n", argv[1]);
+      return 1;
     }
   }
   std::vector<std::string> edge = {"",

@@ -124,7 +124,11 @@ class SecretsTest : public ::testing::Test {
   }
 
   void expect_no_secret_visible(pid_t pid, const std::string& what) {
+    // The exec-time environment is fixed: one look is enough.
     EXPECT_EQ(peerlink_variables(pid), std::vector<std::string>{}) << what << " environment";
+    // The program closes the memfd as soon as it starts: give it until the deadline to get there.
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (!memfds(pid).empty() && Clock::now() < deadline) ::poll(nullptr, 0, 10);
     EXPECT_EQ(memfds(pid), std::vector<std::string>{}) << what << " still holds the memfd";
     bool saw_secret_fd = false;
     for (const std::string& arg : proc_strings(pid, "cmdline"))
@@ -156,6 +160,8 @@ TEST_F(SecretsTest, FileServerKeyAndDownloadTicketsAreNotInEnvironOrArgv) {
   // Its .part (and what it becomes) is bob's alone, even under a permissive umask.
   const std::string part = dir_.file("dl-bob") + "/big.bin.part";
   struct stat st {};
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (::stat(part.c_str(), &st) != 0 && Clock::now() < deadline) ::poll(nullptr, 0, 10);
   ASSERT_EQ(::stat(part.c_str(), &st), 0) << part;
   EXPECT_EQ(st.st_mode & 0777, 0600u) << "the .part is readable by others";
   EXPECT_TRUE(bob->wait_line("downloaded big.bin", std::chrono::milliseconds(30000)))

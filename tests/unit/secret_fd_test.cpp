@@ -26,6 +26,20 @@ TEST(SecretFd, RoundTripThroughAMemfdClosesItAfterReading) {
   EXPECT_EQ(errno, EBADF);
 }
 
+TEST(SecretFd, NeverTakesAStandardDescriptorNumber) {
+  // A lobby started with stdin closed: the lowest free number is 0.
+  UniqueFd saved(::fcntl(0, F_DUPFD_CLOEXEC, 3));
+  ASSERT_TRUE(saved.valid());
+  ::close(0);
+  std::string error;
+  UniqueFd fd = make_secret_fd("abc", &error);
+  const bool restored = ::dup2(saved.get(), 0) == 0;
+  ASSERT_TRUE(restored);
+  ASSERT_TRUE(fd.valid()) << error;
+  EXPECT_GE(fd.get(), 3);
+  EXPECT_EQ(::fcntl(0, F_GETFD), 0);  // stdin is back, and the memfd did not take its place
+}
+
 TEST(SecretFd, TheMemfdIsSealedAgainstChanges) {
   std::string error;
   UniqueFd fd = make_secret_fd("abc", &error);
