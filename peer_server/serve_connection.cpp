@@ -42,7 +42,8 @@ using Clock = std::chrono::steady_clock;
 
 class Connection {
  public:
-  Connection(int fd, const ServeContext& ctx, const std::function<bool()>& admit)
+  Connection(int fd, const ServeContext& ctx,
+             const std::function<bool(const std::string& requester)>& admit)
       : fd_(fd), ctx_(ctx), admit_(admit), peer_(peer_ip(fd)) {}
   void run();
   // After an ERROR: closing a socket with unread input makes the kernel send a reset, which can
@@ -70,7 +71,7 @@ class Connection {
 
   const int fd_;
   const ServeContext& ctx_;
-  const std::function<bool()>& admit_;
+  const std::function<bool(const std::string& requester)>& admit_;
   const std::string peer_;
   ServeRequestReader reader_;
   bool admitted_ = false;  // admit_ said yes: this connection holds one of the served slots
@@ -161,7 +162,7 @@ bool Connection::handle(const GetRequest& g) {
     // Only now, with a ticket that checks out, does the connection take a served slot: those
     // without one cannot use up the slots that ticket holders need.
     if (!admitted_) {
-      if (admit_ && !admit_()) return refuse(g, "server busy");
+      if (admit_ && !admit_(g.requester)) return refuse(g, "server busy");
       admitted_ = true;
     }
     verified_requester_ = g.requester;
@@ -289,7 +290,8 @@ void Connection::log_request(const GetRequest& g, const std::string& result, uin
 
 }  // namespace
 
-void serve_connection(int fd, const ServeContext& ctx, const std::function<bool()>& admit) {
+void serve_connection(int fd, const ServeContext& ctx,
+                      const std::function<bool(const std::string& requester)>& admit) {
   Connection c(fd, ctx, admit);
   c.run();
 }

@@ -49,6 +49,7 @@ struct ServeContext {
 // when the connection's first ticket checks out, for one of the server's served slots; false
 // refuses with "server busy". Does not own `fd`: the caller closes it, and may shutdown() it from
 // another thread to end this call early. Only ever opens files read-only.
-void serve_connection(int fd, const ServeContext& ctx, const std::function<bool()>& admit = {});
+void serve_connection(int fd, const ServeContext& ctx,
+                      const std::function<bool(const std::string& requester)>& admit = {});
 
 }  // namespace peerlink

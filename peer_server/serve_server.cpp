@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -19,7 +20,9 @@ FileServer::FileServer(UniqueFd listener, ServeContext ctx, size_t max_clients)
     : listener_(std::move(listener)),
       ctx_(std::move(ctx)),
       max_clients_(max_clients),
-      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
+      per_requester_cap_(std::max<size_t>(1, max_clients / 8)),
+      per_ip_cap_(std::max<size_t>(1, max_clients / 2)) {}
 
 FileServer::~FileServer() { stop_all(); }
 
@@ -68,14 +71,19 @@ void FileServer::accept_one() {
   w->ip = std::move(ip);
   Worker* raw = w.get();
   w->thread = std::thread([this, raw] {
-    serve_connection(raw->fd.get(), ctx_, [this, raw] { return admit(raw); });
+    serve_connection(raw->fd.get(), ctx_,
+                     [this, raw](const std::string& requester) { return admit(raw, requester); });
     {
       std::lock_guard<std::mutex> lock(raw->mu);
       raw->fd.reset();
     }
     {
       std::lock_guard<std::mutex> lock(slots_mu_);
-      if (raw->admitted) --admitted_;
+      if (raw->admitted) {
+        --admitted_;
+        release(&admitted_by_ip_, raw->ip);
+        release(&admitted_by_requester_, raw->requester);
+      }
       raw->admitted = false;
     }
     raw->finished.store(true);
@@ -83,12 +91,29 @@ void FileServer::accept_one() {
   workers_.push_back(std::move(w));
 }
 
-bool FileServer::admit(Worker* w) {
+bool FileServer::admit(Worker* w, const std::string& requester) {
   std::lock_guard<std::mutex> lock(slots_mu_);
   if (w->dropped || admitted_ >= max_clients_) return false;
+  // A ticket is no licence to take every slot: one requester (a valid ticket works on any number
+  // of connections) and one address get a share of them, so the others are still served.
+  if (admitted_by_requester_[requester] >= per_requester_cap_ ||
+      admitted_by_ip_[w->ip] >= per_ip_cap_) {
+    if (admitted_by_requester_[requester] == 0) admitted_by_requester_.erase(requester);
+    if (admitted_by_ip_[w->ip] == 0) admitted_by_ip_.erase(w->ip);
+    return false;
+  }
   w->admitted = true;
+  w->requester = requester;
   ++admitted_;
+  ++admitted_by_requester_[requester];
+  ++admitted_by_ip_[w->ip];
   return true;
+}
+
+void FileServer::release(std::map<std::string, size_t>* counts, const std::string& key) {
+  auto it = counts->find(key);
+  if (it == counts->end()) return;
+  if (--it->second == 0) counts->erase(it);
 }
 
 void FileServer::make_pending_room(const std::string& ip) {

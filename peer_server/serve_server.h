@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,12 +51,16 @@ class FileServer {
     // connection was cut to make room for a newer pending one.
     bool admitted = false;
     bool dropped = false;
+    std::string requester;  // whose ticket admitted it (set with `admitted`)
   };
   void accept_one();
   void reap_finished();
   void stop_all();
-  // Called on a worker's thread when its first ticket checks out.
-  bool admit(Worker* w);
+  // Called on a worker's thread when its first ticket checks out: false (the client is told
+  // "server busy") when every slot is taken, or `requester` or the worker's address already
+  // holds its share.
+  bool admit(Worker* w, const std::string& requester);
+  static void release(std::map<std::string, size_t>* counts, const std::string& key);
   // With slots_mu_ held: if a connection from `ip` would exceed a pending cap, drops the oldest
   // pending connection (from `ip` if that cap is the one reached).
   void make_pending_room(const std::string& ip);
@@ -71,6 +76,13 @@ class FileServer {
   UniqueFd spare_fd_;
   std::mutex slots_mu_;  // guards admitted_ and every Worker's admitted/dropped
   size_t admitted_ = 0;  // workers holding a served slot
+  // Served slots by requester and by address (guarded by slots_mu_), and the share of the
+  // slots each may hold: an eighth per requester, half per address (a classroom behind one
+  // address, or everyone on one machine in a demo, still gets served).
+  std::map<std::string, size_t> admitted_by_requester_;
+  std::map<std::string, size_t> admitted_by_ip_;
+  size_t per_requester_cap_;
+  size_t per_ip_cap_;
   std::chrono::steady_clock::time_point last_drop_log_{};
   uint64_t drops_logged_ = 0;
 };
