@@ -52,6 +52,9 @@ class Process {
     std::string cwd;                         // empty: inherit
     std::map<std::string, std::string> env;  // added to (or replacing in) the environment
     std::vector<std::string> unset_env;      // removed from the environment
+    // Non-zero: RLIMIT_NOFILE (soft and hard, so the child cannot raise it) set in the child
+    // before exec, e.g. to drive a server out of descriptors.
+    unsigned long max_open_files = 0;
   };
   static std::unique_ptr<Process> start(const std::vector<std::string>& argv,
                                         const Options& options);
@@ -121,6 +124,7 @@ struct Broker {
   std::unique_ptr<Process> proc;
   uint16_t port = 0;
 };
-Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {});
+Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {},
+                    const Process::Options& options = {});
 
 }  // namespace peerlink::testing
