@@ -16,6 +16,7 @@ struct SharedFile {
   std::string name;
   uint64_t size = 0;
   std::string sha256;  // 64 lower-case hex digits
+  std::string folded;  // `name` in ASCII lower case, for SEARCH (filled in by the Registry)
 };
 
 // Owns the client socket (closed when destroyed). Never blocks: flush() writes what the kernel
@@ -57,9 +58,20 @@ class Connection {
   // Writes pending output. Returns false on a fatal error (the caller closes).
   bool flush();
   bool has_output() const { return out_.size() > out_pos_; }
+  size_t pending_output() const { return out_.size() - out_pos_; }
+  // Bytes ever queued / ever written: positions in the output stream.
+  uint64_t queued_total() const { return queued_total_; }
+  uint64_t sent_total() const { return sent_total_; }
+  // Directory events are being dropped for this client (it fell behind): an "EVENT RESYNC" line
+  // is queued, ending at stream position resync_end; once that is written, events flow again.
+  bool resync = false;
+  uint64_t resync_end = 0;
   bool watching_write = false;  // whether EPOLLOUT is registered
   bool dead = false;            // scheduled for removal at the end of this loop turn
   bool dirty = false;           // queued output since the last flush pass
+  // A request of this connection is being worked on over several loop turns (a long listing):
+  // its later lines wait in the input buffer, unread, so replies stay in request order.
+  bool busy = false;
 
  private:
   uint64_t id_;
@@ -69,6 +81,8 @@ class Connection {
   LineBuffer in_{wire::kMaxLineBytes};
   std::string out_;
   size_t out_pos_ = 0;
+  uint64_t queued_total_ = 0;
+  uint64_t sent_total_ = 0;
 };
 
 }  // namespace peerlink

@@ -21,7 +21,7 @@ User make_user(const std::string& name, std::vector<SharedFile> files = {}) {
 }
 
 SharedFile file(const std::string& name, char hash_char, uint64_t size = 1) {
-  return SharedFile{name, size, std::string(64, hash_char)};
+  return SharedFile{name, size, std::string(64, hash_char), {}};
 }
 
 TEST(Registry, AddRefusesDuplicatesAndRemoveFreesTheName) {
