@@ -71,46 +71,58 @@ std::string Broker::listen_address() const { return listen_addr_; }
 
 int Broker::run() {
   log_line("broker started on " + listen_addr_);
-  std::vector<epoll_event> events(1024);
-  while (!stopping_) {
-    int n = poller_.wait(&events, next_timeout_ms());
-    scan_budget_left_ = opt_.scan_budget_per_turn;
-    for (int i = 0; i < n && !stopping_; ++i) {
-      uint64_t tag = events[static_cast<size_t>(i)].data.u64;
-      uint32_t ev = events[static_cast<size_t>(i)].events;
-      if (tag == kListenTag) {
-        accept_all();
-        continue;
-      }
-      if (tag == kSignalTag) {
-        signalfd_siginfo si{};
-        while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
-        }
-        stopping_ = true;
-        break;
-      }
-      auto it = conns_.find(tag);
-      if (it == conns_.end()) continue;
-      Connection& c = *it->second;
-      if (c.dead) continue;
-      if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) on_readable(c);
-      if (!c.dead && (ev & EPOLLOUT) && !c.dirty) {
-        c.dirty = true;
-        dirty_.push_back(c.id());
-      }
-    }
-    handle_timers();
-    run_jobs();
-    flush_dirty();
-    enforce_output_budget();
-    for (uint64_t id : dead_) destroy(id);
-    dead_.clear();
-    log_.flush();
-  }
+  while (!stopping_) turn(next_timeout_ms());
   shutdown_all();
   log_line("broker stopped");
   log_.flush();
   return 0;
+}
+
+void Broker::turn(int timeout_ms) {
+  int n = poller_.wait(&events_, timeout_ms);
+  scan_budget_left_ = opt_.scan_budget_per_turn;
+  for (int i = 0; i < n && !stopping_; ++i) {
+    uint64_t tag = events_[static_cast<size_t>(i)].data.u64;
+    uint32_t ev = events_[static_cast<size_t>(i)].events;
+    if (tag == kListenTag) {
+      accept_all();
+      continue;
+    }
+    if (tag == kSignalTag) {
+      signalfd_siginfo si{};
+      while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
+      }
+      stopping_ = true;
+      break;
+    }
+    auto it = conns_.find(tag);
+    if (it == conns_.end()) continue;
+    Connection& c = *it->second;
+    if (c.dead) continue;
+    if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) on_readable(c);
+    if (!c.dead && (ev & EPOLLOUT) && !c.dirty) {
+      c.dirty = true;
+      dirty_.push_back(c.id());
+    }
+  }
+  handle_timers();
+  run_jobs();
+  flush_dirty();
+  enforce_output_budget();
+  for (uint64_t id : dead_) destroy(id);
+  dead_.clear();
+  log_.flush();
+}
+
+bool Broker::adopt(UniqueFd fd, const std::string& ip, uint16_t port) {
+  int raw = fd.get();
+  uint64_t id = next_conn_id_++;
+  auto conn = std::make_unique<Connection>(id, std::move(fd), ip, port);
+  if (!poller_.add(raw, id, false)) return false;  // conn's destructor closes fd
+  register_timers_.push_back(
+      {conn->connected_at + std::chrono::seconds(opt_.register_timeout_s), id});
+  conns_.emplace(id, std::move(conn));
+  return true;
 }
 
 void Broker::accept_all() {
@@ -152,12 +164,7 @@ void Broker::accept_all() {
     std::string ip = sockaddr_ip(reinterpret_cast<sockaddr*>(&ss));
     enable_keepalive(fd);
     set_nodelay(fd);
-    uint64_t id = next_conn_id_++;
-    auto conn = std::make_unique<Connection>(id, UniqueFd(fd), ip, port);
-    if (!poller_.add(fd, id, false)) continue;  // conn's destructor closes fd
-    register_timers_.push_back(
-        {conn->connected_at + std::chrono::seconds(opt_.register_timeout_s), id});
-    conns_.emplace(id, std::move(conn));
+    adopt(UniqueFd(fd), ip, port);
   }
 }
 

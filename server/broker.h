@@ -33,6 +33,14 @@ class Broker {
   // Runs until SIGINT/SIGTERM (which must be blocked by the caller; they arrive via signalfd).
   int run();
 
+  // One loop turn: waits up to timeout_ms for events, handles them, advances listings, timers
+  // and output. run() is a loop of these; a test or fuzzer drives them itself.
+  void turn(int timeout_ms);
+  // Takes a connected, non-blocking socket as a new client (what accepting does); false if it
+  // cannot be watched (the socket is closed).
+  bool adopt(UniqueFd fd, const std::string& ip, uint16_t port);
+  bool busy() const { return !jobs_.empty(); }  // listings still in progress
+
  private:
   using Fields = std::vector<std::string>;  // decoded fields of one request, [0] = command
 
@@ -110,6 +118,7 @@ class Broker {
   BrokerOptions opt_;
   Logger log_;
   Poller poller_;
+  std::vector<epoll_event> events_ = std::vector<epoll_event>(1024);
   UniqueFd listen_fd_;
   UniqueFd signal_fd_;
   UniqueFd spare_fd_;  // released to accept-and-close when out of descriptors
