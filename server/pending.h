@@ -60,6 +60,8 @@ class Pending {
   // Pops ids whose deadline has passed (they are still in the tables; the caller removes them).
   std::vector<uint64_t> expired_chats(Clock::time_point now);
   std::vector<uint64_t> expired_offers(Clock::time_point now);
+  // Timer entries held (live and answered ones not yet come due).
+  size_t timer_entries() const { return chat_timers_.size() + offer_timers_.size(); }
   // Earliest deadline of anything pending, or time_point::max().
   Clock::time_point next_deadline() const;
 
