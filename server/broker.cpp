@@ -105,6 +105,7 @@ void Broker::turn(int timeout_ms) {
       dirty_.push_back(c.id());
     }
   }
+  resume_deferred();
   handle_timers();
   run_jobs();
   flush_dirty();
@@ -164,6 +165,12 @@ void Broker::accept_all() {
     std::string ip = sockaddr_ip(reinterpret_cast<sockaddr*>(&ss));
     enable_keepalive(fd);
     set_nodelay(fd);
+    if (opt_.socket_sndbuf > 0) {
+      // Bounded kernel memory per client too: a client that does not read holds at most this
+      // (the kernel doubles it) plus what the broker buffers for it.
+      int sndbuf = static_cast<int>(opt_.socket_sndbuf);
+      ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    }
     adopt(UniqueFd(fd), ip, port);
   }
 }
@@ -195,7 +202,7 @@ void Broker::resume_accepting() {
 void Broker::on_readable(Connection& c) {
   char buf[16384];
   // A busy connection is not read: its input waits (in the kernel) until its listing is done.
-  for (int round = 0; round < kReadsPerWakeup && !c.dead && !c.busy; ++round) {
+  for (int round = 0; round < kReadsPerWakeup && !c.dead && !c.busy && !c.deferred; ++round) {
     ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -216,8 +223,14 @@ void Broker::on_readable(Connection& c) {
 
 void Broker::process_input(Connection& c) {
   std::string line;
+  const uint64_t start = work_;
   for (;;) {
     if (c.dead || c.busy || c.state == Connection::State::kClosing) break;
+    if (work_ - start >= opt_.work_per_turn) {
+      if (!c.deferred) deferred_.push_back(c.id());
+      c.deferred = true;
+      break;
+    }
     LineBuffer::Result r = c.input().next(&line);
     if (r == LineBuffer::Result::kNeedMore) break;
     if (r == LineBuffer::Result::kTooLong) {
@@ -230,7 +243,20 @@ void Broker::process_input(Connection& c) {
   }
 }
 
+void Broker::resume_deferred() {
+  std::vector<uint64_t> ids;
+  ids.swap(deferred_);
+  for (uint64_t id : ids) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    Connection& c = *it->second;
+    c.deferred = false;
+    if (!c.dead && !c.busy) process_input(c);
+  }
+}
+
 void Broker::send(Connection& c, const std::string& data) {
+  work_ += 1 + data.size() / 256;
   if (c.dead) return;
   bool was_dirty = c.dirty;
   if (!c.queue(data, opt_.max_output_bytes)) {
@@ -259,6 +285,7 @@ void Broker::send_to_user(const std::string& user, const std::string& data) {
 
 void Broker::broadcast(const std::string& data, const std::string& except_user) {
   for (const auto& [key, u] : registry_.users()) {
+    ++work_;
     if (u.name == except_user) continue;
     auto it = conns_.find(u.conn_id);
     if (it != conns_.end()) send_event(*it->second, data);
@@ -376,7 +403,7 @@ void Broker::handle_timers() {
 }
 
 int Broker::next_timeout_ms() const {
-  if (!jobs_.empty()) return 0;  // listings to go on with: do not sleep
+  if (!jobs_.empty() || !deferred_.empty()) return 0;  // work to go on with: do not sleep
   auto next = pending_.next_deadline();
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
   if (accept_paused_) next = std::min(next, accept_resume_at_);

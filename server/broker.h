@@ -54,6 +54,8 @@ class Broker {
   void on_readable(Connection& c);
   // Handles the complete lines in c's input buffer, until it runs out or c becomes busy.
   void process_input(Connection& c);
+  // Goes on with the input of the connections deferred in the previous turn.
+  void resume_deferred();
   void on_line(Connection& c, const std::string& line);
   void send(Connection& c, const std::string& data);
   void send_to_user(const std::string& user, const std::string& data);
@@ -135,7 +137,10 @@ class Broker {
   std::unordered_map<uint64_t, ListJob> jobs_;  // by connection id; that connection is busy
   std::deque<uint64_t> job_order_;              // round robin over jobs_
   size_t scan_budget_left_ = 0;                 // this loop turn's
-  size_t total_output_ = 0;  // pending output of every connection + listings in progress
+  size_t total_output_ = 0;
+  uint64_t work_ = 0;               // work units done, ever (see BrokerOptions::work_per_turn)
+  std::vector<uint64_t> deferred_;  // connections with input left for the next turn  // pending
+                                    // output of every connection + listings in progress
   Registry registry_;
   Pending pending_;
   bool stopping_ = false;

@@ -72,6 +72,9 @@ class Connection {
   // A request of this connection is being worked on over several loop turns (a long listing):
   // its later lines wait in the input buffer, unread, so replies stay in request order.
   bool busy = false;
+  // Its requests used up this turn's work budget: the rest of its input waits (unread) for the
+  // next turn.
+  bool deferred = false;
 
  private:
   uint64_t id_;

@@ -28,6 +28,7 @@ constexpr const char* kUsage =
     "                          instead of directory events (default 65536)\n"
     "  --max-total-output BYTES   pending output of all clients together; past it the\n"
     "                          slowest readers are dropped (default 134217728)\n"
+    "  --socket-sndbuf BYTES   kernel send buffer per client, 0 = autotuned (default 131072)\n"
     "  --max-files N           files one user may share (default 10000)\n"
     "  --max-offers-per-user N pending file offers one user may have made (default 64)\n"
     "  --max-offers N          pending file offers in total (default 10000)\n"
@@ -83,6 +84,8 @@ bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_c
       out->max_event_backlog = static_cast<size_t>(n);
     } else if (arg == "--max-total-output" && parse_decimal<long>(value, &n, 65536, 1L << 40)) {
       out->max_total_output = static_cast<size_t>(n);
+    } else if (arg == "--socket-sndbuf" && parse_decimal<long>(value, &n, 0, 1L << 30)) {
+      out->socket_sndbuf = static_cast<size_t>(n);
     } else if (arg == "--max-files" && parse_decimal<long>(value, &n, 0, 1000000)) {
       out->max_files_per_user = static_cast<size_t>(n);
     } else if (arg == "--max-offers-per-user" && parse_decimal<long>(value, &n, 1, 1000000)) {

@@ -25,11 +25,18 @@ struct BrokerOptions {
   // All clients' pending output (and listings in progress) together; past it the clients with
   // the most pending output are dropped until it is back under 3/4 of this.
   size_t max_total_output = 128u << 20;
+  // SO_SNDBUF of each client socket (0: the kernel's autotuning, which lets each socket that is
+  // not read hold up to net.ipv4.tcp_wmem's maximum, 4 MiB by default, of kernel memory).
+  size_t socket_sndbuf = 128u << 10;
   size_t max_files_per_user = 10000;
   size_t max_reply_lines = 5000;
   // Work units (about one per byte of file name) all SEARCH/FILES listings together may scan in
   // one loop turn; a longer listing resumes on the next turn.
   size_t scan_budget_per_turn = 256u << 10;
+  // Work units one connection's requests may cause in one loop turn (one per message queued or
+  // recipient visited, plus one per 256 bytes queued); its further lines wait for the next
+  // turn. Bounds e.g. a burst of ANNOUNCE 0 that each fan out to every user.
+  size_t work_per_turn = 16384;
   size_t max_offers_per_user = 64;  // pending offers one user may have made (ERR 429 past it)
   size_t max_offers = 10000;        // pending offers in total (ERR 429 past it)
   size_t max_chats = 10000;         // pending chat requests in total (one per sender anyway)

@@ -1,6 +1,7 @@
 // Hostile clients against the real broker `_s` (issue 7, items 1-6): each test drives one attack
 // over loopback and checks that the broker keeps serving everyone else, within bounded time.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -311,9 +312,15 @@ TEST_F(HostileBrokerTest, SlowSearchesDoNotHoldTheLoop) {
 // A registered client that will not read: a small receive buffer, so the broker's own buffer is
 // what fills up (not the kernel's).
 std::unique_ptr<LineClient> non_reader(uint16_t port, const std::string& name) {
-  auto c = std::make_unique<LineClient>(port);
-  int small = 4096;
-  ::setsockopt(c->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  int small = 4096;  // before connect(), so the advertised window stays small
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  auto c = std::make_unique<LineClient>(std::move(fd));
   EXPECT_TRUE(c->hello_register(name)) << name;
   return c;
 }
@@ -331,7 +338,8 @@ size_t rss_bytes(pid_t pid) {
 // "EVENT RESYNC" instead of every event, stays connected, and the broker's memory stays small
 // while one client loops ANNOUNCE 0.
 TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
-  start({"--quiet", "--max-event-backlog", "4096", "--max-output", "262144"});
+  start({"--quiet", "--max-event-backlog", "4096", "--max-output", "262144", "--socket-sndbuf",
+         "16384"});
   std::vector<std::unique_ptr<LineClient>> idle;
   for (int i = 0; i < 300; ++i)
     idle.push_back(non_reader(broker_.port, "idle" + std::to_string(i)));
@@ -369,6 +377,44 @@ TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
   auto users = looper->request("USERS");
   ASSERT_FALSE(users.empty());
   EXPECT_EQ(users[0], "OK USERS 301");
+}
+
+// Items 2/4: requests that fan out to every user (ANNOUNCE 0 -> EVENT SHARES to all) are
+// bounded per connection and loop turn: a burst of them does not hold the loop for the others.
+TEST_F(HostileBrokerTest, FanOutBurstDoesNotHoldTheLoop) {
+  start({"--quiet"});
+  std::vector<std::unique_ptr<LineClient>> idle;
+  for (int i = 0; i < 500; ++i)
+    idle.push_back(non_reader(broker_.port, "idle" + std::to_string(i)));
+  auto looper = client("looper");
+  auto watcher = client("watcher");
+  const int kBurst = 5000;
+  std::string burst;
+  for (int i = 0; i < kBurst; ++i) burst += "ANNOUNCE 0\n";
+  std::atomic<bool> done{false};
+  int answered = 0;
+  std::thread reader([&] {
+    for (; answered < kBurst; ++answered) {
+      if (!looper->reply(milliseconds(30000))) break;
+    }
+    done = true;
+  });
+  ASSERT_TRUE(looper->send_raw(burst));
+  auto worst = milliseconds(0);
+  int pings = 0;
+  while (!done) {
+    auto t0 = Clock::now();
+    ASSERT_TRUE(watcher->send("PING"));
+    auto pong = watcher->reply(milliseconds(10000));
+    ASSERT_TRUE(pong.has_value());
+    worst = std::max(worst, std::chrono::duration_cast<milliseconds>(Clock::now() - t0));
+    ++pings;
+  }
+  reader.join();
+  std::printf("burst of %d ANNOUNCE 0 to %zu users: %d PINGs meanwhile, worst wait %lld ms\n",
+              kBurst, idle.size() + 2, pings, static_cast<long long>(worst.count()));
+  EXPECT_EQ(answered, kBurst);
+  EXPECT_LT(worst, milliseconds(60));  // 150 ms and more before the per-turn work budget
 }
 
 // Item 4: past the broker-wide output budget, the client with the most output waiting (the
