@@ -25,7 +25,7 @@ constexpr const char* kUsage =
     "  --register-timeout SECS time a new connection has to register (default 10)\n"
     "  --max-output BYTES      output buffer per client before it is dropped (default 4194304)\n"
     "  --max-event-backlog BYTES  pending output past which a client gets EVENT RESYNC\n"
-    "                          instead of directory events (default 65536)\n"
+    "                          instead of directory events (default 16384)\n"
     "  --max-total-output BYTES   pending output of all clients together; past it the\n"
     "                          slowest readers are dropped (default 134217728)\n"
     "  --socket-sndbuf BYTES   kernel send buffer per client, 0 = autotuned (default 131072)\n"

@@ -21,7 +21,7 @@ struct BrokerOptions {
   size_t max_output_bytes = 4u << 20;  // per client; past it the client is dropped
   // Directory events (JOIN, LEAVE, SHARES) are not queued to a client with this much output
   // pending; it gets one "EVENT RESYNC" instead.
-  size_t max_event_backlog = 64u << 10;
+  size_t max_event_backlog = 16u << 10;
   // All clients' pending output (and listings in progress) together; past it the clients with
   // the most pending output are dropped until it is back under 3/4 of this.
   size_t max_total_output = 128u << 20;
