@@ -256,7 +256,7 @@ void Broker::resume_deferred() {
 }
 
 void Broker::send(Connection& c, const std::string& data) {
-  work_ += 1 + data.size() / 256;
+  work_ += 1 + data.size() / 64;
   if (c.dead) return;
   bool was_dirty = c.dirty;
   if (!c.queue(data, opt_.max_output_bytes)) {

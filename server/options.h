@@ -34,8 +34,8 @@ struct BrokerOptions {
   // one loop turn; a longer listing resumes on the next turn.
   size_t scan_budget_per_turn = 256u << 10;
   // Work units one connection's requests may cause in one loop turn (one per message queued or
-  // recipient visited, plus one per 256 bytes queued); its further lines wait for the next
-  // turn. Bounds e.g. a burst of ANNOUNCE 0 that each fan out to every user.
+  // recipient visited, one per 64 bytes queued, 16 per ticket signed); its further lines wait
+  // for the next turn. Bounds e.g. a burst of ANNOUNCE 0 that each fan out to every user.
   size_t work_per_turn = 16384;
   size_t max_offers_per_user = 64;  // pending offers one user may have made (ERR 429 past it)
   size_t max_offers = 10000;        // pending offers in total (ERR 429 past it)
