@@ -84,13 +84,18 @@ class Broker {
   // shared by all of them, so one request cannot hold the loop (commands.cpp).
   struct ListJob {
     bool search = false;
-    std::string needle;  // fold_name()d
-    std::string query;   // for the log
+    bool index = false;       // not a listing: indexing an announced set (ANNOUNCE's reply)
+    uint64_t generation = 0;  // index: the set being indexed
+    std::string needle;       // fold_name()d
+    std::string query;        // for the log
     ScanCursor cursor;
     std::string lines;
     size_t count = 0;
   };
   void start_job(Connection& c, ListJob job);
+  // Work units per file indexed (an announced set goes into the indexes within the same
+  // per-turn budget as the listings).
+  static constexpr size_t kIndexFileCost = 256;
   // Scans up to `budget` units; true when the job is finished and its reply queued.
   bool advance_job(Connection& c, ListJob& job, size_t budget);
   void run_jobs();

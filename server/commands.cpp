@@ -198,7 +198,9 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
       c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
-      c.announce_files.push_back(std::move(file));
+      file.folded = fold_name(file.name);
+      std::string key = file.name;
+      c.announce_files[key] = std::move(file);
     }
   }
   if (--c.announce_left > 0) return;
@@ -210,12 +212,16 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
     c.announce_error.clear();
     return reply(c, "ERR " + err + "\n", q);
   }
-  // Duplicate names: the last one wins, so the count is what the registry holds.
-  registry_.set_files(c.user, std::move(c.announce_files));
+  // The set is in place now (O(1)); indexing it for WHOHAS is a job within the per-turn budget,
+  // and the reply (with the SHARES event) comes when it is done. The old set leaves the indexes
+  // through Registry::collect().
+  ListJob job;
+  job.index = true;
+  job.query = q;
+  job.count = c.announce_files.size();
+  job.generation = registry_.replace_files(c.user, std::move(c.announce_files));
   c.announce_files.clear();
-  size_t count = registry_.find(c.user)->files.size();
-  reply(c, "OK ANNOUNCED " + std::to_string(count) + "\n", q);
-  broadcast(LineWriter("EVENT SHARES").field(c.user).num(count).str(), c.user);
+  start_job(c, std::move(job));
 }
 
 void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
@@ -255,6 +261,15 @@ void Broker::start_job(Connection& c, ListJob job) {
 }
 
 bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
+  if (job.index) {
+    size_t files = std::max<size_t>(1, budget / kIndexFileCost);
+    bool done = registry_.index_some(c.user, job.generation, &job.cursor.file, files);
+    scan_budget_left_ -= std::min(scan_budget_left_, files * kIndexFileCost);
+    if (!done) return false;
+    reply(c, "OK ANNOUNCED " + std::to_string(job.count) + "\n", job.query);
+    broadcast(LineWriter("EVENT SHARES").field(c.user).num(job.count).str(), c.user);
+    return true;
+  }
   const size_t limit = opt_.max_reply_lines;
   if (job.count < limit) {
     size_t held = job.lines.size();

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,7 @@ class Connection {
 
   // ANNOUNCE in progress.
   size_t announce_left = 0;
-  std::vector<SharedFile> announce_files;
+  std::map<std::string, SharedFile> announce_files;  // by name: a repeated name, the last wins
   std::string announce_error;  // first error met, reported after the last line
 
   void set_label(std::string label) { label_ = std::move(label); }

@@ -25,63 +25,108 @@ const User* Registry::find(std::string_view name) const {
   return it == users_.end() ? nullptr : &it->second;
 }
 
-static void fold_files(User* u) {
-  for (auto& [fname, f] : u->files) {
-    f.folded = fname;
-    for (char& ch : f.folded) {
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    }
-  }
+static void fold_file(SharedFile* f) {
+  if (!f->folded.empty() || f->name.empty()) return;
+  f->folded = fold_name(f->name);
 }
 
 bool Registry::add(User user) {
   if (contains(user.name)) return false;
-  fold_files(&user);
   std::string key = fold_name(user.name);
+  user.generation = ++last_generation_;
   auto [it, inserted] = users_.emplace(key, std::move(user));
-  index_files(it->second);
+  by_generation_[it->second.generation] = key;
+  for (auto& [fname, f] : it->second.files) {
+    fold_file(&f);
+    index_file(it->second.generation, f);
+  }
   return inserted;
+}
+
+void Registry::retire(User* u) {
+  by_generation_.erase(u->generation);
+  if (!u->files.empty()) {
+    garbage_files_ += u->files.size();
+    graveyard_.emplace_back(u->generation, std::move(u->files));
+  }
+  u->files = FileMap();
 }
 
 void Registry::remove(std::string_view name) {
   auto it = users_.find(fold_name(name));
   if (it == users_.end()) return;
-  unindex_files(it->second);
+  retire(&it->second);
   users_.erase(it);
 }
 
-void Registry::set_files(std::string_view name, std::vector<SharedFile> files) {
+uint64_t Registry::replace_files(std::string_view name, FileMap files) {
   auto it = users_.find(fold_name(name));
-  if (it == users_.end()) return;
-  unindex_files(it->second);
-  it->second.files.clear();
+  if (it == users_.end()) return 0;
+  User& u = it->second;
+  retire(&u);
+  u.files = std::move(files);
+  for (auto& [fname, f] : u.files) fold_file(&f);  // already done when they were announced
+  u.generation = ++last_generation_;
+  by_generation_[u.generation] = it->first;
+  return u.generation;
+}
+
+bool Registry::index_some(std::string_view name, uint64_t generation, std::string* cursor,
+                          size_t max_files) {
+  auto it = users_.find(fold_name(name));
+  if (it == users_.end() || it->second.generation != generation) return true;  // gone
+  const FileMap& files = it->second.files;
+  auto f = cursor->empty() ? files.begin() : files.upper_bound(*cursor);
+  for (size_t n = 0; f != files.end() && n < max_files; ++f, ++n) {
+    index_file(generation, f->second);
+    *cursor = f->first;
+  }
+  return f == files.end();
+}
+
+size_t Registry::collect(size_t max_entries) {
+  size_t done = 0;
+  while (done < max_entries && !graveyard_.empty()) {
+    FileMap& files = graveyard_.front().second;
+    uint64_t generation = graveyard_.front().first;
+    while (done < max_entries && !files.empty()) {
+      unindex_file(generation, files.begin()->second);
+      files.erase(files.begin());
+      ++done;
+    }
+    if (files.empty()) graveyard_.pop_front();
+  }
+  garbage_files_ -= std::min(garbage_files_, done);
+  return done;
+}
+
+void Registry::set_files(std::string_view name, std::vector<SharedFile> files) {
+  FileMap map;
   for (auto& f : files) {
     std::string key = f.name;
-    it->second.files[key] = std::move(f);
+    map[key] = std::move(f);
   }
-  fold_files(&it->second);
-  index_files(it->second);
-}
-
-void Registry::index_files(const User& u) {
-  for (const auto& [fname, f] : u.files) {
-    by_name_[fname].insert(u.name);
-    by_hash_[f.sha256].insert({u.name, fname});
+  uint64_t generation = replace_files(name, std::move(map));
+  std::string cursor;
+  while (!index_some(name, generation, &cursor, SIZE_MAX)) {
   }
 }
 
-void Registry::unindex_files(const User& u) {
-  for (const auto& [fname, f] : u.files) {
-    auto n = by_name_.find(fname);
-    if (n != by_name_.end()) {
-      n->second.erase(u.name);
-      if (n->second.empty()) by_name_.erase(n);
-    }
-    auto h = by_hash_.find(f.sha256);
-    if (h != by_hash_.end()) {
-      h->second.erase({u.name, fname});
-      if (h->second.empty()) by_hash_.erase(h);
-    }
+void Registry::index_file(uint64_t generation, const SharedFile& f) {
+  by_name_[f.name].insert(generation);
+  by_hash_[f.sha256].insert({generation, f.name});
+}
+
+void Registry::unindex_file(uint64_t generation, const SharedFile& f) {
+  auto n = by_name_.find(f.name);
+  if (n != by_name_.end()) {
+    n->second.erase(generation);
+    if (n->second.empty()) by_name_.erase(n);
+  }
+  auto h = by_hash_.find(f.sha256);
+  if (h != by_hash_.end()) {
+    h->second.erase({generation, f.name});
+    if (h->second.empty()) by_hash_.erase(h);
   }
 }
 
@@ -142,22 +187,29 @@ std::vector<Registry::FileRef> Registry::search(std::string_view needle, size_t 
 
 std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t limit) const {
   std::vector<FileRef> out;
-  auto add = [&](const std::string& owner, const std::string& fname) {
-    const User* u = find(owner);
-    if (u == nullptr || out.size() >= limit) return;
+  // Entries of replaced or removed sets may still be there (collect() has not reached them):
+  // only a current generation counts.
+  auto add = [&](uint64_t generation, const std::string& fname, const std::string* hash) {
+    if (out.size() >= limit) return;
+    auto g = by_generation_.find(generation);
+    if (g == by_generation_.end()) return;
+    const User* u = find(g->second);
+    if (u == nullptr || u->generation != generation) return;
     auto f = u->files.find(fname);
-    if (f != u->files.end()) out.push_back({u, &f->second});
+    if (f == u->files.end() || (hash != nullptr && f->second.sha256 != *hash)) return;
+    out.push_back({u, &f->second});
   };
   if (std::string hash; parse_sha256_hex(key, &hash)) {
     auto h = by_hash_.find(hash);
     if (h != by_hash_.end()) {
-      for (const auto& [owner, fname] : h->second) add(owner, fname);
+      for (const auto& [generation, fname] : h->second) add(generation, fname, &hash);
     }
     return out;
   }
-  auto n = by_name_.find(std::string(key));
+  std::string name(key);
+  auto n = by_name_.find(name);
   if (n != by_name_.end()) {
-    for (const auto& owner : n->second) add(owner, std::string(key));
+    for (uint64_t generation : n->second) add(generation, name, nullptr);
   }
   return out;
 }

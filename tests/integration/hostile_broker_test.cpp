@@ -244,7 +244,7 @@ void announce_many_a(LineClient* c, int n) {
   std::string burst = "ANNOUNCE " + std::to_string(n) + "\n";
   char num[16];
   for (int i = 0; i < n; ++i) {
-    std::snprintf(num, sizeof num, "%05d", i);
+    std::snprintf(num, sizeof num, "%05d", i);  // 00000..39999: names stay unique
     burst += "FILE " + std::string(200, 'a') + num + " 1 " + kHashA + "\n";
   }
   ASSERT_TRUE(c->send_raw(burst));
@@ -377,6 +377,45 @@ TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
   auto users = looper->request("USERS");
   ASSERT_FALSE(users.empty());
   EXPECT_EQ(users[0], "OK USERS 301");
+}
+
+// Item 2: announcing many files and leaving with them (re-indexing for WHOHAS) is spread over
+// loop turns: another client's PING is answered promptly all along, and WHOHAS agrees with
+// the announcement once it is answered. (40,000 files per set, so that indexing a set in one
+// step would show clearly.)
+TEST_F(HostileBrokerTest, BigAnnouncementsAndLeavingDoNotHoldTheLoop) {
+  start({"--quiet", "--max-files", "40000"});
+  auto victim = client("victim");
+  std::atomic<bool> done{false};
+  std::thread attack([&] {
+    for (int round = 0; round < 2; ++round) {
+      auto big = client("big" + std::to_string(round));
+      announce_many_a(big.get(), 40000);
+      announce_many_a(big.get(), 40000);  // replaces the set: the old one is cleaned up
+      big.reset();                        // leaves with 40,000 files
+    }
+    done = true;
+  });
+  auto worst = milliseconds(0);
+  int pings = 0;
+  while (!done) {
+    auto t0 = Clock::now();
+    ASSERT_TRUE(victim->send("PING"));
+    auto pong = victim->reply(milliseconds(5000));
+    ASSERT_TRUE(pong.has_value());
+    worst = std::max(worst, std::chrono::duration_cast<milliseconds>(Clock::now() - t0));
+    ++pings;
+  }
+  attack.join();
+  std::printf("2 x (2 x ANNOUNCE 40000, leave): %d PINGs meanwhile, worst wait %lld ms\n", pings,
+              static_cast<long long>(worst.count()));
+  EXPECT_LT(worst, milliseconds(50));  // over 100 ms when a set was indexed in one step
+  auto late = client("late");
+  announce_many_a(late.get(), 100);
+  auto who = victim->request("WHOHAS " + std::string(200, 'a') + "00042", true);
+  ASSERT_EQ(who.size(), 2u);
+  EXPECT_EQ(who[0], "OK WHOHAS 1");
+  EXPECT_EQ(who[1].rfind("OWNER late ", 0), 0u) << who[1];
 }
 
 // Items 2/4: requests that fan out to every user (ANNOUNCE 0 -> EVENT SHARES to all) are

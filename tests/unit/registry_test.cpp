@@ -176,6 +176,42 @@ TEST(Registry, ScanResumesWhereItStoppedWhileUsersComeAndGo) {
   EXPECT_EQ(r.search("RT.p", 10).size(), 1u);
 }
 
+TEST(Registry, IndexingInStepsAndCleanupNeverMixUpARegisteredAgainName) {
+  Registry r;
+  r.add(make_user("alice", {file("a.txt", 'a'), file("b.txt", 'b')}));
+  r.remove("alice");  // its index entries wait for collect()
+  EXPECT_EQ(r.garbage(), 2u);
+  EXPECT_TRUE(r.who_has("a.txt", 10).empty());
+  r.add(make_user("alice"));
+  FileMap files;
+  for (const auto& f : {file("a.txt", 'c'), file("c.txt", 'a'), file("d.txt", 'd')}) {
+    files[f.name] = f;
+  }
+  uint64_t generation = r.replace_files("alice", files);
+  std::string cursor;
+  EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // a.txt
+  EXPECT_EQ(r.who_has("a.txt", 10).size(), 1u);
+  EXPECT_TRUE(r.who_has("c.txt", 10).empty());               // not indexed yet
+  EXPECT_TRUE(r.who_has(std::string(64, 'a'), 10).empty());  // the old a.txt's hash: gone
+  // Cleaning up the old alice's entries does not touch the new alice's a.txt.
+  EXPECT_EQ(r.collect(100), 2u);
+  EXPECT_EQ(r.garbage(), 0u);
+  ASSERT_EQ(r.who_has("a.txt", 10).size(), 1u);
+  EXPECT_EQ(r.who_has("a.txt", 10)[0].second->sha256, std::string(64, 'c'));
+  EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // c.txt
+  EXPECT_TRUE(r.index_some("alice", generation, &cursor, 1));   // d.txt, the last
+  EXPECT_EQ(r.who_has(std::string(64, 'a'), 10).size(), 1u);    // c.txt
+  EXPECT_EQ(r.who_has("d.txt", 10).size(), 1u);
+  // Replacing again: the previous set's entries no longer count, before any collect().
+  r.set_files("alice", {file("e.txt", 'e')});
+  EXPECT_TRUE(r.who_has("d.txt", 10).empty());
+  EXPECT_EQ(r.who_has("e.txt", 10).size(), 1u);
+  EXPECT_EQ(r.garbage(), 3u);
+  while (r.collect(1) > 0) {
+  }
+  EXPECT_EQ(r.who_has("e.txt", 10).size(), 1u);
+}
+
 TEST(Pending, OffersAreCountedPerSenderAndTimersStayProportional) {
   Pending p;
   for (int i = 0; i < 10100; ++i) {
