@@ -61,6 +61,13 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kShutdown:
       console_->print("the broker is shutting down", Style::kError);
       break;
+    case BrokerEvent::Type::kResync:
+      // We fell behind and the broker dropped some joins, leaves and share counts; nothing is
+      // cached here, so only what waits on an owner needs a fresh look.
+      console_->print("* missed some directory updates; 'users' and 'files' show the current state",
+                      Style::kNotice);
+      resumes_.owners_changed();
+      break;
     case BrokerEvent::Type::kOther:
       break;
   }

@@ -110,8 +110,8 @@ bool settle_name(LobbyConsole* console, LobbySetup* s) {
     }
     if (!valid_user_name(name)) {
       console->print("bad user name " + printable(name) +
-                         ": use 1-32 letters, digits, '_', '.' or '-', starting with a letter "
-                         "or digit",
+                         ": use 1-32 letters, digits, '_', '.' or '-', starting and ending "
+                         "with a letter or digit, no two of '_', '.', '-' in a row",
                      LobbyConsole::Style::kError);
       name.clear();
       continue;

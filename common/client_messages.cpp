@@ -118,6 +118,10 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->type = BrokerEvent::Type::kShutdown;
     return true;
   }
+  if (w == "RESYNC") {
+    out->type = BrokerEvent::Type::kResync;
+    return true;
+  }
   out->type = BrokerEvent::Type::kOther;
   return true;
 }

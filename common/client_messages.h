@@ -43,6 +43,7 @@ struct BrokerEvent {
     kOfferAnswer,     // id user(target) reason: accepted|declined|timeout|gone
     kOfferCancelled,  // id user(from) reason: timeout|gone — an offer to us is void
     kShutdown,        //
+    kResync,          // directory events (JOIN/LEAVE/SHARES) were dropped: re-read USERS/FILES
     kOther,           // an event this client does not act on (newer ones)
   };
   Type type = Type::kOther;

@@ -101,10 +101,19 @@ void drop_invisible(std::string* s) {
 
 bool valid_user_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxUserName) return false;
-  if (!is_alnum(static_cast<unsigned char>(name[0]))) return false;
+  // Starts and ends with a letter or digit, and no two punctuation marks in a row, so that
+  // `alice.`, `alice-` or `al..ice` cannot pass for `alice` or `al.ice` at a glance.
+  if (!is_alnum(static_cast<unsigned char>(name.front()))) return false;
+  if (!is_alnum(static_cast<unsigned char>(name.back()))) return false;
+  bool after_punct = false;
   for (const char ch : name) {
     const auto c = static_cast<unsigned char>(ch);
-    if (!is_alnum(c) && c != '_' && c != '.' && c != '-') return false;
+    if (is_alnum(c)) {
+      after_punct = false;
+      continue;
+    }
+    if ((c != '_' && c != '.' && c != '-') || after_punct) return false;
+    after_punct = true;
   }
   return true;
 }

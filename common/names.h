@@ -6,7 +6,9 @@
 
 namespace peerlink {
 
-// 1..32 bytes of [A-Za-z0-9_.-], the first one a letter or digit.
+// 1..32 bytes of [A-Za-z0-9_.-], the first and last a letter or digit, no two of "_.-" in a
+// row ("al.ice" yes; "alice.", "alice-", "al..ice" no). The broker also compares names ignoring
+// ASCII case (server/registry.h).
 bool valid_user_name(std::string_view name);
 
 // True only for a single base name that is safe to create inside a folder: 1..255 bytes, no '/',

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/names.h"
 #include "common/net.h"
 
 namespace peerlink {
@@ -19,7 +20,10 @@ namespace {
 
 constexpr uint64_t kListenTag = 1;
 constexpr uint64_t kSignalTag = 2;
-constexpr int kReadsPerWakeup = 4;  // fairness: a flooding client yields to the others
+constexpr int kReadsPerWakeup = 4;   // fairness: a flooding client yields to the others
+constexpr int kAcceptsPerTurn = 64;  // likewise for a flood of connections
+constexpr int kAcceptRetryMs = 100;  // out of descriptors: look at the listener again after this
+constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this often
 
 void enable_keepalive(int fd) {
   // Registered clients may sit idle for hours; keepalive finds the half-open ones.
@@ -66,63 +70,95 @@ bool Broker::start(std::string* error) {
 std::string Broker::listen_address() const { return listen_addr_; }
 
 int Broker::run() {
-  log_.line("broker started on " + listen_addr_);
-  std::vector<epoll_event> events(1024);
-  while (!stopping_) {
-    int n = poller_.wait(&events, next_timeout_ms());
-    for (int i = 0; i < n && !stopping_; ++i) {
-      uint64_t tag = events[static_cast<size_t>(i)].data.u64;
-      uint32_t ev = events[static_cast<size_t>(i)].events;
-      if (tag == kListenTag) {
-        accept_all();
-        continue;
-      }
-      if (tag == kSignalTag) {
-        signalfd_siginfo si{};
-        while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
-        }
-        stopping_ = true;
-        break;
-      }
-      auto it = conns_.find(tag);
-      if (it == conns_.end()) continue;
-      Connection& c = *it->second;
-      if (c.dead) continue;
-      if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) on_readable(c);
-      if (!c.dead && (ev & EPOLLOUT) && !c.dirty) {
-        c.dirty = true;
-        dirty_.push_back(c.id());
-      }
-    }
-    handle_timers();
-    flush_dirty();
-    for (uint64_t id : dead_) destroy(id);
-    dead_.clear();
-    log_.flush();
-  }
+  log_line("broker started on " + listen_addr_);
+  while (!stopping_) turn(next_timeout_ms());
   shutdown_all();
-  log_.line("broker stopped");
+  log_line("broker stopped");
   log_.flush();
   return 0;
 }
 
+void Broker::turn(int timeout_ms) {
+  int n = poller_.wait(&events_, timeout_ms);
+  scan_budget_left_ = opt_.scan_budget_per_turn;
+  for (int i = 0; i < n && !stopping_; ++i) {
+    uint64_t tag = events_[static_cast<size_t>(i)].data.u64;
+    uint32_t ev = events_[static_cast<size_t>(i)].events;
+    if (tag == kListenTag) {
+      accept_all();
+      continue;
+    }
+    if (tag == kSignalTag) {
+      signalfd_siginfo si{};
+      while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
+      }
+      stopping_ = true;
+      break;
+    }
+    auto it = conns_.find(tag);
+    if (it == conns_.end()) continue;
+    Connection& c = *it->second;
+    if (c.dead) continue;
+    if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) on_readable(c);
+    if (!c.dead && (ev & EPOLLOUT) && !c.dirty) {
+      c.dirty = true;
+      dirty_.push_back(c.id());
+    }
+  }
+  resume_deferred();
+  handle_timers();
+  // Index entries of replaced and removed sets: at least 2048 per turn (~1 ms), more when many
+  // wait, so they cannot pile up faster than they go.
+  registry_.collect(std::max<size_t>(2048, registry_.garbage() / 16));
+  run_jobs();
+  flush_dirty();
+  enforce_output_budget();
+  for (uint64_t id : dead_) destroy(id);
+  dead_.clear();
+  log_.flush();
+}
+
+bool Broker::adopt(UniqueFd fd, const std::string& ip, uint16_t port) {
+  int raw = fd.get();
+  uint64_t id = next_conn_id_++;
+  auto conn = std::make_unique<Connection>(id, std::move(fd), ip, port);
+  if (!poller_.add(raw, id, false)) return false;  // conn's destructor closes fd
+  register_timers_.push_back(
+      {conn->connected_at + std::chrono::seconds(opt_.register_timeout_s), id});
+  conns_.emplace(id, std::move(conn));
+  return true;
+}
+
 void Broker::accept_all() {
-  for (;;) {
+  // Bounded per loop turn, so a flood of connections cannot keep the loop from the others (and
+  // from the signalfd).
+  for (int accepted = 0; accepted < kAcceptsPerTurn; ++accepted) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     int fd = ::accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&ss), &len,
                        SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      if ((errno == EMFILE || errno == ENFILE) && spare_fd_) {
-        // Out of descriptors: use the spare to accept and close one pending connection, so the
-        // listener does not spin on a connection it can never take.
-        spare_fd_.reset();
-        int victim = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
-        if (victim >= 0) ::close(victim);
-        spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-        log_.line("out of file descriptors: refused a connection");
-        continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        int err = errno;
+        // Out of descriptors. Linux reports EMFILE before it looks at the queue, so this says
+        // nothing about whether anyone is waiting. Use the spare descriptor to accept and close
+        // one waiting connection (the client sees the close at once instead of hanging); if
+        // the queue turns out empty, or there is no spare, stop watching the listener for a
+        // moment: level-triggered epoll would otherwise report it ready on every turn.
+        if (spare_fd_) {
+          spare_fd_.reset();
+          int victim = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+          bool shed = victim >= 0;
+          if (shed) ::close(victim);
+          spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+          note_fd_exhaustion(err, shed ? 1 : 0);
+          if (shed && spare_fd_) continue;
+        } else {
+          note_fd_exhaustion(err, 0);
+        }
+        pause_accepting(Clock::now() + std::chrono::milliseconds(kAcceptRetryMs));
+        return;
       }
       return;  // EAGAIN or a transient error: wait for the next readiness
     }
@@ -132,18 +168,44 @@ void Broker::accept_all() {
     std::string ip = sockaddr_ip(reinterpret_cast<sockaddr*>(&ss));
     enable_keepalive(fd);
     set_nodelay(fd);
-    uint64_t id = next_conn_id_++;
-    auto conn = std::make_unique<Connection>(id, UniqueFd(fd), ip, port);
-    if (!poller_.add(fd, id, false)) continue;  // conn's destructor closes fd
-    register_timers_.push_back(
-        {conn->connected_at + std::chrono::seconds(opt_.register_timeout_s), id});
-    conns_.emplace(id, std::move(conn));
+    if (opt_.socket_sndbuf > 0) {
+      // Bounded kernel memory per client too: a client that does not read holds at most this
+      // (the kernel doubles it) plus what the broker buffers for it.
+      int sndbuf = static_cast<int>(opt_.socket_sndbuf);
+      ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    }
+    adopt(UniqueFd(fd), ip, port);
   }
+}
+
+void Broker::note_fd_exhaustion(int err, size_t shed) {
+  fd_shed_unlogged_ += shed;
+  auto now = Clock::now();
+  if (now < fd_log_next_) return;
+  fd_log_next_ = now + std::chrono::seconds(kFdLogIntervalS);
+  log_line(std::string("out of file descriptors (") + std::strerror(err) + ", " +
+           std::to_string(conns_.size()) + " connections open): shed " +
+           std::to_string(fd_shed_unlogged_) + " new connection(s); next report in " +
+           std::to_string(kFdLogIntervalS) + " s at the earliest");
+  fd_shed_unlogged_ = 0;
+}
+
+void Broker::pause_accepting(Clock::time_point until) {
+  if (!accept_paused_) poller_.remove(listen_fd_.get());
+  accept_paused_ = true;
+  accept_resume_at_ = until;
+}
+
+void Broker::resume_accepting() {
+  if (!accept_paused_) return;
+  accept_paused_ = false;
+  poller_.add(listen_fd_.get(), kListenTag, false);
 }
 
 void Broker::on_readable(Connection& c) {
   char buf[16384];
-  for (int round = 0; round < kReadsPerWakeup && !c.dead; ++round) {
+  // A busy connection is not read: its input waits (in the kernel) until its listing is done.
+  for (int round = 0; round < kReadsPerWakeup && !c.dead && !c.busy && !c.deferred; ++round) {
     ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -157,24 +219,47 @@ void Broker::on_readable(Connection& c) {
     }
     if (c.state == Connection::State::kClosing) continue;  // discard input while closing
     c.input().append(buf, static_cast<size_t>(n));
-    std::string line;
-    for (;;) {
-      if (c.dead || c.state == Connection::State::kClosing) break;
-      LineBuffer::Result r = c.input().next(&line);
-      if (r == LineBuffer::Result::kNeedMore) break;
-      if (r == LineBuffer::Result::kTooLong) {
-        error(c, 413, "line too long (limit " + std::to_string(wire::kMaxLineBytes) + " bytes)",
-              "<over-long line>");
-        close_after_reply(c);
-        break;
-      }
-      on_line(c, line);
-    }
+    process_input(c);
     if (static_cast<size_t>(n) < sizeof buf) return;
   }
 }
 
+void Broker::process_input(Connection& c) {
+  std::string line;
+  const uint64_t start = work_;
+  for (;;) {
+    if (c.dead || c.busy || c.state == Connection::State::kClosing) break;
+    if (work_ - start >= opt_.work_per_turn) {
+      if (!c.deferred) deferred_.push_back(c.id());
+      c.deferred = true;
+      break;
+    }
+    LineBuffer::Result r = c.input().next(&line);
+    if (r == LineBuffer::Result::kNeedMore) break;
+    if (r == LineBuffer::Result::kTooLong) {
+      error(c, 413, "line too long (limit " + std::to_string(wire::kMaxLineBytes) + " bytes)",
+            "<over-long line>");
+      close_after_reply(c);
+      break;
+    }
+    on_line(c, line);
+  }
+}
+
+void Broker::resume_deferred() {
+  std::vector<uint64_t> ids;
+  ids.swap(deferred_);
+  for (uint64_t id : ids) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    Connection& c = *it->second;
+    c.deferred = false;
+    if (!c.dead && !c.busy) process_input(c);
+  }
+}
+
 void Broker::send(Connection& c, const std::string& data) {
+  work_ += 1 + data.size() / 64;
   if (c.dead) return;
   bool was_dirty = c.dirty;
   if (!c.queue(data, opt_.max_output_bytes)) {
@@ -182,7 +267,16 @@ void Broker::send(Connection& c, const std::string& data) {
                 " bytes (client not reading)");
     return;
   }
+  total_output_ += data.size();
   if (!was_dirty) dirty_.push_back(c.id());
+}
+
+void Broker::send_event(Connection& c, const std::string& data) {
+  if (c.dead || c.resync) return;  // dropped: the RESYNC already queued covers it
+  if (c.pending_output() + data.size() <= opt_.max_event_backlog) return send(c, data);
+  c.resync = true;
+  send(c, "EVENT RESYNC\n");
+  c.resync_end = c.queued_total();
 }
 
 void Broker::send_to_user(const std::string& user, const std::string& data) {
@@ -193,10 +287,33 @@ void Broker::send_to_user(const std::string& user, const std::string& data) {
 }
 
 void Broker::broadcast(const std::string& data, const std::string& except_user) {
-  for (const auto& [name, u] : registry_.users()) {
-    if (name == except_user) continue;
+  for (const auto& [key, u] : registry_.users()) {
+    ++work_;
+    if (u.name == except_user) continue;
     auto it = conns_.find(u.conn_id);
-    if (it != conns_.end()) send(*it->second, data);
+    if (it != conns_.end()) send_event(*it->second, data);
+  }
+}
+
+void Broker::enforce_output_budget() {
+  if (total_output_ <= opt_.max_total_output) return;
+  // The slowest readers are the ones with the most output waiting: drop them first, down to 3/4
+  // of the budget so this does not run again on the next event.
+  std::vector<std::pair<size_t, uint64_t>> backlog;
+  for (const auto& [id, c] : conns_) {
+    if (c->dead) continue;
+    size_t held = c->pending_output();
+    if (auto job = jobs_.find(id); job != jobs_.end()) held += job->second.lines.size();
+    if (held > 0) backlog.push_back({held, id});
+  }
+  std::sort(backlog.begin(), backlog.end(), std::greater<>());
+  size_t target = opt_.max_total_output / 4 * 3, total = total_output_;
+  for (const auto& [held, id] : backlog) {
+    if (total <= target) break;
+    drop(*conns_[id], "dropped: " + std::to_string(held) +
+                          " bytes of output waiting, the most while the broker's output is over " +
+                          std::to_string(opt_.max_total_output) + " bytes (client not reading)");
+    total -= std::min(total, held);
   }
 }
 
@@ -209,7 +326,7 @@ void Broker::drop(Connection& c, const std::string& why) {
   if (c.dead) return;
   c.dead = true;
   dead_.push_back(c.id());
-  log_.line(c.label() + " closed: " + why);
+  log_line(c.label() + " closed: " + why);
   unregister(c);
 }
 
@@ -226,7 +343,13 @@ void Broker::destroy(uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
   poller_.remove(it->second->fd());
+  total_output_ -= std::min(total_output_, it->second->pending_output());
   conns_.erase(it);  // closes the socket
+  if (auto job = jobs_.find(id); job != jobs_.end()) {
+    total_output_ -= std::min(total_output_, job->second.lines.size());
+    jobs_.erase(job);  // its job_order_ entry is skipped
+  }
+  resume_accepting();  // a descriptor is free again
 }
 
 void Broker::flush_dirty() {
@@ -240,10 +363,14 @@ void Broker::flush_dirty() {
       if (it == conns_.end()) continue;
       Connection& c = *it->second;
       if (c.dead) continue;
-      if (!c.flush()) {
+      size_t before = c.pending_output();
+      bool ok = c.flush();
+      total_output_ -= before - c.pending_output();
+      if (!ok) {
         drop(c, std::string("write error: ") + std::strerror(errno));
         continue;
       }
+      if (c.resync && c.sent_total() >= c.resync_end) c.resync = false;  // it has the RESYNC
       bool want = c.has_output();
       if (!want && c.state == Connection::State::kClosing) {
         ::shutdown(c.fd(), SHUT_WR);
@@ -260,6 +387,7 @@ void Broker::flush_dirty() {
 
 void Broker::handle_timers() {
   auto now = Clock::now();
+  if (accept_paused_ && accept_resume_at_ <= now) resume_accepting();
   while (!register_timers_.empty() && register_timers_.front().first <= now) {
     uint64_t id = register_timers_.front().second;
     register_timers_.pop_front();
@@ -278,8 +406,12 @@ void Broker::handle_timers() {
 }
 
 int Broker::next_timeout_ms() const {
+  if (!jobs_.empty() || !deferred_.empty() || registry_.garbage() > 0) {
+    return 0;  // work to go on with: do not sleep
+  }
   auto next = pending_.next_deadline();
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
+  if (accept_paused_) next = std::min(next, accept_resume_at_);
   if (next == Clock::time_point::max()) return -1;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(ms + 1, 0, 60000));
@@ -301,7 +433,16 @@ void Broker::log_query(const Connection& c, std::string_view query, std::string_
   text.append(query.substr(0, 200));
   text.append(" -> ");
   text.append(result.substr(0, 200));
-  log_.line(text);
+  log_line(text);
 }
+
+}  // namespace peerlink
+
+namespace peerlink {
+
+// Much of what is logged came from the network (request text, names): printable() turns control
+// bytes, C1 controls and invalid UTF-8 into '?', so nothing reaches server.log or the terminal
+// showing it as an escape sequence, a carriage return or a forged line.
+void Broker::log_line(std::string_view text) { log_.line(printable(text)); }
 
 }  // namespace peerlink

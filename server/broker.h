@@ -33,16 +33,40 @@ class Broker {
   // Runs until SIGINT/SIGTERM (which must be blocked by the caller; they arrive via signalfd).
   int run();
 
+  // One loop turn: waits up to timeout_ms for events, handles them, advances listings, timers
+  // and output. run() is a loop of these; a test or fuzzer drives them itself.
+  void turn(int timeout_ms);
+  // Takes a connected, non-blocking socket as a new client (what accepting does); false if it
+  // cannot be watched (the socket is closed).
+  bool adopt(UniqueFd fd, const std::string& ip, uint16_t port);
+  bool busy() const { return !jobs_.empty(); }  // listings still in progress
+
  private:
   using Fields = std::vector<std::string>;  // decoded fields of one request, [0] = command
 
   // Loop plumbing (broker.cpp).
   void accept_all();
+  // Out of descriptors: counts the shed connection and logs at most once per interval.
+  void note_fd_exhaustion(int err, size_t shed);
+  // Stops watching the listener until `until` (or until a connection closes).
+  void pause_accepting(Clock::time_point until);
+  void resume_accepting();
   void on_readable(Connection& c);
+  // Handles the complete lines in c's input buffer, until it runs out or c becomes busy.
+  void process_input(Connection& c);
+  // Goes on with the input of the connections deferred in the previous turn.
+  void resume_deferred();
   void on_line(Connection& c, const std::string& line);
   void send(Connection& c, const std::string& data);
   void send_to_user(const std::string& user, const std::string& data);
+  // Directory events (JOIN, LEAVE, SHARES) to everyone else, coalesced per client (see
+  // send_event).
   void broadcast(const std::string& data, const std::string& except_user);
+  // A directory event: queued, unless c is far behind (max_event_backlog), then dropped and
+  // replaced by one "EVENT RESYNC" (the client re-reads USERS/FILES).
+  void send_event(Connection& c, const std::string& data);
+  // Drops the clients with the most pending output while the total is over max_total_output.
+  void enforce_output_budget();
   void close_after_reply(Connection& c);
   void drop(Connection& c, const std::string& why);
   // Removes the connection's user (if registered), answers what is pending for it, tells everyone.
@@ -53,6 +77,28 @@ class Broker {
   void shutdown_all();
   int next_timeout_ms() const;
   void log_query(const Connection& c, std::string_view query, std::string_view result);
+  // Every log line goes through here, made printable (it may quote the network).
+  void log_line(std::string_view text);
+
+  // A listing (SEARCH, FILES) worked on over several loop turns, within a scan budget per turn
+  // shared by all of them, so one request cannot hold the loop (commands.cpp).
+  struct ListJob {
+    bool search = false;
+    bool index = false;       // not a listing: indexing an announced set (ANNOUNCE's reply)
+    uint64_t generation = 0;  // index: the set being indexed
+    std::string needle;       // fold_name()d
+    std::string query;        // for the log
+    ScanCursor cursor;
+    std::string lines;
+    size_t count = 0;
+  };
+  void start_job(Connection& c, ListJob job);
+  // Work units per file indexed (an announced set goes into the indexes within the same
+  // per-turn budget as the listings).
+  static constexpr size_t kIndexFileCost = 256;
+  // Scans up to `budget` units; true when the job is finished and its reply queued.
+  bool advance_job(Connection& c, ListJob& job, size_t budget);
+  void run_jobs();
 
   // Protocol (commands.cpp). Each gets the decoded fields and queues exactly one reply.
   void dispatch(Connection& c, const Fields& f, std::string_view raw);
@@ -79,15 +125,27 @@ class Broker {
   BrokerOptions opt_;
   Logger log_;
   Poller poller_;
+  std::vector<epoll_event> events_ = std::vector<epoll_event>(1024);
   UniqueFd listen_fd_;
   UniqueFd signal_fd_;
   UniqueFd spare_fd_;  // released to accept-and-close when out of descriptors
+  bool accept_paused_ = false;
+  Clock::time_point accept_resume_at_{};
+  size_t fd_shed_unlogged_ = 0;  // connections shed since the last "out of descriptors" line
+  Clock::time_point fd_log_next_{};
   std::string listen_addr_;
   uint64_t next_conn_id_ = 16;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;
   std::deque<std::pair<Clock::time_point, uint64_t>> register_timers_;
   std::vector<uint64_t> dirty_;
   std::vector<uint64_t> dead_;
+  std::unordered_map<uint64_t, ListJob> jobs_;  // by connection id; that connection is busy
+  std::deque<uint64_t> job_order_;              // round robin over jobs_
+  size_t scan_budget_left_ = 0;                 // this loop turn's
+  size_t total_output_ = 0;
+  uint64_t work_ = 0;               // work units done, ever (see BrokerOptions::work_per_turn)
+  std::vector<uint64_t> deferred_;  // connections with input left for the next turn  // pending
+                                    // output of every connection + listings in progress
   Registry registry_;
   Pending pending_;
   bool stopping_ = false;

@@ -122,13 +122,22 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   uint64_t port = 0;
   std::string key_bytes;
   if (!valid_user_name(name)) {
-    return error(c, 400, "bad name: 1-32 of A-Z a-z 0-9 _ . -, starting with a letter or digit", q);
+    return error(c, 400,
+                 "bad name: 1-32 of A-Z a-z 0-9 _ . -, starting and ending with a letter or "
+                 "digit, no two of _ . - in a row",
+                 q);
   }
   if (!parse_u64(f[2], &port) || port == 0 || port > 65535) return error(c, 400, "bad port", q);
   if (f[3].size() != 64 || !from_hex(f[3], &key_bytes)) {
     return error(c, 400, "bad ticket key: 64 hex digits expected", q);
   }
-  if (registry_.contains(name)) return error(c, 409, "name taken", q);
+  if (const User* taken = registry_.find(name); taken != nullptr) {
+    // Names are unique ignoring case, so `Alice` cannot pass for `alice`.
+    return error(c, 409,
+                 "name taken" + (taken->name == name ? std::string()
+                                                     : " (as " + taken->name + ", ignoring case)"),
+                 q);
+  }
   User u;
   u.name = name;
   u.ip = c.ip();
@@ -189,7 +198,9 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
       c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
-      c.announce_files.push_back(std::move(file));
+      file.folded = fold_name(file.name);
+      std::string key = file.name;
+      c.announce_files[key] = std::move(file);
     }
   }
   if (--c.announce_left > 0) return;
@@ -201,42 +212,108 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
     c.announce_error.clear();
     return reply(c, "ERR " + err + "\n", q);
   }
-  // Duplicate names: the last one wins, so the count is what the registry holds.
-  registry_.set_files(c.user, std::move(c.announce_files));
+  // The set is in place now (O(1)); indexing it for WHOHAS is a job within the per-turn budget,
+  // and the reply (with the SHARES event) comes when it is done. The old set leaves the indexes
+  // through Registry::collect().
+  ListJob job;
+  job.index = true;
+  job.query = q;
+  job.count = c.announce_files.size();
+  job.generation = registry_.replace_files(c.user, std::move(c.announce_files));
   c.announce_files.clear();
-  size_t count = registry_.find(c.user)->files.size();
-  reply(c, "OK ANNOUNCED " + std::to_string(count) + "\n", q);
-  broadcast(LineWriter("EVENT SHARES").field(c.user).num(count).str(), c.user);
+  start_job(c, std::move(job));
 }
 
 void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
-  std::vector<Registry::FileRef> files;
-  std::string q;
-  if (search) {
-    if (f.size() != 2) return error(c, 400, "usage: SEARCH <text>", "SEARCH");
-    q = "SEARCH " + percent_encode(f[1]);
-    files = registry_.search(f[1], opt_.max_reply_lines);
-  } else if (f.size() == 2) {
-    q = "FILES " + percent_encode(f[1]);
-    const User* u = registry_.find(f[1]);
-    if (u == nullptr) return error(c, 404, "no such user", q);
-    for (const auto& [name, file] : u->files) {
-      if (files.size() >= opt_.max_reply_lines) break;
-      files.push_back({u, &file});
+  if (search || f.size() == 1) {
+    ListJob job;
+    job.search = search;
+    if (search) {
+      if (f.size() != 2) return error(c, 400, "usage: SEARCH <text>", "SEARCH");
+      job.query = "SEARCH " + percent_encode(f[1]);
+      job.needle = fold_name(f[1]);
+    } else {
+      job.query = "FILES";
     }
-  } else if (f.size() == 1) {
-    q = "FILES";
-    files = registry_.all_files(opt_.max_reply_lines);
-  } else {
-    return error(c, 400, "usage: FILES [user]", "FILES");
+    return start_job(c, std::move(job));
   }
-  std::string out = "OK FILES " + std::to_string(files.size()) + "\n";
-  for (const auto& [u, file] : files) out += file_line(*u, *file);
-  reply(c, out, q);
+  if (f.size() != 2) return error(c, 400, "usage: FILES [user]", "FILES");
+  std::string q = "FILES " + percent_encode(f[1]);
+  const User* u = registry_.find(f[1]);
+  if (u == nullptr) return error(c, 404, "no such user", q);
+  size_t n = 0;
+  std::string lines;
+  for (const auto& [name, file] : u->files) {  // at most max_files_per_user
+    if (n >= opt_.max_reply_lines) break;
+    lines += file_line(*u, file);
+    ++n;
+  }
+  reply(c, "OK FILES " + std::to_string(n) + "\n" + lines, q);
+}
+
+void Broker::start_job(Connection& c, ListJob job) {
+  // Most listings finish within this turn's budget and are answered at once.
+  if (scan_budget_left_ > 0 && advance_job(c, job, scan_budget_left_)) return;
+  c.busy = true;
+  uint64_t id = c.id();
+  jobs_[id] = std::move(job);
+  job_order_.push_back(id);
+}
+
+bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
+  if (job.index) {
+    size_t files = std::max<size_t>(1, budget / kIndexFileCost);
+    bool done = registry_.index_some(c.user, job.generation, &job.cursor.file, files);
+    scan_budget_left_ -= std::min(scan_budget_left_, files * kIndexFileCost);
+    if (!done) return false;
+    reply(c, "OK ANNOUNCED " + std::to_string(job.count) + "\n", job.query);
+    broadcast(LineWriter("EVENT SHARES").field(c.user).num(job.count).str(), c.user);
+    return true;
+  }
+  const size_t limit = opt_.max_reply_lines;
+  if (job.count < limit) {
+    size_t held = job.lines.size();
+    size_t spent = registry_.scan(&job.cursor, budget, [&](const User& u, const SharedFile& file) {
+      if (job.search && !contains_folded(file.folded, job.needle)) return true;
+      job.lines += file_line(u, file);
+      return ++job.count < limit;
+    });
+    scan_budget_left_ -= std::min(spent, scan_budget_left_);
+    total_output_ += job.lines.size() - held;  // listings in progress count as output
+  }
+  if (!job.cursor.done && job.count < limit) return false;
+  total_output_ -= std::min(total_output_, job.lines.size());
+  reply(c, "OK FILES " + std::to_string(job.count) + "\n" + job.lines, job.query);
+  return true;
+}
+
+void Broker::run_jobs() {
+  constexpr size_t kMinSlice = 4096;  // so each job gets somewhere even when many share a turn
+  for (size_t n = job_order_.size(), i = 0; i < n && scan_budget_left_ > 0; ++i) {
+    uint64_t id = job_order_.front();
+    job_order_.pop_front();
+    auto job = jobs_.find(id);
+    if (job == jobs_.end()) continue;  // its connection went away
+    auto conn = conns_.find(id);
+    if (conn == conns_.end() || conn->second->dead) {
+      jobs_.erase(job);
+      continue;
+    }
+    Connection& c = *conn->second;
+    size_t slice = std::max(scan_budget_left_ / (n - i), kMinSlice);
+    if (!advance_job(c, job->second, slice)) {
+      job_order_.push_back(id);
+      continue;
+    }
+    jobs_.erase(job);
+    c.busy = false;
+    process_input(c);  // the requests that waited behind it (may start another job)
+  }
 }
 
 std::string Broker::owner_line(const User& owner, const SharedFile& f,
                                const std::string& requester) {
+  work_ += 16;  // an HMAC costs about as much as copying 1 KiB
   TicketFields t{owner.name, f.name, requester,
                  static_cast<int64_t>(std::time(nullptr)) + opt_.ticket_lifetime_s};
   return LineWriter("OWNER")
@@ -266,13 +343,20 @@ void Broker::cmd_whohas(Connection& c, const Fields& f) {
 void Broker::cmd_chat(Connection& c, const Fields& f) {
   if (f.size() != 2) return error(c, 400, "usage: CHAT <user>", "CHAT");
   std::string q = "CHAT " + percent_encode(f[1]);
-  if (f[1] == c.user) return error(c, 400, "cannot chat with yourself", q);
-  if (!registry_.contains(f[1])) return error(c, 404, "no such user", q);
+  const User* peer = registry_.find(f[1]);  // any case; the registered spelling from here on
+  if (peer != nullptr && peer->name == c.user) return error(c, 400, "cannot chat with yourself", q);
+  if (peer == nullptr) return error(c, 404, "no such user", q);
   if (pending_.outgoing_chat(c.user) != nullptr) return error(c, 409, "request already pending", q);
+  if (pending_.chat_count() >= opt_.max_chats) {
+    return error(c, 429,
+                 "too many pending chat requests (broker limit " + std::to_string(opt_.max_chats) +
+                     "), try again later",
+                 q);
+  }
   ChatRequest r;
   r.id = pending_.next_id();
   r.from = c.user;
-  r.to = f[1];
+  r.to = peer->name;
   r.deadline = Clock::now() + std::chrono::seconds(opt_.request_timeout_s);
   pending_.add_chat(r);
   reply(c, "OK CHAT " + std::to_string(r.id) + "\n", q);
@@ -322,15 +406,29 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
       !parse_sha256_hex(f[3], &sha) || file->second.sha256 != sha) {
     return error(c, 404, "not shared: announce the file first", q);
   }
+  if (pending_.offers_from(c.user) >= opt_.max_offers_per_user) {
+    return error(c, 429,
+                 "too many pending offers (limit " + std::to_string(opt_.max_offers_per_user) +
+                     " per user): wait for answers",
+                 q);
+  }
+  if (pending_.offer_count() >= opt_.max_offers) {
+    return error(c, 429,
+                 "too many pending offers (broker limit " + std::to_string(opt_.max_offers) +
+                     "), try again later",
+                 q);
+  }
   PendingOffer o;
   o.id = pending_.next_id();
   o.from = c.user;
   o.file = file->second;
   o.deadline = Clock::now() + std::chrono::seconds(opt_.offer_timeout_s);
   for (size_t i = 4; i < f.size(); ++i) {
-    if (f[i] == c.user) return error(c, 400, "cannot offer to yourself", q);
-    if (!registry_.contains(f[i])) return error(c, 404, "no such user " + percent_encode(f[i]), q);
-    o.targets[f[i]] = true;
+    const User* target = registry_.find(f[i]);  // any case; stored as registered
+    if (target != nullptr && target->name == c.user)
+      return error(c, 400, "cannot offer to yourself", q);
+    if (target == nullptr) return error(c, 404, "no such user " + percent_encode(f[i]), q);
+    o.targets[target->name] = true;
   }
   pending_.add_offer(o);
   reply(c, "OK OFFER " + std::to_string(o.id) + " " + std::to_string(o.targets.size()) + "\n", q);
@@ -413,7 +511,7 @@ void Broker::expire_chat(uint64_t id) {
   if (r == nullptr) return;
   ChatRequest req = *r;
   pending_.remove_chat(id);
-  log_.line("chat request " + std::to_string(id) + " " + req.from + " -> " + req.to + " timed out");
+  log_line("chat request " + std::to_string(id) + " " + req.from + " -> " + req.to + " timed out");
   send_to_user(req.from,
                LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("timeout").str());
   send_to_user(req.to,

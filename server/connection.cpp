@@ -21,6 +21,7 @@ bool Connection::queue(const std::string& data, size_t limit) {
   }
   if (out_.size() - out_pos_ + data.size() > limit) return false;
   out_.append(data);
+  queued_total_ += data.size();
   dirty = true;
   return true;
 }
@@ -35,10 +36,12 @@ bool Connection::flush() {
       return false;
     }
     out_pos_ += static_cast<size_t>(n);
+    sent_total_ += static_cast<uint64_t>(n);
   }
   if (out_pos_ == out_.size()) {
     out_.clear();
     out_pos_ = 0;
+    if (out_.capacity() > (1u << 16)) out_.shrink_to_fit();  // a burst's memory goes back
   } else if (out_pos_ > (1u << 16) && out_pos_ > out_.size() / 2) {
     out_.erase(0, out_pos_);  // keep memory bounded by what is really pending
     out_pos_ = 0;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct SharedFile {
   std::string name;
   uint64_t size = 0;
   std::string sha256;  // 64 lower-case hex digits
+  std::string folded;  // `name` in ASCII lower case, for SEARCH (filled in by the Registry)
 };
 
 // Owns the client socket (closed when destroyed). Never blocks: flush() writes what the kernel
@@ -45,7 +47,7 @@ class Connection {
 
   // ANNOUNCE in progress.
   size_t announce_left = 0;
-  std::vector<SharedFile> announce_files;
+  std::map<std::string, SharedFile> announce_files;  // by name: a repeated name, the last wins
   std::string announce_error;  // first error met, reported after the last line
 
   void set_label(std::string label) { label_ = std::move(label); }
@@ -57,9 +59,23 @@ class Connection {
   // Writes pending output. Returns false on a fatal error (the caller closes).
   bool flush();
   bool has_output() const { return out_.size() > out_pos_; }
+  size_t pending_output() const { return out_.size() - out_pos_; }
+  // Bytes ever queued / ever written: positions in the output stream.
+  uint64_t queued_total() const { return queued_total_; }
+  uint64_t sent_total() const { return sent_total_; }
+  // Directory events are being dropped for this client (it fell behind): an "EVENT RESYNC" line
+  // is queued, ending at stream position resync_end; once that is written, events flow again.
+  bool resync = false;
+  uint64_t resync_end = 0;
   bool watching_write = false;  // whether EPOLLOUT is registered
   bool dead = false;            // scheduled for removal at the end of this loop turn
   bool dirty = false;           // queued output since the last flush pass
+  // A request of this connection is being worked on over several loop turns (a long listing):
+  // its later lines wait in the input buffer, unread, so replies stay in request order.
+  bool busy = false;
+  // Its requests used up this turn's work budget: the rest of its input waits (unread) for the
+  // next turn.
+  bool deferred = false;
 
  private:
   uint64_t id_;
@@ -69,6 +85,8 @@ class Connection {
   LineBuffer in_{wire::kMaxLineBytes};
   std::string out_;
   size_t out_pos_ = 0;
+  uint64_t queued_total_ = 0;
+  uint64_t sent_total_ = 0;
 };
 
 }  // namespace peerlink

@@ -24,7 +24,15 @@ constexpr const char* kUsage =
     "  --offer-timeout SECS    how long a file offer waits for answers (default 60)\n"
     "  --register-timeout SECS time a new connection has to register (default 10)\n"
     "  --max-output BYTES      output buffer per client before it is dropped (default 4194304)\n"
+    "  --max-event-backlog BYTES  pending output past which a client gets EVENT RESYNC\n"
+    "                          instead of directory events (default 16384)\n"
+    "  --max-total-output BYTES   pending output of all clients together; past it the\n"
+    "                          slowest readers are dropped (default 134217728)\n"
+    "  --socket-sndbuf BYTES   kernel send buffer per client, 0 = autotuned (default 131072)\n"
     "  --max-files N           files one user may share (default 10000)\n"
+    "  --max-offers-per-user N pending file offers one user may have made (default 64)\n"
+    "  --max-offers N          pending file offers in total (default 10000)\n"
+    "  --max-chats N           pending chat requests in total (default 10000)\n"
     "  --help, --version\n"
     "\n"
     "The first line printed is the address it listens on. The protocol is in docs/PROTOCOL.md.\n";
@@ -72,8 +80,20 @@ bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_c
       out->register_timeout_s = static_cast<int>(n);
     } else if (arg == "--max-output" && parse_decimal<long>(value, &n, 4096, 1L << 32)) {
       out->max_output_bytes = static_cast<size_t>(n);
+    } else if (arg == "--max-event-backlog" && parse_decimal<long>(value, &n, 256, 1L << 32)) {
+      out->max_event_backlog = static_cast<size_t>(n);
+    } else if (arg == "--max-total-output" && parse_decimal<long>(value, &n, 65536, 1L << 40)) {
+      out->max_total_output = static_cast<size_t>(n);
+    } else if (arg == "--socket-sndbuf" && parse_decimal<long>(value, &n, 0, 1L << 30)) {
+      out->socket_sndbuf = static_cast<size_t>(n);
     } else if (arg == "--max-files" && parse_decimal<long>(value, &n, 0, 1000000)) {
       out->max_files_per_user = static_cast<size_t>(n);
+    } else if (arg == "--max-offers-per-user" && parse_decimal<long>(value, &n, 1, 1000000)) {
+      out->max_offers_per_user = static_cast<size_t>(n);
+    } else if (arg == "--max-offers" && parse_decimal<long>(value, &n, 1, 10000000)) {
+      out->max_offers = static_cast<size_t>(n);
+    } else if (arg == "--max-chats" && parse_decimal<long>(value, &n, 1, 10000000)) {
+      out->max_chats = static_cast<size_t>(n);
     } else {
       return fail("bad option or value: " + std::string(arg) + " " + std::string(value));
     }

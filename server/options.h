@@ -19,8 +19,27 @@ struct BrokerOptions {
   int register_timeout_s = 10;  // time to say HELLO + REGISTER
   int ticket_lifetime_s = 300;
   size_t max_output_bytes = 4u << 20;  // per client; past it the client is dropped
+  // Directory events (JOIN, LEAVE, SHARES) are not queued to a client with this much output
+  // pending; it gets one "EVENT RESYNC" instead.
+  size_t max_event_backlog = 16u << 10;
+  // All clients' pending output (and listings in progress) together; past it the clients with
+  // the most pending output are dropped until it is back under 3/4 of this.
+  size_t max_total_output = 128u << 20;
+  // SO_SNDBUF of each client socket (0: the kernel's autotuning, which lets each socket that is
+  // not read hold up to net.ipv4.tcp_wmem's maximum, 4 MiB by default, of kernel memory).
+  size_t socket_sndbuf = 128u << 10;
   size_t max_files_per_user = 10000;
   size_t max_reply_lines = 5000;
+  // Work units (about one per byte of file name) all SEARCH/FILES listings together may scan in
+  // one loop turn; a longer listing resumes on the next turn.
+  size_t scan_budget_per_turn = 256u << 10;
+  // Work units one connection's requests may cause in one loop turn (one per message queued or
+  // recipient visited, one per 64 bytes queued, 16 per ticket signed); its further lines wait
+  // for the next turn. Bounds e.g. a burst of ANNOUNCE 0 that each fan out to every user.
+  size_t work_per_turn = 16384;
+  size_t max_offers_per_user = 64;  // pending offers one user may have made (ERR 429 past it)
+  size_t max_offers = 10000;        // pending offers in total (ERR 429 past it)
+  size_t max_chats = 10000;         // pending chat requests in total (one per sender anyway)
 };
 
 // Parses argv. Returns 0 to go on; otherwise the process should exit with *exit_code after

@@ -17,6 +17,7 @@ ChatRequest* Pending::add_chat(ChatRequest r) {
   link(&chats_by_user_, r.to, id);
   outgoing_[r.from] = id;
   chat_timers_.push_back({r.deadline, id});
+  compact_timers();
   return &(chats_[id] = std::move(r));
 }
 
@@ -45,6 +46,8 @@ PendingOffer* Pending::add_offer(PendingOffer o) {
   link(&offers_by_user_, o.from, id);
   for (const auto& [user, waiting] : o.targets) link(&offers_by_user_, user, id);
   offer_timers_.push_back({o.deadline, id});
+  ++offers_from_[o.from];
+  compact_timers();
   return &(offers_[id] = std::move(o));
 }
 
@@ -58,7 +61,27 @@ void Pending::remove_offer(uint64_t id) {
   if (it == offers_.end()) return;
   unlink(&offers_by_user_, it->second.from, id);
   for (const auto& [user, waiting] : it->second.targets) unlink(&offers_by_user_, user, id);
+  auto from = offers_from_.find(it->second.from);
+  if (from != offers_from_.end() && --from->second == 0) offers_from_.erase(from);
   offers_.erase(it);
+}
+
+size_t Pending::offers_from(const std::string& from) const {
+  auto it = offers_from_.find(from);
+  return it == offers_from_.end() ? 0 : it->second;
+}
+
+void Pending::compact_timers() {
+  auto compact = [](auto* timers, const auto& live) {
+    if (timers->size() < 1024 || timers->size() < 2 * live.size()) return;
+    std::deque<std::pair<Clock::time_point, uint64_t>> kept;
+    for (const auto& t : *timers) {
+      if (live.count(t.second) > 0) kept.push_back(t);
+    }
+    timers->swap(kept);
+  };
+  compact(&chat_timers_, chats_);
+  compact(&offer_timers_, offers_);
 }
 
 std::vector<uint64_t> Pending::chats_of(const std::string& user) const {

@@ -44,9 +44,14 @@ class Pending {
   ChatRequest* outgoing_chat(const std::string& from);
   void remove_chat(uint64_t id);
 
+  size_t chat_count() const { return chats_.size(); }
+
   PendingOffer* add_offer(PendingOffer o);
   PendingOffer* offer(uint64_t id);
   void remove_offer(uint64_t id);
+  size_t offer_count() const { return offers_.size(); }
+  // Pending offers `from` has made.
+  size_t offers_from(const std::string& from) const;
 
   // Ids of chat requests / offers that involve `user` (as either side).
   std::vector<uint64_t> chats_of(const std::string& user) const;
@@ -55,6 +60,8 @@ class Pending {
   // Pops ids whose deadline has passed (they are still in the tables; the caller removes them).
   std::vector<uint64_t> expired_chats(Clock::time_point now);
   std::vector<uint64_t> expired_offers(Clock::time_point now);
+  // Timer entries held (live and answered ones not yet come due).
+  size_t timer_entries() const { return chat_timers_.size() + offer_timers_.size(); }
   // Earliest deadline of anything pending, or time_point::max().
   Clock::time_point next_deadline() const;
 
@@ -66,7 +73,12 @@ class Pending {
   void unlink(std::unordered_map<std::string, std::set<uint64_t>>* index, const std::string& user,
               uint64_t id);
 
+  // Drops timer entries of requests already answered once they outnumber the live ones, so the
+  // timer queues stay proportional to what is pending (amortised O(1) per request).
+  void compact_timers();
+
   uint64_t last_id_ = 0;
+  std::unordered_map<std::string, size_t> offers_from_;
   std::unordered_map<uint64_t, ChatRequest> chats_;
   std::unordered_map<std::string, uint64_t> outgoing_;
   std::unordered_map<std::string, std::set<uint64_t>> chats_by_user_;

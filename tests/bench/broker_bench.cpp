@@ -1,5 +1,6 @@
 // Benchmark: the real broker under many clients, next to a minimal epoll line server (the
 // baseline: replies "OK" to every line and does nothing else) driven by the same load.
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -7,10 +8,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/fd.h"
@@ -131,12 +136,267 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// ---- Hostile figures (issue 7): each attack against a given `_s` binary ----
+
+long cpu_ticks(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return -1;
+  char buf[2048];
+  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return -1;
+  long utime = 0, stime = 0;
+  // After ") ": state(3) ... utime is field 14, stime 15.
+  std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime);
+  return utime + stime;
+}
+
+size_t rss_kib(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  size_t kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::strncmp(line, "VmRSS:", 6) == 0) kib = std::strtoul(line + 6, nullptr, 10);
+  }
+  std::fclose(f);
+  return kib;
+}
+
+Broker start_s(const std::string& binary, const std::string& dir,
+               const std::vector<std::string>& extra, const Process::Options& o = {}) {
+  Broker b;
+  std::vector<std::string> argv = {binary,      "--port",  "0",     "--bind",
+                                   "127.0.0.1", "--quiet", "--log", dir + "/server.log"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  b.proc = Process::start(argv, o);
+  if (!b.proc) return b;
+  auto line = b.proc->wait_line("listening on");
+  if (line) b.port = static_cast<uint16_t>(std::atoi(line->c_str() + line->rfind(':') + 1));
+  return b;
+}
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+struct Hostile {
+  double emfile_cpu = -1, emfile_log_kib = -1, emfile_new_client_ms = -1, emfile_sigterm_ms = -1;
+  double search_worst_ping_ms = -1, search_attack_s = -1;
+  double offers_pending = -1, offers_rss_mib = -1;
+  double nonreaders_rss_mib = -1, nonreaders_worst_ping_ms = -1;
+};
+
+// Item 1: RLIMIT_NOFILE 64, 120 connections opened and closed: CPU share over 1 s, log size,
+// time until a new client is answered, time SIGTERM takes.
+void emfile(const std::string& bin, Hostile* h) {
+  TempDir dir;
+  Process::Options o;
+  o.max_open_files = 64;
+  auto b = start_s(bin, dir.path(), {}, o);
+  if (b.port == 0) return;
+  {
+    std::vector<std::unique_ptr<LineClient>> flood;
+    for (int i = 0; i < 120; ++i) flood.push_back(std::make_unique<LineClient>(b.port));
+  }
+  long t0 = cpu_ticks(b.proc->pid());
+  auto w0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // measuring window
+  h->emfile_cpu = static_cast<double>(cpu_ticks(b.proc->pid()) - t0) /
+                  static_cast<double>(::sysconf(_SC_CLK_TCK)) / (ms_since(w0) / 1000);
+  auto log = read_file(dir.file("server.log"));
+  h->emfile_log_kib = log ? static_cast<double>(log->size()) / 1024 : 0;
+  log.reset();
+  auto n0 = Clock::now();
+  for (; ms_since(n0) < 2000;) {
+    LineClient c(b.port);
+    c.send("PING");
+    auto r = c.reply(std::chrono::milliseconds(1000));
+    if (r && *r == "OK PONG") {
+      h->emfile_new_client_ms = ms_since(n0);
+      break;
+    }
+  }
+  auto s0 = Clock::now();
+  b.proc->kill(SIGTERM);
+  if (b.proc->wait_exit(std::chrono::milliseconds(3000))) h->emfile_sigterm_ms = ms_since(s0);
+}
+
+// Item 2: 10,000 names of 'a' x 200 + number, 40 x SEARCH 'a' x 150 + 'b': another client's
+// worst PING wait while it runs.
+void search(const std::string& bin, Hostile* h) {
+  TempDir dir;
+  auto b = start_s(bin, dir.path(), {});
+  if (b.port == 0) return;
+  LineClient m(b.port), v(b.port);
+  m.hello_register("mallory");
+  v.hello_register("victim");
+  std::string burst = "ANNOUNCE 10000\n";
+  char num[16];
+  for (int i = 0; i < 10000; ++i) {
+    std::snprintf(num, sizeof num, "%05d", i);
+    burst += "FILE " + std::string(200, 'a') + num + " 1 " + std::string(64, 'a') + "\n";
+  }
+  m.send_raw(burst);
+  m.reply(std::chrono::milliseconds(60000));
+  std::string attack;
+  for (int i = 0; i < 40; ++i) attack += "SEARCH " + std::string(150, 'a') + "b\n";
+  attack += "PING\n";
+  std::atomic<bool> done{false};
+  auto a0 = Clock::now();
+  std::thread reader([&] {
+    for (int i = 0; i < 41; ++i) {
+      if (!m.reply(std::chrono::milliseconds(120000))) break;
+    }
+    done = true;
+  });
+  m.send_raw(attack);
+  double worst = 0;
+  while (!done) {
+    auto p0 = Clock::now();
+    v.send("PING");
+    v.reply(std::chrono::milliseconds(120000));
+    worst = std::max(worst, ms_since(p0));
+  }
+  reader.join();
+  h->search_attack_s = ms_since(a0) / 1000;
+  h->search_worst_ping_ms = worst;
+}
+
+// Item 3: 50,000 OFFERs to 32 targets: how many are pending, and the RSS.
+void offers(const std::string& bin, Hostile* h) {
+  TempDir dir;
+  auto b = start_s(bin, dir.path(), {});
+  if (b.port == 0) return;
+  std::vector<std::unique_ptr<LineClient>> targets;
+  std::string names;
+  for (int i = 0; i < 32; ++i) {
+    targets.push_back(std::make_unique<LineClient>(b.port));
+    targets.back()->hello_register("t" + std::to_string(i));
+    names += " t" + std::to_string(i);
+  }
+  LineClient a(b.port);
+  a.hello_register("flooder");
+  a.send("ANNOUNCE 1\nFILE f 1 " + std::string(64, 'a'));
+  a.reply();
+  const std::string offer = "OFFER f 1 " + std::string(64, 'a') + names + "\n";
+  int ok = 0;
+  for (int done = 0; done < 50000; done += 500) {
+    std::string burst;
+    for (int i = 0; i < 500; ++i) burst += offer;
+    a.send_raw(burst);
+    for (int i = 0; i < 500; ++i) {
+      auto r = a.reply(std::chrono::milliseconds(30000));
+      if (r && r->rfind("OK OFFER ", 0) == 0) ++ok;
+    }
+  }
+  h->offers_pending = ok;
+  h->offers_rss_mib = static_cast<double>(rss_kib(b.proc->pid())) / 1024;
+}
+
+// Item 4: 2,000 registered clients that never read, one client looping ANNOUNCE 0 (30,000
+// times): the broker's peak RSS and the worst PING wait of another (reading) client.
+constexpr int kAnnounceRounds = 30000;
+void nonreaders(const std::string& bin, Hostile* h) {
+  TempDir dir;
+  auto b = start_s(bin, dir.path(), {});
+  if (b.port == 0) return;
+  std::vector<std::unique_ptr<LineClient>> idle;
+  for (int i = 0; i < 2000; ++i) {
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    int small = 4096;  // before connect(): a small window, as a slow phone on Wi-Fi would have
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(b.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    idle.push_back(std::make_unique<LineClient>(std::move(fd)));
+    idle.back()->hello_register("idle" + std::to_string(i));
+  }
+  LineClient looper(b.port), watcher(b.port);
+  looper.hello_register("looper");
+  watcher.hello_register("watcher");
+  while (auto line = watcher.next_line(std::chrono::milliseconds(200))) {
+  }
+  std::atomic<bool> done{false};
+  std::thread loop([&] {
+    for (int k = 0; k < kAnnounceRounds; k += 500) {
+      std::string burst;
+      for (int i = 0; i < 500; ++i) burst += "ANNOUNCE 0\n";
+      if (!looper.send_raw(burst)) break;
+      for (int i = 0; i < 500; ++i) {
+        if (!looper.reply(std::chrono::milliseconds(60000))) break;
+      }
+    }
+    done = true;
+  });
+  double worst = 0;
+  size_t peak = 0;
+  while (!done) {
+    auto p0 = Clock::now();
+    watcher.send("PING");
+    watcher.reply(std::chrono::milliseconds(60000));  // events on the way are skipped
+    worst = std::max(worst, ms_since(p0));
+    peak = std::max(peak, rss_kib(b.proc->pid()));
+  }
+  loop.join();
+  peak = std::max(peak, rss_kib(b.proc->pid()));
+  h->nonreaders_rss_mib = static_cast<double>(peak) / 1024;
+  h->nonreaders_worst_ping_ms = worst;
+}
+
+Hostile hostile(const std::string& bin) {
+  Hostile h;
+  emfile(bin, &h);
+  search(bin, &h);
+  offers(bin, &h);
+  nonreaders(bin, &h);
+  return h;
+}
+
+int hostile_main(const std::vector<std::string>& bins) {
+  std::vector<Hostile> hs;
+  for (const auto& b : bins) hs.push_back(hostile(b));
+  std::printf("hostile clients (issue 7), one run each; -1 = not reached / not measurable\n");
+  std::printf("%-52s", "figure");
+  for (const auto& b : bins)
+    std::printf(" %14s", b.size() > 14 ? b.substr(b.size() - 14).c_str() : b.c_str());
+  std::printf("\n");
+  auto row = [&](const char* name, double Hostile::*f) {
+    std::printf("%-52s", name);
+    for (const auto& h : hs) std::printf(" %14.1f", h.*f);
+    std::printf("\n");
+  };
+  row("1 EMFILE: CPU share of one core, 1 s after flood", &Hostile::emfile_cpu);
+  row("1 EMFILE: server.log size 1 s after flood (KiB)", &Hostile::emfile_log_kib);
+  row("1 EMFILE: new client answered after (ms)", &Hostile::emfile_new_client_ms);
+  row("1 EMFILE: SIGTERM to exit (ms)", &Hostile::emfile_sigterm_ms);
+  row("2 SEARCH attack: worst PING wait of another (ms)", &Hostile::search_worst_ping_ms);
+  row("2 SEARCH attack: duration (s)", &Hostile::search_attack_s);
+  row("3 OFFER flood (50k x 32 targets): accepted", &Hostile::offers_pending);
+  row("3 OFFER flood: broker RSS (MiB)", &Hostile::offers_rss_mib);
+  row("4 2000 non-readers + 30k ANNOUNCE 0: peak RSS (MiB)", &Hostile::nonreaders_rss_mib);
+  row("4 ... worst PING wait of another client (ms)", &Hostile::nonreaders_worst_ping_ms);
+  return 0;
+}
+
 }  // namespace
 }  // namespace peerlink::testing
 
 int main(int argc, char** argv) {
   using namespace peerlink::testing;
   peerlink::raise_fd_limit();
+  // broker_bench --hostile [OTHER_S...]: the hostile figures for the built _s and, side by side
+  // in the same run, for other _s binaries (e.g. one built from main).
+  if (argc > 1 && std::string(argv[1]) == "--hostile") {
+    std::vector<std::string> bins;
+    for (int i = 2; i < argc; ++i) bins.push_back(argv[i]);
+    bins.push_back(bin_path("_s"));
+    return hostile_main(bins);
+  }
   int clients = argc > 1 ? std::atoi(argv[1]) : 2000;
   int requests = argc > 2 ? std::atoi(argv[2]) : 20;
   const int kRuns = 3;
@@ -170,5 +430,5 @@ int main(int argc, char** argv) {
   std::printf(
       "(baseline: a one-thread epoll server that answers every line with OK and keeps no "
       "state; the broker also logs each query, tracks users and broadcasts JOIN events)\n");
-  return 0;
+  return hostile_main({bin_path("_s")});
 }

@@ -17,6 +17,8 @@ class LineClient {
  public:
   // Connects to 127.0.0.1:port. ok() is false if it could not.
   explicit LineClient(uint16_t port);
+  // Wraps a socket already connected (e.g. one given a small SO_RCVBUF before connecting).
+  explicit LineClient(UniqueFd connected) : fd_(std::move(connected)) {}
   bool ok() const { return fd_.valid(); }
   int fd() const { return fd_.get(); }
 

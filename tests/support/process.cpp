@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,11 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(126);
     if (secret) ::fcntl(secret.get(), F_SETFD, 0);
     if (options.umask) ::umask(*options.umask);
+    if (options.max_open_files != 0) {
+      rlimit rl{};
+      rl.rlim_cur = rl.rlim_max = options.max_open_files;
+      if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(125);
+    }
     ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
@@ -271,12 +277,13 @@ bool wait_for_file(const std::string& path, size_t size, milliseconds timeout) {
   }
 }
 
-Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra) {
+Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra,
+                    const Process::Options& options) {
   Broker b;
   std::vector<std::string> argv = {
       bin_path("_s"), "--port", "0", "--bind", "127.0.0.1", "--log", log_dir + "/server.log"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  b.proc = Process::start(argv);
+  b.proc = Process::start(argv, options);
   if (!b.proc) return b;
   auto line = b.proc->wait_line("listening on");
   if (!line) return b;

@@ -56,6 +56,9 @@ class Process {
     // it, named by `--secret-fd N` appended to argv.
     std::optional<std::string> secret;
     std::optional<mode_t> umask;  // the child's umask (default: inherited)
+    // Non-zero: RLIMIT_NOFILE (soft and hard, so the child cannot raise it) set in the child
+    // before exec, e.g. to drive a server out of descriptors.
+    unsigned long max_open_files = 0;
   };
   static std::unique_ptr<Process> start(const std::vector<std::string>& argv,
                                         const Options& options);
@@ -125,6 +128,7 @@ struct Broker {
   std::unique_ptr<Process> proc;
   uint16_t port = 0;
 };
-Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {});
+Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {},
+                    const Process::Options& options = {});
 
 }  // namespace peerlink::testing

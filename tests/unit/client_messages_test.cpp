@@ -106,6 +106,7 @@ TEST(ClientMessages, ChatEvents) {
   EXPECT_EQ(c.id, 8u);
   EXPECT_EQ(c.reason, "gone");
   EXPECT_EQ(event("EVENT SHUTDOWN").type, Type::kShutdown);
+  EXPECT_EQ(event("EVENT RESYNC").type, Type::kResync);
 }
 
 TEST(ClientMessages, UnknownEventsAreTolerated) {

@@ -19,7 +19,11 @@ TEST(ValidUserNameTest, Edges) {
   EXPECT_FALSE(valid_user_name("-alice"));
   EXPECT_FALSE(valid_user_name(".alice"));
   EXPECT_FALSE(valid_user_name("_alice"));
-  EXPECT_TRUE(valid_user_name("alice-"));
+  // Lookalikes of "alice" (issue 7, item 6).
+  for (const char* lookalike : {"alice-", "alice.", "alice_", "al..ice", "al.-ice"}) {
+    EXPECT_FALSE(valid_user_name(lookalike)) << lookalike;
+  }
+  EXPECT_TRUE(valid_user_name("al.ice"));
   for (const char* bad : {"al ice", "al/ice", "al:ice", "alice\n", "al\tice", "ali\xc3\xa9"}) {
     EXPECT_FALSE(valid_user_name(bad)) << bad;
   }

@@ -21,7 +21,7 @@ User make_user(const std::string& name, std::vector<SharedFile> files = {}) {
 }
 
 SharedFile file(const std::string& name, char hash_char, uint64_t size = 1) {
-  return SharedFile{name, size, std::string(64, hash_char)};
+  return SharedFile{name, size, std::string(64, hash_char), {}};
 }
 
 TEST(Registry, AddRefusesDuplicatesAndRemoveFreesTheName) {
@@ -121,6 +121,116 @@ TEST(Pending, OffersIndexSenderAndTargets) {
   EXPECT_EQ(p.offers_of("alice"), std::vector<uint64_t>{o.id});
   p.remove_offer(o.id);
   EXPECT_TRUE(p.offers_of("bob").empty());
+}
+
+TEST(Registry, NamesAreUniqueAndFoundIgnoringCaseShownAsRegistered) {
+  Registry r;
+  EXPECT_TRUE(r.add(make_user("Alice")));
+  EXPECT_FALSE(r.add(make_user("alice")));
+  EXPECT_FALSE(r.add(make_user("ALICE")));
+  ASSERT_NE(r.find("aLiCe"), nullptr);
+  EXPECT_EQ(r.find("aLiCe")->name, "Alice");
+  r.set_files("ALICE", {file("x", 'a')});
+  EXPECT_EQ(r.find("Alice")->files.size(), 1u);
+  r.remove("alice");
+  EXPECT_EQ(r.size(), 0u);
+}
+
+TEST(Registry, ContainsFoldedIsPlainSubstringSearch) {
+  EXPECT_TRUE(contains_folded("abc", ""));
+  EXPECT_TRUE(contains_folded("abc", "bc"));
+  EXPECT_FALSE(contains_folded("abc", "abcd"));
+  EXPECT_FALSE(contains_folded("", "a"));
+  std::string hay(200, 'a');
+  EXPECT_FALSE(contains_folded(hay, std::string(150, 'a') + "b"));
+  EXPECT_TRUE(contains_folded(hay + "b", std::string(150, 'a') + "b"));
+  EXPECT_EQ(fold_name("MiXeD.9-_"), "mixed.9-_");
+}
+
+TEST(Registry, ScanResumesWhereItStoppedWhileUsersComeAndGo) {
+  Registry r;
+  std::vector<SharedFile> many;
+  for (int i = 0; i < 10; ++i) many.push_back(file("f" + std::to_string(i), 'a'));
+  r.add(make_user("bob", many));
+  r.add(make_user("carol", many));
+  ScanCursor cur;
+  std::vector<std::string> seen;
+  auto visit = [&](const User& u, const SharedFile& f) {
+    seen.push_back(u.name + "/" + f.name);
+    return true;
+  };
+  // A budget of one file's cost: one file per call.
+  size_t cost = 2 + Registry::kScanFileCost;
+  for (int i = 0; i < 5; ++i) EXPECT_GT(r.scan(&cur, cost, visit), 0u);
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_FALSE(cur.done);
+  r.add(make_user("alice", many));  // sorts before the cursor: not visited
+  r.remove("bob");                  // the cursor's user goes: resume at the next one
+  while (!cur.done) r.scan(&cur, cost, visit);
+  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(seen[5], "carol/f0");
+  EXPECT_EQ(seen.back(), "carol/f9");
+  // Searching is folded on both sides.
+  r.set_files("carol", {file("Report.PDF", 'b')});
+  EXPECT_EQ(r.search("report.pdf", 10).size(), 1u);
+  EXPECT_EQ(r.search("RT.p", 10).size(), 1u);
+}
+
+TEST(Registry, IndexingInStepsAndCleanupNeverMixUpARegisteredAgainName) {
+  Registry r;
+  r.add(make_user("alice", {file("a.txt", 'a'), file("b.txt", 'b')}));
+  r.remove("alice");  // its index entries wait for collect()
+  EXPECT_EQ(r.garbage(), 2u);
+  EXPECT_TRUE(r.who_has("a.txt", 10).empty());
+  r.add(make_user("alice"));
+  FileMap files;
+  for (const auto& f : {file("a.txt", 'c'), file("c.txt", 'a'), file("d.txt", 'd')}) {
+    files[f.name] = f;
+  }
+  uint64_t generation = r.replace_files("alice", files);
+  std::string cursor;
+  EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // a.txt
+  EXPECT_EQ(r.who_has("a.txt", 10).size(), 1u);
+  EXPECT_TRUE(r.who_has("c.txt", 10).empty());               // not indexed yet
+  EXPECT_TRUE(r.who_has(std::string(64, 'a'), 10).empty());  // the old a.txt's hash: gone
+  // Cleaning up the old alice's entries does not touch the new alice's a.txt.
+  EXPECT_EQ(r.collect(100), 2u);
+  EXPECT_EQ(r.garbage(), 0u);
+  ASSERT_EQ(r.who_has("a.txt", 10).size(), 1u);
+  EXPECT_EQ(r.who_has("a.txt", 10)[0].second->sha256, std::string(64, 'c'));
+  EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // c.txt
+  EXPECT_TRUE(r.index_some("alice", generation, &cursor, 1));   // d.txt, the last
+  EXPECT_EQ(r.who_has(std::string(64, 'a'), 10).size(), 1u);    // c.txt
+  EXPECT_EQ(r.who_has("d.txt", 10).size(), 1u);
+  // Replacing again: the previous set's entries no longer count, before any collect().
+  r.set_files("alice", {file("e.txt", 'e')});
+  EXPECT_TRUE(r.who_has("d.txt", 10).empty());
+  EXPECT_EQ(r.who_has("e.txt", 10).size(), 1u);
+  EXPECT_EQ(r.garbage(), 3u);
+  while (r.collect(1) > 0) {
+  }
+  EXPECT_EQ(r.who_has("e.txt", 10).size(), 1u);
+}
+
+TEST(Pending, OffersAreCountedPerSenderAndTimersStayProportional) {
+  Pending p;
+  for (int i = 0; i < 10100; ++i) {
+    PendingOffer o;
+    o.id = p.next_id();
+    o.from = i < 10000 ? "alice" : "bob";
+    o.targets = {{"carol", true}};
+    o.deadline = Clock::now() + std::chrono::hours(1);
+    p.add_offer(o);
+    if (i < 10000) p.remove_offer(o.id);  // alice's are answered at once
+  }
+  EXPECT_EQ(p.offers_from("alice"), 0u);
+  EXPECT_EQ(p.offers_from("bob"), 100u);
+  EXPECT_EQ(p.offer_count(), 100u);
+  // Answered offers' timer entries do not pile up (10,100 of them would, uncompacted).
+  EXPECT_LE(p.timer_entries(), 2 * p.offer_count() + 1024);
+  for (uint64_t id : p.offers_of("bob")) p.remove_offer(id);
+  EXPECT_EQ(p.offers_from("bob"), 0u);
+  EXPECT_EQ(p.offer_count(), 0u);
 }
 
 bool parse(std::vector<std::string> args, BrokerOptions* o, int* code, std::string* msg) {
