@@ -114,17 +114,50 @@ int Download::run() {
   return 0;
 }
 
+namespace {
+
+// A source that answered "busy" (all its slots, or this user's share of them, taken) or closed
+// before sending anything (a file server sheds connections under attack) is tried again a few
+// times, backing off: 250 ms doubling, about 4 s in all.
+constexpr int kBusyRetries = 4;
+constexpr int kFirstRetryMs = 250;
+
+bool worth_retrying(const std::string& failure) {
+  return failure == "refused: server busy" || failure == "connection closed";
+}
+
+}  // namespace
+
 void Download::worker() {
   for (;;) {
     const size_t i = next_source_.fetch_add(1);
     if (i >= sources_.size() || queue_->stopped()) break;
     const FetchSource& s = sources_[i];
-    FetchConnection conn(s, options_.user, queue_.get(), &target_, &counters_);
     std::string failure;
-    const FetchConnection::End end = conn.run(&failure);
+    FetchConnection::End end = FetchConnection::End::kSourceFailed;
+    uint64_t delivered = 0;
+    for (int retry = 0;; ++retry) {
+      FetchConnection conn(s, options_.user, queue_.get(), &target_, &counters_);
+      failure.clear();
+      end = conn.run(&failure);
+      delivered = conn.bytes();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        served_by_[i] += delivered;
+      }
+      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !worth_retrying(failure) ||
+          retry == kBusyRetries || queue_->stopped()) {
+        break;
+      }
+      const int wait_ms = kFirstRetryMs << retry;
+      reporter_.say("source " + s.owner + " (" + printable(host_port(s.ip, s.port)) +
+                    "): " + failure + ", trying again in " + std::to_string(wait_ms) + " ms");
+      // In slices, so that a stop (Ctrl-C, SIGTERM) is noticed at once.
+      for (int waited = 0; waited < wait_ms && !queue_->stopped(); waited += 20)
+        ::poll(nullptr, 0, 20);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      served_by_[i] += conn.bytes();
       if (end == FetchConnection::End::kFatal && fatal_error_.empty()) fatal_error_ = failure;
     }
     if (end == FetchConnection::End::kFinished) break;

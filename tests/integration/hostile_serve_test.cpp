@@ -547,6 +547,22 @@ class HostileFetchTest : public HostileServeTest {
 
 // Item 10: the announced size is checked before anything is sized from it. 2^62 used to end in
 // std::bad_alloc (a block map of 2^42 entries); 10^15 wrote a 262 MB state file and left it.
+// Review of item 7: a busy source (every slot taken, or this user's share) used to fail the
+// download at once, so a flood against the server made real downloads fail rather than wait.
+// Now the downloader tries such a source again, backing off.
+TEST_F(HostileFetchTest, ABusySourceIsTriedAgainUntilItHasRoom) {
+  start(share_, {"--max-clients", "1"});
+  UniqueFd held;  // someone else holds the only slot
+  ASSERT_TRUE(get_once(server_.port, "song.ogg", 0, 1, milliseconds(3000), "erin", &held).ok);
+  const std::string sha = sha256_hex("inside bytes");
+  auto p = fetch("song.ogg", 12, sha, owner_line("song.ogg", 12, sha));
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->wait_line("server busy, trying again in 250 ms")) << p->output();
+  held.reset();  // the slot frees
+  EXPECT_EQ(exit_code(*p, milliseconds(20000)), 0) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/song.ogg").value_or(""), "inside bytes") << p->output();
+}
+
 TEST_F(HostileFetchTest, AnAbsurdAnnouncedSizeFailsCleanlyAndLeavesNothing) {
   const std::string sha(64, 'a');
   for (const uint64_t size : {uint64_t{1} << 62, uint64_t{1'000'000'000'000'000}}) {
