@@ -342,6 +342,16 @@ void Session::offer_file(const std::string& path) {
   }
   const std::string shown = printable(source->name());
   const uint64_t size = source->size();
+  // The peer keeps at most this many of our offers open and declines the rest at once, and a
+  // peer whose offers keep being declined is cut off as a flood: so a user who pastes many
+  // /send lines is told to wait here instead of having the session ended.
+  if (sender_.open_offers() >= TransferReceiver::kMaxOpenTransfers) {
+    console_->line("not sent: " + std::to_string(TransferReceiver::kMaxOpenTransfers) +
+                       " files are already offered to or on their way to " + config_.peer_name +
+                       "; send " + shown + " again when one has finished",
+                   Console::Tone::kError);
+    return;
+  }
   if (sender_.offer(std::move(source)) == 0) {
     console_->line("not sent: the session is closing", Console::Tone::kError);
     return;

@@ -76,6 +76,11 @@ uint32_t SessionSender::offer(std::unique_ptr<SourceFile> source) {
   return t->id;
 }
 
+size_t SessionSender::open_offers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return outgoing_.size();
+}
+
 bool SessionSender::ours_locked(uint32_t id) const {
   // Our ids share first_id_'s parity and are below next_id_ (wrap-around after 2^31 offers in
   // one session is not a concern).

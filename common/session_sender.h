@@ -55,6 +55,8 @@ class SessionSender {
 
   // Registers `source`, queues its OFFER and returns its id; 0 if the session is closing.
   uint32_t offer(std::unique_ptr<SourceFile> source);
+  // Outgoing transfers offered and not finished yet (waiting for an answer, or streaming).
+  size_t open_offers() const;
 
   // How a peer's answer matched our offers: kDone (acted on), kStale (an id we used but have
   // finished with: the answer crossed our CANCEL and is ignored), kUnknown (never ours: a
@@ -94,7 +96,7 @@ class SessionSender {
   const std::string peer_;
   const uint32_t first_id_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> control_;  // encoded frames
   size_t control_bytes_ = 0;

@@ -201,6 +201,30 @@ TEST_F(HostileSessionTest, BidiAndInvisibleCharactersArriveNeutralised) {
     EXPECT_EQ(bob_->output().find(c), std::string::npos);
 }
 
+// Review of item 9: the receiver declines offers past 16 open ones and ends the session when too
+// many end unanswered, so a user pasting many /send lines must be held back on their own side:
+// bob offers 16 and is told to wait for the rest, and the session goes on.
+TEST_F(HostileSessionTest, ASenderKeepsAtMostSixteenOffersOpen) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  ASSERT_TRUE(write_file(share_ + "/f.txt", "some bytes"));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(bob_->write_line("/send " + share_ + "/f.txt"));
+  for (int i = 0; i < 4; ++i) {
+    auto line = bob_->wait_line("not sent: ");
+    ASSERT_TRUE(line) << bob_->output();
+    EXPECT_EQ(*line,
+              "not sent: 16 files are already offered to or on their way to alice; send f.txt "
+              "again when one has finished");
+  }
+  size_t offers = 0;
+  for (std::optional<Frame> f = alice_->next_of(wire::kOffer, milliseconds(2000)); f;
+       f = alice_->next_of(wire::kOffer, milliseconds(500))) {
+    ++offers;
+  }
+  EXPECT_EQ(offers, 16u);
+  ASSERT_TRUE(alice_->send(wire::kChat, "still here"));
+  EXPECT_TRUE(bob_->wait_line("alice: still here")) << bob_->output();
+}
+
 // 3M offers made the receiver remember 3M ids (145 MB) and print a line for each. Now a peer
 // whose offers keep ending unanswered is cut off: 16 may wait, 64 more are declined at once,
 // the one after those ends the session.
