@@ -16,9 +16,9 @@ namespace peerlink {
 inline constexpr char kSecretFdOption[] = "--secret-fd";
 
 // Makes an anonymous in-memory file (memfd) holding `secret`, sealed against writes and
-// positioned at its start, close-on-exec, numbered 3 or more. The caller clears FD_CLOEXEC for the one exec that
-// should inherit it (ChildSpec::inherit_fds does it in the child only). A memfd, not a pipe: it
-// never blocks the writer, whatever the size, and it vanishes with its last descriptor.
+// positioned at its start, close-on-exec, numbered 3 or more. The caller clears FD_CLOEXEC for the
+// one exec that should inherit it (ChildSpec::inherit_fds does it in the child only). A memfd, not
+// a pipe: it never blocks the writer, whatever the size, and it vanishes with its last descriptor.
 // Returns an invalid fd with *error set on failure.
 UniqueFd make_secret_fd(std::string_view secret, std::string* error);
 
