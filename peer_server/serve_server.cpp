@@ -100,6 +100,9 @@ bool FileServer::admit(Worker* w, const std::string& requester) {
       admitted_by_ip_[w->ip] >= per_ip_cap_) {
     if (admitted_by_requester_[requester] == 0) admitted_by_requester_.erase(requester);
     if (admitted_by_ip_[w->ip] == 0) admitted_by_ip_.erase(w->ip);
+    // It is told "server busy" and ends: no longer a pending connection that competes for a
+    // place with those still to show a ticket (a busy answer must not push a live one out).
+    w->dropped = true;
     return false;
   }
   w->admitted = true;

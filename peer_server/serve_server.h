@@ -48,7 +48,7 @@ class FileServer {
     std::atomic<bool> finished{false};
     std::string ip;  // the peer's address
     // Guarded by slots_mu_: a ticket checked out (the worker holds a served slot), or the
-    // connection was cut to make room for a newer pending one.
+    // connection was cut to make room for a newer pending one or told "server busy".
     bool admitted = false;
     bool dropped = false;
     std::string requester;  // whose ticket admitted it (set with `admitted`)
