@@ -111,10 +111,7 @@ void Broker::turn(int timeout_ms) {
   // wait, so they cannot pile up faster than they go.
   registry_.collect(std::max<size_t>(2048, registry_.garbage() / 16));
   run_jobs();
-  flush_dirty();
-  enforce_output_budget();
-  for (uint64_t id : dead_) destroy(id);
-  dead_.clear();
+  reap_dead();  // flushes, and enforces the output budget
   log_.flush();
 }
 
@@ -326,8 +323,30 @@ void Broker::drop(Connection& c, const std::string& why) {
   if (c.dead) return;
   c.dead = true;
   dead_.push_back(c.id());
+  // Its output (and listing in progress) no longer counts: nothing more is queued or flushed
+  // for a dead connection, and it is never counted again when it is destroyed.
+  total_output_ -= std::min(total_output_, c.pending_output());
+  if (auto job = jobs_.find(c.id()); job != jobs_.end())
+    total_output_ -= std::min(total_output_, job->second.lines.size());
   log_line(c.label() + " closed: " + why);
-  unregister(c);
+  // Its user leaves in reap_dead(), not here: drop() runs inside send(), which runs inside loops
+  // over the registry and the pending requests that unregister() changes.
+}
+
+void Broker::reap_dead() {
+  size_t done = 0;
+  do {
+    // Unregistering broadcasts LEAVE, and flushing or the output budget can drop more: dead_
+    // grows while this runs, and each round takes the newcomers.
+    for (; done < dead_.size(); ++done) {
+      auto it = conns_.find(dead_[done]);
+      if (it != conns_.end()) unregister(*it->second);
+    }
+    flush_dirty();
+    enforce_output_budget();
+  } while (done < dead_.size());
+  for (uint64_t id : dead_) destroy(id);
+  dead_.clear();
 }
 
 void Broker::unregister(Connection& c) {
@@ -343,12 +362,8 @@ void Broker::destroy(uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
   poller_.remove(it->second->fd());
-  total_output_ -= std::min(total_output_, it->second->pending_output());
-  conns_.erase(it);  // closes the socket
-  if (auto job = jobs_.find(id); job != jobs_.end()) {
-    total_output_ -= std::min(total_output_, job->second.lines.size());
-    jobs_.erase(job);  // its job_order_ entry is skipped
-  }
+  conns_.erase(it);    // closes the socket (its output was uncounted when it was dropped)
+  jobs_.erase(id);     // its job_order_ entry is skipped
   resume_accepting();  // a descriptor is free again
 }
 

@@ -71,6 +71,9 @@ class Broker {
   void drop(Connection& c, const std::string& why);
   // Removes the connection's user (if registered), answers what is pending for it, tells everyone.
   void unregister(Connection& c);
+  // At the end of a turn: the users of connections dropped during it leave (LEAVE, pending
+  // requests answered), output is flushed, then the connections are destroyed.
+  void reap_dead();
   void destroy(uint64_t id);
   void flush_dirty();
   void handle_timers();

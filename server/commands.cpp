@@ -282,8 +282,11 @@ bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
     total_output_ += job.lines.size() - held;  // listings in progress count as output
   }
   if (!job.cursor.done && job.count < limit) return false;
-  total_output_ -= std::min(total_output_, job.lines.size());
-  reply(c, "OK FILES " + std::to_string(job.count) + "\n" + job.lines, job.query);
+  // Moved out first: the reply can drop the connection, which uncounts what the job still holds.
+  std::string lines = std::move(job.lines);
+  job.lines.clear();
+  total_output_ -= std::min(total_output_, lines.size());
+  reply(c, "OK FILES " + std::to_string(job.count) + "\n" + lines, job.query);
   return true;
 }
 

@@ -379,6 +379,36 @@ TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
   EXPECT_EQ(users[0], "OK USERS 301");
 }
 
+// Review of item 4: a client whose output overflows is dropped from inside send(), which runs
+// inside loops over the registry (a broadcast) and the pending requests. Its user used to be
+// removed there and then, under the loop's feet (a use-after-free that ASan reports and that can
+// crash the broker). Now its user leaves at the end of the turn.
+TEST_F(HostileBrokerTest, ClientsOverflowingDuringABroadcastAreDroppedSafely) {
+  // Backlog above the output bound, so events overflow instead of turning into a RESYNC.
+  start({"--quiet", "--max-output", "4096", "--max-event-backlog", "65536", "--socket-sndbuf",
+         "4096"});
+  std::vector<std::unique_ptr<LineClient>> idle;
+  for (int i = 0; i < 20; ++i) idle.push_back(non_reader(broker_.port, "idle" + std::to_string(i)));
+  auto looper = client("looper");
+  // In bursts small enough that the looper's own replies stay under its 4 KiB output bound.
+  std::string burst;
+  for (int i = 0; i < 100; ++i) burst += "ANNOUNCE 0\n";
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_TRUE(looper->send_raw(burst));
+    for (int i = 0; i < 100; ++i) {
+      auto r = looper->reply(milliseconds(10000));
+      ASSERT_TRUE(r.has_value()) << "no reply to ANNOUNCE " << round * 100 + i
+                                 << ": the broker died?";
+      ASSERT_EQ(*r, "OK ANNOUNCED 0");
+    }
+  }
+  ASSERT_TRUE(wait_log("idle0 closed: output buffer over", milliseconds(5000)));
+  auto users = looper->request("USERS");
+  ASSERT_FALSE(users.empty());
+  EXPECT_EQ(users[0], "OK USERS 1");  // every non-reader dropped, and told to nobody twice
+  EXPECT_FALSE(broker_.proc->exited());
+}
+
 // Item 2: announcing many files and leaving with them (re-indexing for WHOHAS) is spread over
 // loop turns: another client's PING is answered promptly all along, and WHOHAS agrees with
 // the announcement once it is answered. (40,000 files per set, so that indexing a set in one
