@@ -123,7 +123,7 @@ TEST_F(HostileBrokerTest, OutOfDescriptorsShedsLogsOnceAndRecovers) {
   auto status = broker_.proc->wait_exit(milliseconds(3000));
   ASSERT_TRUE(status.has_value()) << "SIGTERM ignored";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
-  EXPECT_LT(Clock::now() - t0, milliseconds(2000));
+  EXPECT_LT(Clock::now() - t0, milliseconds(2000) * sanitizer_slowdown());
 }
 
 // Item 3: pending offers are capped per sender and in total (ERR 429), and a slot frees up when
@@ -279,13 +279,17 @@ TEST_F(HostileBrokerTest, SlowSearchesDoNotHoldTheLoop) {
     }
     done = true;
   });
-  ASSERT_TRUE(mallory->send_raw(attack));
+  // No ASSERT while a thread runs: a failed one would return past the join (std::terminate).
+  EXPECT_TRUE(mallory->send_raw(attack));
   auto worst = milliseconds(0);
   int pings = 0;
   auto deadline = Clock::now() + milliseconds(20000);
   while (!done && Clock::now() < deadline) {
     auto t0 = Clock::now();
-    ASSERT_TRUE(victim->send("PING"));
+    if (!victim->send("PING")) {
+      ADD_FAILURE() << "PING not sent";
+      break;
+    }
     auto pong = victim->reply(milliseconds(5000));
     auto waited = std::chrono::duration_cast<milliseconds>(Clock::now() - t0);
     if (!pong) {
@@ -293,7 +297,7 @@ TEST_F(HostileBrokerTest, SlowSearchesDoNotHoldTheLoop) {
       worst = milliseconds(5000);
       break;
     }
-    ASSERT_EQ(*pong, "OK PONG");
+    EXPECT_EQ(*pong, "OK PONG");
     worst = std::max(worst, waited);
     ++pings;
   }
@@ -303,7 +307,7 @@ TEST_F(HostileBrokerTest, SlowSearchesDoNotHoldTheLoop) {
   EXPECT_GE(pings, 1);
   // "A few milliseconds" on an idle machine; generous here for a loaded test machine. Before the
   // fix the wait was the whole attack (tens of seconds).
-  EXPECT_LT(worst, milliseconds(500)) << "worst PING wait during the attack";
+  EXPECT_LT(worst, milliseconds(500) * sanitizer_slowdown()) << "worst PING wait during the attack";
   ASSERT_EQ(replies.size(), static_cast<size_t>(kLines + 1));
   for (int i = 0; i < kLines; ++i) EXPECT_EQ(replies[static_cast<size_t>(i)], "OK FILES 0") << i;
   EXPECT_EQ(replies.back(), "OK PONG");  // after every SEARCH reply: order kept
@@ -358,7 +362,8 @@ TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
   // 10,000 x 300 events would be ~65 MB; each idle client holds at most about the backlog.
   size_t rss = rss_bytes(broker_.proc->pid());
   std::printf("broker RSS after the loop: %zu KiB\n", rss / 1024);
-  EXPECT_LT(rss, 64u << 20);
+  // (Under a sanitizer the shadow memory and quarantine come on top.)
+  EXPECT_LT(rss, (64u << 20) * static_cast<unsigned>(sanitizer_slowdown()));
   // An idle client that finally reads finds a RESYNC among what it missed, and is still served.
   LineClient& late = *idle.front();
   bool resync = false;
@@ -430,16 +435,19 @@ TEST_F(HostileBrokerTest, BigAnnouncementsAndLeavingDoNotHoldTheLoop) {
   int pings = 0;
   while (!done) {
     auto t0 = Clock::now();
-    ASSERT_TRUE(victim->send("PING"));
-    auto pong = victim->reply(milliseconds(5000));
-    ASSERT_TRUE(pong.has_value());
+    auto pong = victim->send("PING") ? victim->reply(milliseconds(5000)) : std::nullopt;
+    if (!pong) {  // no ASSERT while the attack thread runs: it would skip its join
+      ADD_FAILURE() << "no PONG while the attack ran";
+      break;
+    }
     worst = std::max(worst, std::chrono::duration_cast<milliseconds>(Clock::now() - t0));
     ++pings;
   }
   attack.join();
   std::printf("2 x (2 x ANNOUNCE 40000, leave): %d PINGs meanwhile, worst wait %lld ms\n", pings,
               static_cast<long long>(worst.count()));
-  EXPECT_LT(worst, milliseconds(50));  // over 100 ms when a set was indexed in one step
+  EXPECT_LT(worst, milliseconds(50) *
+                       sanitizer_slowdown());  // over 100 ms when a set was indexed in one step
   auto late = client("late");
   announce_many_a(late.get(), 100);
   auto who = victim->request("WHOHAS " + std::string(200, 'a') + "00042", true);
@@ -468,14 +476,16 @@ TEST_F(HostileBrokerTest, FanOutBurstDoesNotHoldTheLoop) {
     }
     done = true;
   });
-  ASSERT_TRUE(looper->send_raw(burst));
+  EXPECT_TRUE(looper->send_raw(burst));
   auto worst = milliseconds(0);
   int pings = 0;
   while (!done) {
     auto t0 = Clock::now();
-    ASSERT_TRUE(watcher->send("PING"));
-    auto pong = watcher->reply(milliseconds(10000));
-    ASSERT_TRUE(pong.has_value());
+    auto pong = watcher->send("PING") ? watcher->reply(milliseconds(10000)) : std::nullopt;
+    if (!pong) {  // no ASSERT while the reader thread runs: it would skip its join
+      ADD_FAILURE() << "no PONG during the burst";
+      break;
+    }
     worst = std::max(worst, std::chrono::duration_cast<milliseconds>(Clock::now() - t0));
     ++pings;
   }
@@ -483,7 +493,8 @@ TEST_F(HostileBrokerTest, FanOutBurstDoesNotHoldTheLoop) {
   std::printf("burst of %d ANNOUNCE 0 to %zu users: %d PINGs meanwhile, worst wait %lld ms\n",
               kBurst, idle.size() + 2, pings, static_cast<long long>(worst.count()));
   EXPECT_EQ(answered, kBurst);
-  EXPECT_LT(worst, milliseconds(60));  // 150 ms and more before the per-turn work budget
+  EXPECT_LT(worst, milliseconds(60) *
+                       sanitizer_slowdown());  // 150 ms and more before the per-turn work budget
 }
 
 // Item 4: past the broker-wide output budget, the client with the most output waiting (the

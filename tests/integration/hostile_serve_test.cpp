@@ -317,7 +317,7 @@ TEST_F(HostileServeTest, SeventyTwoTricklersDoNotLockOutADownloader) {
       r.ok ? "" : (" (last error: " + last_error + ")").c_str());
   ASSERT_TRUE(r.ok) << last_error;
   EXPECT_EQ(r.data, "inside bytes");
-  EXPECT_LT(waited, 2000);
+  EXPECT_LT(waited, 2000 * sanitizer_slowdown());
 
   // And while the attack goes on (pending connections pushed out and reconnecting), twenty more
   // downloads, each retried until served: the worst wait is the figure that matters.
@@ -340,7 +340,7 @@ TEST_F(HostileServeTest, SeventyTwoTricklersDoNotLockOutADownloader) {
       "[figure] 20 more downloads under attack (%llu reconnects in all): worst wait %lld ms,"
       " at most %d attempt(s)\n",
       static_cast<unsigned long long>(attack.reconnects()), worst, worst_attempts);
-  EXPECT_LT(worst, 2000);
+  EXPECT_LT(worst, 2000 * sanitizer_slowdown());
 }
 
 // Item 7, second half: a ticket works on any number of connections, so one requester holding
@@ -444,7 +444,7 @@ void HostileServeTest::fifo_swap() {
   const auto term = Clock::now();
   server_.proc->kill(SIGTERM);
   EXPECT_EQ(exit_code(*server_.proc, milliseconds(3000)), 0) << "SIGTERM must end it promptly";
-  EXPECT_LT(ms_since(term), 3000);
+  EXPECT_LT(ms_since(term), 3000 * sanitizer_slowdown());
 }
 
 // Item 8: a folder on the shared folder's path is swapped for a symlink to a lookalike tree

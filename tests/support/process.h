@@ -19,6 +19,24 @@ namespace peerlink::testing {
 using std::chrono::milliseconds;
 inline constexpr milliseconds kDefaultWait{10000};
 
+// How much slower than a plain build the programs run in this build: 10 under AddressSanitizer
+// or ThreadSanitizer (the programs are built the same way as the tests), else 1. Timing bounds in
+// tests are multiplied by it, so a bound that proves a fix stays meaningful in a plain build and
+// does not flake under `make check-sanitize`.
+constexpr int sanitizer_slowdown() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return 10;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  return 10;
+#else
+  return 1;
+#endif
+#else
+  return 1;
+#endif
+}
+
 // Absolute path of a built program ("_s", "_c", ...), from the build's bin directory.
 std::string bin_path(const std::string& program);
 
