@@ -107,9 +107,10 @@ void Broker::turn(int timeout_ms) {
   }
   resume_deferred();
   handle_timers();
-  // Index entries of replaced and removed sets: at least 2048 per turn (~1 ms), more when many
-  // wait, so they cannot pile up faster than they go.
-  registry_.collect(std::max<size_t>(2048, registry_.garbage() / 16));
+  // Index entries of replaced and removed sets: 4096 per turn (~1-2 ms), a little more only when
+  // a great many wait (1/64 of them), so they cannot pile up faster than they go, while a mass
+  // departure is spread over many turns instead of holding a few.
+  registry_.collect(std::max<size_t>(4096, registry_.garbage() / 64));
   run_jobs();
   reap_dead();  // flushes, and enforces the output budget
   log_.flush();
@@ -194,9 +195,11 @@ void Broker::pause_accepting(Clock::time_point until) {
 }
 
 void Broker::resume_accepting() {
+  // The spare may have been lost to another process while we were out of descriptors.
+  if (!spare_fd_) spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!accept_paused_) return;
-  accept_paused_ = false;
-  poller_.add(listen_fd_.get(), kListenTag, false);
+  // If the listener cannot be watched again, it stays paused and the timer tries again.
+  if (poller_.add(listen_fd_.get(), kListenTag, false)) accept_paused_ = false;
 }
 
 void Broker::on_readable(Connection& c) {

@@ -202,14 +202,20 @@ std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t li
   if (std::string hash; parse_sha256_hex(key, &hash)) {
     auto h = by_hash_.find(hash);
     if (h != by_hash_.end()) {
-      for (const auto& [generation, fname] : h->second) add(generation, fname, &hash);
+      for (const auto& [generation, fname] : h->second) {
+        if (out.size() >= limit) break;
+        add(generation, fname, &hash);
+      }
     }
     return out;
   }
   std::string name(key);
   auto n = by_name_.find(name);
   if (n != by_name_.end()) {
-    for (uint64_t generation : n->second) add(generation, name, nullptr);
+    for (uint64_t generation : n->second) {
+      if (out.size() >= limit) break;
+      add(generation, name, nullptr);
+    }
   }
   return out;
 }
