@@ -355,6 +355,9 @@ void Broker::reap_dead() {
 void Broker::unregister(Connection& c) {
   if (c.user.empty()) return;
   std::string user = c.user;
+  if (const User* u = registry_.find(user); u != nullptr) files_held_ -= u->files.size();
+  files_held_ -= c.announce_reserved;  // an announcement cut short
+  c.announce_reserved = 0;
   registry_.remove(user);
   c.user.clear();
   forget_user(user);

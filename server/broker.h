@@ -146,6 +146,9 @@ class Broker {
   std::deque<uint64_t> job_order_;              // round robin over jobs_
   size_t scan_budget_left_ = 0;                 // this loop turn's
   size_t total_output_ = 0;
+  // Files in every user's shared set plus announcements being read (BrokerOptions::
+  // max_total_files bounds it).
+  size_t files_held_ = 0;
   uint64_t work_ = 0;               // work units done, ever (see BrokerOptions::work_per_turn)
   std::vector<uint64_t> deferred_;  // connections with input left for the next turn  // pending
                                     // output of every connection + listings in progress

@@ -174,10 +174,19 @@ void Broker::cmd_announce(Connection& c, const Fields& f) {
   c.announce_files.clear();
   c.announce_error.clear();
   c.announce_left = static_cast<size_t>(n);
+  const size_t held = registry_.find(c.user)->files.size();  // replaced if this one succeeds
   if (n > opt_.max_files_per_user) {
     c.announce_error = "413 too many files (limit " + std::to_string(opt_.max_files_per_user) + ")";
+  } else if (files_held_ - held + n > opt_.max_total_files) {
+    c.announce_error = "413 the broker holds too many files (limit " +
+                       std::to_string(opt_.max_total_files) + " for all users)";
+  } else {
+    // Reserved now, so the FILE lines read meanwhile are within the bound too.
+    c.announce_reserved = static_cast<size_t>(n);
+    files_held_ += c.announce_reserved;
   }
   if (n == 0) {
+    files_held_ -= held;
     registry_.set_files(c.user, {});
     reply(c, "OK ANNOUNCED 0\n", "ANNOUNCE 0");
     broadcast(LineWriter("EVENT SHARES").field(c.user).num(0).str(), c.user);
@@ -205,6 +214,8 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
   }
   if (--c.announce_left > 0) return;
   c.state = Connection::State::kRegistered;
+  files_held_ -= c.announce_reserved;  // the reservation ends; what is kept is counted below
+  c.announce_reserved = 0;
   std::string q = "ANNOUNCE " + std::to_string(c.announce_files.size());
   if (!c.announce_error.empty()) {
     c.announce_files.clear();
@@ -219,6 +230,8 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
   job.index = true;
   job.query = q;
   job.count = c.announce_files.size();
+  files_held_ += job.count;
+  files_held_ -= registry_.find(c.user)->files.size();
   job.generation = registry_.replace_files(c.user, std::move(c.announce_files));
   c.announce_files.clear();
   start_job(c, std::move(job));

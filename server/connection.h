@@ -48,7 +48,8 @@ class Connection {
   // ANNOUNCE in progress.
   size_t announce_left = 0;
   std::map<std::string, SharedFile> announce_files;  // by name: a repeated name, the last wins
-  std::string announce_error;  // first error met, reported after the last line
+  std::string announce_error;    // first error met, reported after the last line
+  size_t announce_reserved = 0;  // files reserved in the broker-wide count for this announcement
 
   void set_label(std::string label) { label_ = std::move(label); }
   LineBuffer& input() { return in_; }

@@ -30,6 +30,7 @@ constexpr const char* kUsage =
     "                          slowest readers are dropped (default 134217728)\n"
     "  --socket-sndbuf BYTES   kernel send buffer per client, 0 = autotuned (default 131072)\n"
     "  --max-files N           files one user may share (default 10000)\n"
+    "  --max-total-files N     files the broker holds for all users together (default 500000)\n"
     "  --max-offers-per-user N pending file offers one user may have made (default 64)\n"
     "  --max-offers N          pending file offers in total (default 10000)\n"
     "  --max-chats N           pending chat requests in total (default 10000)\n"
@@ -88,6 +89,8 @@ bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_c
       out->socket_sndbuf = static_cast<size_t>(n);
     } else if (arg == "--max-files" && parse_decimal<long>(value, &n, 0, 1000000)) {
       out->max_files_per_user = static_cast<size_t>(n);
+    } else if (arg == "--max-total-files" && parse_decimal<long>(value, &n, 0, 100000000)) {
+      out->max_total_files = static_cast<size_t>(n);
     } else if (arg == "--max-offers-per-user" && parse_decimal<long>(value, &n, 1, 1000000)) {
       out->max_offers_per_user = static_cast<size_t>(n);
     } else if (arg == "--max-offers" && parse_decimal<long>(value, &n, 1, 10000000)) {

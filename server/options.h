@@ -29,6 +29,9 @@ struct BrokerOptions {
   // not read hold up to net.ipv4.tcp_wmem's maximum, 4 MiB by default, of kernel memory).
   size_t socket_sndbuf = 128u << 10;
   size_t max_files_per_user = 10000;
+  // Files held broker-wide: every user's shared set plus the announcements being read (reserved
+  // at `ANNOUNCE n`). Bounds the registry's memory (~0.5 KiB a file with its indexes).
+  size_t max_total_files = 500000;
   size_t max_reply_lines = 5000;
   // Work units (about one per byte of file name) all SEARCH/FILES listings together may scan in
   // one loop turn; a longer listing resumes on the next turn.

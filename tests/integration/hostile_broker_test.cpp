@@ -386,6 +386,38 @@ TEST_F(HostileBrokerTest, NonReadersGetOneResyncInsteadOfEveryEvent) {
   EXPECT_EQ(users[0], "OK USERS 301");
 }
 
+// Review of item 4: shared files were capped per user only, so many users announcing their
+// 10,000 files each grew the registry without a broker-wide bound. Now the broker holds at most
+// --max-total-files (announcements being read count too), and frees the room when a user leaves.
+TEST_F(HostileBrokerTest, FilesAreCappedBrokerWide) {
+  start({"--quiet", "--max-total-files", "100"});
+  auto alice = client("alice");
+  auto bob = client("bob");
+  auto announce = [](LineClient* c, int n) {
+    std::string burst = "ANNOUNCE " + std::to_string(n) + "\n";
+    for (int i = 0; i < n; ++i) burst += "FILE f" + std::to_string(i) + " 1 " + kHashA + "\n";
+    EXPECT_TRUE(c->send_raw(burst));
+    return c->reply().value_or("no reply");
+  };
+  EXPECT_EQ(announce(alice.get(), 60), "OK ANNOUNCED 60");
+  EXPECT_EQ(announce(bob.get(), 60),
+            "ERR 413 the broker holds too many files (limit 100 for all users)");
+  EXPECT_EQ(announce(bob.get(), 40), "OK ANNOUNCED 40");
+  // Alice replacing her set counts only the difference; growing past the cap does not fit.
+  EXPECT_EQ(announce(alice.get(), 50), "OK ANNOUNCED 50");
+  EXPECT_EQ(announce(alice.get(), 61),
+            "ERR 413 the broker holds too many files (limit 100 for all users)");
+  // When alice leaves, her files no longer count.
+  alice->send("BYE");
+  alice->close();
+  auto carol = client("carol");
+  const auto deadline = Clock::now() + milliseconds(5000);
+  std::string r;
+  while (Clock::now() < deadline && (r = announce(carol.get(), 60)) != "OK ANNOUNCED 60") {
+  }
+  EXPECT_EQ(r, "OK ANNOUNCED 60");
+}
+
 // Review of item 4: a client whose output overflows is dropped from inside send(), which runs
 // inside loops over the registry (a broadcast) and the pending requests. Its user used to be
 // removed there and then, under the loop's feet (a use-after-free that ASan reports and that can
