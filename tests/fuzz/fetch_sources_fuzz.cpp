@@ -7,26 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/client_files.h"
 #include "common/fetch_sources.h"
 #include "common/hex.h"
 #include "common/line_codec.h"
 #include "common/names.h"
 
 namespace {
-
-std::string owner_line(const peerlink::FetchSource& s) {
-  std::string line = peerlink::LineWriter("OWNER")
-                         .field(s.owner)
-                         .field(s.ip)
-                         .num(s.port)
-                         .field(s.file)
-                         .num(s.size)
-                         .word(s.sha256)
-                         .field(s.ticket)
-                         .str();
-  line.pop_back();
-  return line;
-}
 
 void check_source(const peerlink::FetchSource& s) {
   if (!peerlink::valid_user_name(s.owner) || s.ip.empty() || s.port == 0 ||
@@ -37,7 +24,7 @@ void check_source(const peerlink::FetchSource& s) {
   }
   peerlink::FetchSource back;
   std::string error;
-  if (!peerlink::parse_owner_line(owner_line(s), &back, &error)) std::abort();
+  if (!peerlink::parse_owner_line(peerlink::owner_line(s), &back, &error)) std::abort();
   if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
       back.size != s.size || back.sha256 != s.sha256 || back.ticket != s.ticket)
     std::abort();
