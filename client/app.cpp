@@ -3,11 +3,11 @@
 
 #include <signal.h>
 
-#include "client/console.h"
-#include "client/lobby.h"
+#include "client/lobby/console.h"
+#include "client/lobby/lobby.h"
 #include "client/setup.h"
 
-namespace peerlink {
+namespace peerlink::lobby {
 
 int run_client(const ClientOptions& options) {
   // A closed stdout or a vanished broker must be an error code from write(), not a silent
@@ -20,4 +20,4 @@ int run_client(const ClientOptions& options) {
   return lobby.run();
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::lobby

@@ -2,16 +2,19 @@
 #include <string>
 
 #include "client/app.h"
-#include "common/client_options.h"
-#include "common/io.h"
+#include "client/options.h"
+#include "common/base/io.h"
+
+using namespace peerlink;
+using namespace peerlink::lobby;
 
 int main(int argc, char** argv) {
-  peerlink::ClientOptions options;
+  ClientOptions options;
   int exit_code = 0;
   std::string message;
-  if (!peerlink::parse_client_options(argc, argv, &options, &exit_code, &message)) {
-    (void)peerlink::send_all(exit_code == 0 ? 1 : 2, message);
+  if (!parse_client_options(argc, argv, &options, &exit_code, &message)) {
+    (void)send_all(exit_code == 0 ? 1 : 2, message);
     return exit_code;
   }
-  return peerlink::run_client(options);
+  return run_client(options);
 }

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <system_error>
 
-#include "common/names.h"
-#include "common/net.h"
-#include "common/random.h"
+#include "common/base/random.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
 
-namespace peerlink {
+namespace peerlink::lobby {
 namespace {
 
 namespace fs = std::filesystem;
@@ -183,4 +183,4 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   return 0;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::lobby

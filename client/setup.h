@@ -2,13 +2,13 @@
 // downloads folder, the broker connection, the user name (registered) and the shared folder.
 #pragma once
 
-#include "client/broker_conn.h"
-#include "client/console.h"
-#include "client/registration.h"
-#include "common/client_options.h"
-#include "common/fd.h"
+#include "client/lobby/broker_conn.h"
+#include "client/lobby/console.h"
+#include "client/lobby/registration.h"
+#include "client/options.h"
+#include "common/base/fd.h"
 
-namespace peerlink {
+namespace peerlink::lobby {
 
 struct LobbySetup {
   ClientOptions options;  // user, share and downloads final; folders absolute
@@ -28,4 +28,4 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
 // "registered as NAME on HOST:PORT" — printed at start-up and after every re-registration.
 std::string registered_line(const std::string& name, const std::string& host, uint16_t port);
 
-}  // namespace peerlink
+}  // namespace peerlink::lobby

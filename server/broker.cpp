@@ -12,10 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/names.h"
-#include "common/net.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 namespace {
 
 constexpr uint64_t kListenTag = 1;
@@ -457,13 +457,13 @@ void Broker::log_query(const Connection& c, std::string_view query, std::string_
   log_line(text);
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker
 
-namespace peerlink {
+namespace peerlink::broker {
 
 // Much of what is logged came from the network (request text, names): printable() turns control
 // bytes, C1 controls and invalid UTF-8 into '?', so nothing reaches server.log or the terminal
 // showing it as an escape sequence, a carriage return or a forged line.
 void Broker::log_line(std::string_view text) { log_.line(printable(text)); }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -9,15 +9,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/log.h"
+#include "common/base/fd.h"
+#include "common/base/log.h"
 #include "server/connection.h"
 #include "server/options.h"
 #include "server/pending.h"
 #include "server/poller.h"
 #include "server/registry.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 // Owns the listening socket, every connection, the registry and the pending requests. Nothing
 // here blocks: a client that stops reading only fills its own bounded output buffer, and is
@@ -157,4 +157,4 @@ class Broker {
   bool stopping_ = false;
 };
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -2,14 +2,14 @@
 #include <algorithm>
 #include <ctime>
 
-#include "common/hex.h"
-#include "common/names.h"
-#include "common/numbers.h"
-#include "common/random.h"
-#include "common/ticket.h"
+#include "common/base/hex.h"
+#include "common/base/numbers.h"
+#include "common/base/random.h"
+#include "common/crypto/ticket.h"
+#include "common/fs/names.h"
 #include "server/broker.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 namespace {
 
 std::string user_line(const User& u) {
@@ -548,4 +548,4 @@ void Broker::expire_offer(uint64_t id) {
   pending_.remove_offer(id);
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

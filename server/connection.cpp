@@ -5,9 +5,9 @@
 
 #include <cerrno>
 
-#include "common/net.h"
+#include "common/net/net.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 Connection::Connection(uint64_t id, UniqueFd fd, std::string ip, uint16_t port)
     : id_(id), fd_(std::move(fd)), ip_(std::move(ip)), label_(host_port(ip_, port)) {
@@ -49,4 +49,4 @@ bool Connection::flush() {
   return true;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

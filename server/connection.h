@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/line_codec.h"
-#include "common/wire.h"
+#include "common/base/fd.h"
+#include "common/wire/line_codec.h"
+#include "common/wire/wire.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 struct SharedFile {
   std::string name;
@@ -90,4 +90,4 @@ class Connection {
   uint64_t sent_total_ = 0;
 };
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

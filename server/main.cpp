@@ -3,15 +3,18 @@
 
 #include <cstdio>
 
-#include "common/net.h"
+#include "common/net/net.h"
 #include "server/broker.h"
 #include "server/options.h"
 
+using namespace peerlink;
+using namespace peerlink::broker;
+
 int main(int argc, char** argv) {
-  peerlink::BrokerOptions options;
+  BrokerOptions options;
   int exit_code = 0;
   std::string message;
-  if (!peerlink::parse_broker_options(argc, argv, &options, &exit_code, &message)) {
+  if (!parse_broker_options(argc, argv, &options, &exit_code, &message)) {
     std::fputs(message.c_str(), exit_code == 0 ? stdout : stderr);
     return exit_code;
   }
@@ -21,9 +24,9 @@ int main(int argc, char** argv) {
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGTERM);
   ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  peerlink::raise_fd_limit();
+  raise_fd_limit();
 
-  peerlink::Broker broker(options);
+  Broker broker(options);
   std::string error;
   if (!broker.start(&error)) {
     std::fprintf(stderr, "_s: %s\n", error.c_str());

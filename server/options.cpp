@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "common/net.h"
-#include "common/numbers.h"
+#include "common/base/numbers.h"
+#include "common/net/net.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 namespace {
 
 constexpr const char* kUsage =
@@ -104,4 +104,4 @@ bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_c
   return true;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
-#include "common/wire.h"
+#include "common/wire/wire.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 struct BrokerOptions {
   uint16_t port = wire::kDefaultBrokerPort;
@@ -50,4 +50,4 @@ struct BrokerOptions {
 bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_code,
                           std::string* message);
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

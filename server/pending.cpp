@@ -1,7 +1,7 @@
 // Requests the broker relays and waits on.
 #include "server/pending.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 void Pending::unlink(std::unordered_map<std::string, std::set<uint64_t>>* index,
                      const std::string& user, uint64_t id) {
@@ -129,4 +129,4 @@ Clock::time_point Pending::next_deadline() const {
   return t;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

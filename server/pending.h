@@ -12,7 +12,7 @@
 
 #include "server/connection.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 using Clock = std::chrono::steady_clock;
 
@@ -88,4 +88,4 @@ class Pending {
   std::deque<std::pair<Clock::time_point, uint64_t>> offer_timers_;
 };
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -3,7 +3,7 @@
 
 #include <cerrno>
 
-namespace peerlink {
+namespace peerlink::broker {
 
 Poller::Poller() : epfd_(::epoll_create1(EPOLL_CLOEXEC)) {}
 
@@ -32,4 +32,4 @@ int Poller::wait(std::vector<epoll_event>* events, int timeout_ms) {
   return n;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

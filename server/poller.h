@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/fd.h"
+#include "common/base/fd.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 // Owns the epoll fd. Each registered fd carries a 64-bit tag returned with its events.
 class Poller {
@@ -25,4 +25,4 @@ class Poller {
   UniqueFd epfd_;
 };
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include "common/hex.h"
+#include "common/base/hex.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 std::string fold_name(std::string_view name) {
   std::string out(name);
@@ -220,4 +220,4 @@ std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t li
   return out;
 }
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -14,7 +14,7 @@
 
 #include "server/connection.h"
 
-namespace peerlink {
+namespace peerlink::broker {
 
 struct User {
   std::string name;
@@ -110,4 +110,4 @@ class Registry {
   size_t garbage_files_ = 0;
 };
 
-}  // namespace peerlink
+}  // namespace peerlink::broker

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/net.h"
+#include "common/base/fd.h"
+#include "common/net/net.h"
 #include "tests/support/line_client.h"
 #include "tests/support/process.h"
 

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/net.h"
+#include "common/net/net.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

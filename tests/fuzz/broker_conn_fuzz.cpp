@@ -21,17 +21,20 @@
 #include <string_view>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/wire.h"
+#include "common/base/fd.h"
+#include "common/wire/wire.h"
 #include "server/broker.h"
 #include "server/options.h"
+
+using namespace peerlink;
+using namespace peerlink::broker;
 
 namespace {
 
 constexpr size_t kReplyLines = 8;
 
 struct Client {
-  peerlink::UniqueFd fd;
+  UniqueFd fd;
   std::string in;  // everything received
   bool eof = false;
 };
@@ -64,7 +67,7 @@ void check(const Client& c) {
     }
     std::string_view line = all.substr(0, nl);
     all.remove_prefix(nl + 1);
-    if (line.size() + 1 > peerlink::wire::kMaxLineBytes) std::abort();
+    if (line.size() + 1 > wire::kMaxLineBytes) std::abort();
     for (char ch : line) {
       auto b = static_cast<unsigned char>(ch);
       if (b < 0x20 || b == 0x7f) std::abort();
@@ -103,7 +106,7 @@ void check(const Client& c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1 << 16) return 0;  // keep each input fast
-  peerlink::BrokerOptions o;
+  BrokerOptions o;
   o.port = 0;
   o.bind = "127.0.0.1";
   o.log_path = "/dev/null";
@@ -117,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.max_offers_per_user = 2;
   o.max_offers = 3;
   o.max_chats = 1;
-  peerlink::Broker broker(o);
+  Broker broker(o);
   std::string error;
   if (!broker.start(&error)) std::abort();
 
@@ -126,8 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0) return 0;
     clients[i].fd.reset(sv[0]);
-    if (!broker.adopt(peerlink::UniqueFd(sv[1]), "127.0.0.1", static_cast<uint16_t>(40000 + i)))
-      std::abort();
+    if (!broker.adopt(UniqueFd(sv[1]), "127.0.0.1", static_cast<uint16_t>(40000 + i))) std::abort();
   }
   std::vector<std::string> chunks(1);
   std::string_view in(reinterpret_cast<const char*>(data), size);

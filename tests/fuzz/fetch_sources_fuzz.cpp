@@ -7,24 +7,27 @@
 #include <string>
 #include <vector>
 
-#include "common/client_files.h"
-#include "common/fetch_sources.h"
-#include "common/hex.h"
-#include "common/line_codec.h"
-#include "common/names.h"
+#include "client/lobby/files.h"
+#include "common/base/hex.h"
+#include "common/fs/names.h"
+#include "common/handoff/fetch_sources.h"
+#include "common/wire/line_codec.h"
+
+using namespace peerlink;
+using namespace peerlink::lobby;
 
 namespace {
 
-void check_source(const peerlink::FetchSource& s) {
-  if (!peerlink::valid_user_name(s.owner) || s.ip.empty() || s.port == 0 ||
-      !peerlink::safe_file_name(s.file) || !peerlink::is_sha256_hex(s.sha256) || s.ticket.empty())
+void check_source(const FetchSource& s) {
+  if (!valid_user_name(s.owner) || s.ip.empty() || s.port == 0 || !safe_file_name(s.file) ||
+      !is_sha256_hex(s.sha256) || s.ticket.empty())
     std::abort();
   for (char c : s.sha256) {
     if (c >= 'A' && c <= 'F') std::abort();  // stored lower-case
   }
-  peerlink::FetchSource back;
+  FetchSource back;
   std::string error;
-  if (!peerlink::parse_owner_line(peerlink::owner_line(s), &back, &error)) std::abort();
+  if (!parse_owner_line(owner_line(s), &back, &error)) std::abort();
   if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
       back.size != s.size || back.sha256 != s.sha256 || back.ticket != s.ticket)
     std::abort();
@@ -35,7 +38,7 @@ void check_source(const peerlink::FetchSource& s) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> errors;
-  const std::vector<peerlink::FetchSource> sources = peerlink::parse_fetch_sources(text, &errors);
+  const std::vector<FetchSource> sources = parse_fetch_sources(text, &errors);
   size_t lines = 0;
   for (char c : text) lines += c == '\n' ? 1 : 0;
   if (!text.empty() && text.back() != '\n') ++lines;
@@ -45,12 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (e.rfind("line ", 0) != 0) std::abort();
   }
   // The same text with the null error sink gives the same sources.
-  if (peerlink::parse_fetch_sources(text, nullptr).size() != sources.size()) std::abort();
+  if (parse_fetch_sources(text, nullptr).size() != sources.size()) std::abort();
   // Behind a valid prefix, so that random bytes land in the later fields.
   const std::string prefixed =
       "OWNER alice 127.0.0.1 4000 a.bin 5 " + std::string(64, 'a') + " " + std::string(text);
-  peerlink::FetchSource one;
+  FetchSource one;
   std::string error;
-  if (peerlink::parse_owner_line(prefixed, &one, &error)) check_source(one);
+  if (parse_owner_line(prefixed, &one, &error)) check_source(one);
   return 0;
 }

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/bytes.h"
-#include "common/frame.h"
+#include "common/base/bytes.h"
+#include "common/wire/frame.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   peerlink::FrameDecoder dec(4096);

@@ -6,8 +6,11 @@
 #include <string>
 #include <string_view>
 
-#include "common/client_messages.h"
-#include "common/names.h"
+#include "client/lobby/messages.h"
+#include "common/fs/names.h"
+
+using namespace peerlink;
+using namespace peerlink::lobby;
 
 namespace {
 
@@ -18,8 +21,6 @@ bool hex64(const std::string& s) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using peerlink::BrokerEvent;
-  using peerlink::BrokerMessage;
   // One input can hold several lines, as a read from the broker does.
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   while (!rest.empty()) {
@@ -28,40 +29,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
 
     BrokerMessage m;
-    if (!peerlink::parse_broker_message(line, &m)) continue;
+    if (!parse_broker_message(line, &m)) continue;
     if (m.kind == BrokerMessage::Kind::kErr) {
       if (!m.fields.empty()) std::abort();
     }
     if (m.kind == BrokerMessage::Kind::kEvent) {
       BrokerEvent e;
-      if (peerlink::parse_broker_event(m, &e)) {
+      if (parse_broker_event(m, &e)) {
         // What the lobby passes on (to exec'd programs, file names, the screen) is checked.
         switch (e.type) {
           case BrokerEvent::Type::kJoin:
           case BrokerEvent::Type::kChatAccepted:
-            if (!peerlink::plausible_ip(e.ip)) std::abort();
+            if (!plausible_ip(e.ip)) std::abort();
             break;
           case BrokerEvent::Type::kOffer:
-            if (!peerlink::safe_file_name(e.file) || !hex64(e.sha256)) std::abort();
+            if (!safe_file_name(e.file) || !hex64(e.sha256)) std::abort();
             break;
           default:
             break;
         }
-        if (e.type == BrokerEvent::Type::kChatAccepted && !peerlink::plausible_token(e.token))
-          std::abort();
+        if (e.type == BrokerEvent::Type::kChatAccepted && !plausible_token(e.token)) std::abort();
         if (e.type != BrokerEvent::Type::kOther && e.type != BrokerEvent::Type::kShutdown &&
-            !e.user.empty() && !peerlink::valid_user_name(e.user))
+            !e.user.empty() && !valid_user_name(e.user))
           std::abort();
       }
     }
-    peerlink::UserEntry u;
-    if (peerlink::parse_user_line(m, &u) || peerlink::parse_info_reply(m, &u)) {
-      if (!peerlink::valid_user_name(u.name) || !peerlink::plausible_ip(u.ip)) std::abort();
+    UserEntry u;
+    if (parse_user_line(m, &u) || parse_info_reply(m, &u)) {
+      if (!valid_user_name(u.name) || !plausible_ip(u.ip)) std::abort();
     }
     size_t n = 0;
-    if (peerlink::multi_line_count(m, "USERS", 1000, &n) && n > 1000) std::abort();
-    if (peerlink::is_ok(m, "PONG") && (m.kind != BrokerMessage::Kind::kOk || m.fields.empty()))
-      std::abort();
+    if (multi_line_count(m, "USERS", 1000, &n) && n > 1000) std::abort();
+    if (is_ok(m, "PONG") && (m.kind != BrokerMessage::Kind::kOk || m.fields.empty())) std::abort();
   }
   return 0;
 }

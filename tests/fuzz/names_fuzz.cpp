@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/names.h"
+#include "common/fs/names.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -6,32 +6,35 @@
 #include <string>
 #include <unordered_set>
 
-#include "common/client_paused.h"
-#include "common/hex.h"
-#include "common/names.h"
+#include "client/downloads/paused.h"
+#include "common/base/hex.h"
+#include "common/fs/names.h"
+
+using namespace peerlink;
+using namespace peerlink::lobby;
 
 namespace {
 
 void check(std::string_view text) {
-  peerlink::PausedDownloads got;
+  PausedDownloads got;
   std::string why;
-  if (!peerlink::parse_paused(text, &got, &why)) {
+  if (!parse_paused(text, &got, &why)) {
     if (why.empty()) std::abort();  // a refusal always says why
     return;
   }
-  if (!peerlink::valid_user_name(got.user)) std::abort();
-  if (got.downloads.size() > peerlink::kMaxPausedDownloads) std::abort();
+  if (!valid_user_name(got.user)) std::abort();
+  if (got.downloads.size() > kMaxPausedDownloads) std::abort();
   std::unordered_set<std::string> names;
-  for (const peerlink::PausedDownload& d : got.downloads) {
+  for (const PausedDownload& d : got.downloads) {
     // Each name becomes NAME.part in the downloads folder: it must be a plain, safe base name.
-    if (!peerlink::safe_file_name(d.name) || peerlink::sanitize_file_name(d.name) != d.name) {
+    if (!safe_file_name(d.name) || sanitize_file_name(d.name) != d.name) {
       std::abort();
     }
-    if (!peerlink::is_sha256_hex(d.sha256) || !names.insert(d.name).second) std::abort();
+    if (!is_sha256_hex(d.sha256) || !names.insert(d.name).second) std::abort();
   }
-  const std::string again = peerlink::format_paused(got);
-  peerlink::PausedDownloads back;
-  if (!peerlink::parse_paused(again, &back, &why) || !(back == got)) std::abort();
+  const std::string again = format_paused(got);
+  PausedDownloads back;
+  if (!parse_paused(again, &back, &why) || !(back == got)) std::abort();
 }
 
 }  // namespace

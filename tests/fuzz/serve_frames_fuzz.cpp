@@ -9,14 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "common/fetch_frames.h"
-#include "common/frame.h"
-#include "peer_server/serve_request.h"
+#include "common/wire/fetch_frames.h"
+#include "common/wire/frame.h"
+#include "peer_server/serve/request.h"
+
+using namespace peerlink;
+using namespace peerlink::peer_server;
 
 namespace {
 
-using peerlink::GetRequest;
-using peerlink::ServeRequestReader;
 using Kind = ServeRequestReader::Kind;
 
 struct Item {
@@ -35,7 +36,7 @@ std::vector<Item> decode(std::string_view in, Step step) {
   ServeRequestReader reader;
   std::vector<Item> items;
   size_t pos = 0, i = 0;
-  constexpr size_t kHeld = peerlink::kMaxGetPayload + peerlink::wire::kFrameHeaderBytes;
+  constexpr size_t kHeld = kMaxGetPayload + wire::kFrameHeaderBytes;
   while (pos < in.size()) {
     size_t n = step(i++);
     if (n > in.size() - pos) n = in.size() - pos;
@@ -57,23 +58,23 @@ std::vector<Item> decode(std::string_view in, Step step) {
 }
 
 void check_get(const GetRequest& g) {
-  const std::string again = peerlink::encode_get_request(g);
-  if (again.size() > peerlink::kMaxGetPayload) std::abort();  // it did fit as received
+  const std::string again = encode_get_request(g);
+  if (again.size() > kMaxGetPayload) std::abort();  // it did fit as received
   GetRequest back;
-  if (!peerlink::decode_get_request(again, &back) || !same(back, g)) std::abort();
+  if (!decode_get_request(again, &back) || !same(back, g)) std::abort();
   if (g.requester.find('\n') != std::string::npos || g.file.find('\n') != std::string::npos ||
       g.ticket.find('\n') != std::string::npos)
     std::abort();
 }
 
 void check_range(std::string_view payload) {
-  peerlink::RangeReply r;
-  if (!peerlink::decode_range_reply(payload, &r)) return;
-  if (payload.size() != peerlink::kRangeReplyBytes) std::abort();
-  if (!peerlink::range_fits(r.offset, r.length, r.file_size)) std::abort();
+  RangeReply r;
+  if (!decode_range_reply(payload, &r)) return;
+  if (payload.size() != kRangeReplyBytes) std::abort();
+  if (!range_fits(r.offset, r.length, r.file_size)) std::abort();
   if (r.offset > r.file_size || r.length > r.file_size - r.offset) std::abort();
-  peerlink::RangeReply back;
-  if (!peerlink::decode_range_reply(peerlink::encode_range_reply(r), &back) || back.id != r.id ||
+  RangeReply back;
+  if (!decode_range_reply(encode_range_reply(r), &back) || back.id != r.id ||
       back.file_size != r.file_size || back.offset != r.offset || back.length != r.length)
     std::abort();
 }
@@ -95,9 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   // The same bytes as a GET payload inside a well-formed frame, and as a RANGE reply.
-  const std::string framed = peerlink::encode_frame(peerlink::wire::kGet, in);
+  const std::string framed = encode_frame(wire::kGet, in);
   const std::vector<Item> one = decode(framed, [&](size_t) { return framed.size(); });
-  if (in.size() > peerlink::kMaxGetPayload) {
+  if (in.size() > kMaxGetPayload) {
     if (one.size() != 1 || one[0].kind != Kind::kBadFrame) std::abort();
   } else {
     if (one.size() != 1 || (one[0].kind != Kind::kGet && one[0].kind != Kind::kBadGet))
@@ -105,6 +106,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (one[0].kind == Kind::kGet) check_get(one[0].get);
   }
   check_range(in);
-  if (size >= peerlink::kRangeReplyBytes) check_range(in.substr(0, peerlink::kRangeReplyBytes));
+  if (size >= kRangeReplyBytes) check_range(in.substr(0, kRangeReplyBytes));
   return 0;
 }

@@ -17,13 +17,13 @@
 #include <string>
 #include <string_view>
 
-#include "common/names.h"
-#include "common/session_sender.h"
-#include "common/sha256.h"
-#include "common/terminal.h"
-#include "common/transfer_codec.h"
-#include "common/transfer_part_file.h"
-#include "common/transfer_receiver.h"
+#include "common/crypto/sha256.h"
+#include "common/fs/names.h"
+#include "common/fs/part_file.h"
+#include "common/session/receiver.h"
+#include "common/session/sender.h"
+#include "common/term/terminal.h"
+#include "common/wire/transfer_codec.h"
 
 namespace {
 

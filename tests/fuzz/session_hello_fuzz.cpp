@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/session_hello.h"
+#include "common/session/hello.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "common/names.h"
-#include "common/share_cache.h"
+#include "client/sharing/cache.h"
+#include "common/fs/names.h"
+
+using namespace peerlink;
+using namespace peerlink::lobby;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -15,11 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(in);
   if (size > 0 && (data[0] & 1) != 0) text = "peerlink-hashes 1\n" + text.substr(1);
 
-  peerlink::HashCache cache;
-  peerlink::HashCache::Entry sentinel{1, 2, std::string(64, 'a')};
+  HashCache cache;
+  HashCache::Entry sentinel{1, 2, std::string(64, 'a')};
   cache.put("sentinel", sentinel);
-  const peerlink::HashCache before = cache;
-  if (!peerlink::HashCache::parse(text, &cache)) {
+  const HashCache before = cache;
+  if (!HashCache::parse(text, &cache)) {
     if (!(cache == before)) std::abort();  // a failed parse leaves the target untouched
     return 0;
   }
@@ -33,8 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // Round trip: what format() writes parses back to the same cache, and formats the same again.
   const std::string formatted = cache.format();
-  peerlink::HashCache again;
-  if (!peerlink::HashCache::parse(formatted, &again)) std::abort();
+  HashCache again;
+  if (!HashCache::parse(formatted, &again)) std::abort();
   if (!(again == cache)) std::abort();
   if (again.format() != formatted) std::abort();
   // One line per entry, plus the magic line: nothing a name holds can split a line.

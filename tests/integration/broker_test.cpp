@@ -9,9 +9,9 @@
 #include <memory>
 #include <vector>
 
-#include "common/line_codec.h"
-#include "common/net.h"
-#include "common/ticket.h"
+#include "common/crypto/ticket.h"
+#include "common/net/net.h"
+#include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
 #include "tests/support/process.h"
 

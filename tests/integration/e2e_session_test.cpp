@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "common/net.h"
+#include "common/net/net.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

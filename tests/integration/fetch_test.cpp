@@ -23,14 +23,14 @@
 #include <thread>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/fetch_frames.h"
-#include "common/frame.h"
-#include "common/io.h"
-#include "common/line_codec.h"
-#include "common/net.h"
-#include "common/sha256.h"
-#include "common/ticket.h"
+#include "common/base/fd.h"
+#include "common/base/io.h"
+#include "common/crypto/sha256.h"
+#include "common/crypto/ticket.h"
+#include "common/net/net.h"
+#include "common/wire/fetch_frames.h"
+#include "common/wire/frame.h"
+#include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
 #include "tests/support/process.h"
 

@@ -18,11 +18,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/fetch_frames.h"
-#include "common/frame.h"
-#include "common/net.h"
-#include "common/ticket.h"
+#include "common/base/bytes.h"
+#include "common/crypto/ticket.h"
+#include "common/net/net.h"
+#include "common/wire/fetch_frames.h"
+#include "common/wire/frame.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/line_codec.h"
+#include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
 #include "tests/support/process.h"
 

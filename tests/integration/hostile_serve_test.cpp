@@ -27,14 +27,14 @@
 #include <thread>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/fetch_frames.h"
-#include "common/frame.h"
-#include "common/line_codec.h"
-#include "common/net.h"
-#include "common/range_blocks.h"
-#include "common/sha256.h"
-#include "common/ticket.h"
+#include "common/base/bytes.h"
+#include "common/crypto/sha256.h"
+#include "common/crypto/ticket.h"
+#include "common/net/net.h"
+#include "common/wire/fetch_frames.h"
+#include "common/wire/frame.h"
+#include "common/wire/line_codec.h"
+#include "peer_client/fetch/range_blocks.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -588,7 +588,7 @@ TEST_F(HostileFetchTest, ADownloadTooLargeForTheFreeSpaceFailsUpFront) {
   ASSERT_EQ(::statvfs(downloads_.c_str(), &vfs), 0);
   const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
   const uint64_t size = avail + (uint64_t{1} << 30);
-  if (size > kMaxFetchFileBytes) GTEST_SKIP() << "the test folder has over 1 TiB free";
+  if (size > peer_client::kMaxFetchFileBytes) GTEST_SKIP() << "the test folder has over 1 TiB free";
   auto p = fetch("huge.iso", size, std::string(64, 'b'), "");
   EXPECT_EQ(exit_code(*p, milliseconds(10000)), 1) << p->output();
   EXPECT_TRUE(p->saw("huge.iso: download failed: not enough free space in " + downloads_))

@@ -18,14 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/frame.h"
-#include "common/io.h"
-#include "common/net.h"
-#include "common/session_hello.h"
-#include "common/sha256.h"
-#include "common/transfer_codec.h"
-#include "common/wire.h"
+#include "common/base/fd.h"
+#include "common/base/io.h"
+#include "common/crypto/sha256.h"
+#include "common/net/net.h"
+#include "common/session/hello.h"
+#include "common/wire/frame.h"
+#include "common/wire/transfer_codec.h"
+#include "common/wire/wire.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

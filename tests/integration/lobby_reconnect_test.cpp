@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/io.h"
-#include "common/line_codec.h"
-#include "common/net.h"
+#include "common/base/fd.h"
+#include "common/base/io.h"
+#include "common/net/net.h"
+#include "common/wire/line_codec.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "common/net.h"
-#include "common/sha256.h"
+#include "common/crypto/sha256.h"
+#include "common/net/net.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr milliseconds kTransferWait{60000};  // a few MiB under TSan, with margin
 
-// The escape sequences the lobby writes (client/console.cpp).
+// The escape sequences the lobby writes (client/lobby/console.cpp).
 constexpr char kClearLine[] = "\r\x1b[K";
 constexpr char kReset[] = "\x1b[0m";
 constexpr char kBold[] = "\x1b[1m";
@@ -71,7 +71,7 @@ std::string visible(const std::string& raw) {
 }
 
 // Whether the terminal is in the lobby's editing mode: no canonical input, no echo, but signals
-// (Ctrl-C) still on (client/terminal.cpp).
+// (Ctrl-C) still on (client/lobby/terminal_mode.cpp).
 bool raw_mode(const std::optional<termios>& t) {
   return t && (t->c_lflag & (ICANON | ECHO)) == 0 && (t->c_lflag & ISIG) != 0;
 }
@@ -80,7 +80,7 @@ bool cooked_mode(const std::optional<termios>& t) {
   return t && (t->c_lflag & (ICANON | ECHO | ISIG)) == (ICANON | ECHO | ISIG);
 }
 
-// The status line of a transfer (common/progress.cpp ProgressMeter::bar) at 0 %, as the first
+// The status line of a transfer (common/term/progress.cpp ProgressMeter::bar) at 0 %, as the first
 // update of every transfer draws it: nothing has moved, so the rate is 0 and the ETA unknown.
 std::string bar_at_zero(const std::string& name) {
   return name + " [" + std::string(24, '.') + "]   0% 0 B/s ETA --:--";
@@ -171,7 +171,7 @@ TEST_F(TerminalTest, LobbyOnATerminalShowsMenuPromptAndColour) {
   const std::string raw = menu_help_users_quit({});
   ASSERT_FALSE(raw.empty());
   const std::vector<std::string> screen = screen_lines(raw);
-  // The menu (client/menu.cpp) is printed once after registering and once for `help`.
+  // The menu (client/lobby/menu.cpp) is printed once after registering and once for `help`.
   const std::string users_entry = "  1  users               list who is online";
   EXPECT_TRUE(has_line(screen, users_entry)) << joined(screen);
   EXPECT_EQ(count_of(strip_ansi(raw), users_entry), 2u) << visible(raw);
@@ -338,7 +338,7 @@ TEST_F(TerminalTest, CtrlCOnTheTerminalLeavesCleanly) {
   EXPECT_TRUE(bob->wait_line("* alice left")) << bob->output();
 }
 
-// A transfer's status lines in `raw` (common/progress.cpp): every one well formed, its bar
+// A transfer's status lines in `raw` (common/term/progress.cpp): every one well formed, its bar
 // filled in proportion to its percentage. Returns the percentages, in order.
 std::vector<int> check_bars(const std::string& raw, const std::string& name) {
   std::vector<int> percents;
@@ -533,7 +533,7 @@ TEST_F(TerminalTest, NotificationAboveALineLongerThanTheWindow) {
 }
 
 // The session programs follow NO_COLOR (and TERM=dumb) as the lobby they were exec'd from does
-// (https://no-color.org): one terminal, one rule (colour_wanted() in common/terminal.h).
+// (https://no-color.org): one terminal, one rule (colour_wanted() in common/term/terminal.h).
 TEST_F(TerminalTest, SessionHonoursNoColor) {
   auto alice = pty_lobby("alice", {{"NO_COLOR", "1"}});
   ASSERT_TRUE(alice);

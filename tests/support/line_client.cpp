@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "common/io.h"
-#include "common/net.h"
+#include "common/base/io.h"
+#include "common/net/net.h"
 
 namespace peerlink::testing {
 

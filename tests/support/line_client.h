@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/fd.h"
-#include "common/line_codec.h"
+#include "common/base/fd.h"
+#include "common/wire/line_codec.h"
 
 namespace peerlink::testing {
 

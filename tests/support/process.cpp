@@ -18,8 +18,8 @@
 #include <random>
 #include <sstream>
 
-#include "common/fd.h"
-#include "common/secret_fd.h"
+#include "common/base/fd.h"
+#include "common/base/secret_fd.h"
 
 #ifndef PEERLINK_BIN_DIR
 #error "PEERLINK_BIN_DIR must be defined by the build"

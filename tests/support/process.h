@@ -71,8 +71,8 @@ class Process {
     std::string cwd;                         // empty: inherit
     std::map<std::string, std::string> env;  // added to (or replacing in) the environment
     std::vector<std::string> unset_env;      // removed from the environment
-    // A secret handed over the way the programs take them (common/secret_fd.h): a memfd holding
-    // it, named by `--secret-fd N` appended to argv.
+    // A secret handed over the way the programs take them (common/base/secret_fd.h): a memfd
+    // holding it, named by `--secret-fd N` appended to argv.
     std::optional<std::string> secret;
     std::optional<mode_t> umask;  // the child's umask (default: inherited)
     // Non-zero: RLIMIT_NOFILE (soft and hard, so the child cannot raise it) set in the child

@@ -1,0 +1,168 @@
+// The lobby's connection to the broker.
+#include "client/lobby/broker_conn.h"
+
+#include <cerrno>
+#include <chrono>
+
+#include "common/base/io.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
+#include "common/wire/wire.h"
+
+namespace peerlink::lobby {
+namespace {
+
+constexpr int kConnectTimeoutMs = 5000;
+constexpr int kHelloTimeoutMs = 5000;
+
+long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Errors after which "is _s running?" is the likely question.
+bool broker_probably_down(int err) {
+  return err == ECONNREFUSED || err == ETIMEDOUT || err == EHOSTUNREACH || err == ENETUNREACH ||
+         err == ECONNRESET;
+}
+
+}  // namespace
+
+BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) {
+  close();
+  messages_.clear();  // events of an earlier connection refer to ids that no longer exist
+  OpenResult result;
+  where_ = host_port(host, port);
+  SocketResult s = connect_tcp(host, port, kConnectTimeoutMs);
+  if (!s.ok()) {
+    result.error = s.error;
+    // A name that does not resolve is a typo, not a broker that is down.
+    bool resolved = s.error.rfind("cannot resolve", 0) != 0;
+    if (resolved && broker_probably_down(s.error_code)) result.error += " — is _s running?";
+    return result;
+  }
+  fd_ = std::move(s.fd);
+
+  std::string hello =
+      LineWriter("HELLO")
+          .word(std::to_string(wire::kProtocolMajor) + "." + std::to_string(wire::kProtocolMinor))
+          .str();
+  Reply r = request(hello, kHelloTimeoutMs);
+  if (!r.ok) {
+    result.error = "the server at " + where_ + " did not answer the hello: " + r.error;
+    return result;
+  }
+  if (is_ok(r.head, "HELLO")) {
+    result.ok = true;
+    return result;
+  }
+  close();
+  result.fatal = true;
+  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 426) {
+    result.error =
+        "the broker at " + where_ + " speaks another protocol version: " + printable(r.head.reason);
+  } else if (r.head.kind == BrokerMessage::Kind::kErr) {
+    result.error = "the broker at " + where_ + " refused the hello: " + printable(r.head.reason);
+  } else {
+    result.error = "the server at " + where_ + " is not a peerlink broker";
+  }
+  return result;
+}
+
+void BrokerConn::close() {
+  // Queued events stay readable after a loss (the lobby may report them); open() drops them.
+  fd_.reset();
+  in_ = LineBuffer(kMaxLine);
+  replies_.clear();
+  in_request_ = false;
+}
+
+bool BrokerConn::fail(std::string* error, const std::string& why) {
+  *error = why;
+  close();
+  return false;
+}
+
+bool BrokerConn::drain_lines(std::string* error) {
+  std::string line;
+  for (;;) {
+    LineBuffer::Result r = in_.next(&line);
+    if (r == LineBuffer::Result::kNeedMore) return true;
+    if (r == LineBuffer::Result::kTooLong) return fail(error, "the broker sent an over-long line");
+    BrokerMessage m;
+    // An undecodable line is skipped: one bad field should not cost the whole connection.
+    if (!parse_broker_message(line, &m)) continue;
+    if (m.is_event() || !in_request_) {
+      messages_.push_back(std::move(m));
+    } else {
+      replies_.push_back(std::move(m));
+    }
+  }
+}
+
+bool BrokerConn::read_available(std::string* error) {
+  if (!fd_.valid()) {
+    *error = "not connected";
+    return false;
+  }
+  char buf[16384];
+  size_t got = 0;
+  IoResult r = recv_some(fd_.get(), buf, sizeof buf, &got);
+  if (r.status == IoStatus::kClosed) return fail(error, "the broker closed the connection");
+  if (!r.ok()) return fail(error, r.message());
+  in_.append(buf, got);
+  return drain_lines(error);
+}
+
+bool BrokerConn::wait_reply_line(long long deadline_ms, BrokerMessage* out, std::string* error) {
+  while (replies_.empty()) {
+    long long left = deadline_ms - now_ms();
+    if (left <= 0) return fail(error, "the broker did not answer in time");
+    IoResult w = wait_readable(fd_.get(), static_cast<int>(left));
+    if (w.status == IoStatus::kTimeout) continue;
+    if (!w.ok()) return fail(error, w.message());
+    if (!read_available(error)) return false;
+  }
+  *out = std::move(replies_.front());
+  replies_.pop_front();
+  return true;
+}
+
+BrokerConn::Reply BrokerConn::request(const std::string& line, int timeout_ms,
+                                      std::string_view body_word) {
+  Reply reply;
+  if (!fd_.valid()) {
+    reply.error = "not connected";
+    return reply;
+  }
+  long long deadline = now_ms() + timeout_ms;
+  IoResult w = send_all(fd_.get(), line);
+  if (!w.ok()) {
+    fail(&reply.error, w.message());
+    return reply;
+  }
+  in_request_ = true;
+  if (!wait_reply_line(deadline, &reply.head, &reply.error)) return reply;
+  size_t count = 0;
+  if (!body_word.empty() && multi_line_count(reply.head, body_word, 1u << 20, &count)) {
+    reply.body.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      BrokerMessage m;
+      if (!wait_reply_line(deadline, &m, &reply.error)) return reply;
+      reply.body.push_back(std::move(m));
+    }
+  }
+  in_request_ = false;
+  reply.ok = true;
+  return reply;
+}
+
+void BrokerConn::bye(int timeout_ms) {
+  if (!fd_.valid()) return;
+  (void)request("BYE\n", timeout_ms);  // best effort: we are leaving either way
+  messages_.clear();
+  close();
+}
+
+}  // namespace peerlink::lobby

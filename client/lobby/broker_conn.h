@@ -1,0 +1,77 @@
+// The lobby's connection to the broker: connect + HELLO, requests with bounded waits for their
+// replies, and the events that arrive in between (docs/PROTOCOL.md, section 1).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "client/lobby/messages.h"
+#include "common/base/fd.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+
+// Owns the broker socket (closed by close() or when destroyed). Requests are synchronous: the
+// lobby sends one and waits, bounded, for its reply; events that arrive meanwhile are queued
+// and handed out by take_messages(), so an event never runs in the middle of another action.
+class BrokerConn {
+ public:
+  struct OpenResult {
+    bool ok = false;
+    // A retry cannot help (the server speaks another protocol version or is not a broker).
+    bool fatal = false;
+    std::string error;  // a full sentence: "cannot reach h:p: connection refused — is _s running?"
+  };
+  // Connects (closing any previous connection) and exchanges HELLO.
+  OpenResult open(const std::string& host, uint16_t port);
+
+  bool is_open() const { return fd_.valid(); }
+  int fd() const { return fd_.get(); }
+  void close();
+
+  struct Reply {
+    bool ok = false;  // a reply (OK or ERR) arrived; false: the connection failed (see error)
+    BrokerMessage head;
+    std::vector<BrokerMessage> body;  // the lines of a multi-line reply
+    std::string error;
+  };
+  // Sends `line` (with its '\n') and waits up to `timeout_ms` for the reply. With `body_word`,
+  // a reply "OK <body_word> <n>" is followed by n lines, which are read into `body`. A failure
+  // (closed, timeout, line too long) closes the connection: the caller treats it as lost.
+  Reply request(const std::string& line, int timeout_ms, std::string_view body_word = {});
+
+  // Reads what has arrived (call when poll() says the socket is readable; one read). False when
+  // the connection is lost, with *error saying why; the connection is then closed.
+  bool read_available(std::string* error);
+
+  // Events and unsolicited lines (e.g. "ERR 408 ...") received outside of a request.
+  std::deque<BrokerMessage> take_messages() { return std::exchange(messages_, {}); }
+  bool has_messages() const { return !messages_.empty(); }
+
+  // Says BYE, waits up to `timeout_ms` for "OK BYE", and closes. Events met are dropped.
+  void bye(int timeout_ms);
+
+ private:
+  // Moves complete lines from the input buffer: events and unsolicited lines to messages_, the
+  // rest (a reply or its body) to replies_. False on an over-long or undecodable line.
+  bool drain_lines(std::string* error);
+  // Waits until replies_ holds a line or the deadline passes.
+  bool wait_reply_line(long long deadline_ms, BrokerMessage* out, std::string* error);
+  bool fail(std::string* error, const std::string& why);
+
+  UniqueFd fd_;
+  LineBuffer in_{kMaxLine};
+  std::deque<BrokerMessage> messages_;
+  std::deque<BrokerMessage> replies_;
+  std::string where_;        // "host:port", for messages
+  bool in_request_ = false;  // a request awaits its reply: non-event lines belong to it
+
+  // The broker never sends more than 4096 bytes per line; a little slack costs nothing.
+  static constexpr size_t kMaxLine = 16 * 1024;
+};
+
+}  // namespace peerlink::lobby

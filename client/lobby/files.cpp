@@ -1,0 +1,137 @@
+// The shared-file directory as the lobby sees it.
+#include "client/lobby/files.h"
+#include "common/base/hex.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "common/base/numbers.h"
+#include "common/fs/names.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+namespace {
+
+// Rebuilds an OWNER line from decoded fields owner..ticket and parses it, so both ways in share
+// one set of checks (parse_owner_line).
+bool owner_from_fields(const std::vector<std::string>& f, size_t first, FetchSource* out) {
+  if (f.size() != first + 7) return false;
+  LineWriter w("OWNER");
+  for (size_t i = first; i < f.size(); ++i) w.field(f[i]);
+  std::string line = w.str();
+  line.pop_back();
+  std::string error;
+  return parse_owner_line(line, out, &error);
+}
+
+bool by_owner(const FetchSource& a, const FetchSource& b) { return a.owner < b.owner; }
+
+// Sorted by owner, the first line of each owner kept (the broker sends one per owner and file).
+std::vector<FetchSource> one_per_owner(std::vector<FetchSource> owners) {
+  std::stable_sort(owners.begin(), owners.end(), by_owner);
+  owners.erase(
+      std::unique(owners.begin(), owners.end(),
+                  [](const FetchSource& a, const FetchSource& b) { return a.owner == b.owner; }),
+      owners.end());
+  return owners;
+}
+
+}  // namespace
+
+bool parse_file_line(const BrokerMessage& m, FileEntry* out) {
+  const std::vector<std::string>& f = m.fields;
+  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != "FILE") return false;
+  FileEntry e;
+  if (!valid_user_name(f[1]) || f[2].empty() || !parse_u64(f[3], &e.size) ||
+      !parse_sha256_hex(f[4], &e.sha256)) {
+    return false;
+  }
+  e.owner = f[1];
+  e.name = f[2];
+  *out = std::move(e);
+  return true;
+}
+
+bool parse_owner_message(const BrokerMessage& m, FetchSource* out) {
+  if (m.kind != BrokerMessage::Kind::kOther || m.fields.empty() || m.fields[0] != "OWNER") {
+    return false;
+  }
+  return owner_from_fields(m.fields, 1, out);
+}
+
+bool parse_offer_accept(const BrokerMessage& m, uint64_t id, FetchSource* out) {
+  uint64_t got = 0;
+  if (!is_ok(m, "OFFER_ACCEPT") || m.fields.size() != 9 || !parse_u64(m.fields[1], &got) ||
+      got != id) {
+    return false;
+  }
+  return owner_from_fields(m.fields, 2, out);
+}
+
+std::string owner_line(const FetchSource& s) {
+  std::string line = LineWriter("OWNER")
+                         .field(s.owner)
+                         .field(s.ip)
+                         .num(s.port)
+                         .field(s.file)
+                         .num(s.size)
+                         .word(s.sha256)
+                         .field(s.ticket)
+                         .str();
+  line.pop_back();
+  return line;
+}
+
+std::string short_sha(std::string_view sha256) { return std::string(sha256.substr(0, 12)); }
+
+std::string files_count(size_t n) {
+  if (n == 0) return "no files";
+  return std::to_string(n) + (n == 1 ? " file" : " files");
+}
+
+std::string file_line(const FileEntry& f) {
+  return "  " + f.owner + "  " + printable(f.name) + "  " + std::to_string(f.size) +
+         " bytes  sha256 " + short_sha(f.sha256);
+}
+
+std::vector<FetchSource> sources_with(const std::vector<FetchSource>& owners, uint64_t size,
+                                      std::string_view sha256) {
+  std::vector<FetchSource> out;
+  for (const FetchSource& s : owners) {
+    if (s.size == size && s.sha256 == sha256) out.push_back(s);
+  }
+  return one_per_owner(std::move(out));
+}
+
+DownloadChoice choose_download(std::vector<FetchSource> owners, std::string_view user) {
+  DownloadChoice choice;
+  choice.sources = one_per_owner(std::move(owners));
+  if (choice.sources.empty()) return choice;
+
+  const FetchSource* pick = &choice.sources.front();
+  if (!user.empty()) {
+    auto it = std::find_if(choice.sources.begin(), choice.sources.end(),
+                           [&](const FetchSource& s) { return s.owner == user; });
+    if (it == choice.sources.end()) {
+      choice.kind = DownloadChoice::Kind::kNotFromUser;
+      return choice;
+    }
+    pick = &*it;
+  } else {
+    std::set<std::pair<uint64_t, std::string>> contents;
+    for (const FetchSource& s : choice.sources) contents.emplace(s.size, s.sha256);
+    if (contents.size() > 1) {
+      choice.kind = DownloadChoice::Kind::kAmbiguous;
+      return choice;
+    }
+  }
+  choice.kind = DownloadChoice::Kind::kChosen;
+  choice.name = pick->file;
+  choice.size = pick->size;
+  choice.sha256 = pick->sha256;
+  choice.sources = sources_with(choice.sources, choice.size, choice.sha256);
+  return choice;
+}
+
+}  // namespace peerlink::lobby

@@ -1,0 +1,313 @@
+// The lobby: the poll loop, typed commands, and leaving.
+#include "client/lobby/lobby.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "client/lobby/menu.h"
+#include "client/lobby/signals.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+namespace {
+
+constexpr int kByeTimeoutMs = 2000;  // for OK BYE when leaving
+// With nothing heard for this long, a PING checks that the broker is still there: a broker
+// host that vanished without a FIN would otherwise go unnoticed until the next command.
+constexpr auto kKeepalive = std::chrono::seconds(60);
+
+// Slots of the poll set before the downloads' pipes.
+constexpr size_t kStdinSlot = 0;
+constexpr size_t kBrokerSlot = 1;
+constexpr size_t kScanSlot = 2;
+constexpr size_t kHeldSlot = 3;
+constexpr size_t kSignalSlot = 4;
+constexpr size_t kDownloadSlots = 5;
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+FileServerConfig file_server_config(const LobbySetup& s) {
+  FileServerConfig c;
+  c.listen_fd = s.file_listener.get();
+  c.share = s.options.share;
+  c.user = s.options.user;
+  c.key = s.identity.key;
+  c.log = s.options.serve_log;
+  c.max_rate = s.options.serve_max_rate;
+  return c;
+}
+
+}  // namespace
+
+Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
+    : console_(console),
+      s_(setup),
+      shares_(setup->options.share),
+      file_server_(file_server_config(*setup)),
+      downloads_(setup->options.downloads, setup->options.user) {}
+
+int Lobby::run() {
+  install_lobby_signals();
+  console_->start_editing();
+  if (console_->interactive()) show_help();
+  start_sharing();
+  load_paused();  // registered by now: downloads a chat session paused can be asked for
+  update_prompt();
+  std::vector<pollfd> fds;
+  while (!done_) {
+    drain_lobby_signal_fd();  // before the flags: a signal from now on leaves a byte for poll()
+    if (take_quit_signal()) {
+      leave(0);
+      break;
+    }
+    if (take_continue_signal()) console_->resume_editing();
+    handle_messages();
+    if (done_) break;
+
+    fds.assign({{0, POLLIN, 0},
+                {-1, POLLIN, 0},
+                {shares_.wake_fd(), POLLIN, 0},
+                {held_check_.wake_fd(), POLLIN, 0},
+                {lobby_signal_fd(), POLLIN, 0}});
+    if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
+    downloads_.add_poll_fds(&fds);
+    int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
+    if (n < 0 || fds[kSignalSlot].revents != 0) {
+      if (n > 0 || errno == EINTR) continue;  // a signal: its flag is checked at the top
+      console_->fatal(std::string("poll failed: ") + std::strerror(errno));
+      leave(1);
+      break;
+    }
+    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) {
+      std::string why;
+      if (s_->conn.read_available(&why)) {
+        last_traffic_ = Clock::now();
+      } else {
+        lost(why);
+      }
+    }
+    if (fds[kScanSlot].revents != 0) {
+      if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
+    }
+    if (fds[kHeldSlot].revents != 0) on_held_check();
+    downloads_.handle(fds, kDownloadSlots);
+    if (fds[kStdinSlot].revents != 0) {
+      std::string line;
+      switch (console_->read_input(&line)) {
+        case LobbyConsole::Input::kLine:
+          handle_line(line);
+          console_->show_prompt();  // Enter took the prompt off the screen
+          break;
+        case LobbyConsole::Input::kPending:
+          break;
+        case LobbyConsole::Input::kEof:
+        case LobbyConsole::Input::kError:
+          leave(0);
+          break;
+      }
+    }
+    if (done_) break;
+    tick();
+  }
+  console_->stop_editing();
+  return status_;
+}
+
+int Lobby::poll_timeout_ms() const {
+  if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
+  Clock::time_point wake =
+      reconnector_.active() ? reconnector_.next_attempt() : last_traffic_ + kKeepalive;
+  wake = std::min(wake, shares_.next_poll());
+  if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
+    wake = std::min(wake, *expiry);
+  }
+  if (std::optional<Clock::time_point> deadline = resumes_.next_deadline()) {
+    wake = std::min(wake, *deadline);
+  }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
+  long long ms = std::clamp<long long>(left.count() + 1, 0, 60000);
+  if (int soon = downloads_.poll_timeout_ms(); soon >= 0) ms = std::min<long long>(ms, soon);
+  return static_cast<int>(ms);
+}
+
+void Lobby::tick() {
+  Clock::time_point now = Clock::now();
+  if (reconnector_.due(now)) {
+    reconnect_step();
+  } else if (online() && now - last_traffic_ >= kKeepalive) {
+    keepalive();
+  }
+  if (done_) return;
+  downloads_.reap();
+  print_download_notices();
+  resume_paused(now);
+  if (done_) return;
+  check_file_server();
+  if (now >= shares_.next_poll() && shares_.poll(now)) shares_.start_scan();
+  expire_offers(now);
+  update_prompt();
+}
+
+// ---- Input ----
+
+void Lobby::handle_line(const std::string& line) {
+  LobbyCommand cmd = parse_lobby_command(line);
+  if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
+    LobbyCommandKind kind = std::exchange(awaiting_arg_, LobbyCommandKind::kEmpty);
+    bool answers_question =
+        (cmd.kind == LobbyCommandKind::kYes || cmd.kind == LobbyCommandKind::kNo) &&
+        !questions_.empty();
+    if (!answers_question) {
+      std::string arg = trim(line);
+      if (!arg.empty()) run_command(kind, arg);
+      update_prompt();
+      return;
+    }
+  }
+  if (needs_argument(cmd.kind) && cmd.arg.empty()) {
+    awaiting_arg_ = cmd.kind;
+    console_->print(argument_question(cmd.kind), Style::kQuestion);
+    update_prompt();
+    return;
+  }
+  run_command(cmd.kind, cmd.arg);
+  if (cmd.kind == LobbyCommandKind::kUnknown) {
+    console_->print("unknown command: " + printable(cmd.word) + " — type help for the list",
+                    Style::kError);
+  }
+  update_prompt();
+}
+
+void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
+  using K = LobbyCommandKind;
+  bool needs_broker = kind == K::kUsers || kind == K::kInfo || kind == K::kChat ||
+                      kind == K::kFiles || kind == K::kSearch || kind == K::kGet ||
+                      kind == K::kSend;
+  if (needs_broker && !online()) {
+    console_->print("not connected to the broker — reconnecting", Style::kError);
+    return;
+  }
+  switch (kind) {
+    case K::kEmpty:
+    case K::kUnknown:
+      break;
+    case K::kUsers:
+      show_users();
+      break;
+    case K::kInfo:
+      show_info(arg);
+      break;
+    case K::kChat:
+      ask_chat(arg);
+      break;
+    case K::kFiles:
+      show_files(arg);
+      break;
+    case K::kSearch:
+      search(arg);
+      break;
+    case K::kGet:
+      get_file(arg);
+      break;
+    case K::kSend:
+      send_file(arg);
+      break;
+    case K::kShare:
+      rescan();
+      break;
+    case K::kTransfers:
+      for (const std::string& l : downloads_.status_lines()) console_->print(l);
+      break;
+    case K::kHelp:
+      show_help();
+      break;
+    case K::kQuit:
+      leave(0);
+      break;
+    case K::kYes:
+      answer(true);
+      break;
+    case K::kNo:
+      answer(false);
+      break;
+  }
+}
+
+void Lobby::say_no_such_user(const std::string& user) {
+  console_->print(printable(user) + ": no such user", Style::kError);
+}
+
+void Lobby::show_help() {
+  for (const std::string& l : menu_lines(console_->interactive())) console_->print(l);
+}
+
+void Lobby::show_users() {
+  BrokerConn::Reply r = request("USERS\n", "USERS");
+  if (!r.ok) return;
+  if (r.head.kind == BrokerMessage::Kind::kErr) {
+    console_->print("cannot list users: " + printable(r.head.reason), Style::kError);
+    return;
+  }
+  size_t n = r.body.size();
+  console_->print(std::to_string(n) + (n == 1 ? " user online:" : " users online:"), Style::kTitle);
+  for (const BrokerMessage& m : r.body) {
+    UserEntry u;
+    if (!parse_user_line(m, &u)) continue;
+    std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
+    if (u.name == s_->options.user) line += "  (you)";
+    console_->print(line);
+  }
+}
+
+void Lobby::show_info(const std::string& user) {
+  if (!valid_user_name(user)) {
+    say_no_such_user(user);
+    return;
+  }
+  BrokerConn::Reply r = request(LineWriter("INFO").field(user).str());
+  if (!r.ok) return;
+  UserEntry u;
+  if (parse_info_reply(r.head, &u)) {
+    console_->print(u.name + " is at " + host_port(u.ip, u.port));
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+    say_no_such_user(user);
+  } else {
+    console_->print("info failed: " + printable(r.head.reason), Style::kError);
+  }
+}
+
+void Lobby::leave(int status) {
+  // Downloads stop first (their .part stays for `get` to resume), then the file server.
+  stop_downloads("stopped");
+  file_server_.stop();
+  if (online()) s_->conn.bye(kByeTimeoutMs);
+  s_->conn.close();
+  console_->print("bye");
+  status_ = status;
+  done_ = true;
+}
+
+void Lobby::update_prompt() {
+  std::string prompt = s_->options.user;
+  if (reconnector_.active()) {
+    prompt += " (offline)> ";
+  } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
+    prompt = argument_prompt(awaiting_arg_);
+  } else if (!questions_.empty()) {
+    prompt = questions_.front().prompt();
+  } else {
+    prompt += "> ";
+  }
+  console_->set_prompt(prompt);
+}
+
+}  // namespace peerlink::lobby

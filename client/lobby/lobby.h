@@ -1,0 +1,147 @@
+// The lobby: one thread polling stdin, the broker, the shared-folder scanner and the downloads;
+// commands, notifications, chat requests and file offers in both directions, the hand-off to the
+// peer programs, the background file server, and reconnecting to a lost broker.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/downloads/downloads.h"
+#include "client/downloads/held_check.h"
+#include "client/downloads/paused.h"
+#include "client/downloads/resume_queue.h"
+#include "client/lobby/broker_conn.h"
+#include "client/lobby/commands.h"
+#include "client/lobby/console.h"
+#include "client/lobby/messages.h"
+#include "client/lobby/questions.h"
+#include "client/lobby/reconnector.h"
+#include "client/setup.h"
+#include "client/sharing/serve_child.h"
+#include "client/sharing/shares.h"
+#include "common/handoff/fetch_sources.h"
+
+namespace peerlink::lobby {
+
+class Lobby {
+ public:
+  // Uses (does not own) the console and the settled start-up state, whose connection must be
+  // registered. Owns the file server, the downloads and the shared-folder scanner, and stops
+  // them when it is destroyed.
+  Lobby(LobbyConsole* console, LobbySetup* setup);
+
+  // Runs until `quit`, the end of input, a quit signal, or giving up on a lost broker, and
+  // returns the exit status (0, or 1 after giving up). When a chat session starts the process
+  // execs a peer program instead, and this does not return.
+  int run();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using Style = LobbyConsole::Style;
+  struct Outgoing {  // our chat request, waiting for the other side
+    uint64_t id = 0;
+    std::string to;
+  };
+  struct OfferOut {  // our file offer, waiting for answers
+    std::string file;
+    std::set<std::string> waiting;
+  };
+
+  bool online() const { return !reconnector_.active() && s_->conn.is_open(); }
+  int poll_timeout_ms() const;
+  void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
+
+  // Input and the simple commands (lobby.cpp).
+  void handle_line(const std::string& line);
+  void run_command(LobbyCommandKind kind, const std::string& arg);
+  void show_users();
+  void show_info(const std::string& user);
+  void show_help();
+  void say_no_such_user(const std::string& user);
+  void leave(int status);
+  void update_prompt();
+
+  // Broker events and the broker link (lobby_link.cpp).
+  void handle_messages();
+  void handle_event(const BrokerEvent& e);
+  // Sends a request on the live connection; a transport failure starts reconnecting.
+  BrokerConn::Reply request(const std::string& line, std::string_view body_word = {});
+  void keepalive();
+  void lost(const std::string& why);
+  void begin_reconnect();
+  void reconnect_step();
+
+  // Chat requests both ways, answering questions, and the hand-off (lobby_chat.cpp).
+  void handle_chat_event(const BrokerEvent& e);
+  void ask_chat(const std::string& user);
+  void add_question(Question q);
+  void answer(bool yes);
+  void answer_chat(const Question& q, bool yes);
+  void accept(const Question& q);
+  void start_requested_session(const BrokerEvent& e);
+  void ask_next_question();
+  void before_exec();        // stops the helpers: the peer program is on its own
+  void after_failed_exec();  // brings them back: we stay in the lobby
+
+  // Sharing, browsing and downloading (lobby_files.cpp).
+  void start_sharing();
+  void rescan();
+  void on_scan(ShareScan scan);
+  void announce();
+  void say_sharing();  // "sharing N files from DIR"
+  void check_file_server();
+  void show_files(const std::string& user);
+  void search(const std::string& text);
+  // A FILES/SEARCH reply: title(n) over the n file lines, or `empty`.
+  void print_files(const BrokerConn::Reply& r, const std::function<std::string(size_t)>& title,
+                   const std::string& empty);
+  void get_file(const std::string& arg);
+  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash);
+  void start_download(const std::string& name, uint64_t size, const std::string& sha256,
+                      std::vector<FetchSource> sources);
+  void print_download_notices();
+  void stop_downloads(const std::string& why);
+
+  // Downloads paused by a chat session and resumed by the next lobby (lobby_resume.cpp).
+  void load_paused();      // consumes the pause file: checks, then queues its downloads
+  void on_held_check();    // the check of the files already held is done
+  void pause_downloads();  // before the exec: stops the downloads and writes the pause file
+  void resume_paused(Clock::time_point now);  // one queued download per call
+  void resume_one(const PausedDownload& d, Clock::time_point now);
+  std::vector<PausedDownload> take_unresumed();  // paused downloads not started again yet
+
+  // Sending files and offers to us (lobby_offers.cpp).
+  void send_file(const std::string& arg);
+  bool ensure_announced(const std::string& name);
+  void handle_offer_event(const BrokerEvent& e);
+  void answer_offer(const Question& q, bool yes);
+  void expire_offers(Clock::time_point now);
+  void withdraw_offers_from(const std::string& user);
+
+  LobbyConsole* console_;
+  LobbySetup* s_;
+  QuestionQueue questions_;
+  std::optional<Outgoing> outgoing_;
+  std::map<uint64_t, OfferOut> offers_out_;
+  LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
+  Reconnector reconnector_{s_->options.reconnect_attempts};
+  Clock::time_point last_traffic_ = Clock::now();
+  Shares shares_;
+  FileServer file_server_;
+  Downloads downloads_;
+  HeldCheck held_check_{s_->options.downloads};
+  ResumeQueue resumes_;
+  bool report_scan_ = false;    // `share` asked: say what the next scan found even if unchanged
+  bool rescan_queued_ = false;  // `share` came while a scan ran: scan again after it
+  bool done_ = false;
+  int status_ = 0;
+};
+
+}  // namespace peerlink::lobby

@@ -1,0 +1,213 @@
+// The lobby's chat requests, both ways, answering the y/n questions, and the hand-off to the peer
+// programs (Lobby members; the loop and commands are in lobby.cpp).
+#include "client/lobby/lobby.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "client/launch/handoff.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+namespace {
+
+constexpr int kByeTimeoutMs = 2000;  // for OK BYE before exec (HANDOFF.md: bounded)
+
+LobbyReturn lobby_return(const ClientOptions& o) {
+  return LobbyReturn{o.host, o.port, o.user, o.share, o.downloads};
+}
+
+}  // namespace
+
+// ---- Our chat request ----
+
+void Lobby::ask_chat(const std::string& user) {
+  if (!valid_user_name(user)) {
+    say_no_such_user(user);
+    return;
+  }
+  if (user == s_->options.user) {
+    console_->print("you cannot chat with yourself", Style::kError);
+    return;
+  }
+  if (outgoing_) {
+    console_->print("you already asked " + outgoing_->to + " — wait for the answer", Style::kError);
+    return;
+  }
+  BrokerConn::Reply r = request(LineWriter("CHAT").field(user).str());
+  if (!r.ok) return;
+  uint64_t id = 0;
+  if (is_ok(r.head, "CHAT") && r.head.fields.size() == 2) {
+    id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
+    outgoing_ = Outgoing{id, user};
+    console_->print("asked " + user + " to chat, waiting for an answer", Style::kNotice);
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+    say_no_such_user(user);
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 409) {
+    console_->print("a chat request of yours is already waiting for an answer", Style::kError);
+  } else {
+    console_->print("cannot ask " + user + ": " + printable(r.head.reason), Style::kError);
+  }
+}
+
+void Lobby::start_requested_session(const BrokerEvent& e) {
+  outgoing_.reset();
+  console_->print(e.user + " accepted — starting a chat session", Style::kGood);
+  before_exec();
+  console_->stop_editing();
+  s_->conn.bye(kByeTimeoutMs);
+  std::string failure = exec_peer_client(lobby_return(s_->options), e.ip, e.port, e.user, e.token);
+  console_->start_editing();
+  console_->print(failure, Style::kError);
+  after_failed_exec();
+  begin_reconnect();
+}
+
+void Lobby::handle_chat_event(const BrokerEvent& e) {
+  switch (e.type) {
+    case BrokerEvent::Type::kChatRequest: {
+      Question q;
+      q.kind = Question::Kind::kChat;
+      q.id = e.id;
+      q.from = e.user;
+      add_question(std::move(q));
+      break;
+    }
+    case BrokerEvent::Type::kChatAccepted:
+      if (outgoing_ && outgoing_->id == e.id) start_requested_session(e);
+      break;
+    case BrokerEvent::Type::kChatDeclined:
+      if (!outgoing_ || outgoing_->id != e.id) break;
+      outgoing_.reset();
+      if (e.reason == "declined") {
+        console_->print(e.user + " declined", Style::kNotice);
+      } else if (e.reason == "timeout") {
+        console_->print(e.user + " did not answer", Style::kNotice);
+      } else if (e.reason == "gone") {
+        console_->print(e.user + " left", Style::kNotice);
+      } else {
+        console_->print(e.user + " cannot chat: " + printable(e.reason), Style::kNotice);
+      }
+      break;
+    case BrokerEvent::Type::kChatCancelled: {
+      bool was_front = false;
+      std::optional<Question> q = questions_.remove_if(
+          [&](const Question& x) { return x.kind == Question::Kind::kChat && x.id == e.id; },
+          &was_front);
+      if (!q) break;
+      console_->print(e.reason == "timeout"
+                          ? "request from " + e.user + " timed out"
+                          : "request from " + e.user + " withdrawn (" + e.user + " left)",
+                      Style::kNotice);
+      if (was_front) ask_next_question();
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// ---- Questions to us: chat requests and file offers, oldest first ----
+
+void Lobby::add_question(Question q) {
+  std::string summary = q.summary();
+  if (questions_.push(std::move(q))) {
+    ask_next_question();
+  } else {
+    console_->print(summary + " — queued: y/n answers the oldest question first", Style::kQuestion);
+  }
+}
+
+void Lobby::ask_next_question() {
+  if (questions_.empty()) return;
+  console_->print(questions_.front().text(), Style::kQuestion);
+}
+
+void Lobby::answer(bool yes) {
+  if (questions_.empty()) {
+    console_->print("no request to answer", Style::kError);
+    return;
+  }
+  Question q = questions_.pop_front();
+  if (q.kind == Question::Kind::kChat) {
+    answer_chat(q, yes);
+  } else {
+    answer_offer(q, yes);
+  }
+  if (online() && !done_) ask_next_question();
+}
+
+void Lobby::answer_chat(const Question& q, bool yes) {
+  if (yes) {
+    accept(q);
+    return;
+  }
+  BrokerConn::Reply r = request(LineWriter("DECLINE").num(q.id).str());
+  if (!r.ok) return;
+  if (is_ok(r.head, "DECLINE")) {
+    console_->print("declined " + q.from + "'s request", Style::kNotice);
+  } else {
+    console_->print("the request from " + q.from + " is no longer open", Style::kError);
+  }
+}
+
+void Lobby::accept(const Question& req) {
+  // Bound before answering, and inherited across exec by _peer_server: nobody can take the port
+  // between our ACCEPT and the requester's connect (HANDOFF.md).
+  SocketResult listener = listen_tcp("", 0);
+  if (!listener.ok()) {
+    console_->print("cannot open a port for the session: " + listener.error, Style::kError);
+    request(LineWriter("DECLINE").num(req.id).str());
+    return;
+  }
+  uint16_t port = local_port(listener.fd.get());
+  BrokerConn::Reply r = request(LineWriter("ACCEPT").num(req.id).num(port).str());
+  if (!r.ok) return;
+  if (r.head.kind == BrokerMessage::Kind::kErr) {
+    console_->print(r.head.code == 404
+                        ? "the request from " + req.from + " is no longer open"
+                        : "cannot accept " + req.from + "'s request: " + printable(r.head.reason),
+                    Style::kError);
+    return;
+  }
+  if (!is_ok(r.head, "ACCEPT") || r.head.fields.size() != 3 || !plausible_token(r.head.fields[2])) {
+    console_->print("the broker answered the accept with nonsense", Style::kError);
+    return;
+  }
+  const std::string token = r.head.fields[2];
+  console_->print("starting a chat session with " + req.from, Style::kGood);
+  before_exec();
+  console_->stop_editing();
+  s_->conn.bye(kByeTimeoutMs);
+  std::string failure =
+      exec_peer_server(lobby_return(s_->options), listener.fd.get(), req.from, token);
+  console_->start_editing();
+  console_->print(failure, Style::kError);
+  after_failed_exec();
+  begin_reconnect();
+}
+
+// ---- The hand-off ----
+
+void Lobby::before_exec() {
+  // The peer program cannot follow our children: downloads stop (resumable, and listed in the
+  // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
+  // progress is finished rather than cut off mid-write. The lobby that comes back after the
+  // session starts all of it again.
+  pause_downloads();
+  file_server_.stop();
+  (void)shares_.wait_scan();
+}
+
+void Lobby::after_failed_exec() {
+  std::string error;
+  if (!file_server_.start(&error)) {
+    console_->print("cannot start the file server: " + error, Style::kError);
+  }
+  shares_.start_scan();
+  load_paused();  // what pause_downloads() just wrote: resumed once the broker is back
+}
+
+}  // namespace peerlink::lobby

@@ -1,0 +1,302 @@
+// The lobby's shared files (Lobby members): sharing the folder and keeping the broker told,
+// browsing everyone's files, and downloading them in the background.
+#include "client/lobby/lobby.h"
+
+#include <algorithm>
+
+#include "client/args.h"
+#include "client/lobby/files.h"
+#include "common/base/hex.h"
+#include "common/fs/names.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+namespace {
+
+// The broker caps FILES and SEARCH replies at this many lines.
+constexpr size_t kBrokerListCap = 5000;
+// Owners named in "downloading NAME ... from a, b, c".
+constexpr size_t kOwnersNamed = 5;
+
+bool looks_like_sha256(const std::string& text) {
+  std::string lower;
+  return parse_sha256_hex(text, &lower);
+}
+
+std::string owner_list(const std::vector<FetchSource>& sources) {
+  std::string out;
+  for (size_t i = 0; i < sources.size() && i < kOwnersNamed; ++i) {
+    out += (i == 0 ? "" : ", ") + sources[i].owner;
+  }
+  if (sources.size() > kOwnersNamed) {
+    out += " and " + std::to_string(sources.size() - kOwnersNamed) + " more";
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Sharing ----
+
+void Lobby::start_sharing() {
+  std::string error;
+  if (!file_server_.start(&error)) {
+    console_->print("cannot start the file server: " + error + " — others cannot download from you",
+                    Style::kError);
+  }
+  shares_.start_scan();
+}
+
+void Lobby::rescan() {
+  if (!file_server_.running()) {
+    std::string error;
+    if (!file_server_.start(&error)) {
+      console_->print("cannot start the file server: " + error, Style::kError);
+    }
+  }
+  report_scan_ = true;
+  if (!shares_.start_scan()) rescan_queued_ = true;  // one runs: look again once it is done
+}
+
+void Lobby::on_scan(ShareScan scan) {
+  std::vector<std::string> warnings;
+  const bool changed = shares_.apply(std::move(scan), &warnings);
+  for (const std::string& w : warnings) {
+    console_->print("shared folder: " + printable(w), Style::kError);
+  }
+  const bool report = std::exchange(report_scan_, false);
+  if (shares_.failed() && (changed || report)) {
+    console_->print(
+        "cannot read the shared folder: " + printable(shares_.error()) + " — sharing nothing",
+        Style::kError);
+  }
+  if (shares_.announced()) {
+    // Unchanged, and the broker has it: telling it again would only make everyone hear it again.
+    if (report) say_sharing();
+  } else if (online()) {
+    announce();
+  } else if (changed || report) {
+    console_->print("found " + files_count(shares_.files().size()) + " in " +
+                        printable(shares_.dir()) + "; the broker is told once it is back",
+                    Style::kNotice);
+  }
+  if (std::exchange(rescan_queued_, false)) {
+    report_scan_ = true;
+    shares_.start_scan();
+  }
+}
+
+void Lobby::announce() {
+  BrokerConn::Reply r = request(shares_.announce_request());
+  if (!r.ok) return;
+  if (!is_ok(r.head, "ANNOUNCED")) {
+    console_->print("the broker refused the list of shared files: " + printable(r.head.reason),
+                    Style::kError);
+    return;
+  }
+  shares_.set_announced(true);
+  say_sharing();
+}
+
+void Lobby::say_sharing() {
+  const size_t n = shares_.files().size();
+  std::string line = "sharing " + files_count(n) + " from " + printable(shares_.dir());
+  if (shares_.found() > n) {
+    line = "sharing " + std::to_string(n) + " of " + std::to_string(shares_.found()) +
+           " files from " + printable(shares_.dir()) + " (the broker takes at most " +
+           std::to_string(Shares::kMaxAnnounced) + ")";
+  }
+  console_->print(line, Style::kGood);
+}
+
+void Lobby::check_file_server() {
+  std::optional<std::string> why = file_server_.check();
+  if (!why) return;
+  if (file_server_.worth_restarting()) {
+    console_->print("the file server stopped (" + *why + ") — starting it again", Style::kError);
+    std::string error;
+    if (file_server_.start(&error)) return;
+    console_->print("cannot start the file server: " + error, Style::kError);
+  } else {
+    console_->print("the file server stopped (" + *why +
+                        "); others cannot download from you — type share to start it again",
+                    Style::kError);
+  }
+}
+
+// ---- Browsing ----
+
+void Lobby::show_files(const std::string& user) {
+  if (user.empty()) {
+    BrokerConn::Reply r = request("FILES\n", "FILES");
+    if (r.ok) {
+      print_files(
+          r, [](size_t n) { return files_count(n) + " shared:"; }, "no files shared");
+    }
+    return;
+  }
+  if (!valid_user_name(user)) {
+    say_no_such_user(user);
+    return;
+  }
+  BrokerConn::Reply r = request(LineWriter("FILES").field(user).str(), "FILES");
+  if (!r.ok) return;
+  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+    say_no_such_user(user);
+    return;
+  }
+  print_files(
+      r, [&](size_t n) { return user + " shares " + files_count(n) + ":"; },
+      user + " shares no files");
+}
+
+void Lobby::search(const std::string& text) {
+  BrokerConn::Reply r = request(LineWriter("SEARCH").field(text).str(), "FILES");
+  if (!r.ok) return;
+  const std::string quoted = "\"" + printable(text) + "\"";
+  print_files(
+      r,
+      [&](size_t n) { return files_count(n) + (n == 1 ? " matches " : " match ") + quoted + ":"; },
+      "no files match " + quoted);
+}
+
+void Lobby::print_files(const BrokerConn::Reply& r, const std::function<std::string(size_t)>& title,
+                        const std::string& empty) {
+  if (r.head.kind == BrokerMessage::Kind::kErr) {
+    console_->print("cannot list files: " + printable(r.head.reason), Style::kError);
+    return;
+  }
+  std::vector<FileEntry> files;
+  for (const BrokerMessage& m : r.body) {
+    FileEntry f;
+    if (parse_file_line(m, &f)) files.push_back(std::move(f));
+  }
+  if (files.empty()) {
+    console_->print(empty);
+    return;
+  }
+  console_->print(title(files.size()), Style::kTitle);
+  for (const FileEntry& f : files) console_->print(file_line(f));
+  if (r.body.size() >= kBrokerListCap) {
+    console_->print("(the broker lists at most " + std::to_string(kBrokerListCap) + ")");
+  }
+}
+
+// ---- Downloading ----
+
+std::optional<std::vector<FetchSource>> Lobby::who_has(const std::string& name_or_hash) {
+  BrokerConn::Reply r = request(LineWriter("WHOHAS").field(name_or_hash).str(), "WHOHAS");
+  if (!r.ok) return std::nullopt;
+  if (r.head.kind == BrokerMessage::Kind::kErr) {
+    console_->print("cannot look up " + printable(name_or_hash) + ": " + printable(r.head.reason),
+                    Style::kError);
+    return std::nullopt;
+  }
+  std::vector<FetchSource> owners;
+  for (const BrokerMessage& m : r.body) {
+    FetchSource s;
+    if (parse_owner_message(m, &s)) owners.push_back(std::move(s));
+  }
+  return owners;
+}
+
+void Lobby::get_file(const std::string& arg) {
+  // NAME may hold spaces, so `get read me.txt bob` is first asked about as a whole, then as
+  // NAME USER. A quoted NAME ("read me.txt" bob) is taken as typed.
+  const std::vector<NameAndWords> readings = name_readings(arg, 0, 1);
+  if (readings.empty()) {
+    console_->print("usage: get NAME [USER] (NAME may be a sha256)", Style::kError);
+    return;
+  }
+  std::string name, user;
+  std::vector<FetchSource> owners;
+  for (const NameAndWords& r : readings) {
+    if (!r.words.empty() && !valid_user_name(r.words[0])) continue;
+    // The broker matches a hash only in lower case.
+    std::string key = r.name;
+    if (std::string lower; parse_sha256_hex(key, &lower)) key = lower;
+    std::optional<std::vector<FetchSource>> found = who_has(key);
+    if (!found) return;
+    name = key;
+    user = r.words.empty() ? "" : r.words[0];
+    owners = std::move(*found);
+    if (!owners.empty()) break;
+  }
+  if (owners.empty()) {
+    console_->print("nobody else shares " + printable(readings.front().name), Style::kError);
+    return;
+  }
+  DownloadChoice choice = choose_download(std::move(owners), user);
+  switch (choice.kind) {
+    case DownloadChoice::Kind::kNobody:
+      console_->print("nobody else shares " + printable(name), Style::kError);
+      return;
+    case DownloadChoice::Kind::kNotFromUser:
+      console_->print(user + " does not share " + printable(name) + " (" +
+                          owner_list(choice.sources) +
+                          (choice.sources.size() == 1 ? " does)" : " do)"),
+                      Style::kError);
+      return;
+    case DownloadChoice::Kind::kAmbiguous:
+      console_->print(printable(name) + " is shared with different contents:", Style::kQuestion);
+      for (const FetchSource& s : choice.sources) {
+        console_->print("  " + s.owner + "  " + std::to_string(s.size) + " bytes  sha256 " +
+                        short_sha(s.sha256));
+      }
+      console_->print("choose one: get " + printable(name) + " USER", Style::kQuestion);
+      return;
+    case DownloadChoice::Kind::kChosen:
+      break;
+  }
+  // Everyone with these bytes can serve them, whatever they call the file: ask by hash.
+  if (!looks_like_sha256(name)) {
+    std::optional<std::vector<FetchSource>> same = who_has(choice.sha256);
+    if (!same) return;
+    std::vector<FetchSource> all = sources_with(*same, choice.size, choice.sha256);
+    if (!all.empty()) choice.sources = std::move(all);
+  }
+  start_download(choice.name, choice.size, choice.sha256, std::move(choice.sources));
+}
+
+void Lobby::start_download(const std::string& name, uint64_t size, const std::string& sha256,
+                           std::vector<FetchSource> sources) {
+  const std::string local = sanitize_file_name(name);
+  if (downloads_.running(local)) {
+    console_->print(printable(local) + " is already being downloaded — see transfers",
+                    Style::kError);
+    return;
+  }
+  const std::string owners = owner_list(sources);
+  DownloadRequest req{name, size, sha256, std::move(sources)};
+  std::string error;
+  if (!downloads_.start(std::move(req), &error)) {
+    console_->print("cannot download " + printable(local) + ": " + error, Style::kError);
+    return;
+  }
+  resumes_.remove(local);  // a paused download of this name, if any, is this one now
+  console_->print(
+      "downloading " + printable(local) + " (" + std::to_string(size) + " bytes) from " + owners,
+      Style::kNotice);
+}
+
+void Lobby::print_download_notices() {
+  for (const DownloadNotice& n : downloads_.take_notices()) {
+    console_->print(n.text, n.ok ? Style::kGood : Style::kError);
+  }
+}
+
+void Lobby::stop_downloads(const std::string& why) {
+  print_download_notices();  // what ended before is news, not a stop
+  std::vector<std::string> names;
+  for (const StoppedDownload& s : downloads_.stop_all()) names.push_back(s.name);
+  // Paused by a chat session and not started again yet: stopped just the same.
+  for (const PausedDownload& d : take_unresumed()) names.push_back(d.name);
+  for (const std::string& name : names) {
+    console_->print(
+        "download of " + printable(name) + " " + why + " — get " + printable(name) + " resumes it",
+        Style::kNotice);
+  }
+  print_download_notices();
+}
+
+}  // namespace peerlink::lobby

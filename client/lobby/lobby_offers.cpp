@@ -1,0 +1,256 @@
+// The lobby's file offers (Lobby members): `send PATH USER...`, the answers to our offers, and
+// offers to us, which are questions like chat requests.
+#include "client/lobby/lobby.h"
+
+#include <cstdlib>
+
+#include "client/args.h"
+#include "client/lobby/files.h"
+#include "client/sharing/send_path.h"
+#include "common/fs/names.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink::lobby {
+namespace {
+
+// The broker gives up on an offer after this long (PROTOCOL.md, "File offers") without telling
+// the receivers, so the lobby forgets the question itself.
+constexpr auto kOfferTimeout = std::chrono::seconds(60);
+// At most this many users per OFFER (the broker's limit).
+constexpr size_t kMaxOfferTargets = 32;
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) out += (i == 0 ? "" : ", ") + words[i];
+  return out;
+}
+
+}  // namespace
+
+// ---- Our offers ----
+
+void Lobby::send_file(const std::string& arg) {
+  const std::vector<NameAndWords> readings = name_readings(arg, 1, kMaxOfferTargets);
+  if (readings.empty()) {
+    console_->print(
+        "usage: send PATH USER... (a PATH with spaces may be quoted: send \"my "
+        "file.txt\" bob)",
+        Style::kError);
+    return;
+  }
+  // The longest PATH that names a file wins: `send read me.txt bob` means "read me.txt".
+  const std::string& share = s_->options.share;
+  const NameAndWords* pick = &readings.front();
+  SendPath where = resolve_send_path(share, pick->name);
+  for (const NameAndWords& r : readings) {
+    SendPath w = resolve_send_path(share, r.name);
+    if (w.status != SendPath::Status::kMissing) {
+      pick = &r;
+      where = std::move(w);
+      break;
+    }
+  }
+  const std::string typed = printable(pick->name);
+  switch (where.status) {
+    case SendPath::Status::kShared:
+      break;
+    case SendPath::Status::kMissing:
+      console_->print(typed + ": no such file in your shared folder " + printable(share),
+                      Style::kError);
+      return;
+    case SendPath::Status::kOutside:
+      console_->print(typed + " is not in your shared folder " + printable(share) +
+                          " — copy it there first (the file server only serves that folder)",
+                      Style::kError);
+      return;
+    case SendPath::Status::kSubfolder:
+      console_->print(typed +
+                          " is in a subfolder of your shared folder; only its top level is "
+                          "shared — copy it to " +
+                          printable(share) + " first",
+                      Style::kError);
+      return;
+    case SendPath::Status::kNotRegular:
+      console_->print(typed + " is not a regular file", Style::kError);
+      return;
+    case SendPath::Status::kHidden:
+      console_->print(typed +
+                          " is never shared: hidden names (a leading '.') and names with "
+                          "control characters are not",
+                      Style::kError);
+      return;
+  }
+
+  std::vector<std::string> users;
+  for (const std::string& u : pick->words) {
+    if (!valid_user_name(u)) {
+      say_no_such_user(u);
+      return;
+    }
+    if (u == s_->options.user) {
+      console_->print("you cannot send a file to yourself", Style::kError);
+      return;
+    }
+    if (std::find(users.begin(), users.end(), u) == users.end()) users.push_back(u);
+  }
+  if (!ensure_announced(where.name)) return;
+  const ShareEntry* e = shares_.find(where.name);
+
+  LineWriter w("OFFER");
+  w.field(e->name).num(e->size).word(e->sha256);
+  for (const std::string& u : users) w.field(u);
+  BrokerConn::Reply r = request(w.str());
+  if (!r.ok) return;
+  const std::string name = printable(e->name);
+  if (is_ok(r.head, "OFFER") && r.head.fields.size() == 3) {
+    const uint64_t id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
+    offers_out_[id] = OfferOut{e->name, std::set<std::string>(users.begin(), users.end())};
+    console_->print("offered " + name + " (" + std::to_string(e->size) + " bytes) to " +
+                        join(users) + " — waiting for " +
+                        (users.size() == 1 ? "the answer" : "answers"),
+                    Style::kNotice);
+    return;
+  }
+  const std::string& reason = r.head.reason;
+  const std::string kNoSuchUser = "no such user ";
+  if (r.head.code == 404 && reason.rfind(kNoSuchUser, 0) == 0) {
+    std::string who;
+    if (!percent_decode(reason.substr(kNoSuchUser.size()), &who)) who = "?";
+    say_no_such_user(who);
+    console_->print("nothing was offered", Style::kError);
+  } else {
+    console_->print("cannot offer " + name + ": " + printable(reason), Style::kError);
+  }
+}
+
+bool Lobby::ensure_announced(const std::string& name) {
+  if (shares_.find(name) != nullptr && shares_.announced() && shares_.up_to_date()) return true;
+  // The broker only relays offers of announced files: rescan now, in this thread (the user is
+  // waiting for exactly this), after any scan under way.
+  if (std::optional<ShareScan> pending = shares_.wait_scan()) on_scan(std::move(*pending));
+  if (shares_.find(name) == nullptr || !shares_.up_to_date()) {
+    report_scan_ = true;
+    on_scan(scan_shared_folder(shares_.dir()));
+  }
+  if (!shares_.announced() && online()) announce();
+  if (shares_.find(name) == nullptr) {
+    console_->print(printable(name) + " could not be shared (see the messages above)",
+                    Style::kError);
+    return false;
+  }
+  if (!shares_.announced()) {
+    console_->print("cannot offer " + printable(name) +
+                        ": the broker has not taken the list of "
+                        "shared files",
+                    Style::kError);
+    return false;
+  }
+  return true;
+}
+
+// ---- Offer events ----
+
+void Lobby::handle_offer_event(const BrokerEvent& e) {
+  if (e.type == BrokerEvent::Type::kOffer) {
+    Question q;
+    q.kind = Question::Kind::kOffer;
+    q.id = e.id;
+    q.from = e.user;
+    q.file = e.file;
+    q.size = e.size;
+    q.sha256 = e.sha256;
+    q.expires = Clock::now() + kOfferTimeout;
+    add_question(std::move(q));
+    return;
+  }
+  if (e.type == BrokerEvent::Type::kOfferCancelled) {
+    bool was_front = false;
+    std::optional<Question> q = questions_.remove_if(
+        [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.id == e.id; },
+        &was_front);
+    if (!q) return;  // already answered, or expired here first
+    console_->print(
+        "the offer of " + printable(q->file) + " from " + q->from +
+            (e.reason == "gone" ? " was withdrawn (" + q->from + " left)" : " timed out"),
+        Style::kNotice);
+    if (was_front) ask_next_question();
+    return;
+  }
+  // An answer to one of our offers.
+  auto it = offers_out_.find(e.id);
+  if (it == offers_out_.end() || it->second.waiting.erase(e.user) == 0) return;
+  const std::string file = printable(it->second.file);
+  if (e.reason == "accepted") {
+    console_->print(e.user + " accepted " + file, Style::kGood);
+  } else if (e.reason == "declined") {
+    console_->print(e.user + " declined " + file, Style::kNotice);
+  } else if (e.reason == "timeout") {
+    console_->print(e.user + " did not answer (" + file + ")", Style::kNotice);
+  } else if (e.reason == "gone") {
+    console_->print(e.user + " left (" + file + ")", Style::kNotice);
+  } else {
+    console_->print(e.user + ": " + printable(e.reason) + " (" + file + ")", Style::kNotice);
+  }
+  if (it->second.waiting.empty()) offers_out_.erase(it);
+}
+
+void Lobby::answer_offer(const Question& q, bool yes) {
+  const std::string what = printable(q.file) + " from " + q.from;
+  const std::string local = sanitize_file_name(q.file);
+  if (yes && downloads_.running(local)) {
+    console_->print("a download of " + printable(local) + " is running — declining " + what,
+                    Style::kError);
+    yes = false;
+  }
+  BrokerConn::Reply r = request(LineWriter(yes ? "OFFER_ACCEPT" : "OFFER_DECLINE").num(q.id).str());
+  if (!r.ok) return;
+  if (r.head.kind == BrokerMessage::Kind::kErr) {
+    console_->print(r.head.code == 404
+                        ? "the offer of " + what + " is no longer open"
+                        : "cannot answer the offer of " + what + ": " + printable(r.head.reason),
+                    Style::kError);
+    return;
+  }
+  if (!yes) {
+    console_->print("declined " + what, Style::kNotice);
+    return;
+  }
+  FetchSource source;
+  if (!parse_offer_accept(r.head, q.id, &source) || source.size != q.size ||
+      source.sha256 != q.sha256) {
+    console_->print("the broker answered the accept with nonsense", Style::kError);
+    return;
+  }
+  console_->print("accepted " + what, Style::kGood);
+  start_download(q.file, q.size, q.sha256, {std::move(source)});
+}
+
+void Lobby::expire_offers(Clock::time_point now) {
+  for (;;) {
+    bool was_front = false;
+    std::optional<Question> q = questions_.remove_if(
+        [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.expires <= now; },
+        &was_front);
+    if (!q) return;
+    console_->print("the offer of " + printable(q->file) + " from " + q->from + " timed out",
+                    Style::kNotice);
+    if (was_front) ask_next_question();
+  }
+}
+
+void Lobby::withdraw_offers_from(const std::string& user) {
+  // The broker drops the offers of a user who leaves without telling their receivers.
+  for (;;) {
+    bool was_front = false;
+    std::optional<Question> q = questions_.remove_if(
+        [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.from == user; },
+        &was_front);
+    if (!q) return;
+    console_->print(
+        "offer of " + printable(q->file) + " from " + user + " withdrawn (" + user + " left)",
+        Style::kNotice);
+    if (was_front) ask_next_question();
+  }
+}
+
+}  // namespace peerlink::lobby

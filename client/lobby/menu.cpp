@@ -1,0 +1,41 @@
+// The lobby's help.
+#include "client/lobby/menu.h"
+
+#include "client/lobby/commands.h"
+
+namespace peerlink::lobby {
+namespace {
+
+constexpr const char* kAnswers =
+    "answer a chat request or a file offer with y or n; with several open, y/n answers the "
+    "oldest";
+
+}  // namespace
+
+std::vector<std::string> menu_lines(bool numbered) {
+  std::vector<std::string> lines;
+  const std::vector<MenuEntry>& menu = lobby_menu();
+  if (!numbered) {
+    std::string list = "commands:";
+    for (size_t i = 0; i < menu.size(); ++i) {
+      list += (i == 0 ? " " : ", ") + std::string(menu[i].word);
+      if (menu[i].arg[0] != '\0') list += " " + std::string(menu[i].arg);
+    }
+    lines.push_back(list);
+    lines.push_back(kAnswers);
+    return lines;
+  }
+  constexpr size_t kCommandWidth = 18;
+  for (size_t i = 0; i < menu.size(); ++i) {
+    std::string number = std::to_string(i + 1);
+    if (number.size() < 2) number.insert(0, " ");
+    std::string command = menu[i].word;
+    if (menu[i].arg[0] != '\0') command += " " + std::string(menu[i].arg);
+    if (command.size() < kCommandWidth) command.append(kCommandWidth - command.size(), ' ');
+    lines.push_back(" " + number + "  " + command + "  " + menu[i].what);
+  }
+  lines.push_back("  type a number or a command; " + std::string(kAnswers));
+  return lines;
+}
+
+}  // namespace peerlink::lobby

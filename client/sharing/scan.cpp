@@ -1,0 +1,162 @@
+// Shared-folder scan.
+#include "client/sharing/scan.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+#include "client/sharing/cache.h"
+#include "common/base/fd.h"
+#include "common/base/hex.h"
+#include "common/crypto/sha256.h"
+#include "common/fs/names.h"
+#include "common/fs/paths.h"
+
+namespace peerlink::lobby {
+namespace {
+
+// A file whose mtime is this close to now may still be written within the same timestamp tick,
+// which would change its bytes without changing (size, mtime); its hash is not cached.
+constexpr int64_t kRacyMtimeNs = 2'000'000'000;
+
+struct Candidate {
+  std::string name;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+int64_t mtime_ns_of(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+int64_t now_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Stats `name` in the shared folder and decides whether it is shared. Symlinks count only when
+// they resolve to a regular file inside the folder; size and mtime are then the target's.
+bool stat_candidate(const std::string& dir, int dir_fd, const std::string& name, Candidate* out) {
+  if (!safe_file_name(name)) return false;  // also skips hidden names
+  struct stat st;
+  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  if (S_ISLNK(st.st_mode)) {
+    std::string resolved, error;
+    if (!resolve_inside(dir, name, &resolved, &error)) return false;
+    if (::stat(resolved.c_str(), &st) != 0) return false;
+  }
+  if (!S_ISREG(st.st_mode)) return false;
+  out->name = name;
+  out->size = static_cast<uint64_t>(st.st_size);
+  out->mtime_ns = mtime_ns_of(st);
+  return true;
+}
+
+UniqueFd open_folder(const std::string& dir, std::string* error) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) *error = "cannot open shared folder " + dir + ": " + std::strerror(errno);
+  return fd;
+}
+
+// The shared candidates of the folder `dir` (open as `dir_fd`), sorted by name. False with
+// *error if it cannot be listed.
+bool list_candidates(const std::string& dir, int dir_fd, std::vector<Candidate>* out,
+                     std::string* error) {
+  // readdir needs a DIR* of its own: fdopendir takes over a duplicate, closedir closes it.
+  std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)),
+                                        &::closedir);
+  if (!d) {
+    *error = "cannot read shared folder " + dir + ": " + std::strerror(errno);
+    return false;
+  }
+  out->clear();
+  for (;;) {
+    errno = 0;
+    const dirent* e = ::readdir(d.get());
+    if (e == nullptr) {
+      if (errno != 0) {
+        *error = "cannot read shared folder " + dir + ": " + std::strerror(errno);
+        return false;
+      }
+      break;
+    }
+    Candidate c;
+    if (stat_candidate(dir, dir_fd, e->d_name, &c)) out->push_back(std::move(c));
+  }
+  std::sort(out->begin(), out->end(),
+            [](const Candidate& a, const Candidate& b) { return a.name < b.name; });
+  return true;
+}
+
+std::string fingerprint_of(const std::vector<Candidate>& list) {
+  Sha256 h;
+  for (const Candidate& c : list) {
+    // '\0' cannot occur in a name, so the encoding is unambiguous.
+    h.update(c.name);
+    const std::string numbers =
+        '\0' + std::to_string(c.size) + '\0' + std::to_string(c.mtime_ns) + '\n';
+    h.update(numbers);
+  }
+  const Sha256::Digest d = h.finish();
+  return to_hex(d.data(), d.size());
+}
+
+}  // namespace
+
+ShareScan scan_shared_folder(const std::string& dir) {
+  ShareScan scan;
+  std::vector<Candidate> list;
+  const UniqueFd dir_fd = open_folder(dir, &scan.error);
+  if (!dir_fd || !list_candidates(dir, dir_fd.get(), &list, &scan.error)) return scan;
+  scan.ok = true;
+  scan.fingerprint = fingerprint_of(list);
+
+  const HashCache old_cache = load_hash_cache(dir);
+  HashCache new_cache;
+  const int64_t racy_after = now_ns() - kRacyMtimeNs;
+  for (const Candidate& c : list) {
+    ShareEntry entry{c.name, c.size, {}};
+    if (old_cache.lookup(c.name, c.size, c.mtime_ns, &entry.sha256)) {
+      new_cache.put(c.name, {c.size, c.mtime_ns, entry.sha256});
+      scan.files.push_back(std::move(entry));
+      continue;
+    }
+    std::string error;
+    if (!sha256_file(dir + "/" + c.name, &entry.sha256, &error)) {
+      scan.warnings.push_back("skipped " + c.name + ": " + error);
+      continue;
+    }
+    ++scan.hashed;
+    // The digest belongs to (size, mtime) only if the file did not change while it was read.
+    Candidate after;
+    if (!stat_candidate(dir, dir_fd.get(), c.name, &after) || after.size != c.size ||
+        after.mtime_ns != c.mtime_ns) {
+      scan.warnings.push_back("skipped " + c.name + ": it changed while being hashed");
+      continue;
+    }
+    if (c.mtime_ns < racy_after) new_cache.put(c.name, {c.size, c.mtime_ns, entry.sha256});
+    scan.files.push_back(std::move(entry));
+  }
+  if (!(new_cache == old_cache)) {
+    std::string error;
+    if (!save_hash_cache(dir, new_cache, &error)) scan.warnings.push_back(error);
+  }
+  return scan;
+}
+
+std::string share_fingerprint(const std::string& dir) {
+  std::vector<Candidate> list;
+  std::string error;
+  const UniqueFd dir_fd = open_folder(dir, &error);
+  if (!dir_fd || !list_candidates(dir, dir_fd.get(), &list, &error)) return std::string();
+  return fingerprint_of(list);
+}
+
+}  // namespace peerlink::lobby

@@ -1,0 +1,68 @@
+// Which shared file `send PATH USER...` means.
+#include "client/sharing/send_path.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "common/fs/names.h"
+#include "common/fs/paths.h"
+
+namespace peerlink::lobby {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool exists_no_follow(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+SendPath resolve_send_path(const std::string& share, const std::string& typed) {
+  SendPath out;
+  if (typed.empty()) return out;
+  std::string path = typed;
+  // "~/x" is $HOME/x: what is typed in the lobby never goes through a shell.
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && typed.rfind("~/", 0) == 0) path = home + typed.substr(1);
+  if (typed.find('/') == std::string::npos && exists_no_follow(share + "/" + typed)) {
+    path = share + "/" + typed;
+  }
+  if (!exists_no_follow(path)) return out;  // kMissing
+
+  // The folder that holds the file, with its symlinks resolved; the file's own name as given
+  // (a symlink inside the shared folder is shared under its own name).
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(path), ec).lexically_normal();
+  if (ec) return out;
+  if (!p.has_filename()) p = p.parent_path();
+  out.name = p.filename().string();
+  std::string parent;
+  if (!real_path(p.parent_path().string(), &parent)) return out;
+  if (parent != share) {
+    const std::string prefix = share == "/" ? share : share + "/";
+    out.status = parent.compare(0, prefix.size(), prefix) == 0 ? SendPath::Status::kSubfolder
+                                                               : SendPath::Status::kOutside;
+    return out;
+  }
+  if (!safe_file_name(out.name)) {
+    out.status = SendPath::Status::kHidden;
+    return out;
+  }
+  std::string resolved, error;
+  if (resolve_inside(share, out.name, &resolved, &error)) {
+    out.status = SendPath::Status::kShared;
+  } else if (error == "outside the shared folder") {
+    out.status = SendPath::Status::kOutside;
+  } else if (error == "not a regular file") {
+    out.status = SendPath::Status::kNotRegular;
+  }  // else kMissing (a dangling symlink)
+  return out;
+}
+
+}  // namespace peerlink::lobby

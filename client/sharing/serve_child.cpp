@@ -1,0 +1,52 @@
+// The lobby's file server.
+#include "client/sharing/serve_child.h"
+
+#include <unistd.h>
+
+#include "common/base/self_path.h"
+
+namespace peerlink::lobby {
+namespace {
+
+// A server that ran at least this long before it stopped is restarted; one that dies sooner
+// has a problem a restart will not fix.
+constexpr auto kRestartAfter = std::chrono::seconds(10);
+
+}  // namespace
+
+bool FileServer::start(std::string* error) {
+  if (child_.running()) return true;
+  ChildSpec spec;
+  spec.path = sibling_program("_peer_server");
+  spec.argv = {"_peer_server", "--serve",
+               "--listen-fd",  std::to_string(config_.listen_fd),
+               "--share",      config_.share,
+               "--user",       config_.user,
+               "--parent-pid", std::to_string(::getpid())};
+  if (!config_.log.empty()) {
+    spec.argv.push_back("--log");
+    spec.argv.push_back(config_.log);
+  }
+  if (config_.max_rate > 0) {
+    spec.argv.push_back("--max-rate");
+    spec.argv.push_back(std::to_string(config_.max_rate));
+  }
+  spec.secret = config_.key;
+  spec.inherit_fd = config_.listen_fd;
+  if (!child_.start(spec, error)) return false;
+  started_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+void FileServer::stop() { child_.stop(); }
+
+std::optional<std::string> FileServer::check() {
+  if (!child_.running() || !child_.poll_exit()) return std::nullopt;
+  return child_.describe_status();
+}
+
+bool FileServer::worth_restarting() const {
+  return std::chrono::steady_clock::now() - started_ >= kRestartAfter;
+}
+
+}  // namespace peerlink::lobby

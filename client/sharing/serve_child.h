@@ -1,0 +1,50 @@
+// The lobby's file server: `_peer_server --serve` in the background, serving the shared folder on
+// the port the lobby registered (docs/SHARING.md, "The file server").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "client/launch/child_process.h"
+
+namespace peerlink::lobby {
+
+struct FileServerConfig {
+  int listen_fd = -1;     // the lobby's listening socket (not owned); its port is registered
+  std::string share;      // absolute
+  std::string user;       // whose tickets it honours
+  std::string key;        // the ticket key registered with the broker (64 hex digits)
+  std::string log;        // --serve-log: its --log FILE ("" = none)
+  uint64_t max_rate = 0;  // --serve-max-rate: its --max-rate (0 = no cap)
+};
+
+// Owns the server process (stopped when this is destroyed). The listening socket stays the
+// lobby's: the child inherits a copy (FD_CLOEXEC cleared in the child only), so after a stop the
+// port is still ours and a new server can take over (after a failed hand-off, or a crash).
+// The key goes to the child in a memfd (ChildSpec::secret), never in argv or the environment.
+class FileServer {
+ public:
+  explicit FileServer(FileServerConfig config) : config_(std::move(config)) {}
+
+  // Starts the server unless it runs. False with *error if it cannot be started.
+  bool start(std::string* error);
+  // SIGTERM, a bounded wait, SIGKILL if need be; reaped. No-op if it does not run.
+  void stop();
+  bool running() const { return child_.running(); }
+
+  // Reaps the server if it ended on its own. Returns why ("exit status 2"), once, or nullopt
+  // while it runs (or after stop()).
+  std::optional<std::string> check();
+  // Whether a server that ended on its own should simply be started again: it had run a while
+  // (one that dies at once would only die again).
+  bool worth_restarting() const;
+
+ private:
+  FileServerConfig config_;
+  ChildProcess child_;
+  std::chrono::steady_clock::time_point started_{};
+};
+
+}  // namespace peerlink::lobby

@@ -1,0 +1,110 @@
+// File system rules: where a download may be written and which files a peer may serve.
+#include "common/fs/paths.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <utility>
+
+#include "common/fs/names.h"
+
+namespace peerlink {
+namespace {
+
+constexpr size_t kMaxFileName = 255;
+
+bool path_taken(const std::string& path) {
+  struct stat st;
+  // lstat, not stat: a dangling symlink is taken too, or we would write through it. Any error
+  // (ENOENT, but also EACCES...) counts as free so the loop always ends; the caller's
+  // O_CREAT | O_EXCL open then reports the real problem.
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Shortens `s` to at most `max` bytes without leaving a partial UTF-8 sequence at the end.
+void truncate_utf8(std::string* s, size_t max) {
+  if (s->size() <= max) return;
+  size_t cut = max;
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xc0) == 0x80; ++i)
+    --cut;
+  s->resize(cut);
+}
+
+}  // namespace
+
+bool real_path(const std::string& path, std::string* out) {
+  std::unique_ptr<char, decltype(&std::free)> p(::realpath(path.c_str(), nullptr), &std::free);
+  if (!p) return false;
+  out->assign(p.get());
+  return true;
+}
+
+std::string unique_destination(const std::string& dir, const std::string& name) {
+  if (!path_taken(dir + "/" + name)) return dir + "/" + name;
+
+  const size_t dot = name.rfind('.');
+  const bool split = dot != std::string::npos && dot != 0;
+  const std::string stem = split ? name.substr(0, dot) : name;
+  const std::string ext = split ? name.substr(dot) : std::string();
+  for (unsigned long n = 1;; ++n) {
+    const std::string suffix = " (" + std::to_string(n) + ")";
+    std::string candidate_stem = stem;
+    std::string candidate_ext = ext;
+    if (candidate_ext.size() + suffix.size() >= kMaxFileName) {
+      candidate_stem = name;  // absurdly long extension: treat the whole name as the stem
+      candidate_ext.clear();
+    }
+    truncate_utf8(&candidate_stem, kMaxFileName - suffix.size() - candidate_ext.size());
+    const std::string path = dir + "/" + candidate_stem + suffix + candidate_ext;
+    if (!path_taken(path)) return path;
+  }
+}
+
+bool resolve_inside(const std::string& root, std::string_view relative, std::string* resolved,
+                    std::string* error) {
+  if (!safe_file_name(relative)) {
+    *error = "bad file name";
+    return false;
+  }
+  std::string real_root;
+  if (!real_path(root, &real_root)) {
+    *error = "cannot open shared folder " + root + ": " + std::strerror(errno);
+    return false;
+  }
+  std::string real_file;
+  if (!real_path(root + "/" + std::string(relative), &real_file)) {
+    *error = "no such file";
+    return false;
+  }
+  // Containment is checked before the file type so that nothing about files outside the folder
+  // (not even whether they are directories) leaks to the peer.
+  const std::string prefix = real_root == "/" ? real_root : real_root + "/";
+  if (real_file.compare(0, prefix.size(), prefix) != 0 || real_file.size() == prefix.size()) {
+    *error = "outside the shared folder";
+    return false;
+  }
+  struct stat st;
+  if (::stat(real_file.c_str(), &st) != 0) {
+    *error = "no such file";
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *error = "not a regular file";
+    return false;
+  }
+  *resolved = std::move(real_file);
+  return true;
+}
+
+std::string base_name(std::string_view path) {
+  const size_t end = path.find_last_not_of('/');
+  if (end == std::string_view::npos) return std::string();
+  path = path.substr(0, end + 1);
+  const size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace peerlink

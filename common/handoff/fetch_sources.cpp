@@ -1,0 +1,71 @@
+// The owners a download may come from: parsing the broker's `OWNER` lines.
+#include "common/handoff/fetch_sources.h"
+
+#include <charconv>
+#include <utility>
+
+#include "common/base/hex.h"
+#include "common/base/numbers.h"
+#include "common/fs/names.h"
+#include "common/net/net.h"
+#include "common/wire/line_codec.h"
+
+namespace peerlink {
+namespace {
+
+bool fail(std::string* error, const char* why) {
+  *error = why;
+  return false;
+}
+
+}  // namespace
+
+bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error) {
+  const std::vector<std::string_view> f = split_fields(line);
+  if (f.empty() || f[0] != "OWNER") return fail(error, "not an OWNER line");
+  if (f.size() != 8) return fail(error, "an OWNER line has 8 fields");
+  std::string decoded[8];
+  for (size_t i = 1; i < f.size(); ++i) {
+    if (!percent_decode(f[i], &decoded[i])) return fail(error, "bad escape");
+  }
+  FetchSource s;
+  s.owner = decoded[1];
+  if (!valid_user_name(s.owner)) return fail(error, "bad owner name");
+  s.ip = decoded[2];
+  if (s.ip.empty()) return fail(error, "bad address");
+  if (!parse_port(decoded[3], &s.port) || s.port == 0) return fail(error, "bad port");
+  s.file = decoded[4];
+  // The owner's file server refuses anything that is not a safe base name, so such a source
+  // could never serve; refusing it here gives a clearer message.
+  if (!safe_file_name(s.file)) return fail(error, "bad file name");
+  if (!parse_u64(decoded[5], &s.size)) return fail(error, "bad size");
+  if (!parse_sha256_hex(decoded[6], &s.sha256)) return fail(error, "bad sha256");
+  s.ticket = decoded[7];
+  if (s.ticket.empty()) return fail(error, "bad ticket");
+  *out = std::move(s);
+  return true;
+}
+
+std::vector<FetchSource> parse_fetch_sources(std::string_view text,
+                                             std::vector<std::string>* errors) {
+  std::vector<FetchSource> sources;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(' ') == std::string_view::npos) continue;
+    FetchSource s;
+    std::string error;
+    if (parse_owner_line(line, &s, &error)) {
+      sources.push_back(std::move(s));
+    } else if (errors != nullptr) {
+      errors->push_back("line " + std::to_string(line_no) + ": " + error);
+    }
+  }
+  return sources;
+}
+
+}  // namespace peerlink

@@ -1,0 +1,256 @@
+// The one thread that writes a session's socket: queued control frames first, then file data.
+#include "common/session/sender.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "common/base/io.h"
+#include "common/fs/names.h"
+#include "common/wire/frame.h"
+#include "common/wire/transfer_codec.h"
+#include "common/wire/wire.h"
+
+namespace peerlink {
+
+SessionSender::SessionSender(int fd, Console* console, std::string peer, uint32_t first_id)
+    : fd_(fd), console_(console), peer_(std::move(peer)), first_id_(first_id), next_id_(first_id) {}
+
+SessionSender::~SessionSender() { stop(); }
+
+void SessionSender::start(std::function<void(const std::string&)> on_write_error) {
+  on_write_error_ = std::move(on_write_error);
+  thread_ = std::thread([this] { run(); });
+}
+
+bool SessionSender::queue(uint8_t type, std::string payload) {
+  std::string frame = encode_frame(type, payload);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_ || control_bytes_ + frame.size() > kMaxQueuedBytes) return false;
+  control_bytes_ += frame.size();
+  control_.push_back(std::move(frame));
+  cv_.notify_all();
+  return true;
+}
+
+void SessionSender::queue_final(uint8_t type, std::string payload) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) return;
+  closing_ = true;
+  final_ = encode_frame(type, payload);
+  cv_.notify_all();
+}
+
+void SessionSender::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  if (!thread_.joinable()) return;
+  // The writer may be blocked in send() on a peer that stopped reading; this makes it fail.
+  ::shutdown(fd_, SHUT_RDWR);
+  thread_.join();
+}
+
+uint32_t SessionSender::offer(std::unique_ptr<SourceFile> source) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) return 0;
+  auto t = std::make_shared<Outgoing>();
+  t->id = next_id_;
+  next_id_ += 2;
+  t->shown = printable(source->name());
+  Offer offer;
+  offer.id = t->id;
+  offer.size = source->size();
+  offer.sha256 = source->sha256();
+  offer.name = source->name();
+  t->source = std::move(source);
+  std::string frame = encode_frame(wire::kOffer, encode_offer(offer));
+  control_bytes_ += frame.size();
+  control_.push_back(std::move(frame));
+  outgoing_[t->id] = t;
+  cv_.notify_all();
+  return t->id;
+}
+
+size_t SessionSender::open_offers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return outgoing_.size();
+}
+
+bool SessionSender::ours_locked(uint32_t id) const {
+  // Our ids share first_id_'s parity and are below next_id_ (wrap-around after 2^31 offers in
+  // one session is not a concern).
+  return id >= first_id_ && id < next_id_ && (id - first_id_) % 2 == 0;
+}
+
+SessionSender::Match SessionSender::on_accept(uint32_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = outgoing_.find(id);
+  if (it == outgoing_.end()) return ours_locked(id) ? Match::kStale : Match::kUnknown;
+  Outgoing& t = *it->second;
+  if (t.accepted) return Match::kUnknown;  // a second ACCEPT is as wrong as a made-up one
+  t.accepted = true;
+  console_->line(t.shown + ": " + peer_ + " accepted, sending");
+  t.progress = std::make_unique<TransferProgress>(console_, id, t.shown, t.source->size());
+  t.progress->update(0);
+  cv_.notify_all();
+  return Match::kDone;
+}
+
+SessionSender::Match SessionSender::on_decline(uint32_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = outgoing_.find(id);
+  if (it == outgoing_.end()) return ours_locked(id) ? Match::kStale : Match::kUnknown;
+  if (it->second->accepted) return Match::kUnknown;  // too late to decline: that is CANCEL's job
+  console_->line(it->second->shown + ": declined");
+  outgoing_.erase(it);
+  return Match::kDone;
+}
+
+SessionSender::Match SessionSender::on_cancel(uint32_t id, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string why = peer_ + " cancelled";
+  if (!reason.empty()) why += " (" + printable(reason) + ")";
+  auto it = outgoing_.find(id);
+  if (it != outgoing_.end()) {
+    fail_locked(it->second, why, "");
+    return Match::kDone;
+  }
+  auto done = finished_.find(id);
+  if (done != finished_.end()) {
+    console_->line(done->second + ": transfer failed: " + why, Console::Tone::kError);
+    finished_.erase(done);
+    return Match::kDone;
+  }
+  return ours_locked(id) ? Match::kStale : Match::kUnknown;
+}
+
+void SessionSender::fail_all(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  while (!outgoing_.empty()) fail_locked(outgoing_.begin()->second, reason, "");
+}
+
+void SessionSender::fail_locked(const std::shared_ptr<Outgoing>& t, const std::string& reason,
+                                const std::string& peer_reason) {
+  const std::shared_ptr<Outgoing> keep = t;  // `t` may refer to the map entry erased below
+  const uint32_t id = keep->id;
+  keep->progress.reset();  // clear the bar before the line that replaces it
+  console_->line(keep->shown + ": transfer failed: " + reason, Console::Tone::kError);
+  if (!peer_reason.empty() && !closing_) {
+    std::string frame = encode_frame(wire::kCancel, encode_cancel(id, peer_reason));
+    control_bytes_ += frame.size();
+    control_.push_back(std::move(frame));
+  }
+  outgoing_.erase(id);
+}
+
+std::shared_ptr<SessionSender::Outgoing> SessionSender::next_to_stream_locked() {
+  if (closing_) return nullptr;
+  // Round robin: the first accepted transfer after the one served last, wrapping around.
+  for (int pass = 0; pass < 2; ++pass) {
+    auto it = pass == 0 ? outgoing_.upper_bound(last_streamed_) : outgoing_.begin();
+    for (; it != outgoing_.end(); ++it) {
+      if (it->second->accepted) return it->second;
+    }
+  }
+  return nullptr;
+}
+
+bool SessionSender::write(const void* data, size_t len) {
+  const IoResult r = send_all(fd_, data, len);
+  if (r.ok()) return true;
+  std::function<void(const std::string&)> notify;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+    if (!stopping_) notify = on_write_error_;  // a failure caused by stop() is no news
+  }
+  if (notify) notify(r.message());
+  return false;
+}
+
+void SessionSender::run() {
+  // One DATA frame and the DONE that may follow it, built in place: the file is read straight
+  // into the buffer behind the frame prefix.
+  std::vector<unsigned char> buf(kDataPrefixBytes + wire::kChunkBytes + wire::kFrameHeaderBytes +
+                                 4);
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] {
+      return stopping_ || !control_.empty() || final_.has_value() ||
+             next_to_stream_locked() != nullptr;
+    });
+    if (stopping_) return;
+
+    if (!control_.empty()) {
+      // All queued control frames in one write: chat and answers go out before more file data.
+      std::string batch;
+      for (std::string& f : control_) batch += f;
+      control_.clear();
+      control_bytes_ = 0;
+      lock.unlock();
+      const bool ok = write(batch.data(), batch.size());
+      lock.lock();
+      if (!ok) return;
+      continue;
+    }
+
+    if (final_) {
+      const std::string last = std::move(*final_);
+      final_.reset();
+      lock.unlock();
+      // SHUT_WR sends FIN after the frame, so the peer reads BYE/ERROR and then end-of-stream.
+      if (write(last.data(), last.size())) ::shutdown(fd_, SHUT_WR);
+      return;
+    }
+
+    const std::shared_ptr<Outgoing> t = next_to_stream_locked();
+    last_streamed_ = t->id;
+    const uint64_t total = t->source->size();
+    const uint64_t offset = t->sent;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(total - offset, wire::kChunkBytes));
+    const bool last = offset + n == total;
+    lock.unlock();
+
+    size_t len = 0;
+    std::string error;
+    if (n > 0) {
+      const ssize_t got = t->source->read_at(offset, buf.data() + kDataPrefixBytes, n, &error);
+      if (got >= 0 && static_cast<size_t>(got) != n) error = t->source->path() + " shrank";
+      if (!error.empty()) {
+        lock.lock();
+        // The peer learns only that reading failed, not our local path.
+        if (outgoing_.count(t->id) != 0) fail_locked(t, error, "sender cannot read the file");
+        continue;
+      }
+      encode_data_prefix(t->id, static_cast<uint32_t>(n), buf.data());
+      len = kDataPrefixBytes + n;
+    }
+    if (last) {  // DONE right behind the last DATA, so nothing can come between them
+      encode_frame_header(wire::kDone, 4, buf.data() + len);
+      const std::string id = encode_transfer_id(t->id);
+      std::copy(id.begin(), id.end(), buf.data() + len + wire::kFrameHeaderBytes);
+      len += wire::kFrameHeaderBytes + 4;
+    }
+    const bool ok = write(buf.data(), len);
+    lock.lock();
+    if (!ok) return;
+    auto it = outgoing_.find(t->id);
+    if (it == outgoing_.end() || it->second != t) continue;  // cancelled meanwhile
+    t->sent += n;
+    if (!last) t->progress->update(t->sent);
+    if (last) {
+      t->progress.reset();
+      console_->line("sent " + t->shown + " (" + std::to_string(total) + " bytes)");
+      finished_[t->id] = t->shown;
+      if (finished_.size() > kMaxFinishedRemembered) finished_.erase(finished_.begin());
+      outgoing_.erase(it);
+    }
+  }
+}
+
+}  // namespace peerlink

@@ -1,0 +1,116 @@
+// A chat session between two peers: chat lines both ways and confirm-before-send file transfers.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/base/fd.h"
+#include "common/session/receiver.h"
+#include "common/session/sender.h"
+#include "common/term/stop_signals.h"
+#include "common/term/terminal.h"
+#include "common/wire/frame.h"
+
+namespace peerlink {
+
+// Runs one session over a connected, authenticated socket (the handshake is done by the caller)
+// until either side ends it. Threads (docs/SESSION.md):
+//  - the caller of run() is the receive thread: it reads and checks every frame, prints chat,
+//    drives incoming transfers (TransferReceiver) and takes the stop signals;
+//  - an input thread reads the user's lines from `input_fd` one byte at a time, never reading
+//    past the current line (docs/HANDOFF.md, "stdin across exec"), and turns them into chat,
+//    offers, answers or /quit;
+//  - the SessionSender thread is the only writer of the socket.
+// Owns the socket; it is closed when the Session is destroyed.
+class Session {
+ public:
+  struct Config {
+    std::string own_name;
+    std::string peer_name;        // shown in every line; comes from the lobby, so trusted
+    std::string downloads;        // where received files go
+    bool accepting_side = false;  // _peer_server; picks the parity of our offer ids
+    int input_fd = 0;
+    // The stop signals (Ctrl-C, SIGTERM, SIGHUP), taken by the receive thread: the first ends
+    // the session as /quit does, a second one while it is ending stops waiting for the peer.
+    // Null: none.
+    StopSignals* signals = nullptr;
+  };
+  struct End {
+    bool clean = false;  // /quit, a stop signal or BYE on either side, or the user's input ended
+    bool connection_lost = false;
+    std::string reason;  // for "session ended: <reason>"
+  };
+
+  // `decoder` holds whatever arrived behind the handshake frames.
+  Session(UniqueFd socket, FrameDecoder decoder, Config config, Console* console);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Prints the "connected to" line and runs the session to its end. Every thread it started is
+  // joined before it returns, and every unfinished transfer has been reported and cleaned up.
+  End run();
+
+  // How long we keep reading (and discarding) after sending BYE or ERROR, waiting for the peer
+  // to close, so that closing never resets the connection under the frame we sent last.
+  static constexpr std::chrono::milliseconds kDrainTime{2000};
+  // The most written-but-unsent bytes the session socket holds (two DATA chunks).
+  static constexpr int kUnsentLimit = 128 * 1024;
+
+ private:
+  // What a received frame does to the session.
+  struct Outcome {
+    enum class Kind {
+      kGoOn,
+      kEnd,    // the peer ended it (BYE, ERROR): stop now
+      kDrain,  // we sent our last frame (ERROR): wait for the peer to close, then stop
+    };
+    Kind kind = Kind::kGoOn;
+    End end;
+  };
+
+  // Receive thread.
+  End receive_loop();
+  Outcome handle_frame(const Frame& frame);
+  Outcome handle_answer(const Frame& frame);
+  Outcome handle_cancel(const Frame& frame);
+  // A protocol violation: queues ERROR with `reason` and starts draining.
+  Outcome violation(const std::string& reason);
+
+  // Input thread.
+  void input_loop();
+  void handle_line(const std::string& line);
+  void offer_file(const std::string& path);
+  // Ends the session from our side: queues BYE and tells the receive thread to drain. Called by
+  // the input thread (/quit, end of input) and by the receive thread (a stop signal).
+  void request_end(End end, const std::string& bye_text);
+
+  // Wakes the receive thread (from the input or sender thread).
+  void wake();
+  // Stops the input thread: its poll returns and a file being hashed for /send is given up.
+  void stop_input();
+
+  UniqueFd socket_;
+  FrameDecoder decoder_;
+  const Config config_;
+  Console* const console_;
+  SessionSender sender_;
+  TransferReceiver receiver_;
+
+  UniqueFd wake_read_, wake_write_;          // wakes the receive thread's poll
+  UniqueFd stop_read_, stop_write_;          // stops the input thread's poll
+  std::atomic<bool> input_stopping_{false};  // ... and a /send hashing a file on it
+
+  std::mutex mu_;                     // guards the two fields below
+  std::optional<End> requested_end_;  // set by request_end()
+  std::optional<std::string> write_error_;
+  std::thread input_thread_;
+};
+
+}  // namespace peerlink

@@ -1,0 +1,82 @@
+// A file being sent: opened once, checked to be a regular file, hashed, then read in chunks.
+#include "common/session/source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "common/crypto/sha256.h"
+#include "common/fs/paths.h"
+#include "common/net/net.h"
+
+namespace peerlink {
+namespace {
+
+constexpr size_t kHashChunk = 256 * 1024;
+
+}  // namespace
+
+std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::string* error,
+                                             const std::atomic<bool>* cancel) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
+    *error = "cannot open " + path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) {
+    *error = "cannot open " + path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *error = path + " is not a regular file";
+    return nullptr;
+  }
+  set_nonblocking(fd.get(), false);
+
+  std::unique_ptr<SourceFile> src(new SourceFile());
+  src->path_ = path;
+  src->name_ = base_name(path);
+  src->fd_ = std::move(fd);
+  src->size_ = static_cast<uint64_t>(st.st_size);
+
+  // Heap buffer: the input thread's stack is no place for 256 KiB.
+  std::vector<unsigned char> chunk(kHashChunk);
+  Sha256 hash;
+  uint64_t offset = 0;
+  for (;;) {
+    if (cancel != nullptr && cancel->load()) {
+      *error = kCancelledOpen;
+      return nullptr;
+    }
+    const ssize_t n = src->read_at(offset, chunk.data(), chunk.size(), error);
+    if (n < 0) return nullptr;
+    if (n == 0) break;
+    hash.update(chunk.data(), static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  if (offset != src->size_) {
+    *error = path + " changed while it was being read";
+    return nullptr;
+  }
+  const Sha256::Digest digest = hash.finish();
+  src->sha256_.assign(digest.begin(), digest.end());
+  return src;
+}
+
+ssize_t SourceFile::read_at(uint64_t offset, void* buf, size_t len, std::string* error) const {
+  for (;;) {
+    const ssize_t n = ::pread(fd_.get(), buf, len, static_cast<off_t>(offset));
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    *error = "cannot read " + path_ + ": " + std::strerror(errno);
+    return -1;
+  }
+}
+
+}  // namespace peerlink

@@ -1,0 +1,53 @@
+// The peer frame codec: type (1 byte) | length (4 bytes, big endian) | payload (bounded).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/base/io.h"
+#include "common/wire/wire.h"
+
+namespace peerlink {
+
+struct Frame {
+  uint8_t type = 0;
+  std::string payload;
+};
+
+// Header + payload as one buffer.
+std::string encode_frame(uint8_t type, std::string_view payload);
+void encode_frame_header(uint8_t type, uint32_t length, unsigned char out[wire::kFrameHeaderBytes]);
+
+// Incremental decoder for a byte stream. Checks each length against `max_payload` before
+// buffering the payload, and each type against [1, max_type].
+class FrameDecoder {
+ public:
+  enum class Result { kFrame, kNeedMore, kTooLarge, kBadType };
+  explicit FrameDecoder(uint32_t max_payload = wire::kMaxFramePayload,
+                        uint8_t max_type = wire::kLastFrameType)
+      : max_payload_(max_payload), max_type_(max_type) {}
+  void append(const char* data, size_t len) { buf_.append(data, len); }
+  // Call in a loop until it stops returning kFrame. kTooLarge/kBadType are final.
+  Result next(Frame* frame);
+  size_t buffered() const { return buf_.size() - start_; }
+  // Bytes held in memory, frames already taken included: bounded by a partial frame plus the
+  // last append, whatever the length of the stream.
+  size_t held() const { return buf_.size(); }
+
+ private:
+  Result need_more();
+
+  uint32_t max_payload_;
+  uint8_t max_type_;
+  std::string buf_;
+  size_t start_ = 0;
+};
+
+// Blocking frame I/O over a socket, built on send_all/recv_exact.
+IoResult write_frame(int fd, uint8_t type, std::string_view payload);
+// On a length over `max_payload` or a type outside [1, max_type], returns kError with EPROTO.
+IoResult read_frame(int fd, Frame* frame, uint32_t max_payload = wire::kMaxFramePayload,
+                    uint8_t max_type = wire::kLastFrameType);
+
+}  // namespace peerlink

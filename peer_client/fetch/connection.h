@@ -1,0 +1,69 @@
+// One source of a download: a connection to one owner's file server that pulls blocks from the
+// shared queue until the work runs out or the source fails.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "common/base/fd.h"
+#include "common/handoff/fetch_sources.h"
+#include "peer_client/fetch/queue.h"
+#include "peer_client/fetch/target.h"
+
+namespace peerlink::peer_client {
+
+// Counters the download's progress reporting reads while connections run.
+struct FetchCounters {
+  std::atomic<uint64_t> received{0};  // file bytes that arrived in this run (rate)
+  std::atomic<uint64_t> written{0};   // file bytes on disk: done blocks plus partial ones
+  std::atomic<int> active{0};         // connected sources
+};
+
+class FetchConnection {
+ public:
+  // Nothing is owned; all must outlive run().
+  FetchConnection(const FetchSource& source, const std::string& requester, FetchQueue* queue,
+                  FetchTarget* target, FetchCounters* counters);
+
+  enum class End {
+    kFinished,      // no work left for this source
+    kSourceFailed,  // the source is unusable: *failure says why; its blocks went back
+    kFatal,         // writing the .part failed: the whole download must stop
+  };
+  // Connects and pulls blocks, keeping up to two GETs in flight so the server never waits for
+  // the next request. While there is nothing to take but other sources still hold blocks, it
+  // waits disconnected (a block may come back). On any failure every block taken goes back to
+  // the queue.
+  End run(std::string* failure);
+
+  uint64_t bytes() const { return bytes_; }  // file bytes this source delivered into done blocks
+
+ private:
+  struct Pending {
+    size_t block;
+    uint32_t id;
+  };
+  // Connects and registers the socket with the queue (so stop() can cut it).
+  bool connect(std::string* failure);
+  void disconnect();
+  bool send_get(const Pending& p, std::string* failure);
+  // Receives RANGE, the DATA frames and DONE for `p`, writing the bytes to the target.
+  // *fatal is set when the failure is the local disk's rather than the source's.
+  bool receive_block(const Pending& p, bool* fatal, std::string* failure);
+  bool read_header(uint8_t* type, uint32_t* length, std::string* failure);
+  // After an ERROR frame header: reads its reason into *failure.
+  void read_error(uint32_t length, std::string* failure);
+
+  const FetchSource& source_;
+  const std::string& requester_;
+  FetchQueue* queue_;
+  FetchTarget* target_;
+  FetchCounters* counters_;
+  UniqueFd socket_;
+  uint64_t bytes_ = 0;
+  uint64_t partial_ = 0;  // bytes of the block being received that are already written
+  std::string buffer_;
+};
+
+}  // namespace peerlink::peer_client

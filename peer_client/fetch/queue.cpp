@@ -1,0 +1,86 @@
+// The work shared by a download's source connections.
+#include "peer_client/fetch/queue.h"
+
+#include <sys/socket.h>
+
+#include <utility>
+
+namespace peerlink::peer_client {
+
+FetchQueue::Next FetchQueue::take(size_t* block, bool wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (stopped_.load()) return Next::kNone;
+    switch (queue_.take(block)) {
+      case BlockQueue::Take::kBlock:
+        return Next::kBlock;
+      case BlockQueue::Take::kFinished:
+        return Next::kFinished;
+      case BlockQueue::Take::kWait:
+        break;
+    }
+    if (!wait) return Next::kNone;
+    // Woken by give_back() (a block to take), complete() (maybe the last) or stop().
+    cv_.wait(lock);
+  }
+}
+
+BlockMap FetchQueue::complete(size_t block) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t prefix = queue_.map().done_prefix_bytes();
+  queue_.complete(block);
+  // Wake waiters when the last block is done (takers) or the prefix grows (the hasher).
+  if (queue_.map().complete() || queue_.map().done_prefix_bytes() != prefix) cv_.notify_all();
+  return queue_.map();
+}
+
+uint64_t FetchQueue::wait_prefix(uint64_t have) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock,
+           [&] { return queue_.map().done_prefix_bytes() > have || ended_ || stopped_.load(); });
+  return queue_.map().done_prefix_bytes();
+}
+
+void FetchQueue::end() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+  }
+  cv_.notify_all();
+}
+
+void FetchQueue::give_back(size_t block) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.give_back(block);
+  }
+  cv_.notify_all();
+}
+
+void FetchQueue::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_.store(true);
+    for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+  }
+  cv_.notify_all();
+}
+
+void FetchQueue::add_socket(int fd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sockets_.insert(fd);
+  // A stop() that came before the registration must still cut this connection.
+  if (stopped_.load()) ::shutdown(fd, SHUT_RDWR);
+}
+
+void FetchQueue::remove_socket(int fd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sockets_.erase(fd);
+}
+
+BlockMap FetchQueue::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.map();
+}
+
+}  // namespace peerlink::peer_client

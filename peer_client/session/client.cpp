@@ -1,0 +1,71 @@
+// _peer_client in session mode: connect to the paired peer, run the session, return to the lobby.
+#include "peer_client/session/client.h"
+
+#include <signal.h>
+
+#include <string>
+
+#include "common/handoff/lobby_exec.h"
+#include "common/net/net.h"
+#include "common/session/hello.h"
+#include "common/session/session.h"
+#include "common/term/stop_signals.h"
+#include "common/term/terminal.h"
+#include "common/wire/frame.h"
+#include "peer_client/session/connect.h"
+
+namespace peerlink::peer_client {
+
+void SessionClient::run() {
+  std::string no_token;
+  // First: the descriptor is closed before anything could leak it into another program.
+  const std::string token = take_session_token(args_.secret_fd, &no_token);
+  // Next, before any thread exists: every thread inherits the blocked stop signals.
+  StopSignals signals;
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
+  Console console;
+  // Ctrl-C while connecting: back to the lobby at once, as cleanly as /quit.
+  const auto leave_if_interrupted = [&] {
+    if (const int signo = signals.take(); signo != 0) {
+      end_line_after_ctrl_c(signo, &console);
+      leave_session(args_, &signals, true, interrupted_reason(signo), &console);
+    }
+  };
+  if (token.empty()) {
+    leave_session(args_, &signals, false, no_token, &console);
+  }
+
+  const std::string where = host_port(args_.host, args_.port);
+  console.line("connecting to " + args_.peer + " at " + where);
+  SocketResult conn = connect_with_backoff(
+      args_.host, args_.port, std::chrono::seconds(args_.connect_timeout_seconds), signals.fd());
+  if (!conn.ok()) {
+    leave_if_interrupted();
+    leave_session(args_, &signals, false, "could not connect to " + args_.peer + ": " + conn.error,
+                  &console);
+  }
+  FrameDecoder decoder;
+  std::string welcome_name, error;
+  if (!client_handshake(conn.fd.get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
+                        &error, signals.fd())) {
+    conn.fd.reset();
+    leave_if_interrupted();
+    leave_session(args_, &signals, false,
+                  "could not join " + args_.peer + " at " + where + ": " + error, &console);
+  }
+
+  Session::End end;
+  {
+    Session::Config config;
+    config.own_name = args_.user;
+    config.peer_name = args_.peer;
+    config.downloads = args_.downloads;
+    config.accepting_side = false;
+    config.signals = &signals;
+    Session session(std::move(conn.fd), std::move(decoder), config, &console);
+    end = session.run();
+  }  // the socket closes here, before the lobby starts
+  leave_session(args_, &signals, end.clean, end.reason, &console);
+}
+
+}  // namespace peerlink::peer_client

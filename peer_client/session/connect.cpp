@@ -1,0 +1,136 @@
+// The requesting side's way into a session: connect with backoff, HELLO, then wait for WELCOME.
+#include "peer_client/session/connect.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <vector>
+
+#include "common/base/io.h"
+#include "common/fs/names.h"
+#include "common/session/hello.h"
+#include "common/wire/wire.h"
+
+namespace peerlink::peer_client {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr milliseconds kFirstBackoff{50};
+constexpr milliseconds kMaxBackoff{1000};
+constexpr milliseconds kMaxAttempt{3000};  // one connect attempt; a LAN answers far sooner
+
+// Rounded up, so that waiting this long really reaches the deadline.
+milliseconds left_until(Clock::time_point deadline) {
+  return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - Clock::now()));
+}
+
+SocketResult failure(std::string error, int code) {
+  SocketResult r;
+  r.error = std::move(error);
+  r.error_code = code;
+  return r;
+}
+
+SocketResult cancelled() { return failure(kCancelled, ECANCELED); }
+
+// Waits up to `timeout` for `fd` to report `events`, or for `cancel_fd` (if not -1) to become
+// readable. 1: fd is ready, 0: timed out, -1: cancelled, -2: poll failed.
+int wait_or_cancel(int fd, short events, milliseconds timeout, int cancel_fd) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    pollfd fds[2] = {{fd, events, 0}, {cancel_fd, POLLIN, 0}};  // poll skips a negative fd
+    const int n = ::poll(fds, 2, static_cast<int>(left_until(deadline).count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -2;
+    if (fds[1].revents != 0) return -1;
+    if (n == 0) return 0;
+    return 1;
+  }
+}
+
+// One connect attempt; connect_tcp() also watches `cancel_fd`: the stop signals are blocked, so
+// nothing else could cut a connect to a host that drops our SYNs short of its timeout.
+SocketResult connect_attempt(const std::string& host, uint16_t port, milliseconds timeout,
+                             int cancel_fd) {
+  SocketResult r = connect_tcp(host, port, static_cast<int>(timeout.count()), cancel_fd);
+  return r.error_code == ECANCELED ? cancelled() : std::move(r);
+}
+
+}  // namespace
+
+milliseconds next_backoff(milliseconds previous) {
+  if (previous < kFirstBackoff) return kFirstBackoff;
+  return std::min(previous * 2, kMaxBackoff);
+}
+
+SocketResult connect_with_backoff(const std::string& host, uint16_t port, milliseconds total,
+                                  int cancel_fd) {
+  const auto deadline = Clock::now() + total;
+  milliseconds pause{0};
+  for (;;) {
+    const milliseconds attempt = std::clamp(left_until(deadline), milliseconds(1), kMaxAttempt);
+    SocketResult r = connect_attempt(host, port, attempt, cancel_fd);
+    if (r.ok() || r.error_code == ECANCELED) return r;
+    pause = next_backoff(pause);
+    const milliseconds left = left_until(deadline);
+    if (left.count() == 0) return r;
+    // A real pause between attempts (the backoff itself), not a synchronisation sleep; only
+    // `cancel_fd` cuts it short.
+    const int waited = wait_or_cancel(-1, 0, std::min(pause, left), cancel_fd);
+    if (waited == -1) return cancelled();
+  }
+}
+
+bool client_handshake(int fd, const std::string& token, const std::string& own_name,
+                      milliseconds timeout, FrameDecoder* decoder, std::string* peer_name,
+                      std::string* error, int cancel_fd) {
+  const IoResult sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
+  if (!sent.ok()) {
+    *error = sent.message();
+    return false;
+  }
+  const auto deadline = Clock::now() + timeout;
+  std::vector<char> buf(64 * 1024);
+  for (;;) {
+    Frame frame;
+    const FrameDecoder::Result r = decoder->next(&frame);
+    if (r == FrameDecoder::Result::kFrame) {
+      if (frame.type == wire::kWelcome) {
+        *peer_name = frame.payload;
+        return true;
+      }
+      if (frame.type == wire::kError) {
+        *error = "refused: " + printable(frame.payload);
+      } else {
+        *error = "unexpected answer to HELLO (frame type " + std::to_string(frame.type) + ")";
+      }
+      return false;
+    }
+    if (r != FrameDecoder::Result::kNeedMore) {
+      *error = "malformed answer to HELLO";
+      return false;
+    }
+    const int ready = wait_or_cancel(fd, POLLIN, left_until(deadline), cancel_fd);
+    if (ready == 0) {
+      *error = "no answer in time";
+      return false;
+    }
+    if (ready == -1) {
+      *error = kCancelled;
+      return false;
+    }
+    size_t got = 0;
+    const IoResult rr = ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got)
+                                   : IoResult{IoStatus::kError, errno};
+    if (!rr.ok()) {
+      *error = rr.message();
+      return false;
+    }
+    decoder->append(buf.data(), got);
+  }
+}
+
+}  // namespace peerlink::peer_client

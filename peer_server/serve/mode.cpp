@@ -1,0 +1,149 @@
+// `_peer_server --serve`: serves the shared folder to ticket holders, many at once.
+#include "peer_server/serve/mode.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "common/base/fd.h"
+#include "common/base/log.h"
+#include "common/base/secret_fd.h"
+#include "common/net/net.h"
+#include "common/term/stop_signals.h"
+#include "peer_server/serve/open.h"
+#include "peer_server/serve/options.h"
+#include "peer_server/serve/server.h"
+#include "peer_server/serve/throttle.h"
+
+namespace peerlink::peer_server {
+namespace {
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "_peer_server: %s\n%s", message.c_str(), serve_usage());
+  return 2;
+}
+
+int setup_error(const std::string& message) {
+  std::fprintf(stderr, "_peer_server: %s\n", message.c_str());
+  return 2;
+}
+
+// Reads the ticket key from its descriptor and closes it, so that nothing exec'd later inherits
+// it. False with *error when it is missing or not 64 hex digits.
+bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
+  if (secret_fd < 0) {
+    *error = "the ticket key is needed: --secret-fd N";
+    return false;
+  }
+  if (!take_secret_fd(secret_fd, 64, key, error)) return false;
+  if (key->size() == 64 && key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+    return true;
+  *error = "the ticket key (--secret-fd) must hold 64 hex digits";
+  return false;
+}
+
+bool is_listening_socket(int fd) {
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening != 0;
+}
+
+}  // namespace
+
+int run_serve_mode(int argc, char** argv) {
+  // From here on the stop signals arrive through a signalfd, including the SIGTERM that
+  // PR_SET_PDEATHSIG sends; blocking them first means none can kill us half set up. Threads
+  // started later inherit the mask.
+  StopSignals signals;
+  ::signal(SIGPIPE, SIG_IGN);  // sendfile() to a vanished peer must fail, not kill us
+
+  ServeOptions opt;
+  std::string error;
+  if (!parse_serve_options(argc, argv, &opt, &error)) return usage_error(error);
+  // The key's descriptor is closed before anything else can go wrong.
+  std::string key, key_error;
+  const bool key_ok = take_ticket_key(opt.secret_fd, &key, &key_error);
+
+  if (opt.parent_pid != 0) {
+    // Set the death signal, then check the parent: if it died before prctl() took effect we are
+    // already orphaned and the signal will never come.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != opt.parent_pid) {
+      std::fprintf(stderr, "_peer_server: parent %d is gone; not serving\n",
+                   static_cast<int>(opt.parent_pid));
+      return 0;
+    }
+  }
+  if (!key_ok) return setup_error(key_error);
+
+  ShareDir share_dir;
+  if (!share_dir.open(opt.share, &error)) return setup_error(error);
+
+  Logger log;
+  if (!opt.log.empty() && !log.open(opt.log, &error)) return setup_error(error);
+
+  UniqueFd listener;
+  if (opt.use_port) {
+    SocketResult r = listen_tcp(opt.bind, opt.port);
+    if (!r.ok()) return setup_error(r.error);
+    listener = std::move(r.fd);
+  } else {
+    listener.reset(opt.listen_fd);
+    if (!is_listening_socket(listener.get())) {
+      listener.release();  // not ours to close: it is not what we were promised
+      return setup_error("--listen-fd " + std::to_string(opt.listen_fd) +
+                         " is not a listening socket");
+    }
+    set_cloexec(listener.get(), true);  // inherited across exec on purpose; not any further
+  }
+  const uint16_t port = local_port(listener.get());
+
+  if (signals.fd() < 0)
+    return setup_error(std::string("signalfd: ") + std::strerror(signals.error()));
+
+  if (opt.use_port) {
+    std::printf("serving %s on port %u\n", opt.share.c_str(), static_cast<unsigned>(port));
+    std::fflush(stdout);
+  }
+  log.line("serving " + opt.share + " for " + opt.user + " on port " + std::to_string(port) +
+           " (max " + std::to_string(opt.max_clients) + " clients" +
+           (opt.max_rate > 0 ? ", max " + std::to_string(opt.max_rate) + " bytes/s" : "") + ")");
+
+  ServeCounters counters;
+  std::unique_ptr<RateLimiter> limiter;
+  if (opt.max_rate > 0) limiter = std::make_unique<RateLimiter>(opt.max_rate);
+  ServeContext ctx;
+  ctx.share = opt.share;
+  ctx.share_dir = &share_dir;
+  ctx.owner = opt.user;
+  ctx.key = key;
+  ctx.log = &log;
+  ctx.limiter = limiter.get();
+  ctx.counters = &counters;
+  ctx.idle_timeout_ms = opt.idle_timeout_ms;
+
+  std::atomic<bool> stopping{false};
+  {
+    FileServer server(std::move(listener), std::move(ctx), opt.max_clients);
+    server.run(signals.fd(), &stopping);
+  }
+  log.line("stopped: " + std::to_string(counters.connections.load()) + " connections, " +
+           std::to_string(counters.requests.load()) + " requests, " +
+           std::to_string(counters.served.load()) + " served, " +
+           std::to_string(counters.refused.load()) + " refused, " +
+           std::to_string(counters.bytes_sent.load()) + " bytes sent, " +
+           std::to_string(counters.timed_out.load()) + " timed out, " +
+           std::to_string(counters.dropped.load()) + " dropped unauthenticated");
+  return 0;
+}
+
+}  // namespace peerlink::peer_server

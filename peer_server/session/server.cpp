@@ -1,0 +1,91 @@
+// _peer_server in session mode: wait for the paired peer, run the session, return to the lobby.
+#include "peer_server/session/server.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <string>
+
+#include "common/base/fd.h"
+#include "common/handoff/lobby_exec.h"
+#include "common/net/net.h"
+#include "common/session/hello.h"
+#include "common/session/session.h"
+#include "common/term/stop_signals.h"
+#include "common/term/terminal.h"
+#include "common/wire/frame.h"
+#include "peer_server/session/listener.h"
+
+namespace peerlink::peer_server {
+namespace {
+
+bool is_listening_socket(int fd) {
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening != 0;
+}
+
+}  // namespace
+
+void SessionServer::run() {
+  std::string no_token;
+  // First: the descriptor is closed before anything could leak it into another program.
+  const std::string token = take_session_token(args_.secret_fd, &no_token);
+  // Next, before any thread exists: every thread inherits the blocked stop signals.
+  StopSignals signals;
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
+  Console console;
+
+  UniqueFd listener(args_.listen_fd);
+  // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
+  set_cloexec(listener.get(), true);
+  if (token.empty()) {
+    leave_session(args_, &signals, false, no_token, &console);
+  }
+  if (!is_listening_socket(listener.get())) {
+    leave_session(args_, &signals, false,
+                  "--listen-fd " + std::to_string(args_.listen_fd) + " is not a listening socket",
+                  &console);
+  }
+
+  console.line("waiting for " + args_.peer + " on port " +
+               std::to_string(local_port(listener.get())));
+  const auto deadline = SessionListener::Clock::now() + std::chrono::seconds(args_.wait_seconds);
+  SessionListener waiter(std::move(listener), token, args_.user, &console);
+  SessionListener::Accepted accepted;
+  std::string error;
+  switch (waiter.wait(deadline, signals.fd(), &accepted, &error)) {
+    case SessionListener::Result::kAccepted:
+      break;
+    case SessionListener::Result::kTimedOut:
+      leave_session(
+          args_, &signals, false,
+          args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
+          &console);
+    case SessionListener::Result::kCancelled: {
+      // The user gave up waiting: as clean an end as /quit.
+      const int signo = signals.take();
+      end_line_after_ctrl_c(signo, &console);
+      leave_session(args_, &signals, true, interrupted_reason(signo), &console);
+    }
+    case SessionListener::Result::kFailed:
+      leave_session(args_, &signals, false, "cannot wait for " + args_.peer + ": " + error,
+                    &console);
+  }
+
+  Session::End end;
+  {
+    Session::Config config;
+    config.own_name = args_.user;
+    config.peer_name = args_.peer;
+    config.downloads = args_.downloads;
+    config.accepting_side = true;
+    config.signals = &signals;
+    Session session(std::move(accepted.fd), FrameDecoder(), config, &console);
+    end = session.run();
+  }  // the socket closes here, before the lobby starts
+  leave_session(args_, &signals, end.clean, end.reason, &console);
+}
+
+}  // namespace peerlink::peer_server

@@ -1,0 +1,190 @@
+// Tests for download destinations and shared-folder path resolution, in real temp folders.
+#include "common/fs/paths.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace peerlink {
+namespace {
+
+std::string make_temp_dir() {
+  char tmpl[] = "/tmp/peerlink_paths_XXXXXX";
+  const char* dir = ::mkdtemp(tmpl);
+  return dir != nullptr ? std::string(dir) : std::string();
+}
+
+void touch(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0) << path;
+  ::close(fd);
+}
+
+std::string real(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::canonical(path, ec).string();
+}
+
+class PathsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    other_ = make_temp_dir();
+    ASSERT_FALSE(dir_.empty());
+    ASSERT_FALSE(other_.empty());
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    std::filesystem::remove_all(other_, ec);
+  }
+  std::string dir_;    // the shared / download folder
+  std::string other_;  // a folder outside it
+};
+
+TEST_F(PathsTest, UniqueDestinationFreeName) {
+  EXPECT_EQ(unique_destination(dir_, "a.txt"), dir_ + "/a.txt");
+}
+
+TEST_F(PathsTest, UniqueDestinationNumbersTakenNames) {
+  touch(dir_ + "/a.txt");
+  EXPECT_EQ(unique_destination(dir_, "a.txt"), dir_ + "/a (1).txt");
+  touch(dir_ + "/a (1).txt");
+  EXPECT_EQ(unique_destination(dir_, "a.txt"), dir_ + "/a (2).txt");
+  touch(dir_ + "/a (2).txt");
+  EXPECT_EQ(unique_destination(dir_, "a.txt"), dir_ + "/a (3).txt");
+}
+
+TEST_F(PathsTest, UniqueDestinationWithoutExtension) {
+  touch(dir_ + "/README");
+  EXPECT_EQ(unique_destination(dir_, "README"), dir_ + "/README (1)");
+}
+
+TEST_F(PathsTest, UniqueDestinationSplitsAtLastDot) {
+  touch(dir_ + "/archive.tar.gz");
+  EXPECT_EQ(unique_destination(dir_, "archive.tar.gz"), dir_ + "/archive.tar (1).gz");
+}
+
+TEST_F(PathsTest, UniqueDestinationDotfileIsAllStem) {
+  touch(dir_ + "/.profile");
+  EXPECT_EQ(unique_destination(dir_, ".profile"), dir_ + "/.profile (1)");
+}
+
+TEST_F(PathsTest, UniqueDestinationCountsDanglingSymlinkAsTaken) {
+  ASSERT_EQ(::symlink((other_ + "/nowhere").c_str(), (dir_ + "/link.txt").c_str()), 0);
+  EXPECT_EQ(unique_destination(dir_, "link.txt"), dir_ + "/link (1).txt");
+}
+
+TEST_F(PathsTest, UniqueDestinationStaysWithinNameMax) {
+  const std::string name = std::string(251, 'n') + ".txt";  // exactly 255 bytes
+  touch(dir_ + "/" + name);
+  const std::string got = unique_destination(dir_, name);
+  const std::string base = got.substr(dir_.size() + 1);
+  EXPECT_EQ(base.size(), 255u);
+  EXPECT_EQ(base.substr(base.size() - 8), " (1).txt");
+  touch(got);  // the file system accepts the name
+}
+
+TEST_F(PathsTest, ResolveInsideRegularFile) {
+  touch(dir_ + "/song.ogg");
+  std::string resolved, error;
+  ASSERT_TRUE(resolve_inside(dir_, "song.ogg", &resolved, &error)) << error;
+  EXPECT_EQ(resolved, real(dir_ + "/song.ogg"));
+}
+
+TEST_F(PathsTest, ResolveInsideRefusesBadNames) {
+  touch(dir_ + "/.hidden");
+  touch(other_ + "/x");
+  for (const char* bad : {"../x", "/etc/passwd", "", ".hidden", "..", ".", "a/b"}) {
+    std::string resolved, error;
+    EXPECT_FALSE(resolve_inside(dir_, bad, &resolved, &error)) << bad;
+    EXPECT_EQ(error, "bad file name") << bad;
+  }
+  // The other folder's name relative to ours is refused too.
+  std::string resolved, error;
+  const std::string escape = "../" + other_.substr(other_.rfind('/') + 1) + "/x";
+  EXPECT_FALSE(resolve_inside(dir_, escape, &resolved, &error));
+  EXPECT_EQ(error, "bad file name");
+}
+
+TEST_F(PathsTest, ResolveInsideMissingFile) {
+  std::string resolved, error;
+  EXPECT_FALSE(resolve_inside(dir_, "absent.txt", &resolved, &error));
+  EXPECT_EQ(error, "no such file");
+}
+
+TEST_F(PathsTest, ResolveInsideRefusesDirectory) {
+  ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
+  std::string resolved, error;
+  EXPECT_FALSE(resolve_inside(dir_, "sub", &resolved, &error));
+  EXPECT_EQ(error, "not a regular file");
+}
+
+TEST_F(PathsTest, ResolveInsideRefusesSymlinkLeadingOut) {
+  touch(other_ + "/secret");
+  ASSERT_EQ(::symlink((other_ + "/secret").c_str(), (dir_ + "/innocent.txt").c_str()), 0);
+  std::string resolved, error;
+  EXPECT_FALSE(resolve_inside(dir_, "innocent.txt", &resolved, &error));
+  EXPECT_EQ(error, "outside the shared folder");
+  // A relative symlink climbing out is refused just the same.
+  const std::string rel = "../" + other_.substr(other_.rfind('/') + 1) + "/secret";
+  ASSERT_EQ(::symlink(rel.c_str(), (dir_ + "/sneaky.txt").c_str()), 0);
+  EXPECT_FALSE(resolve_inside(dir_, "sneaky.txt", &resolved, &error));
+  EXPECT_EQ(error, "outside the shared folder");
+}
+
+TEST_F(PathsTest, ResolveInsideRefusesSymlinkToPrefixSibling) {
+  // "/tmp/dirX" must not count as inside "/tmp/dir" just because it shares a string prefix.
+  const std::string sibling = dir_ + "-sibling";
+  ASSERT_EQ(::mkdir(sibling.c_str(), 0700), 0);
+  touch(sibling + "/f");
+  ASSERT_EQ(::symlink((sibling + "/f").c_str(), (dir_ + "/f").c_str()), 0);
+  std::string resolved, error;
+  EXPECT_FALSE(resolve_inside(dir_, "f", &resolved, &error));
+  EXPECT_EQ(error, "outside the shared folder");
+  std::error_code ec;
+  std::filesystem::remove_all(sibling, ec);
+}
+
+TEST_F(PathsTest, ResolveInsideAcceptsSymlinkInside) {
+  ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
+  touch(dir_ + "/sub/target.bin");
+  ASSERT_EQ(::symlink("sub/target.bin", (dir_ + "/alias.bin").c_str()), 0);
+  std::string resolved, error;
+  ASSERT_TRUE(resolve_inside(dir_, "alias.bin", &resolved, &error)) << error;
+  EXPECT_EQ(resolved, real(dir_ + "/sub/target.bin"));
+}
+
+TEST_F(PathsTest, ResolveInsideWorksThroughSymlinkedRoot) {
+  touch(dir_ + "/doc.txt");
+  const std::string root_link = other_ + "/shared";
+  ASSERT_EQ(::symlink(dir_.c_str(), root_link.c_str()), 0);
+  std::string resolved, error;
+  ASSERT_TRUE(resolve_inside(root_link, "doc.txt", &resolved, &error)) << error;
+  EXPECT_EQ(resolved, real(dir_ + "/doc.txt"));
+}
+
+TEST_F(PathsTest, ResolveInsideMissingRoot) {
+  std::string resolved, error;
+  EXPECT_FALSE(resolve_inside(dir_ + "/nope", "a.txt", &resolved, &error));
+  EXPECT_EQ(error.rfind("cannot open shared folder ", 0), 0u) << error;
+}
+
+TEST(BaseNameTest, Cases) {
+  EXPECT_EQ(base_name("a/b/c.txt"), "c.txt");
+  EXPECT_EQ(base_name("c.txt"), "c.txt");
+  EXPECT_EQ(base_name("/abs/dir/"), "dir");
+  EXPECT_EQ(base_name("dir///"), "dir");
+  EXPECT_EQ(base_name("/file"), "file");
+  EXPECT_EQ(base_name("/"), "");
+  EXPECT_EQ(base_name(""), "");
+}
+
+}  // namespace
+}  // namespace peerlink

@@ -1,0 +1,288 @@
+// Unit tests of the two ends of a file transfer on disk: SourceFile (what is sent) and PartFile
+// (what is received: verified commit, no overwrite, nothing left behind on failure).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/crypto/sha256.h"
+#include "common/fs/part_file.h"
+#include "common/session/source.h"
+#include "tests/support/process.h"
+
+namespace peerlink {
+namespace {
+
+using testing::read_file;
+using testing::write_file;
+using ScratchDir = testing::TempDir;
+
+std::string random_bytes_for_test(size_t n, unsigned seed) { return testing::random_data(n, seed); }
+
+std::string digest(std::string_view data) {
+  const Sha256::Digest d = sha256(data);
+  return std::string(d.begin(), d.end());
+}
+
+std::vector<std::string> entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::unique_ptr<PartFile> make(const std::string& dir, const std::string& name,
+                               std::string_view content) {
+  std::string error;
+  auto part = PartFile::create(dir, name, content.size(), digest(content), &error);
+  EXPECT_TRUE(part) << error;
+  return part;
+}
+
+TEST(PartFile, WritesPartThenCommitsUnderTheName) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "a.txt", "hello world");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.a.txt.part"));
+  std::string error;
+  ASSERT_TRUE(part->append("hello ", &error));
+  ASSERT_TRUE(part->append("world", &error));
+  EXPECT_EQ(part->written(), 11u);
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{".peerlink-session.a.txt.part"});
+  std::string final_path;
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("a.txt"));
+  EXPECT_EQ(read_file(final_path), std::string("hello world"));
+  part.reset();  // destroying a committed file leaves it alone
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"a.txt"});
+}
+
+TEST(PartFile, NeverOverwrites) {
+  ScratchDir dir;
+  ASSERT_TRUE(write_file(dir.file("a.txt"), "mine"));
+  ASSERT_TRUE(write_file(dir.file("a (1).txt"), "mine too"));
+  auto part = make(dir.path(), "a.txt", "theirs");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("theirs", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("a (2).txt"));
+  EXPECT_EQ(read_file(dir.file("a.txt")), std::string("mine"));
+  EXPECT_EQ(read_file(dir.file("a (1).txt")), std::string("mine too"));
+  EXPECT_EQ(read_file(dir.file("a (2).txt")), std::string("theirs"));
+}
+
+TEST(PartFile, ExistingPartFileOrSymlinkIsNotWrittenThrough) {
+  ScratchDir dir;
+  ASSERT_TRUE(write_file(dir.file("target"), "precious"));
+  ASSERT_EQ(::symlink(dir.file("target").c_str(), dir.file(".peerlink-session.b.bin.part").c_str()),
+            0);
+  auto part = make(dir.path(), "b.bin", "xyz");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.b.bin (1).part"));
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("xyz", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file("b.bin"));
+  EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
+}
+
+TEST(PartFile, HashMismatchLeavesNothing) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "c.txt", "good");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("evil", &error));
+  EXPECT_FALSE(part->commit(&final_path, &error));
+  EXPECT_EQ(error, "sha256 mismatch");
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, ShortFileLeavesNothing) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "d.txt", "four");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("fou", &error));
+  EXPECT_FALSE(part->commit(&final_path, &error));
+  EXPECT_EQ(error, "size mismatch: got 3 of 4 bytes");
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, DestroyingAnUnfinishedFileRemovesIt) {
+  ScratchDir dir;
+  {
+    auto part = make(dir.path(), "e.txt", "data");
+    ASSERT_TRUE(part);
+    std::string error;
+    ASSERT_TRUE(part->append("da", &error));
+    EXPECT_EQ(entries(dir.path()).size(), 1u);
+  }
+  EXPECT_TRUE(entries(dir.path()).empty());
+  auto part = make(dir.path(), "f.txt", "data");
+  ASSERT_TRUE(part);
+  part->discard();
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, EmptyFile) {
+  ScratchDir dir;
+  auto part = make(dir.path(), "empty", "");
+  ASSERT_TRUE(part);
+  std::string error, final_path;
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(read_file(dir.file("empty")), std::string());
+}
+
+TEST(PartFile, LongNamesStillFit) {
+  ScratchDir dir;
+  const std::string name = std::string(255, 'L');
+  auto part = make(dir.path(), name, "x");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(std::filesystem::path(part->part_path()).filename().string().size(), 255u);
+  std::string error, final_path;
+  ASSERT_TRUE(part->append("x", &error));
+  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  EXPECT_EQ(final_path, dir.file(name));
+}
+
+TEST(PartFile, CreatesAMissingDownloadsFolder) {
+  ScratchDir dir;
+  auto part = make(dir.file("downloads"), "g.txt", "g");
+  ASSERT_TRUE(part);
+  EXPECT_TRUE(std::filesystem::is_directory(dir.file("downloads")));
+}
+
+TEST(PartFile, RefusesAFileBiggerThanTheFreeSpace) {
+  ScratchDir dir;
+  std::string error;
+  auto part = PartFile::create(dir.path(), "huge", uint64_t{1} << 62, digest(""), &error);
+  EXPECT_FALSE(part);
+  EXPECT_NE(error.find("not enough free space"), std::string::npos) << error;
+  EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, UnwritableFolderIsAnError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("ro"));
+  std::filesystem::permissions(
+      dir.file("ro"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  std::string error;
+  auto part = PartFile::create(dir.file("ro"), "h", 1, digest("h"), &error);
+  EXPECT_FALSE(part);
+  EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
+  std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_all);
+}
+
+// Sets the modification time of `path` `age` into the past.
+void age_file(const std::string& path, std::chrono::seconds age) {
+  struct timespec times[2];
+  ::clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= static_cast<time_t>(age.count());
+  times[1] = times[0];
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0) << path;
+}
+
+TEST(StaleSessionParts, NamesOfTheSessionForm) {
+  EXPECT_TRUE(is_session_part_name(".peerlink-session.a.txt.part"));
+  EXPECT_TRUE(is_session_part_name(".peerlink-session.a.txt (1).part"));
+  EXPECT_FALSE(is_session_part_name(".peerlink-session..part"));
+  EXPECT_FALSE(is_session_part_name("a.txt.part"));         // a download's
+  EXPECT_FALSE(is_session_part_name(".a.txt.part.state"));  // a download's state
+  EXPECT_FALSE(is_session_part_name(".peerlink-session.a.txt"));
+}
+
+// A receiver killed with -9 leaves its .part: the next session start removes it once it is old
+// and unlocked, and nothing else.
+TEST(StaleSessionParts, RemovesOnlyOldUnlockedSessionParts) {
+  ScratchDir dir;
+  const std::chrono::seconds hour{3600};
+  const std::string stale = dir.file(".peerlink-session.killed.bin.part");
+  const std::string stale2 = dir.file(".peerlink-session.killed.bin (1).part");
+  const std::string fresh = dir.file(".peerlink-session.fresh.bin.part");
+  const std::string download = dir.file("movie.mkv.part");  // a download's, resumable
+  const std::string state = dir.file(".movie.mkv.part.state");
+  const std::string mine = dir.file("notes.part");
+  for (const auto& p : {stale, stale2, fresh, download, state, mine}) {
+    ASSERT_TRUE(write_file(p, "bytes"));
+    if (p != fresh) {
+      ASSERT_NO_FATAL_FAILURE(age_file(p, hour));
+    }
+  }
+  // A live receiver's .part, idle for an hour: it holds the lock.
+  auto live = make(dir.path(), "live.bin", "data");
+  ASSERT_TRUE(live);
+  ASSERT_NO_FATAL_FAILURE(age_file(live->part_path(), hour));
+  // A symlink and a FIFO under the session form: never followed, never opened for blocking.
+  ASSERT_TRUE(write_file(dir.file("target"), "precious"));
+  ASSERT_NO_FATAL_FAILURE(age_file(dir.file("target"), hour));
+  const std::string link = dir.file(".peerlink-session.link.part");
+  ASSERT_EQ(::symlink(dir.file("target").c_str(), link.c_str()), 0);
+  ASSERT_NO_FATAL_FAILURE(age_file(link, hour));
+  const std::string fifo = dir.file(".peerlink-session.fifo.part");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ASSERT_NO_FATAL_FAILURE(age_file(fifo, hour));
+
+  EXPECT_EQ(remove_stale_session_parts(dir.path(), std::chrono::seconds(600)), 2u);
+  const std::vector<std::string> expected = {".movie.mkv.part.state",
+                                             ".peerlink-session.fifo.part",
+                                             ".peerlink-session.fresh.bin.part",
+                                             ".peerlink-session.link.part",
+                                             ".peerlink-session.live.bin.part",
+                                             "movie.mkv.part",
+                                             "notes.part",
+                                             "target"};
+  EXPECT_EQ(entries(dir.path()), expected);
+  EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
+  // The live one goes on working, and once it is gone there is nothing more to remove.
+  std::string error;
+  EXPECT_TRUE(live->append("data", &error)) << error;
+  live.reset();
+  EXPECT_EQ(remove_stale_session_parts(dir.path(), std::chrono::seconds(600)), 0u);
+  EXPECT_EQ(remove_stale_session_parts(dir.file("missing"), std::chrono::seconds(600)), 0u);
+}
+
+TEST(SourceFile, OpensHashesAndReads) {
+  ScratchDir dir;
+  const std::string data = random_bytes_for_test(300000, 7);  // more than one hashing chunk
+  ASSERT_TRUE(write_file(dir.file("s.bin"), data));
+  std::string error;
+  auto src = SourceFile::open(dir.file("s.bin"), &error);
+  ASSERT_TRUE(src) << error;
+  EXPECT_EQ(src->name(), "s.bin");
+  EXPECT_EQ(src->size(), data.size());
+  const Sha256::Digest d = sha256(data);
+  EXPECT_EQ(src->sha256(), std::string(d.begin(), d.end()));
+  char buf[10];
+  ASSERT_EQ(src->read_at(299995, buf, sizeof buf, &error), 5);
+  EXPECT_EQ(std::string(buf, 5), data.substr(299995));
+  EXPECT_EQ(src->read_at(300000, buf, sizeof buf, &error), 0);
+}
+
+TEST(SourceFile, RefusesWhatIsNotARegularFile) {
+  ScratchDir dir;
+  std::string error;
+  EXPECT_FALSE(SourceFile::open(dir.path(), &error));
+  EXPECT_EQ(error, dir.path() + " is not a regular file");
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  EXPECT_FALSE(SourceFile::open(dir.file("fifo"), &error));  // and does not block on it
+  EXPECT_EQ(error, dir.file("fifo") + " is not a regular file");
+  EXPECT_FALSE(SourceFile::open(dir.file("missing"), &error));
+  EXPECT_EQ(error, "cannot open " + dir.file("missing") + ": No such file or directory");
+}
+
+}  // namespace
+}  // namespace peerlink
