@@ -11,7 +11,7 @@ define no_sanitizer_reports
 sh tests/tools/sanitizer_reports.sh $(1)/sanitizer-reports
 endef
 
-.PHONY: bench fuzz all build check check-sanitize check-asan check-tsan install clean test demo
+.PHONY: bench fuzz all build programs check check-sanitize check-asan check-tsan install clean test demo
 
 all: build
 	@mkdir -p exec
@@ -73,8 +73,13 @@ fuzz:
 	    || { tail -40 $$f.log; echo "FUZZ FAILURE: $$f (crash input saved in ./crash-*)"; exit 1; }; \
 	  grep -E "exec_per_sec|new_units" $$f.log; done
 
-install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+# The four programs alone (no tests, so no GoogleTest needed), in build-programs/; what `install` uses.
+programs:
+	@cmake -S . -B build-programs -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build build-programs -j$(JOBS)
+
+install: programs
+	cmake --install build-programs --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz exec
+	rm -rf $(BUILD) build-programs build-asan build-tsan build-fuzz exec

@@ -162,7 +162,7 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
 
   // The file server's socket is bound before registering, so the port the broker hands out is
   // ours for good. CLOEXEC (listen_tcp's default) keeps it out of exec'd programs; the file
-  // server child alone gets it (FileServer clears the flag in the child only).
+  // server child alone gets it (ServeChild clears the flag in the child only).
   SocketResult fl = listen_tcp("", 0);
   if (!fl.ok()) {
     console->fatal("cannot open the file server port: " + fl.error);

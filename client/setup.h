@@ -14,7 +14,7 @@ struct LobbySetup {
   ClientOptions options;  // user, share and downloads final; folders absolute
   Identity identity;
   // The file server's listening socket (CLOEXEC; only the file server child inherits it, see
-  // FileServer). Its port is the one registered; it stays bound for the lobby's whole life.
+  // ServeChild). Its port is the one registered; it stays bound for the lobby's whole life.
   UniqueFd file_listener;
   BrokerConn conn;  // open and registered as identity.name
   std::string observed_ip;

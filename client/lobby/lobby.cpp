@@ -35,8 +35,8 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-FileServerConfig file_server_config(const LobbySetup& s) {
-  FileServerConfig c;
+ServeChildConfig serve_child_config(const LobbySetup& s) {
+  ServeChildConfig c;
   c.listen_fd = s.file_listener.get();
   c.share = s.options.share;
   c.user = s.options.user;
@@ -52,7 +52,7 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
     : console_(console),
       s_(setup),
       shares_(setup->options.share),
-      file_server_(file_server_config(*setup)),
+      file_server_(serve_child_config(*setup)),
       downloads_(setup->options.downloads, setup->options.user) {}
 
 int Lobby::run() {

@@ -134,7 +134,7 @@ class Lobby {
   Reconnector reconnector_{s_->options.reconnect_attempts};
   Clock::time_point last_traffic_ = Clock::now();
   Shares shares_;
-  FileServer file_server_;
+  ServeChild file_server_;
   Downloads downloads_;
   HeldCheck held_check_{s_->options.downloads};
   ResumeQueue resumes_;

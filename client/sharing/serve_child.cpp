@@ -14,7 +14,7 @@ constexpr auto kRestartAfter = std::chrono::seconds(10);
 
 }  // namespace
 
-bool FileServer::start(std::string* error) {
+bool ServeChild::start(std::string* error) {
   if (child_.running()) return true;
   ChildSpec spec;
   spec.path = sibling_program("_peer_server");
@@ -38,14 +38,14 @@ bool FileServer::start(std::string* error) {
   return true;
 }
 
-void FileServer::stop() { child_.stop(); }
+void ServeChild::stop() { child_.stop(); }
 
-std::optional<std::string> FileServer::check() {
+std::optional<std::string> ServeChild::check() {
   if (!child_.running() || !child_.poll_exit()) return std::nullopt;
   return child_.describe_status();
 }
 
-bool FileServer::worth_restarting() const {
+bool ServeChild::worth_restarting() const {
   return std::chrono::steady_clock::now() - started_ >= kRestartAfter;
 }
 

@@ -11,7 +11,7 @@
 
 namespace peerlink::lobby {
 
-struct FileServerConfig {
+struct ServeChildConfig {
   int listen_fd = -1;     // the lobby's listening socket (not owned); its port is registered
   std::string share;      // absolute
   std::string user;       // whose tickets it honours
@@ -24,9 +24,9 @@ struct FileServerConfig {
 // lobby's: the child inherits a copy (FD_CLOEXEC cleared in the child only), so after a stop the
 // port is still ours and a new server can take over (after a failed hand-off, or a crash).
 // The key goes to the child in a memfd (ChildSpec::secret), never in argv or the environment.
-class FileServer {
+class ServeChild {
  public:
-  explicit FileServer(FileServerConfig config) : config_(std::move(config)) {}
+  explicit ServeChild(ServeChildConfig config) : config_(std::move(config)) {}
 
   // Starts the server unless it runs. False with *error if it cannot be started.
   bool start(std::string* error);
@@ -42,7 +42,7 @@ class FileServer {
   bool worth_restarting() const;
 
  private:
-  FileServerConfig config_;
+  ServeChildConfig config_;
   ChildProcess child_;
   std::chrono::steady_clock::time_point started_{};
 };

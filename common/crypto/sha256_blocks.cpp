@@ -1,5 +1,5 @@
-// SHA-256 compression with the x86 SHA extensions (SHA256RNDS2/MSG1/MSG2), about 5-8x the
-// portable code. Used only when CPUID says the CPU has them; see sha256_blocks.h.
+// The x86 SHA-extensions back end of sha256_blocks.h (SHA256RNDS2/MSG1/MSG2), about 5-8x the
+// portable code (which sha256.cpp holds). Used only when CPUID says the CPU has them.
 #include "common/crypto/sha256_blocks.h"
 
 #if defined(__x86_64__) || defined(__i386__)
