@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "client/args.h"
+#include "client/lobby/command_args.h"
 #include "client/lobby/files.h"
 #include "common/base/hex.h"
 #include "common/fs/names.h"

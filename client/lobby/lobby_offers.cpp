@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "client/args.h"
+#include "client/lobby/command_args.h"
 #include "client/lobby/files.h"
 #include "client/sharing/send_path.h"
 #include "common/fs/names.h"

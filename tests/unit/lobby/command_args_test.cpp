@@ -1,5 +1,5 @@
 // Unit tests of reading `get NAME [USER]` and `send PATH USER...` arguments.
-#include "client/args.h"
+#include "client/lobby/command_args.h"
 
 #include <gtest/gtest.h>
 

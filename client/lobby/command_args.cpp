@@ -1,5 +1,5 @@
 // Reading a lobby command's argument as a NAME followed by words.
-#include "client/args.h"
+#include "client/lobby/command_args.h"
 
 namespace peerlink::lobby {
 namespace {
