@@ -1,4 +1,4 @@
-// Fuzz target: the lobby's parser of broker lines (common/client_messages.*), as the lobby uses
+// Fuzz target: the lobby's parser of broker lines (client/lobby/messages.*), as the lobby uses
 // it: classify the line, then interpret events, directory lines and multi-line counts.
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Fuzz target: the requests a file server reads, through the serve connection's own decoder
-// (peer_server/serve_request.*), fed in pieces as recv() would hand them over, plus the RANGE
+// (peer_server/serve/request.*), fed in pieces as recv() would hand them over, plus the RANGE
 // reply a downloader decodes. Invariants: how the bytes are cut never changes what is decoded,
 // the buffer stays within one partial frame plus one read, an error is final, and every decoded
 // GET and RANGE re-encodes to a payload that decodes to the same fields.

@@ -1,4 +1,4 @@
-// Fuzz target: the session's HELLO payload (`token "\n" user-name`, common/session_hello.*).
+// Fuzz target: the session's HELLO payload (`token "\n" user-name`, common/session/hello.*).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-// Fuzz target: the shared folder's hash cache file (.peerlink-hashes, common/share_cache.*).
+// Fuzz target: the shared folder's hash cache file (.peerlink-hashes, client/sharing/cache.*).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-// Unit tests of the secret hand-over descriptor (common/secret_fd.*), without a child process.
+// Unit tests of the secret hand-over descriptor (common/base/secret_fd.*), without a child process.
 #include "common/base/secret_fd.h"
 
 #include <fcntl.h>
