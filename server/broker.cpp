@@ -3,9 +3,6 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -13,6 +10,7 @@
 #include <cstring>
 
 #include "common/fs/names.h"
+#include "common/net/keepalive.h"
 #include "common/net/net.h"
 
 namespace peerlink::broker {
@@ -25,18 +23,10 @@ constexpr int kAcceptsPerTurn = 64;  // likewise for a flood of connections
 constexpr int kAcceptRetryMs = 100;  // out of descriptors: look at the listener again after this
 constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this often
 
-void enable_keepalive(int fd) {
-  // Registered clients may sit idle for hours; keepalive finds the half-open ones.
-  int one = 1, idle = 60, interval = 10, count = 3;
-  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-}
-
 }  // namespace
 
-Broker::Broker(BrokerOptions options) : opt_(std::move(options)) {}
+Broker::Broker(BrokerOptions options, StopSignals* signals)
+    : opt_(std::move(options)), signals_(signals) {}
 
 bool Broker::start(std::string* error) {
   if (!poller_.ok()) {
@@ -56,14 +46,9 @@ bool Broker::start(std::string* error) {
   std::string host = opt_.bind.empty() ? "*" : opt_.bind;
   listen_addr_ = host_port(host, local_port(listen_fd_.get()));
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGTERM);
-  signal_fd_.reset(::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
   spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   poller_.add(listen_fd_.get(), kListenTag, false);
-  if (signal_fd_) poller_.add(signal_fd_.get(), kSignalTag, false);
+  if (signals_ != nullptr && signals_->fd() >= 0) poller_.add(signals_->fd(), kSignalTag, false);
   return true;
 }
 
@@ -89,9 +74,7 @@ void Broker::turn(int timeout_ms) {
       continue;
     }
     if (tag == kSignalTag) {
-      signalfd_siginfo si{};
-      while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
-      }
+      (void)signals_->take();
       stopping_ = true;
       break;
     }
@@ -164,7 +147,7 @@ void Broker::accept_all() {
     if (ss.ss_family == AF_INET) port = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
     if (ss.ss_family == AF_INET6) port = ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
     std::string ip = sockaddr_ip(reinterpret_cast<sockaddr*>(&ss));
-    enable_keepalive(fd);
+    set_keepalive(fd);  // registered clients may sit idle for hours: find the half-open ones
     set_nodelay(fd);
     if (opt_.socket_sndbuf > 0) {
       // Bounded kernel memory per client too: a client that does not read holds at most this

@@ -11,6 +11,7 @@
 
 #include "common/base/fd.h"
 #include "common/base/log.h"
+#include "common/term/stop_signals.h"
 #include "server/connection.h"
 #include "server/options.h"
 #include "server/pending.h"
@@ -24,13 +25,14 @@ namespace peerlink::broker {
 // dropped when that overflows.
 class Broker {
  public:
-  explicit Broker(BrokerOptions options);
+  // `signals` (if not null, it outlives the broker) ends run(): the loop watches its fd.
+  explicit Broker(BrokerOptions options, StopSignals* signals = nullptr);
   // Binds and prepares; on failure returns false with *error ("cannot listen on *:12000: address
   // already in use").
   bool start(std::string* error);
   // The address it listens on, e.g. "127.0.0.1:40123" (valid after start()).
   std::string listen_address() const;
-  // Runs until SIGINT/SIGTERM (which must be blocked by the caller; they arrive via signalfd).
+  // Runs until a stop signal (SIGINT/SIGTERM, read from the StopSignals' signalfd).
   int run();
 
   // One loop turn: waits up to timeout_ms for events, handles them, advances listings, timers
@@ -130,7 +132,7 @@ class Broker {
   Poller poller_;
   std::vector<epoll_event> events_ = std::vector<epoll_event>(1024);
   UniqueFd listen_fd_;
-  UniqueFd signal_fd_;
+  StopSignals* signals_;
   UniqueFd spare_fd_;  // released to accept-and-close when out of descriptors
   bool accept_paused_ = false;
   Clock::time_point accept_resume_at_{};

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/buffer.h"
 #include "common/base/fd.h"
 #include "common/wire/line_codec.h"
 #include "common/wire/wire.h"
@@ -59,8 +60,8 @@ class Connection {
   bool queue(const std::string& data, size_t limit);
   // Writes pending output. Returns false on a fatal error (the caller closes).
   bool flush();
-  bool has_output() const { return out_.size() > out_pos_; }
-  size_t pending_output() const { return out_.size() - out_pos_; }
+  bool has_output() const { return !out_.empty(); }
+  size_t pending_output() const { return out_.size(); }
   // Bytes ever queued / ever written: positions in the output stream.
   uint64_t queued_total() const { return queued_total_; }
   uint64_t sent_total() const { return sent_total_; }
@@ -84,8 +85,7 @@ class Connection {
   std::string ip_;
   std::string label_;
   LineBuffer in_{wire::kMaxLineBytes};
-  std::string out_;
-  size_t out_pos_ = 0;
+  Buffer out_;
   uint64_t queued_total_ = 0;
   uint64_t sent_total_ = 0;
 };

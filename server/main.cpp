@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/net/net.h"
+#include "common/term/stop_signals.h"
 #include "server/broker.h"
 #include "server/options.h"
 
@@ -19,14 +20,12 @@ int main(int argc, char** argv) {
     return exit_code;
   }
   ::signal(SIGPIPE, SIG_IGN);
-  sigset_t mask;  // SIGINT/SIGTERM are read from a signalfd inside the loop
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  // SIGINT/SIGTERM are read from a signalfd inside the loop. Not SIGHUP: a broker started under
+  // nohup keeps ignoring it, and one on a terminal still ends when the terminal goes.
+  StopSignals signals({SIGINT, SIGTERM});
   raise_fd_limit();
 
-  Broker broker(options);
+  Broker broker(options, &signals);
   std::string error;
   if (!broker.start(&error)) {
     std::fprintf(stderr, "_s: %s\n", error.c_str());

@@ -2,13 +2,10 @@
 #include "client/downloads/held_check.h"
 
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -17,14 +14,11 @@
 #include "common/crypto/sha256.h"
 
 namespace peerlink::lobby {
+namespace {
 
-HeldCheck::HeldCheck(std::string downloads_dir)
-    : dir_(std::move(downloads_dir)), wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-
-HeldCheck::~HeldCheck() { (void)cancel(); }
-
-bool HeldCheck::held(const PausedDownload& d) const {
-  const std::string path = dir_ + "/" + d.name;
+// On the job's thread.
+bool is_held(const std::string& dir, const PausedDownload& d, const std::atomic<bool>& cancel) {
+  const std::string path = dir + "/" + d.name;
   // O_NONBLOCK: whatever sits under the name (a FIFO, say) must not hang the thread.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) return false;
@@ -36,7 +30,7 @@ bool HeldCheck::held(const PausedDownload& d) const {
   Sha256 hash;
   std::vector<char> buf(256 * 1024);
   for (;;) {
-    if (cancel_.load(std::memory_order_relaxed)) return false;
+    if (cancel.load(std::memory_order_relaxed)) return false;
     size_t got = 0;
     const IoResult r = recv_some(fd.get(), buf.data(), buf.size(), &got);
     if (r.status == IoStatus::kClosed) break;
@@ -47,73 +41,38 @@ bool HeldCheck::held(const PausedDownload& d) const {
   return to_hex(digest.data(), digest.size()) == d.sha256;
 }
 
-void HeldCheck::run() {
-  Result result;
-  for (const PausedDownload& d : checking_) {
-    (held(d) ? result.held : result.resume).push_back(d);
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    result_ = std::move(result);
-  }
-  const uint64_t one = 1;
-  [[maybe_unused]] ssize_t w = ::write(wake_.get(), &one, sizeof one);
-}
+}  // namespace
+
+HeldCheck::HeldCheck(std::string downloads_dir) : dir_(std::move(downloads_dir)) {}
+
+HeldCheck::~HeldCheck() { (void)cancel(); }
 
 bool HeldCheck::start(std::vector<PausedDownload> downloads) {
   // Without the eventfd (out of descriptors) nobody would hear that the check finished.
-  if (pending_ || !wake_) return false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    result_.reset();
-  }
+  if (job_.busy() || job_.wake_fd() < 0) return false;
   checking_ = std::move(downloads);
   cancel_ = false;
-  pending_ = true;
-  // The lobby's signals (Ctrl-C, SIGTERM...) must interrupt its poll(), not land on this thread:
-  // the thread starts with every signal blocked.
-  sigset_t all, old;
-  sigfillset(&all);
-  ::pthread_sigmask(SIG_SETMASK, &all, &old);
-  try {
-    thread_ = std::thread([this] { run(); });
-  } catch (const std::system_error&) {
-    // No thread to be had (resource limits): resume them all rather than hash here.
-    std::lock_guard<std::mutex> lock(mu_);
-    result_ = Result{checking_, {}};
-    const uint64_t one = 1;
-    [[maybe_unused]] ssize_t w = ::write(wake_.get(), &one, sizeof one);
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return true;
-}
-
-HeldCheck::Result HeldCheck::finish() {
-  if (thread_.joinable()) thread_.join();
-  pending_ = false;
-  uint64_t count = 0;
-  [[maybe_unused]] ssize_t r = ::read(wake_.get(), &count, sizeof count);  // drain the wake-up
-  std::lock_guard<std::mutex> lock(mu_);
-  Result result = std::move(result_).value_or(Result{});
-  result_.reset();
-  return result;
+  auto check = [dir = dir_, list = checking_, cancel = &cancel_] {
+    Result result;
+    for (const PausedDownload& d : list)
+      (is_held(dir, d, *cancel) ? result.held : result.resume).push_back(d);
+    return result;
+  };
+  // No thread to be had (resource limits): resume them all rather than hash on the lobby thread.
+  auto resume_all = [list = checking_] { return Result{list, {}}; };
+  return job_.start(std::move(check), std::move(resume_all));
 }
 
 std::optional<HeldCheck::Result> HeldCheck::take() {
-  if (!pending_) return std::nullopt;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!result_) return std::nullopt;
-  }
-  Result result = finish();
-  checking_.clear();
+  std::optional<Result> result = job_.take();
+  if (result) checking_.clear();
   return result;
 }
 
 std::vector<PausedDownload> HeldCheck::cancel() {
-  if (!pending_) return {};
+  if (!job_.busy()) return {};
   cancel_ = true;
-  (void)finish();
+  (void)job_.wait();
   // Whatever the thread decided, none of them was reported: all are still paused.
   return std::exchange(checking_, {});
 }

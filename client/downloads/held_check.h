@@ -3,22 +3,20 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "client/background_job.h"
 #include "client/downloads/paused.h"
-#include "common/base/fd.h"
 
 namespace peerlink::lobby {
 
 // A download is held when the downloads folder has a regular file under its local name with its
 // size and SHA-256 (received in the chat session meanwhile, say): resuming it would only fetch a
-// second copy. One check at a time. The thread only reads files (no fork, none of the lobby's
-// state) and hands its result over under a mutex; it is joined by take(), cancel() and the
-// destructor (which cancels). Lobby thread only, apart from that.
+// second copy. One check at a time, a BackgroundJob: the thread only reads files (no fork, none
+// of the lobby's state); it is joined by take(), cancel() and the destructor (which cancels).
+// Lobby thread only, apart from that.
 class HeldCheck {
  public:
   struct Result {
@@ -31,12 +29,13 @@ class HeldCheck {
   HeldCheck(const HeldCheck&) = delete;
   HeldCheck& operator=(const HeldCheck&) = delete;
 
-  // Starts checking `downloads`; false (nothing started) if a check runs.
+  // Starts checking `downloads`; false (nothing started) if a check runs, or if its end could
+  // not be heard (no eventfd).
   bool start(std::vector<PausedDownload> downloads);
   // A check was started and not taken yet.
-  bool busy() const { return pending_; }
+  bool busy() const { return job_.busy(); }
   // Readable (an eventfd, close-on-exec) once a started check has finished.
-  int wake_fd() const { return wake_.get(); }
+  int wake_fd() const { return job_.wake_fd(); }
   // The finished check (the thread joined), or nullopt while it runs or if none was started.
   std::optional<Result> take();
   // Stops a running check at once (a hash in progress is abandoned) and returns all of its
@@ -44,18 +43,10 @@ class HeldCheck {
   std::vector<PausedDownload> cancel();
 
  private:
-  void run();
-  bool held(const PausedDownload& d) const;
-  Result finish();  // joins, drains the wake-up, hands the result over
-
   const std::string dir_;
-  UniqueFd wake_;
-  std::thread thread_;
-  bool pending_ = false;                  // started and not taken (lobby thread only)
-  std::vector<PausedDownload> checking_;  // what was started (read-only while the thread runs)
-  std::atomic<bool> cancel_{false};
-  std::mutex mu_;
-  std::optional<Result> result_;  // guarded by mu_
+  std::vector<PausedDownload> checking_;  // what was started (lobby thread only)
+  std::atomic<bool> cancel_{false};       // read by the job between files and between reads
+  BackgroundJob<Result> job_;             // last: destroyed (joined) before the members it uses
 };
 
 }  // namespace peerlink::lobby

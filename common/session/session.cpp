@@ -2,8 +2,6 @@
 #include "common/session/session.h"
 
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,9 +10,11 @@
 
 #include "common/fs/names.h"
 #include "common/fs/part_file.h"
+#include "common/net/keepalive.h"
 #include "common/net/net.h"
 #include "common/session/commands.h"
 #include "common/session/source.h"
+#include "common/term/interrupted.h"
 #include "common/term/stdin_lines.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
@@ -35,16 +35,6 @@ void drain_pipe(int fd) {
   char buf[64];
   while (::read(fd, buf, sizeof buf) > 0) {
   }
-}
-
-// A peer that vanishes without closing (cable pulled, machine off) is noticed within about a
-// minute instead of never.
-void enable_keepalive(int fd) {
-  int on = 1, idle = 30, interval = 10, count = 3;
-  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 const char* frame_name(uint8_t type) {
@@ -78,7 +68,7 @@ Session::Session(UniqueFd socket, FrameDecoder decoder, Config config, Console* 
   // at two chunks, the chat round trip during a 1 GiB transfer fell from 5.5-7.2 ms to 1.4-3.6 ms
   // (session_bench; docs/SESSION.md).
   set_unsent_limit(socket_.get(), kUnsentLimit);
-  enable_keepalive(socket_.get());
+  set_keepalive(socket_.get());  // a peer that vanishes without closing is noticed
 }
 
 Session::~Session() {

@@ -1,4 +1,4 @@
-// Ctrl-C, SIGTERM and SIGHUP in the peer programs: read from one signalfd, never by a handler.
+// The signals that stop a program: read from one signalfd, never by a handler.
 #include "common/term/stop_signals.h"
 
 #include <pthread.h>
@@ -8,21 +8,11 @@
 #include <cerrno>
 
 namespace peerlink {
-namespace {
 
-sigset_t stop_signals() {
+StopSignals::StopSignals(std::initializer_list<int> signals) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  return set;
-}
-
-}  // namespace
-
-StopSignals::StopSignals() {
-  const sigset_t set = stop_signals();
+  for (int sig : signals) sigaddset(&set, sig);
   sigemptyset(&old_mask_);
   const int blocked = ::pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
   if (blocked != 0) {
@@ -36,11 +26,11 @@ StopSignals::StopSignals() {
     restore();  // without the fd nobody would ever see them: better they keep their old effect
     return;
   }
-  // The lobby takes these three whatever it inherited (an ignored SIGHUP under nohup, say), and
-  // so do we. (Linux queues a blocked signal even while it is ignored, so this is about what the
-  // lobby we exec inherits, not about the signalfd.) Undone only while they are blocked, so
+  // The lobby takes its stop signals whatever it inherited (an ignored SIGHUP under nohup, say),
+  // and so do we. (Linux queues a blocked signal even while it is ignored, so this is about what
+  // the lobby we exec inherits, not about the signalfd.) Undone only while they are blocked, so
   // nothing is delivered in between.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
+  for (int sig : signals) ::signal(sig, SIG_DFL);
 }
 
 StopSignals::~StopSignals() { restore(); }
@@ -62,23 +52,6 @@ void StopSignals::restore() {
   blocked_ = false;
   fd_.reset();
   ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-}
-
-std::string interrupted_reason(int signo) {
-  switch (signo) {
-    case SIGINT:
-      return "interrupted (SIGINT)";
-    case SIGTERM:
-      return "interrupted (SIGTERM)";
-    case SIGHUP:
-      return "interrupted (SIGHUP)";
-    default:
-      return "interrupted (signal " + std::to_string(signo) + ")";
-  }
-}
-
-void end_line_after_ctrl_c(int signo, Console* console) {
-  if (signo == SIGINT && console->terminal()) console->line("");
 }
 
 }  // namespace peerlink

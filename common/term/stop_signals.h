@@ -1,30 +1,35 @@
-// Ctrl-C, SIGTERM and SIGHUP in the peer programs: read from one signalfd, never by a handler.
+// The signals that stop a program (Ctrl-C, SIGTERM, SIGHUP): read from one signalfd, never by a
+// handler. The peer programs and the broker use it; what a peer program then tells its terminal
+// is in common/term/interrupted.h.
 #pragma once
 
 #include <signal.h>
 
 #include <atomic>
-#include <string>
+#include <initializer_list>
 
 #include "common/base/fd.h"
-#include "common/term/terminal.h"
 
 namespace peerlink {
 
 // The stop signals of the peer programs, in every mode: a session (docs/SESSION.md, "Signals"),
-// the file server and the downloader, which stop cleanly on them. The constructor blocks SIGINT,
-// SIGTERM and SIGHUP in the calling thread and opens a signalfd for them; it must run before the
-// program starts any thread, so that every thread inherits the mask: no handler ever runs
-// (nothing to make async-signal-safe) and no thread is interrupted at random. A signal waits in
-// the signalfd until whoever is waiting at the time — the peer listener, the connect loop, the
-// session's receive thread, the file server's or the downloader's loop — sees fd() readable and
-// reads it (take(), or a read of its own).
+// the file server and the downloader, which stop cleanly on them; and of the broker (SIGINT and
+// SIGTERM only: a broker started under nohup keeps ignoring SIGHUP). The constructor blocks the
+// signals in the calling thread and opens a signalfd for them; it must run before the program
+// starts any thread, so that every thread inherits the mask: no handler ever runs (nothing to
+// make async-signal-safe) and no thread is interrupted at random. A signal waits in the signalfd
+// until whoever is waiting at the time — the broker's epoll loop, the peer listener, the connect
+// loop, the session's receive thread, the file server's or the downloader's loop — sees fd()
+// readable and reads it (take(), or a read of its own).
 //
 // A blocked mask survives exec, so restore() must run before the lobby is exec'd. Not
 // thread-safe: one thread at a time calls take() (they hand over by joining).
 class StopSignals {
  public:
-  StopSignals();
+  // SIGINT, SIGTERM and SIGHUP, as the peer programs take them.
+  StopSignals() : StopSignals({SIGINT, SIGTERM, SIGHUP}) {}
+  // These signals (SIGINT, SIGTERM, SIGHUP or a subset).
+  explicit StopSignals(std::initializer_list<int> signals);
   ~StopSignals();  // restore()
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -54,13 +59,5 @@ class StopSignals {
   int error_ = 0;
   std::atomic<bool> leave_program_{false};
 };
-
-// What "session ended: ..." says after `signo`: "interrupted (SIGINT)", "interrupted (SIGTERM)",
-// "interrupted (SIGHUP)".
-std::string interrupted_reason(int signo);
-
-// A terminal echoes Ctrl-C as "^C" where the cursor is: after SIGINT, on a terminal, this ends
-// that line so the next one starts clean. Does nothing otherwise.
-void end_line_after_ctrl_c(int signo, Console* console);
 
 }  // namespace peerlink

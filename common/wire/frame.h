@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/buffer.h"
 #include "common/base/io.h"
 #include "common/wire/wire.h"
 
@@ -30,18 +31,17 @@ class FrameDecoder {
   void append(const char* data, size_t len) { buf_.append(data, len); }
   // Call in a loop until it stops returning kFrame. kTooLarge/kBadType are final.
   Result next(Frame* frame);
-  size_t buffered() const { return buf_.size() - start_; }
+  size_t buffered() const { return buf_.size(); }
   // Bytes held in memory, frames already taken included: bounded by a partial frame plus the
   // last append, whatever the length of the stream.
-  size_t held() const { return buf_.size(); }
+  size_t held() const { return buf_.held(); }
 
  private:
   Result need_more();
 
   uint32_t max_payload_;
   uint8_t max_type_;
-  std::string buf_;
-  size_t start_ = 0;
+  Buffer buf_;
 };
 
 // Blocking frame I/O over a socket, built on send_all/recv_exact.

@@ -68,16 +68,12 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 }
 
 LineBuffer::Result LineBuffer::next(std::string* line) {
-  const char* base = buf_.data() + start_;
-  size_t avail = buf_.size() - start_;
+  const char* base = buf_.data();
+  const size_t avail = buf_.size();
   const void* nl = std::memchr(base + scan_, '\n', avail - scan_);
   if (nl == nullptr) {
     scan_ = avail;
     if (avail >= max_line_) return Result::kTooLong;
-    if (start_ > 0 && start_ >= buf_.size() / 2) {  // compact so the buffer stays bounded
-      buf_.erase(0, start_);
-      start_ = 0;
-    }
     return Result::kNeedMore;
   }
   size_t len = static_cast<size_t>(static_cast<const char*>(nl) - base);
@@ -85,12 +81,8 @@ LineBuffer::Result LineBuffer::next(std::string* line) {
   size_t end = len;
   if (end > 0 && base[end - 1] == '\r') --end;
   line->assign(base, end);
-  start_ += len + 1;
+  buf_.consume(len + 1);
   scan_ = 0;
-  if (start_ == buf_.size()) {
-    buf_.clear();
-    start_ = 0;
-  }
   return Result::kLine;
 }
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/buffer.h"
+
 namespace peerlink {
 
 // Encodes a field so it holds no space, '%', control byte (0x00-0x1f, 0x7f): each becomes %XX
@@ -49,13 +51,12 @@ class LineBuffer {
   explicit LineBuffer(size_t max_line) : max_line_(max_line) {}
   void append(const char* data, size_t len) { buf_.append(data, len); }
   Result next(std::string* line);
-  size_t buffered() const { return buf_.size() - start_; }
+  size_t buffered() const { return buf_.size(); }
 
  private:
   size_t max_line_;
-  std::string buf_;
-  size_t start_ = 0;  // consumed prefix, compacted lazily
-  size_t scan_ = 0;   // bytes after start_ already known to hold no '\n'
+  Buffer buf_;
+  size_t scan_ = 0;  // unread bytes already known to hold no '\n'
 };
 
 }  // namespace peerlink

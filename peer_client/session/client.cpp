@@ -9,6 +9,7 @@
 #include "common/net/net.h"
 #include "common/session/hello.h"
 #include "common/session/session.h"
+#include "common/term/interrupted.h"
 #include "common/term/stop_signals.h"
 #include "common/term/terminal.h"
 #include "common/wire/frame.h"

@@ -495,6 +495,18 @@ TEST_F(BrokerTest, SigtermTellsClientsAndExitsZero) {
   EXPECT_EQ(WEXITSTATUS(*status), 0);
 }
 
+// SIGINT (Ctrl-C on the broker's terminal) stops it the same way: through the signalfd of its
+// StopSignals, not by killing it.
+TEST_F(BrokerTest, SigintTellsClientsAndExitsZero) {
+  auto a = client("alice");
+  broker_.proc->kill(SIGINT);
+  EXPECT_EQ(a->event("EVENT SHUTDOWN").value_or(""), "EVENT SHUTDOWN");
+  auto status = broker_.proc->wait_exit();
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+}
+
 TEST_F(BrokerTest, LogFileHasOneLinePerQuery) {
   auto a = client("alice");
   a->request("USERS", true);
