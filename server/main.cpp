@@ -13,12 +13,8 @@ using namespace peerlink::broker;
 
 int main(int argc, char** argv) {
   BrokerOptions options;
-  int exit_code = 0;
-  std::string message;
-  if (!parse_broker_options(argc, argv, &options, &exit_code, &message)) {
-    std::fputs(message.c_str(), exit_code == 0 ? stdout : stderr);
-    return exit_code;
-  }
+  const ArgsOutcome parsed = parse_broker_options(argc, argv, &options);
+  if (!parsed.go_on()) return parsed.report();
   ::signal(SIGPIPE, SIG_IGN);
   // SIGINT/SIGTERM are read from a signalfd inside the loop. Not SIGHUP: a broker started under
   // nohup keeps ignoring it, and one on a terminal still ends when the terminal goes.

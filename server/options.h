@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/base/args.h"
 #include "common/wire/wire.h"
 
 namespace peerlink::broker {
@@ -45,9 +46,7 @@ struct BrokerOptions {
   size_t max_chats = 10000;         // pending chat requests in total (one per sender anyway)
 };
 
-// Parses argv. Returns 0 to go on; otherwise the process should exit with *exit_code after
-// printing *message (to stdout for --help/--version, to stderr for errors).
-bool parse_broker_options(int argc, char** argv, BrokerOptions* out, int* exit_code,
-                          std::string* message);
+// Parses argv into *out (common/base/args.h): run, or exit after printing the outcome's text.
+ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOptions* out);
 
 }  // namespace peerlink::broker

@@ -14,6 +14,7 @@
 #include "client/lobby/files.h"
 #include "common/base/self_path.h"
 #include "common/fs/names.h"
+#include "common/handoff/fetch_args.h"
 #include "common/net/net.h"
 
 namespace peerlink::lobby {
@@ -56,13 +57,14 @@ bool Downloads::start(DownloadRequest request, std::string* error) {
   for (const FetchSource& s : request.sources) sources += owner_line(s) + "\n";
   ChildSpec spec;
   spec.path = sibling_program("_peer_client");
-  spec.argv = {"_peer_client",  "--fetch",
-               "--name",        request.name,
-               "--size",        std::to_string(request.size),
-               "--sha256",      request.sha256,
-               "--downloads",   dir_,
-               "--user",        user_,
-               "--progress-fd", std::to_string(write_end.get())};
+  FetchArgs args;
+  args.name = request.name;
+  args.size = request.size;
+  args.sha256 = request.sha256;
+  args.downloads = dir_;
+  args.user = user_;
+  args.progress_fd = write_end.get();
+  spec.argv = args.to_argv();  // the sources' --secret-fd is added by the child's start
   spec.secret = sources;
   spec.inherit_fd = write_end.get();
   // Its human lines would only repeat what the lobby prints; stderr (usage errors) stays visible.

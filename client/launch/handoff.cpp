@@ -5,10 +5,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "common/base/fd.h"
 #include "common/base/secret_fd.h"
 #include "common/base/self_path.h"
+#include "common/handoff/peer_args.h"
 #include "common/net/net.h"
 
 namespace peerlink::lobby {
@@ -34,23 +36,41 @@ UniqueFd token_fd(const std::string& path, const std::string& token, std::string
   return fd;
 }
 
+// The peer program's arguments: the session and the way back to this lobby.
+PeerArgs peer_args(const LobbyReturn& back, const std::string& peer, int secret_fd) {
+  PeerArgs a;
+  a.session = true;
+  a.peer = peer;
+  a.server = back.host;
+  a.server_port = back.port;
+  a.user = back.user;
+  a.share = back.share;
+  a.downloads = back.downloads;
+  a.secret_fd = secret_fd;
+  return a;
+}
+
+// execv() with `argv`; returns errno when it fails.
+int exec_argv(const std::string& path, std::vector<std::string> argv) {
+  std::vector<char*> cargv;
+  for (std::string& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  ::execv(path.c_str(), cargv.data());
+  return errno;
+}
+
 }  // namespace
 
 std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::string& peer,
                              const std::string& token) {
   const std::string path = sibling_program("_peer_server");
-  const std::string fd_text = std::to_string(listen_fd);
-  const std::string port_text = std::to_string(back.port);
   std::string error;
   UniqueFd secret = token_fd(path, token, &error);
   if (!secret) return error;
-  const std::string secret_text = std::to_string(secret.get());
+  PeerArgs args = peer_args(back, peer, secret.get());
+  args.listen_fd = listen_fd;
   if (!set_cloexec(listen_fd, false)) return exec_failure(path, errno);
-  ::execl(path.c_str(), "_peer_server", "--session", "--listen-fd", fd_text.c_str(), "--peer",
-          peer.c_str(), "--server", back.host.c_str(), "--server-port", port_text.c_str(), "--user",
-          back.user.c_str(), "--share", back.share.c_str(), "--downloads", back.downloads.c_str(),
-          kSecretFdOption, secret_text.c_str(), static_cast<char*>(nullptr));
-  int err = errno;
+  const int err = exec_argv(path, args.to_argv(PeerProgram::kServer));
   set_cloexec(listen_fd, true);
   return exec_failure(path, err);  // `secret` closes here
 }
@@ -58,18 +78,13 @@ std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::
 std::string exec_peer_client(const LobbyReturn& back, const std::string& ip, uint16_t port,
                              const std::string& peer, const std::string& token) {
   const std::string path = sibling_program("_peer_client");
-  const std::string peer_port = std::to_string(port);
-  const std::string port_text = std::to_string(back.port);
   std::string error;
   UniqueFd secret = token_fd(path, token, &error);
   if (!secret) return error;
-  const std::string secret_text = std::to_string(secret.get());
-  ::execl(path.c_str(), "_peer_client", "--session", "--host", ip.c_str(), "--port",
-          peer_port.c_str(), "--peer", peer.c_str(), "--server", back.host.c_str(), "--server-port",
-          port_text.c_str(), "--user", back.user.c_str(), "--share", back.share.c_str(),
-          "--downloads", back.downloads.c_str(), kSecretFdOption, secret_text.c_str(),
-          static_cast<char*>(nullptr));
-  return exec_failure(path, errno);
+  PeerArgs args = peer_args(back, peer, secret.get());
+  args.host = ip;
+  args.port = port;
+  return exec_failure(path, exec_argv(path, args.to_argv(PeerProgram::kClient)));
 }
 
 }  // namespace peerlink::lobby

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/base/self_path.h"
+#include "common/handoff/serve_args.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -18,19 +19,14 @@ bool ServeChild::start(std::string* error) {
   if (child_.running()) return true;
   ChildSpec spec;
   spec.path = sibling_program("_peer_server");
-  spec.argv = {"_peer_server", "--serve",
-               "--listen-fd",  std::to_string(config_.listen_fd),
-               "--share",      config_.share,
-               "--user",       config_.user,
-               "--parent-pid", std::to_string(::getpid())};
-  if (!config_.log.empty()) {
-    spec.argv.push_back("--log");
-    spec.argv.push_back(config_.log);
-  }
-  if (config_.max_rate > 0) {
-    spec.argv.push_back("--max-rate");
-    spec.argv.push_back(std::to_string(config_.max_rate));
-  }
+  ServeArgs args;
+  args.listen_fd = config_.listen_fd;
+  args.share = config_.share;
+  args.user = config_.user;
+  args.parent_pid = ::getpid();
+  args.log = config_.log;
+  args.max_rate = config_.max_rate;
+  spec.argv = args.to_argv();  // the key's --secret-fd is added by the child's start
   spec.secret = config_.key;
   spec.inherit_fd = config_.listen_fd;
   if (!child_.start(spec, error)) return false;

@@ -12,11 +12,7 @@
 
 namespace peerlink {
 
-std::vector<std::string> lobby_argv(const PeerArgs& args) {
-  return {"_c",       args.server,   std::to_string(args.server_port),
-          "--user",   args.user,     "--share",
-          args.share, "--downloads", args.downloads};
-}
+std::vector<std::string> lobby_argv(const PeerArgs& args) { return args.lobby().to_argv(); }
 
 void leave_session(const PeerArgs& args, StopSignals* signals, bool clean,
                    const std::string& reason, Console* console) {

@@ -10,7 +10,7 @@
 
 namespace peerlink {
 
-// argv of the lobby to return to (docs/HANDOFF.md, "Back to the lobby"):
+// argv of the lobby to return to (docs/HANDOFF.md, "Back to the lobby"), args.lobby().to_argv():
 // {"_c", server, server-port, "--user", user, "--share", share, "--downloads", downloads}.
 std::vector<std::string> lobby_argv(const PeerArgs& args);
 

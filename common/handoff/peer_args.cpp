@@ -1,135 +1,194 @@
 // Command-line options of the two peer programs in session mode (docs/HANDOFF.md).
 #include "common/handoff/peer_args.h"
-#include "common/base/numbers.h"
 
+#include <utility>
+
+#include "common/base/numbers.h"
 #include "common/base/secret_fd.h"
 #include "common/fs/names.h"
-#include "common/net/net.h"
 
 namespace peerlink {
 namespace {
 
 constexpr int kMaxSeconds = 86400;
 
-PeerArgsResult error(std::string message) {
-  return {PeerArgsResult::Action::kError, std::move(message)};
+std::string bad(std::string_view option, const std::string& value, const char* why) {
+  return "bad " + std::string(option) + " " + value + ": " + why;
+}
+
+OptionSetter user_name(std::string* out) {
+  return [out](std::string_view option, const std::string& v) {
+    if (!valid_user_name(v)) return Result::failure(bad(option, v, "not a valid user name"));
+    *out = v;
+    return Result();
+  };
+}
+
+OptionSetter port_number(uint16_t* out) {
+  return [out](std::string_view option, const std::string& v) {
+    if (!parse_decimal<uint16_t>(v, out, 1, 65535)) {
+      return Result::failure(bad(option, v, "not a port (1-65535)"));
+    }
+    return Result();
+  };
+}
+
+OptionSetter descriptor(int* out) {
+  return [out](std::string_view option, const std::string& v) {
+    if (!parse_decimal<int>(v, out, 3, 1 << 24)) {
+      return Result::failure(bad(option, v, "not a descriptor number (3 or more)"));
+    }
+    return Result();
+  };
+}
+
+OptionSetter seconds(int* out) {
+  return [out](std::string_view option, const std::string& v) {
+    if (!parse_decimal<int>(v, out, 1, kMaxSeconds)) {
+      return Result::failure(bad(option, v, "not a number of seconds (1-86400)"));
+    }
+    return Result();
+  };
+}
+
+// Text that may not be empty: "--server needs a host".
+OptionSetter named(std::string* out, const char* what) {
+  return [out, what](std::string_view option, const std::string& v) {
+    if (v.empty()) return Result::failure(std::string(option) + " needs " + what);
+    *out = v;
+    return Result();
+  };
+}
+
+CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
+  const bool server = program == PeerProgram::kServer;
+  CommandLineSpec spec;
+  spec.program = server ? "_peer_server" : "_peer_client";
+  if (server) {
+    spec.synopsis =
+        "usage: _peer_server --session --listen-fd N --peer NAME --server HOST\n"
+        "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
+        "                    --secret-fd N [--wait SECONDS] [--no-lobby]\n"
+        "Waits on the inherited listening socket N for the peer holding the session token,\n"
+        "then runs a chat session with file transfers.\n";
+    spec.options = {
+        {"session", 0, "", "session mode (the lobby's hand-off)", set_flag(&a->session)},
+        {"listen-fd", 0, "N", "inherited listening socket", descriptor(&a->listen_fd)},
+        {"wait", 0, "SECONDS", "how long to wait for the peer (default 60)",
+         seconds(&a->wait_seconds)},
+    };
+  } else {
+    spec.synopsis =
+        "usage: _peer_client --session --host IP --port PORT --peer NAME --server HOST\n"
+        "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
+        "                    --secret-fd N [--connect-timeout SECONDS] [--no-lobby]\n"
+        "Connects to the peer's _peer_server (retrying), presents the session token, then runs\n"
+        "a chat session with file transfers.\n";
+    spec.options = {
+        {"session", 0, "", "session mode (the lobby's hand-off)", set_flag(&a->session)},
+        {"host", 0, "IP", "where the peer waits", named(&a->host, "an address")},
+        {"port", 0, "PORT", "the port it waits on", port_number(&a->port)},
+        {"connect-timeout", 0, "S", "how long to keep retrying the connection (default 15)",
+         seconds(&a->connect_timeout_seconds)},
+    };
+  }
+  const std::vector<OptionSpec> common = {
+      {"peer", 0, "NAME", "the other user (as the broker named them)", user_name(&a->peer)},
+      {"server", 0, "HOST", "the broker, to return to the lobby afterwards",
+       named(&a->server, "a host")},
+      {"server-port", 0, "PORT", "", port_number(&a->server_port)},
+      {"user", 0, "NAME", "your own user name", user_name(&a->user)},
+      {"share", 0, "DIR", "your shared folder (handed back to the lobby)",
+       named(&a->share, "a folder")},
+      {"downloads", 0, "DIR", "where received files are saved", named(&a->downloads, "a folder")},
+      {"no-lobby", 0, "",
+       "exit when the session ends instead of returning to the lobby\n"
+       "(status 0 after a clean end, 1 otherwise)",
+       set_flag(&a->no_lobby)},
+      {kSecretFdOption + 2, 0, "N",
+       "inherited descriptor holding the one-time session token\n"
+       "(never argv or the environment, which others can read)",
+       descriptor(&a->secret_fd)},
+  };
+  spec.options.insert(spec.options.end(), common.begin(), common.end());
+  spec.epilogue =
+      std::string("Normally started by the lobby _c (see docs/HANDOFF.md), not by hand.\n") +
+      (server ? "_peer_server --serve --help: the lobby's background file server.\n"
+              : "_peer_client --fetch --help: the lobby's background downloads.\n");
+  spec.check = [a, server]() {
+    if (!a->session) return Result::failure("missing --session");
+    if (server && a->listen_fd < 0) return Result::failure("missing --listen-fd");
+    if (!server && a->host.empty()) return Result::failure("missing --host");
+    if (!server && a->port == 0) return Result::failure("missing --port");
+    if (a->peer.empty()) return Result::failure("missing --peer");
+    if (a->user.empty()) return Result::failure("missing --user");
+    if (a->downloads.empty()) return Result::failure("missing --downloads");
+    if (!a->no_lobby) {
+      if (a->server.empty()) return Result::failure("missing --server (or --no-lobby)");
+      if (a->server_port == 0) return Result::failure("missing --server-port (or --no-lobby)");
+      if (a->share.empty()) return Result::failure("missing --share (or --no-lobby)");
+    }
+    return Result();
+  };
+  return spec;
 }
 
 }  // namespace
 
-PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::string>& args,
-                               PeerArgs* out) {
-  const bool server = program == PeerProgram::kServer;
+std::vector<std::string> PeerArgs::to_argv(PeerProgram program) const {
+  const PeerArgs defaults;
+  const bool server_side = program == PeerProgram::kServer;
+  std::vector<std::string> argv = {server_side ? "_peer_server" : "_peer_client"};
+  auto add = [&argv](const char* option, const std::string& value) {
+    if (!value.empty()) argv.insert(argv.end(), {option, value});
+  };
+  auto add_number = [&add](const char* option, long value, long unset) {
+    if (value != unset) add(option, std::to_string(value));
+  };
+  if (session) argv.push_back("--session");
+  if (server_side) {
+    add_number("--listen-fd", listen_fd, defaults.listen_fd);
+  } else {
+    add("--host", host);
+    add_number("--port", port, defaults.port);
+  }
+  add("--peer", peer);
+  add("--server", this->server);
+  add_number("--server-port", server_port, defaults.server_port);
+  add("--user", user);
+  add("--share", share);
+  add("--downloads", downloads);
+  add_number(kSecretFdOption, secret_fd, defaults.secret_fd);
+  if (server_side) {
+    add_number("--wait", wait_seconds, defaults.wait_seconds);
+  } else {
+    add_number("--connect-timeout", connect_timeout_seconds, defaults.connect_timeout_seconds);
+  }
+  if (no_lobby) argv.push_back("--no-lobby");
+  return argv;
+}
+
+LobbyArgs PeerArgs::lobby() const {
+  LobbyArgs l;
+  l.host = server;
+  l.port = server_port;
+  l.user = user;
+  l.share = share;
+  l.downloads = downloads;
+  return l;
+}
+
+ArgsOutcome parse_peer_args(PeerProgram program, const std::vector<std::string>& argv,
+                            PeerArgs* out) {
   PeerArgs a;
-  bool have_port = false, have_server_port = false;
-  for (const std::string& opt : args) {
-    if (opt == "--help" || opt == "-h") return {PeerArgsResult::Action::kHelp, ""};
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& opt = args[i];
-    if (opt == "--session") {
-      a.session = true;
-      continue;
-    }
-    if (opt == "--no-lobby") {
-      a.no_lobby = true;
-      continue;
-    }
-    const bool takes_value =
-        opt == "--peer" || opt == "--server" || opt == "--server-port" || opt == "--user" ||
-        opt == "--share" || opt == "--downloads" || opt == kSecretFdOption ||
-        (server && (opt == "--listen-fd" || opt == "--wait")) ||
-        (!server && (opt == "--host" || opt == "--port" || opt == "--connect-timeout"));
-    if (!takes_value) return error("unknown option " + opt);
-    if (i + 1 >= args.size()) return error(opt + " needs a value");
-    const std::string& v = args[++i];
-    if (opt == "--peer") {
-      if (!valid_user_name(v)) return error("bad --peer " + v + ": not a valid user name");
-      a.peer = v;
-    } else if (opt == "--user") {
-      if (!valid_user_name(v)) return error("bad --user " + v + ": not a valid user name");
-      a.user = v;
-    } else if (opt == "--server") {
-      if (v.empty()) return error("--server needs a host");
-      a.server = v;
-    } else if (opt == "--server-port") {
-      if (!parse_port(v, &a.server_port) || a.server_port == 0)
-        return error("bad --server-port " + v + ": not a port (1-65535)");
-      have_server_port = true;
-    } else if (opt == "--share") {
-      if (v.empty()) return error("--share needs a folder");
-      a.share = v;
-    } else if (opt == "--downloads") {
-      if (v.empty()) return error("--downloads needs a folder");
-      a.downloads = v;
-    } else if (opt == kSecretFdOption) {
-      if (!parse_decimal<int>(v, &a.secret_fd, 3, 1 << 24))
-        return error("bad --secret-fd " + v + ": not a descriptor number (3 or more)");
-    } else if (opt == "--listen-fd") {
-      if (!parse_decimal<int>(v, &a.listen_fd, 3, 1 << 24))
-        return error("bad --listen-fd " + v + ": not a descriptor number (3 or more)");
-    } else if (opt == "--wait") {
-      if (!parse_decimal<int>(v, &a.wait_seconds, 1, kMaxSeconds))
-        return error("bad --wait " + v + ": not a number of seconds (1-86400)");
-    } else if (opt == "--host") {
-      if (v.empty()) return error("--host needs an address");
-      a.host = v;
-    } else if (opt == "--port") {
-      if (!parse_port(v, &a.port) || a.port == 0)
-        return error("bad --port " + v + ": not a port (1-65535)");
-      have_port = true;
-    } else if (opt == "--connect-timeout") {
-      if (!parse_decimal<int>(v, &a.connect_timeout_seconds, 1, kMaxSeconds))
-        return error("bad --connect-timeout " + v + ": not a number of seconds (1-86400)");
-    }
-  }
-  if (!a.session) return error("missing --session");
-  if (server && a.listen_fd < 0) return error("missing --listen-fd");
-  if (!server && a.host.empty()) return error("missing --host");
-  if (!server && !have_port) return error("missing --port");
-  if (a.peer.empty()) return error("missing --peer");
-  if (a.user.empty()) return error("missing --user");
-  if (a.downloads.empty()) return error("missing --downloads");
-  if (!a.no_lobby) {
-    if (a.server.empty()) return error("missing --server (or --no-lobby)");
-    if (!have_server_port) return error("missing --server-port (or --no-lobby)");
-    if (a.share.empty()) return error("missing --share (or --no-lobby)");
-  }
-  *out = std::move(a);
-  return {PeerArgsResult::Action::kRun, ""};
+  ArgsOutcome outcome = parse_command_line(peer_spec(program, &a), argv);
+  if (outcome.go_on()) *out = std::move(a);
+  return outcome;
 }
 
 std::string peer_usage(PeerProgram program) {
-  const std::string common =
-      "  --peer NAME            the other user (as the broker named them)\n"
-      "  --server HOST          the broker, to return to the lobby afterwards\n"
-      "  --server-port PORT\n"
-      "  --user NAME            your own user name\n"
-      "  --share DIR            your shared folder (handed back to the lobby)\n"
-      "  --downloads DIR        where received files are saved\n"
-      "  --no-lobby             exit when the session ends instead of returning to the lobby\n"
-      "                         (status 0 after a clean end, 1 otherwise)\n"
-      "  --secret-fd N          inherited descriptor holding the one-time session token\n"
-      "                         (never argv or the environment, which others can read)\n"
-      "Normally started by the lobby _c (see docs/HANDOFF.md), not by hand.\n";
-  if (program == PeerProgram::kServer) {
-    return "usage: _peer_server --session --listen-fd N --peer NAME --server HOST\n"
-           "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
-           "                    --secret-fd N [--wait SECONDS] [--no-lobby]\n"
-           "Waits on the inherited listening socket N for the peer holding the session token,\n"
-           "then runs a chat session with file transfers.\n"
-           "  --listen-fd N          inherited listening socket\n"
-           "  --wait SECONDS         how long to wait for the peer (default 60)\n" +
-           common;
-  }
-  return "usage: _peer_client --session --host IP --port PORT --peer NAME --server HOST\n"
-         "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
-         "                    --secret-fd N [--connect-timeout SECONDS] [--no-lobby]\n"
-         "Connects to the peer's _peer_server (retrying), presents the session token, then runs\n"
-         "a chat session with file transfers.\n"
-         "  --host IP --port PORT  where the peer waits\n"
-         "  --connect-timeout S    how long to keep retrying the connection (default 15)\n" +
-         common;
+  PeerArgs unused;
+  return usage_text(peer_spec(program, &unused));
 }
 
 }  // namespace peerlink

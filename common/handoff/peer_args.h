@@ -1,9 +1,13 @@
-// Command-line options of the two peer programs in session mode (docs/HANDOFF.md).
+// Command-line options of the two peer programs in session mode (docs/HANDOFF.md): the struct the
+// lobby fills to start one, the argv it becomes (to_argv()) and the parser that reads it back.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "common/base/args.h"
+#include "common/handoff/lobby_args.h"
 
 namespace peerlink {
 
@@ -27,20 +31,25 @@ struct PeerArgs {
   std::string downloads;     // --downloads
   bool no_lobby = false;     // --no-lobby: exit at the end instead of exec'ing _c
   int secret_fd = -1;        // --secret-fd N: the inherited descriptor holding the session token
+
+  bool operator==(const PeerArgs&) const = default;
+
+  // argv of `program` with these arguments, argv[0] its name: {"_peer_server", "--session",
+  // "--listen-fd", "5", "--peer", "alice", ...}. Options at their defaults (and those of the
+  // other program) are left out, so parse_peer_args() gives back an equal PeerArgs.
+  std::vector<std::string> to_argv(PeerProgram program) const;
+
+  // The lobby to return to: the broker, user, share and downloads.
+  LobbyArgs lobby() const;
 };
 
-struct PeerArgsResult {
-  enum class Action { kRun, kHelp, kError };
-  Action action = Action::kError;
-  std::string error;  // for kError: what is wrong, e.g. "missing --peer"
-};
-
-// Parses `args` (argv without the program name). Options take their value as the next argument.
-// --peer and --user must be valid user names, ports 1..65535, --listen-fd a number >= 3, timeouts
-// 1..86400 seconds. --server, --server-port and --share are required unless --no-lobby (they are
-// only needed to return to the lobby). --help anywhere gives kHelp.
-PeerArgsResult parse_peer_args(PeerProgram program, const std::vector<std::string>& args,
-                               PeerArgs* out);
+// Parses argv (argv[0] is skipped) of `program`. --peer and --user must be valid user names,
+// ports 1..65535, --listen-fd and --secret-fd numbers >= 3, timeouts 1..86400 seconds.
+// --server, --server-port and --share are required unless --no-lobby (they are only needed to
+// return to the lobby). --help anywhere gives kHelp. A usage error's problem() says what is wrong,
+// e.g. "missing --peer".
+ArgsOutcome parse_peer_args(PeerProgram program, const std::vector<std::string>& argv,
+                            PeerArgs* out);
 
 // The --help text of `program`.
 std::string peer_usage(PeerProgram program);

@@ -23,7 +23,7 @@ constexpr int kTickMs = 200;
 
 }  // namespace
 
-Download::Download(const FetchOptions& options, std::string local_name,
+Download::Download(const FetchArgs& options, std::string local_name,
                    std::vector<FetchSource> sources, int signal_fd)
     : options_(options),
       name_(std::move(local_name)),

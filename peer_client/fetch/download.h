@@ -12,9 +12,9 @@
 
 #include "common/base/fd.h"
 #include "common/crypto/sha256.h"
+#include "common/handoff/fetch_args.h"
 #include "common/handoff/fetch_sources.h"
 #include "peer_client/fetch/connection.h"
-#include "peer_client/fetch/options.h"
 #include "peer_client/fetch/queue.h"
 #include "peer_client/fetch/report.h"
 #include "peer_client/fetch/target.h"
@@ -25,7 +25,7 @@ class Download {
  public:
   // `sources` must already match the options' size and hash. `signal_fd` (a signalfd, not
   // owned) stops the download when readable; what was fetched stays for a resume.
-  Download(const FetchOptions& options, std::string local_name, std::vector<FetchSource> sources,
+  Download(const FetchArgs& options, std::string local_name, std::vector<FetchSource> sources,
            int signal_fd);
 
   // Returns the exit status: 0 done and verified, 1 failed.
@@ -42,7 +42,7 @@ class Download {
   void hash_prefix();
   int fail(const std::string& reason);
 
-  const FetchOptions& options_;
+  const FetchArgs& options_;
   const std::string name_;
   const std::vector<FetchSource> sources_;
   const int signal_fd_;

@@ -12,10 +12,10 @@
 #include "common/base/io.h"
 #include "common/base/secret_fd.h"
 #include "common/fs/names.h"
+#include "common/handoff/fetch_args.h"
 #include "common/handoff/fetch_sources.h"
 #include "common/term/stop_signals.h"
 #include "peer_client/fetch/download.h"
-#include "peer_client/fetch/options.h"
 
 namespace peerlink::peer_client {
 namespace {
@@ -33,12 +33,10 @@ int run_fetch_mode(int argc, char** argv) {
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a vanished server or progress reader is an error, not death
 
-  FetchOptions opt;
+  FetchArgs opt;
+  const ArgsOutcome parsed = parse_fetch_args(std::vector<std::string>(argv, argv + argc), &opt);
+  if (!parsed.go_on()) return parsed.report();
   std::string error;
-  if (!parse_fetch_options(argc, argv, &opt, &error)) {
-    std::fprintf(stderr, "_peer_client: %s\n%s", error.c_str(), fetch_usage());
-    return 2;
-  }
   // The tickets are secrets: read and their descriptor closed before anything else.
   std::string sources_text;
   if (opt.secret_fd < 0) {

@@ -13,24 +13,20 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/base/fd.h"
 #include "common/base/log.h"
 #include "common/base/secret_fd.h"
+#include "common/handoff/serve_args.h"
 #include "common/net/net.h"
 #include "common/term/stop_signals.h"
 #include "peer_server/serve/open.h"
-#include "peer_server/serve/options.h"
 #include "peer_server/serve/server.h"
 #include "peer_server/serve/throttle.h"
 
 namespace peerlink::peer_server {
 namespace {
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "_peer_server: %s\n%s", message.c_str(), serve_usage());
-  return 2;
-}
 
 int setup_error(const std::string& message) {
   std::fprintf(stderr, "_peer_server: %s\n", message.c_str());
@@ -66,9 +62,10 @@ int run_serve_mode(int argc, char** argv) {
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // sendfile() to a vanished peer must fail, not kill us
 
-  ServeOptions opt;
+  ServeArgs opt;
+  const ArgsOutcome parsed = parse_serve_args(std::vector<std::string>(argv, argv + argc), &opt);
+  if (!parsed.go_on()) return parsed.report();
   std::string error;
-  if (!parse_serve_options(argc, argv, &opt, &error)) return usage_error(error);
   // The key's descriptor is closed before anything else can go wrong.
   std::string key, key_error;
   const bool key_ok = take_ticket_key(opt.secret_fd, &key, &key_error);

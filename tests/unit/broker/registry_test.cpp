@@ -238,7 +238,10 @@ bool parse(std::vector<std::string> args, BrokerOptions* o, int* code, std::stri
   static std::string prog = "_s";
   argv.push_back(prog.data());
   for (auto& a : args) argv.push_back(a.data());
-  return parse_broker_options(static_cast<int>(argv.size()), argv.data(), o, code, msg);
+  const ArgsOutcome r = parse_broker_options(static_cast<int>(argv.size()), argv.data(), o);
+  *code = r.exit_code();
+  *msg = r.text();
+  return r.go_on();
 }
 
 TEST(BrokerOptions, ParsesAndRejects) {
@@ -263,6 +266,34 @@ TEST(BrokerOptions, ParsesAndRejects) {
   }
   EXPECT_FALSE(parse({"--help"}, &o, &code, &msg));
   EXPECT_EQ(code, 0);
+}
+
+TEST(BrokerOptions, MessagesNameTheProblem) {
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--bogus"}, "_s: unknown option --bogus (see _s --help)\n"},
+           {{"--port"}, "_s: --port needs a value (see _s --help)\n"},
+           {{"--port", "x"}, "_s: --port: not a port number: x (see _s --help)\n"},
+           {{"--quiet", "extra"}, "_s: unexpected argument extra (see _s --help)\n"},
+           {{"--max-chats", "0"},
+            "_s: --max-chats: not a number in 1..10000000: 0 (see _s --help)\n"},
+       }) {
+    BrokerOptions o;
+    int code = -1;
+    std::string msg;
+    EXPECT_FALSE(parse(args, &o, &code, &msg));
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(msg, message);
+  }
+  BrokerOptions o;
+  int code = -1;
+  std::string msg;
+  ASSERT_TRUE(parse({"--quiet", "--max-output", "8192", "--socket-sndbuf", "0"}, &o, &code, &msg));
+  EXPECT_TRUE(o.quiet);
+  EXPECT_EQ(o.max_output_bytes, 8192u);
+  EXPECT_EQ(o.socket_sndbuf, 0u);
+  EXPECT_FALSE(parse({"--version"}, &o, &code, &msg));
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(msg, std::string("_s (peerlink) ") + PEERLINK_VERSION + "\n");
 }
 
 }  // namespace

@@ -10,7 +10,20 @@
 namespace peerlink {
 namespace {
 
-using Action = PeerArgsResult::Action;
+using Action = ArgsOutcome::Action;
+
+// parse_peer_args() on `args` (argv without the program name), the outcome's action and
+// problem.
+struct Parsed {
+  Action action = Action::kUsageError;
+  std::string error;
+};
+
+Parsed parse(PeerProgram program, std::vector<std::string> args, PeerArgs* out) {
+  args.insert(args.begin(), program == PeerProgram::kServer ? "_peer_server" : "_peer_client");
+  const ArgsOutcome r = parse_peer_args(program, args, out);
+  return {r.action(), r.problem().message()};
+}
 
 std::vector<std::string> server_args() {
   return {"--session",        "--listen-fd",   "5",           "--peer", "alice", "--server",
@@ -26,7 +39,7 @@ std::vector<std::string> client_args() {
 
 TEST(PeerArgs, ServerHandoffLine) {
   PeerArgs a;
-  const PeerArgsResult r = parse_peer_args(PeerProgram::kServer, server_args(), &a);
+  const Parsed r = parse(PeerProgram::kServer, server_args(), &a);
   ASSERT_EQ(r.action, Action::kRun) << r.error;
   EXPECT_TRUE(a.session);
   EXPECT_EQ(a.listen_fd, 5);
@@ -44,7 +57,7 @@ TEST(PeerArgs, ClientHandoffLine) {
   PeerArgs a;
   std::vector<std::string> args = client_args();
   args.insert(args.end(), {"--connect-timeout", "3", "--no-lobby"});
-  const PeerArgsResult r = parse_peer_args(PeerProgram::kClient, args, &a);
+  const Parsed r = parse(PeerProgram::kClient, args, &a);
   ASSERT_EQ(r.action, Action::kRun) << r.error;
   EXPECT_EQ(a.host, "10.0.0.7");
   EXPECT_EQ(a.port, 40123);
@@ -58,20 +71,19 @@ TEST(PeerArgs, NoLobbyMakesTheLobbyOptionsOptional) {
   const std::vector<std::string> args = {"--session", "--listen-fd", "3",   "--peer",
                                          "alice",     "--user",      "bob", "--downloads",
                                          "dl",        "--no-lobby"};
-  EXPECT_EQ(parse_peer_args(PeerProgram::kServer, args, &a).action, Action::kRun);
+  EXPECT_EQ(parse(PeerProgram::kServer, args, &a).action, Action::kRun);
   std::vector<std::string> without = args;
   without.pop_back();
-  const PeerArgsResult r = parse_peer_args(PeerProgram::kServer, without, &a);
-  EXPECT_EQ(r.action, Action::kError);
+  const Parsed r = parse(PeerProgram::kServer, without, &a);
+  EXPECT_EQ(r.action, Action::kUsageError);
   EXPECT_EQ(r.error, "missing --server (or --no-lobby)");
 }
 
 TEST(PeerArgs, HelpWins) {
   PeerArgs a;
-  EXPECT_EQ(parse_peer_args(PeerProgram::kClient, {"--port", "x", "--help"}, &a).action,
-            Action::kHelp);
-  EXPECT_EQ(parse_peer_args(PeerProgram::kClient, {"--help"}, &a).action, Action::kHelp);
-  EXPECT_EQ(parse_peer_args(PeerProgram::kServer, {"-h"}, &a).action, Action::kHelp);
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--port", "x", "--help"}, &a).action, Action::kHelp);
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--help"}, &a).action, Action::kHelp);
+  EXPECT_EQ(parse(PeerProgram::kServer, {"-h"}, &a).action, Action::kHelp);
   EXPECT_NE(peer_usage(PeerProgram::kServer).find("--listen-fd"), std::string::npos);
   EXPECT_NE(peer_usage(PeerProgram::kClient).find("--connect-timeout"), std::string::npos);
 }
@@ -104,32 +116,103 @@ TEST(PeerArgs, ClearErrors) {
     args.push_back(c.option);
     args.push_back(c.value);
     PeerArgs a;
-    const PeerArgsResult r = parse_peer_args(c.program, args, &a);
-    EXPECT_EQ(r.action, Action::kError) << c.option;
+    const Parsed r = parse(c.program, args, &a);
+    EXPECT_EQ(r.action, Action::kUsageError) << c.option;
     EXPECT_EQ(r.error, c.error);
   }
 }
 
 TEST(PeerArgs, MissingPieces) {
   PeerArgs a;
-  EXPECT_EQ(parse_peer_args(PeerProgram::kServer, {}, &a).error, "missing --session");
-  EXPECT_EQ(parse_peer_args(PeerProgram::kServer, {"--session"}, &a).error, "missing --listen-fd");
-  EXPECT_EQ(parse_peer_args(PeerProgram::kClient, {"--session", "--host", "h"}, &a).error,
-            "missing --port");
-  EXPECT_EQ(parse_peer_args(PeerProgram::kClient, {"--session", "--peer"}, &a).error,
-            "--peer needs a value");
+  EXPECT_EQ(parse(PeerProgram::kServer, {}, &a).error, "missing --session");
+  EXPECT_EQ(parse(PeerProgram::kServer, {"--session"}, &a).error, "missing --listen-fd");
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--session", "--host", "h"}, &a).error, "missing --port");
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--session", "--peer"}, &a).error, "--peer needs a value");
   std::vector<std::string> args = client_args();
   args.erase(args.begin() + 5, args.begin() + 7);  // --peer bob
-  EXPECT_EQ(parse_peer_args(PeerProgram::kClient, args, &a).error, "missing --peer");
+  EXPECT_EQ(parse(PeerProgram::kClient, args, &a).error, "missing --peer");
 }
 
 TEST(LobbyArgv, MatchesTheHandoffContract) {
   PeerArgs a;
-  ASSERT_EQ(parse_peer_args(PeerProgram::kServer, server_args(), &a).action, Action::kRun);
+  ASSERT_EQ(parse(PeerProgram::kServer, server_args(), &a).action, Action::kRun);
   const std::vector<std::string> expected = {
       "_c",      "broker.lan",       "12000",       "--user",      "bob",
       "--share", "/home/bob/shared", "--downloads", "/home/bob/dl"};
   EXPECT_EQ(lobby_argv(a), expected);
+}
+
+// The argv the lobby builds reads back as the same arguments, on both sides.
+TEST(PeerArgs, ArgvRoundTrip) {
+  PeerArgs server;
+  server.session = true;
+  server.listen_fd = 5;
+  server.peer = "alice";
+  server.server = "broker.lan";
+  server.server_port = 12000;
+  server.user = "bob";
+  server.share = "/home/bob/my shared";
+  server.downloads = "-dl";  // a value may start with a dash
+  server.secret_fd = 7;
+  PeerArgs server_waiting = server;
+  server_waiting.wait_seconds = 5;
+  server_waiting.no_lobby = true;
+
+  PeerArgs client = server;
+  client.listen_fd = -1;
+  client.host = "fe80::1";
+  client.port = 40123;
+  PeerArgs client_alone = client;
+  client_alone.connect_timeout_seconds = 2;
+  client_alone.no_lobby = true;
+  client_alone.server.clear();
+  client_alone.server_port = 0;
+  client_alone.share.clear();
+
+  for (const auto& [program, a] :
+       std::vector<std::pair<PeerProgram, PeerArgs>>{{PeerProgram::kServer, server},
+                                                     {PeerProgram::kServer, server_waiting},
+                                                     {PeerProgram::kClient, client},
+                                                     {PeerProgram::kClient, client_alone}}) {
+    const std::vector<std::string> argv = a.to_argv(program);
+    ASSERT_FALSE(argv.empty());
+    EXPECT_EQ(argv[0], program == PeerProgram::kServer ? "_peer_server" : "_peer_client");
+    PeerArgs back;
+    const ArgsOutcome r = parse_peer_args(program, argv, &back);
+    ASSERT_TRUE(r.go_on()) << r.text();
+    EXPECT_EQ(back, a) << argv.size();
+  }
+  // The hand-off contract's order (docs/HANDOFF.md).
+  const std::vector<std::string> expected = {
+      "_peer_server", "--session",           "--listen-fd",   "5",     "--peer",      "alice",
+      "--server",     "broker.lan",          "--server-port", "12000", "--user",      "bob",
+      "--share",      "/home/bob/my shared", "--downloads",   "-dl",   "--secret-fd", "7"};
+  EXPECT_EQ(server.to_argv(PeerProgram::kServer), expected);
+}
+
+// The way back: the lobby argv a peer program builds is what _c parses.
+TEST(LobbyArgv, RoundTripsThroughTheLobbyParser) {
+  PeerArgs a;
+  ASSERT_EQ(parse(PeerProgram::kServer, server_args(), &a).action, Action::kRun);
+  LobbyArgs lobby;
+  const ArgsOutcome r = parse_lobby_args(lobby_argv(a), &lobby);
+  ASSERT_TRUE(r.go_on()) << r.text();
+  EXPECT_EQ(lobby, a.lobby());
+  EXPECT_EQ(lobby.host, "broker.lan");
+  EXPECT_EQ(lobby.port, 12000);
+  EXPECT_EQ(lobby.user, "bob");
+  EXPECT_EQ(lobby.share, "/home/bob/shared");
+  EXPECT_EQ(lobby.downloads, "/home/bob/dl");
+}
+
+TEST(PeerArgs, VersionAndUnknownOptions) {
+  PeerArgs a;
+  const ArgsOutcome v = parse_peer_args(PeerProgram::kServer, {"_peer_server", "--version"}, &a);
+  EXPECT_EQ(v.action(), Action::kVersion);
+  EXPECT_EQ(v.text(), std::string("_peer_server (peerlink) ") + PEERLINK_VERSION + "\n");
+  const ArgsOutcome u = parse_peer_args(PeerProgram::kClient, {"_peer_client", "--bogus"}, &a);
+  EXPECT_EQ(u.exit_code(), 2);
+  EXPECT_EQ(u.text(), "_peer_client: unknown option --bogus (see _peer_client --help)\n");
 }
 
 }  // namespace

@@ -1,30 +1,33 @@
-// Unit tests of `_c`'s command-line parsing.
-#include "client/options.h"
+// Unit tests of `_c`'s command line: its parsing, and the argv the peer programs build from it.
+#include "common/handoff/lobby_args.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace peerlink::lobby {
+namespace peerlink {
 namespace {
 
 struct Parsed {
   bool go_on = false;
   int exit_code = -1;
   std::string message;
-  ClientOptions options;
+  LobbyArgs options;
 };
 
 Parsed parse(std::vector<const char*> args) {
   args.insert(args.begin(), "_c");
   Parsed p;
-  p.go_on = parse_client_options(static_cast<int>(args.size()), args.data(), &p.options,
-                                 &p.exit_code, &p.message);
+  const ArgsOutcome r =
+      parse_lobby_args(std::vector<std::string>(args.begin(), args.end()), &p.options);
+  p.go_on = r.go_on();
+  p.exit_code = r.exit_code();
+  p.message = r.text();
   return p;
 }
 
-TEST(ClientOptions, HostAndPortOnly) {
+TEST(LobbyArgs, HostAndPortOnly) {
   Parsed p = parse({"10.0.0.5", "12000"});
   ASSERT_TRUE(p.go_on) << p.message;
   EXPECT_EQ(p.options.host, "10.0.0.5");
@@ -35,7 +38,7 @@ TEST(ClientOptions, HostAndPortOnly) {
   EXPECT_EQ(p.options.reconnect_attempts, 10);
 }
 
-TEST(ClientOptions, AllOptionsInAnyOrder) {
+TEST(LobbyArgs, AllOptionsInAnyOrder) {
   Parsed p = parse({"--user", "alice", "::1", "--share", "./shared", "12001", "--downloads",
                     "/tmp/dl", "--reconnect-attempts", "3"});
   ASSERT_TRUE(p.go_on) << p.message;
@@ -47,7 +50,7 @@ TEST(ClientOptions, AllOptionsInAnyOrder) {
   EXPECT_EQ(p.options.reconnect_attempts, 3);
 }
 
-TEST(ClientOptions, HiddenFileServerOptions) {
+TEST(LobbyArgs, HiddenFileServerOptions) {
   Parsed p = parse({"h", "1", "--serve-log", "/tmp/serve.log", "--serve-max-rate", "1048576"});
   ASSERT_TRUE(p.go_on) << p.message;
   EXPECT_EQ(p.options.serve_log, "/tmp/serve.log");
@@ -59,7 +62,7 @@ TEST(ClientOptions, HiddenFileServerOptions) {
   EXPECT_EQ(parse({"--help"}).message.find("--serve"), std::string::npos);
 }
 
-TEST(ClientOptions, HelpAndVersionExitZero) {
+TEST(LobbyArgs, HelpAndVersionExitZero) {
   Parsed help = parse({"--help"});
   EXPECT_FALSE(help.go_on);
   EXPECT_EQ(help.exit_code, 0);
@@ -70,7 +73,7 @@ TEST(ClientOptions, HelpAndVersionExitZero) {
   EXPECT_EQ(version.message, std::string("_c (peerlink) ") + PEERLINK_VERSION + "\n");
 }
 
-TEST(ClientOptions, ErrorsExitTwoWithAHint) {
+TEST(LobbyArgs, ErrorsExitTwoWithAHint) {
   for (const auto& args : std::vector<std::vector<const char*>>{
            {},
            {"host"},
@@ -91,9 +94,50 @@ TEST(ClientOptions, ErrorsExitTwoWithAHint) {
     EXPECT_FALSE(p.go_on);
     EXPECT_EQ(p.exit_code, 2);
     EXPECT_EQ(p.message.rfind("_c: ", 0), 0u) << p.message;
-    EXPECT_NE(p.message.find("(try _c --help)"), std::string::npos);
+    EXPECT_NE(p.message.find("(see _c --help)"), std::string::npos);
   }
 }
 
+TEST(LobbyArgs, MessagesNameTheProblem) {
+  EXPECT_EQ(parse({"host"}).message,
+            "_c: the broker's host and port are required (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "extra"}).message,
+            "_c: unexpected argument extra (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "0"}).message, "_c: bad server port: 0 (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "--user"}).message, "_c: --user needs a value (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "--colour", "x"}).message,
+            "_c: unknown option --colour (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "--reconnect-attempts", "many"}).message,
+            "_c: --reconnect-attempts: not a number in 0..1000: many (see _c --help)\n");
+  EXPECT_EQ(lobby_usage(), parse({"--help"}).message);
+}
+
+// The argv a peer program builds to come back reads back as the same arguments.
+TEST(LobbyArgs, ArgvRoundTrip) {
+  LobbyArgs minimal;
+  minimal.host = "broker.lan";
+  minimal.port = 12000;
+  LobbyArgs full = minimal;
+  full.host = "::1";
+  full.user = "bob";
+  full.share = "/home/bob/my shared";
+  full.downloads = "-dl";  // a value may start with a dash
+  full.reconnect_attempts = 0;
+  full.serve_log = "/tmp/serve.log";
+  full.serve_max_rate = 1048576;
+  LobbyArgs dashed = minimal;
+  dashed.host = "-odd-host";
+  for (const LobbyArgs& a : {minimal, full, dashed}) {
+    const std::vector<std::string> argv = a.to_argv();
+    ASSERT_FALSE(argv.empty());
+    EXPECT_EQ(argv[0], "_c");
+    LobbyArgs back;
+    const ArgsOutcome r = parse_lobby_args(argv, &back);
+    ASSERT_TRUE(r.go_on()) << r.text();
+    EXPECT_EQ(back, a) << a.host;
+  }
+  EXPECT_EQ(minimal.to_argv(), (std::vector<std::string>{"_c", "broker.lan", "12000"}));
+}
+
 }  // namespace
-}  // namespace peerlink::lobby
+}  // namespace peerlink
