@@ -8,6 +8,7 @@
 #include "common/base/random.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_limits.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -170,7 +171,7 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   }
   out->file_listener = std::move(fl.fd);
   out->identity.file_port = local_port(out->file_listener.get());
-  out->identity.key = random_hex(32);
+  out->identity.key = random_hex(wire::kTicketKeyBytes);
 
   BrokerConn::OpenResult o = out->conn.open(options.host, options.port);
   if (!o.ok) {

@@ -12,6 +12,7 @@
 #include "common/fs/names.h"
 #include "common/net/keepalive.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
 
 namespace peerlink::broker {
 namespace {
@@ -220,7 +221,8 @@ void Broker::process_input(Connection& c) {
     LineBuffer::Result r = c.input().next(&line);
     if (r == LineBuffer::Result::kNeedMore) break;
     if (r == LineBuffer::Result::kTooLong) {
-      error(c, 413, "line too long (limit " + std::to_string(wire::kMaxLineBytes) + " bytes)",
+      error(c, wire::err::kTooLarge,
+            "line too long (limit " + std::to_string(wire::kMaxLineBytes) + " bytes)",
             "<over-long line>");
       close_after_reply(c);
       break;
@@ -258,7 +260,7 @@ void Broker::send_event(Connection& c, const std::string& data) {
   if (c.dead || c.resync) return;  // dropped: the RESYNC already queued covers it
   if (c.pending_output() + data.size() <= opt_.max_event_backlog) return send(c, data);
   c.resync = true;
-  send(c, "EVENT RESYNC\n");
+  send(c, LineWriter(wire::kEvent).word(wire::event::kResync).str());
   c.resync_end = c.queued_total();
 }
 
@@ -344,7 +346,7 @@ void Broker::unregister(Connection& c) {
   registry_.remove(user);
   c.user.clear();
   forget_user(user);
-  broadcast(LineWriter("EVENT LEAVE").field(user).str(), user);
+  broadcast(LineWriter(wire::kEvent).word(wire::event::kLeave).field(user).str(), user);
 }
 
 void Broker::destroy(uint64_t id) {
@@ -402,7 +404,7 @@ void Broker::handle_timers() {
         c.state == Connection::State::kAnnouncing || c.state == Connection::State::kClosing) {
       continue;
     }
-    error(c, 408, "registration timed out", "<idle>");
+    error(c, wire::err::kTimedOut, "registration timed out", "<idle>");
     close_after_reply(c);
   }
   for (uint64_t id : pending_.expired_chats(now)) expire_chat(id);
@@ -422,7 +424,7 @@ int Broker::next_timeout_ms() const {
 }
 
 void Broker::shutdown_all() {
-  const std::string bye = "EVENT SHUTDOWN\n";
+  const std::string bye = LineWriter(wire::kEvent).word(wire::event::kShutdown).str();
   for (auto& [id, c] : conns_) {
     if (c->dead) continue;
     c->queue(bye, opt_.max_output_bytes + bye.size());

@@ -7,17 +7,29 @@
 #include "common/base/random.h"
 #include "common/crypto/ticket.h"
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
 #include "server/broker.h"
 
 namespace peerlink::broker {
 namespace {
 
 std::string user_line(const User& u) {
-  return LineWriter("USER").field(u.name).field(u.ip).num(u.port).num(u.files.size()).str();
+  return LineWriter(wire::body::kUser)
+      .field(u.name)
+      .field(u.ip)
+      .num(u.port)
+      .num(u.files.size())
+      .str();
+}
+
+// "EVENT <word> <id> <user> <outcome>": how a pending chat request or offer ended.
+std::string event_line(std::string_view word, uint64_t id, const std::string& user,
+                       std::string_view outcome) {
+  return LineWriter(wire::kEvent).word(word).num(id).field(user).word(outcome).str();
 }
 
 std::string file_line(const User& u, const SharedFile& f) {
-  return LineWriter("FILE").field(u.name).field(f.name).num(f.size).word(f.sha256).str();
+  return LineWriter(wire::body::kFile).field(u.name).field(f.name).num(f.size).word(f.sha256).str();
 }
 
 }  // namespace
@@ -29,7 +41,7 @@ void Broker::reply(Connection& c, const std::string& line, std::string_view quer
 }
 
 void Broker::error(Connection& c, int code, const std::string& reason, std::string_view query) {
-  reply(c, "ERR " + std::to_string(code) + " " + reason + "\n", query);
+  reply(c, std::string(wire::kErr) + " " + std::to_string(code) + " " + reason + "\n", query);
 }
 
 void Broker::on_line(Connection& c, const std::string& line) {
@@ -40,8 +52,8 @@ void Broker::on_line(Connection& c, const std::string& line) {
   auto raw = split_fields(line);
   if (raw.empty()) return;  // blank lines are harmless (people typing into nc)
   if (raw.size() > wire::kMaxFieldsPerLine) {
-    error(c, 413, "too many fields (limit " + std::to_string(wire::kMaxFieldsPerLine) + ")",
-          raw[0]);
+    error(c, wire::err::kTooLarge,
+          "too many fields (limit " + std::to_string(wire::kMaxFieldsPerLine) + ")", raw[0]);
     return;
   }
   Fields f;
@@ -50,7 +62,7 @@ void Broker::on_line(Connection& c, const std::string& line) {
   for (size_t i = 1; i < raw.size(); ++i) {
     std::string decoded;
     if (!percent_decode(raw[i], &decoded)) {
-      error(c, 400, "bad escape in field " + std::to_string(i), raw[0]);
+      error(c, wire::err::kBadRequest, "bad escape in field " + std::to_string(i), raw[0]);
       return;
     }
     f.push_back(std::move(decoded));
@@ -61,43 +73,47 @@ void Broker::on_line(Connection& c, const std::string& line) {
 void Broker::dispatch(Connection& c, const Fields& f, std::string_view raw) {
   const std::string& cmd = f[0];
   using S = Connection::State;
-  if (cmd == "BYE" || cmd == "QUIT") {
-    reply(c, "OK BYE\n", cmd);
+  if (cmd == wire::request::kBye || cmd == wire::request::kQuit) {
+    reply(c, LineWriter(wire::kOk).word(wire::reply::kBye).str(), cmd);
     close_after_reply(c);
     return;
   }
-  if (cmd == "PING") return reply(c, "OK PONG\n", cmd);
-  if (cmd == "HELLO") return cmd_hello(c, f);
-  if (c.state == S::kAwaitHello) return error(c, 401, "say HELLO first", cmd);
-  if (cmd == "REGISTER") return cmd_register(c, f);
-  if (c.state != S::kRegistered) return error(c, 401, "REGISTER first", cmd);
-  if (cmd == "USERS") return cmd_users(c, f);
-  if (cmd == "INFO") return cmd_info(c, f);
-  if (cmd == "ANNOUNCE") return cmd_announce(c, f);
-  if (cmd == "FILES") return cmd_files(c, f, false);
-  if (cmd == "SEARCH") return cmd_files(c, f, true);
-  if (cmd == "WHOHAS") return cmd_whohas(c, f);
-  if (cmd == "CHAT") return cmd_chat(c, f);
-  if (cmd == "ACCEPT") return cmd_chat_answer(c, f, true);
-  if (cmd == "DECLINE") return cmd_chat_answer(c, f, false);
-  if (cmd == "OFFER") return cmd_offer(c, f);
-  if (cmd == "OFFER_ACCEPT") return cmd_offer_answer(c, f, true);
-  if (cmd == "OFFER_DECLINE") return cmd_offer_answer(c, f, false);
-  error(c, 400, "unknown command " + percent_encode(cmd.substr(0, 32)), raw.substr(0, 40));
+  if (cmd == wire::request::kPing) {
+    return reply(c, LineWriter(wire::kOk).word(wire::reply::kPong).str(), cmd);
+  }
+  if (cmd == wire::request::kHello) return cmd_hello(c, f);
+  if (c.state == S::kAwaitHello) return error(c, wire::err::kNotYet, "say HELLO first", cmd);
+  if (cmd == wire::request::kRegister) return cmd_register(c, f);
+  if (c.state != S::kRegistered) return error(c, wire::err::kNotYet, "REGISTER first", cmd);
+  if (cmd == wire::request::kUsers) return cmd_users(c, f);
+  if (cmd == wire::request::kInfo) return cmd_info(c, f);
+  if (cmd == wire::request::kAnnounce) return cmd_announce(c, f);
+  if (cmd == wire::request::kFiles) return cmd_files(c, f, false);
+  if (cmd == wire::request::kSearch) return cmd_files(c, f, true);
+  if (cmd == wire::request::kWhoHas) return cmd_whohas(c, f);
+  if (cmd == wire::request::kChat) return cmd_chat(c, f);
+  if (cmd == wire::request::kAccept) return cmd_chat_answer(c, f, true);
+  if (cmd == wire::request::kDecline) return cmd_chat_answer(c, f, false);
+  if (cmd == wire::request::kOffer) return cmd_offer(c, f);
+  if (cmd == wire::request::kOfferAccept) return cmd_offer_answer(c, f, true);
+  if (cmd == wire::request::kOfferDecline) return cmd_offer_answer(c, f, false);
+  error(c, wire::err::kBadRequest, "unknown command " + percent_encode(cmd.substr(0, 32)),
+        raw.substr(0, 40));
 }
 
 void Broker::cmd_hello(Connection& c, const Fields& f) {
   if (c.state != Connection::State::kAwaitHello)
-    return error(c, 409, "HELLO already said", "HELLO");
+    return error(c, wire::err::kConflict, "HELLO already said", "HELLO");
   const std::string& v = f.size() == 2 ? f[1] : std::string();
   auto dot = v.find('.');
   uint64_t major = 0, minor = 0;
   if (dot == std::string::npos || !parse_u64(v.substr(0, dot), &major) ||
       !parse_u64(v.substr(dot + 1), &minor)) {
-    return error(c, 400, "usage: HELLO <major>.<minor>, e.g. HELLO 1.0", "HELLO");
+    return error(c, wire::err::kBadRequest, "usage: HELLO <major>.<minor>, e.g. HELLO 1.0",
+                 "HELLO");
   }
   if (major != static_cast<uint64_t>(wire::kProtocolMajor)) {
-    error(c, 426,
+    error(c, wire::err::kBadVersion,
           "unsupported protocol version " + v + ", this broker speaks " +
               std::to_string(wire::kProtocolMajor) + ".x",
           "HELLO " + v);
@@ -106,34 +122,39 @@ void Broker::cmd_hello(Connection& c, const Fields& f) {
   }
   c.state = Connection::State::kAwaitRegister;
   reply(c,
-        "OK HELLO " + std::to_string(wire::kProtocolMajor) + "." +
-            std::to_string(wire::kProtocolMinor) + " peerlink-broker/" + PEERLINK_VERSION + "\n",
+        LineWriter(wire::kOk)
+            .word(wire::reply::kHello)
+            .word(std::to_string(wire::kProtocolMajor) + "." + std::to_string(wire::kProtocolMinor))
+            .word(std::string("peerlink-broker/") + PEERLINK_VERSION)
+            .str(),
         "HELLO " + v);
 }
 
 void Broker::cmd_register(Connection& c, const Fields& f) {
   if (c.state != Connection::State::kAwaitRegister) {
-    return error(c, 409, "already registered as " + c.user, "REGISTER");
+    return error(c, wire::err::kConflict, "already registered as " + c.user, "REGISTER");
   }
   if (f.size() != 4)
-    return error(c, 400, "usage: REGISTER <name> <peer-port> <ticket-key>", "REGISTER");
+    return error(c, wire::err::kBadRequest, "usage: REGISTER <name> <peer-port> <ticket-key>",
+                 "REGISTER");
   const std::string& name = f[1];
   std::string q = "REGISTER " + percent_encode(name);
   uint64_t port = 0;
   std::string key_bytes;
   if (!valid_user_name(name)) {
-    return error(c, 400,
+    return error(c, wire::err::kBadRequest,
                  "bad name: 1-32 of A-Z a-z 0-9 _ . -, starting and ending with a letter or "
                  "digit, no two of _ . - in a row",
                  q);
   }
-  if (!parse_u64(f[2], &port) || port == 0 || port > 65535) return error(c, 400, "bad port", q);
-  if (f[3].size() != 64 || !from_hex(f[3], &key_bytes)) {
-    return error(c, 400, "bad ticket key: 64 hex digits expected", q);
+  if (!parse_u64(f[2], &port) || port == 0 || port > 65535)
+    return error(c, wire::err::kBadRequest, "bad port", q);
+  if (f[3].size() != 2 * wire::kTicketKeyBytes || !from_hex(f[3], &key_bytes)) {
+    return error(c, wire::err::kBadRequest, "bad ticket key: 64 hex digits expected", q);
   }
   if (const User* taken = registry_.find(name); taken != nullptr) {
     // Names are unique ignoring case, so `Alice` cannot pass for `alice`.
-    return error(c, 409,
+    return error(c, wire::err::kConflict,
                  "name taken" + (taken->name == name ? std::string()
                                                      : " (as " + taken->name + ", ignoring case)"),
                  q);
@@ -149,36 +170,44 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   c.state = Connection::State::kRegistered;
   std::string old_label = c.label();
   c.set_label(name);
-  reply(c, LineWriter("OK REGISTERED").field(name).field(c.ip()).str(), q + " from " + old_label);
-  broadcast(LineWriter("EVENT JOIN").field(name).field(c.ip()).num(port).str(), name);
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kRegistered).field(name).field(c.ip()).str(),
+        q + " from " + old_label);
+  broadcast(
+      LineWriter(wire::kEvent).word(wire::event::kJoin).field(name).field(c.ip()).num(port).str(),
+      name);
 }
 
 void Broker::cmd_users(Connection& c, const Fields&) {
-  std::string out = "OK USERS " + std::to_string(registry_.size()) + "\n";
+  std::string out = LineWriter(wire::kOk).word(wire::reply::kUsers).num(registry_.size()).str();
   for (const auto& [name, u] : registry_.users()) out += user_line(u);
   reply(c, out, "USERS");
 }
 
 void Broker::cmd_info(Connection& c, const Fields& f) {
-  if (f.size() != 2) return error(c, 400, "usage: INFO <user>", "INFO");
+  if (f.size() != 2) return error(c, wire::err::kBadRequest, "usage: INFO <user>", "INFO");
   std::string q = "INFO " + percent_encode(f[1]);
   const User* u = registry_.find(f[1]);
-  if (u == nullptr) return error(c, 404, "no such user", q);
-  reply(c, LineWriter("OK INFO").field(u->name).field(u->ip).num(u->port).str(), q);
+  if (u == nullptr) return error(c, wire::err::kNotFound, std::string(wire::err::kNoSuchUser), q);
+  reply(
+      c,
+      LineWriter(wire::kOk).word(wire::reply::kInfo).field(u->name).field(u->ip).num(u->port).str(),
+      q);
 }
 
 void Broker::cmd_announce(Connection& c, const Fields& f) {
   uint64_t n = 0;
   if (f.size() != 2 || !parse_u64(f[1], &n))
-    return error(c, 400, "usage: ANNOUNCE <count>", "ANNOUNCE");
+    return error(c, wire::err::kBadRequest, "usage: ANNOUNCE <count>", "ANNOUNCE");
   c.announce_files.clear();
   c.announce_error.clear();
   c.announce_left = static_cast<size_t>(n);
   const size_t held = registry_.find(c.user)->files.size();  // replaced if this one succeeds
   if (n > opt_.max_files_per_user) {
-    c.announce_error = "413 too many files (limit " + std::to_string(opt_.max_files_per_user) + ")";
+    c.announce_error = std::to_string(wire::err::kTooLarge) + " too many files (limit " +
+                       std::to_string(opt_.max_files_per_user) + ")";
   } else if (files_held_ - held + n > opt_.max_total_files) {
-    c.announce_error = "413 the broker holds too many files (limit " +
+    c.announce_error = std::to_string(wire::err::kTooLarge) +
+                       " the broker holds too many files (limit " +
                        std::to_string(opt_.max_total_files) + " for all users)";
   } else {
     // Reserved now, so the FILE lines read meanwhile are within the bound too.
@@ -188,8 +217,9 @@ void Broker::cmd_announce(Connection& c, const Fields& f) {
   if (n == 0) {
     files_held_ -= held;
     registry_.set_files(c.user, {});
-    reply(c, "OK ANNOUNCED 0\n", "ANNOUNCE 0");
-    broadcast(LineWriter("EVENT SHARES").field(c.user).num(0).str(), c.user);
+    reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(0).str(), "ANNOUNCE 0");
+    broadcast(LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(0).str(),
+              c.user);
     return;
   }
   c.state = Connection::State::kAnnouncing;
@@ -200,11 +230,13 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
   if (c.announce_error.empty()) {
     SharedFile file;
     uint64_t size = 0;
-    if (raw.size() != 4 || raw[0] != "FILE" || !percent_decode(raw[1], &file.name) ||
+    if (raw.size() != 4 || raw[0] != wire::request::kFile || !percent_decode(raw[1], &file.name) ||
         !parse_u64(raw[2], &size) || !parse_sha256_hex(raw[3], &file.sha256)) {
-      c.announce_error = "400 bad FILE line: FILE <name> <size> <sha256-hex> expected";
+      c.announce_error = std::to_string(wire::err::kBadRequest) +
+                         " bad FILE line: FILE <name> <size> <sha256-hex> expected";
     } else if (!safe_file_name(file.name) || file.name.size() > wire::kMaxFileNameBytes) {
-      c.announce_error = "400 bad file name " + percent_encode(file.name.substr(0, 64));
+      c.announce_error = std::to_string(wire::err::kBadRequest) + " bad file name " +
+                         percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
       file.folded = fold_name(file.name);
@@ -221,7 +253,7 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
     c.announce_files.clear();
     std::string err = c.announce_error;
     c.announce_error.clear();
-    return reply(c, "ERR " + err + "\n", q);
+    return reply(c, std::string(wire::kErr) + " " + err + "\n", q);
   }
   // The set is in place now (O(1)); indexing it for WHOHAS is a job within the per-turn budget,
   // and the reply (with the SHARES event) comes when it is done. The old set leaves the indexes
@@ -242,7 +274,7 @@ void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
     ListJob job;
     job.search = search;
     if (search) {
-      if (f.size() != 2) return error(c, 400, "usage: SEARCH <text>", "SEARCH");
+      if (f.size() != 2) return error(c, wire::err::kBadRequest, "usage: SEARCH <text>", "SEARCH");
       job.query = "SEARCH " + percent_encode(f[1]);
       job.needle = fold_name(f[1]);
     } else {
@@ -250,10 +282,10 @@ void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
     }
     return start_job(c, std::move(job));
   }
-  if (f.size() != 2) return error(c, 400, "usage: FILES [user]", "FILES");
+  if (f.size() != 2) return error(c, wire::err::kBadRequest, "usage: FILES [user]", "FILES");
   std::string q = "FILES " + percent_encode(f[1]);
   const User* u = registry_.find(f[1]);
-  if (u == nullptr) return error(c, 404, "no such user", q);
+  if (u == nullptr) return error(c, wire::err::kNotFound, std::string(wire::err::kNoSuchUser), q);
   size_t n = 0;
   std::string lines;
   for (const auto& [name, file] : u->files) {  // at most max_files_per_user
@@ -261,7 +293,7 @@ void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
     lines += file_line(*u, file);
     ++n;
   }
-  reply(c, "OK FILES " + std::to_string(n) + "\n" + lines, q);
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kFiles).num(n).str() + lines, q);
 }
 
 void Broker::start_job(Connection& c, ListJob job) {
@@ -279,8 +311,10 @@ bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
     bool done = registry_.index_some(c.user, job.generation, &job.cursor.file, files);
     scan_budget_left_ -= std::min(scan_budget_left_, files * kIndexFileCost);
     if (!done) return false;
-    reply(c, "OK ANNOUNCED " + std::to_string(job.count) + "\n", job.query);
-    broadcast(LineWriter("EVENT SHARES").field(c.user).num(job.count).str(), c.user);
+    reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(job.count).str(), job.query);
+    broadcast(
+        LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(job.count).str(),
+        c.user);
     return true;
   }
   const size_t limit = opt_.max_reply_lines;
@@ -299,7 +333,7 @@ bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
   std::string lines = std::move(job.lines);
   job.lines.clear();
   total_output_ -= std::min(total_output_, lines.size());
-  reply(c, "OK FILES " + std::to_string(job.count) + "\n" + lines, job.query);
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kFiles).num(job.count).str() + lines, job.query);
   return true;
 }
 
@@ -332,7 +366,7 @@ std::string Broker::owner_line(const User& owner, const SharedFile& f,
   work_ += 16;  // an HMAC costs about as much as copying 1 KiB
   TicketFields t{owner.name, f.name, requester,
                  static_cast<int64_t>(std::time(nullptr)) + opt_.ticket_lifetime_s};
-  return LineWriter("OWNER")
+  return LineWriter(wire::body::kOwner)
       .field(owner.name)
       .field(owner.ip)
       .num(owner.port)
@@ -344,7 +378,8 @@ std::string Broker::owner_line(const User& owner, const SharedFile& f,
 }
 
 void Broker::cmd_whohas(Connection& c, const Fields& f) {
-  if (f.size() != 2) return error(c, 400, "usage: WHOHAS <name-or-sha256>", "WHOHAS");
+  if (f.size() != 2)
+    return error(c, wire::err::kBadRequest, "usage: WHOHAS <name-or-sha256>", "WHOHAS");
   std::string q = "WHOHAS " + percent_encode(f[1]);
   std::string lines;
   size_t n = 0;
@@ -353,18 +388,21 @@ void Broker::cmd_whohas(Connection& c, const Fields& f) {
     lines += owner_line(*u, *file, c.user);
     ++n;
   }
-  reply(c, "OK WHOHAS " + std::to_string(n) + "\n" + lines, q);
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kWhoHas).num(n).str() + lines, q);
 }
 
 void Broker::cmd_chat(Connection& c, const Fields& f) {
-  if (f.size() != 2) return error(c, 400, "usage: CHAT <user>", "CHAT");
+  if (f.size() != 2) return error(c, wire::err::kBadRequest, "usage: CHAT <user>", "CHAT");
   std::string q = "CHAT " + percent_encode(f[1]);
   const User* peer = registry_.find(f[1]);  // any case; the registered spelling from here on
-  if (peer != nullptr && peer->name == c.user) return error(c, 400, "cannot chat with yourself", q);
-  if (peer == nullptr) return error(c, 404, "no such user", q);
-  if (pending_.outgoing_chat(c.user) != nullptr) return error(c, 409, "request already pending", q);
+  if (peer != nullptr && peer->name == c.user)
+    return error(c, wire::err::kBadRequest, "cannot chat with yourself", q);
+  if (peer == nullptr)
+    return error(c, wire::err::kNotFound, std::string(wire::err::kNoSuchUser), q);
+  if (pending_.outgoing_chat(c.user) != nullptr)
+    return error(c, wire::err::kConflict, "request already pending", q);
   if (pending_.chat_count() >= opt_.max_chats) {
-    return error(c, 429,
+    return error(c, wire::err::kTooMany,
                  "too many pending chat requests (broker limit " + std::to_string(opt_.max_chats) +
                      "), try again later",
                  q);
@@ -375,33 +413,41 @@ void Broker::cmd_chat(Connection& c, const Fields& f) {
   r.to = peer->name;
   r.deadline = Clock::now() + std::chrono::seconds(opt_.request_timeout_s);
   pending_.add_chat(r);
-  reply(c, "OK CHAT " + std::to_string(r.id) + "\n", q);
-  send_to_user(r.to, LineWriter("EVENT CHAT_REQUEST").num(r.id).field(r.from).str());
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kChat).num(r.id).str(), q);
+  send_to_user(
+      r.to, LineWriter(wire::kEvent).word(wire::event::kChatRequest).num(r.id).field(r.from).str());
 }
 
 void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
-  const char* cmd = accept ? "ACCEPT" : "DECLINE";
+  const std::string_view cmd = accept ? wire::request::kAccept : wire::request::kDecline;
   uint64_t id = 0, port = 0;
   bool ok = f.size() == (accept ? 3u : 2u) && parse_u64(f[1], &id);
   if (ok && accept) ok = parse_u64(f[2], &port) && port > 0 && port <= 65535;
-  if (!ok) return error(c, 400, accept ? "usage: ACCEPT <id> <port>" : "usage: DECLINE <id>", cmd);
+  if (!ok)
+    return error(c, wire::err::kBadRequest,
+                 accept ? "usage: ACCEPT <id> <port>" : "usage: DECLINE <id>", cmd);
   std::string q = std::string(cmd) + " " + std::to_string(id);
   ChatRequest* r = pending_.chat(id);
-  if (r == nullptr || r->to != c.user) return error(c, 404, "no such request", q);
+  if (r == nullptr || r->to != c.user) return error(c, wire::err::kNotFound, "no such request", q);
   ChatRequest req = *r;
   pending_.remove_chat(id);
   if (!accept) {
-    reply(c, "OK DECLINE " + std::to_string(id) + "\n", q);
-    send_to_user(req.from,
-                 LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("declined").str());
+    reply(c, LineWriter(wire::kOk).word(wire::reply::kDecline).num(id).str(), q);
+    send_to_user(req.from, LineWriter(wire::kEvent)
+                               .word(wire::event::kChatDeclined)
+                               .num(id)
+                               .field(req.to)
+                               .word(wire::outcome::kDeclined)
+                               .str());
     return;
   }
-  std::string token = random_hex(32);
-  send(c, "OK ACCEPT " + std::to_string(id) + " " + token + "\n");
+  std::string token = random_hex(wire::kSessionTokenBytes);
+  send(c, LineWriter(wire::kOk).word(wire::reply::kAccept).num(id).word(token).str());
   log_query(
       c, q,
       "OK ACCEPT " + std::to_string(id) + " (token sent to both)");  // secrets stay out of logs
-  send_to_user(req.from, LineWriter("EVENT CHAT_ACCEPTED")
+  send_to_user(req.from, LineWriter(wire::kEvent)
+                             .word(wire::event::kChatAccepted)
                              .num(id)
                              .field(req.to)
                              .field(c.ip())
@@ -411,25 +457,30 @@ void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
 }
 
 void Broker::cmd_offer(Connection& c, const Fields& f) {
-  if (f.size() < 5) return error(c, 400, "usage: OFFER <name> <size> <sha256> <user>...", "OFFER");
+  if (f.size() < 5)
+    return error(c, wire::err::kBadRequest, "usage: OFFER <name> <size> <sha256> <user>...",
+                 "OFFER");
   std::string q = "OFFER " + percent_encode(f[1]);
-  if (f.size() - 4 > 32) return error(c, 413, "too many users (limit 32)", q);
+  if (f.size() - 4 > wire::kMaxOfferTargets) {
+    return error(c, wire::err::kTooLarge,
+                 "too many users (limit " + std::to_string(wire::kMaxOfferTargets) + ")", q);
+  }
   const User* self = registry_.find(c.user);
   auto file = self->files.find(f[1]);
   uint64_t size = 0;
   std::string sha;
   if (file == self->files.end() || !parse_u64(f[2], &size) || file->second.size != size ||
       !parse_sha256_hex(f[3], &sha) || file->second.sha256 != sha) {
-    return error(c, 404, "not shared: announce the file first", q);
+    return error(c, wire::err::kNotFound, "not shared: announce the file first", q);
   }
   if (pending_.offers_from(c.user) >= opt_.max_offers_per_user) {
-    return error(c, 429,
+    return error(c, wire::err::kTooMany,
                  "too many pending offers (limit " + std::to_string(opt_.max_offers_per_user) +
                      " per user): wait for answers",
                  q);
   }
   if (pending_.offer_count() >= opt_.max_offers) {
-    return error(c, 429,
+    return error(c, wire::err::kTooMany,
                  "too many pending offers (broker limit " + std::to_string(opt_.max_offers) +
                      "), try again later",
                  q);
@@ -442,13 +493,18 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
   for (size_t i = 4; i < f.size(); ++i) {
     const User* target = registry_.find(f[i]);  // any case; stored as registered
     if (target != nullptr && target->name == c.user)
-      return error(c, 400, "cannot offer to yourself", q);
-    if (target == nullptr) return error(c, 404, "no such user " + percent_encode(f[i]), q);
+      return error(c, wire::err::kBadRequest, "cannot offer to yourself", q);
+    if (target == nullptr) {
+      return error(c, wire::err::kNotFound,
+                   std::string(wire::err::kNoSuchUser) + " " + percent_encode(f[i]), q);
+    }
     o.targets[target->name] = true;
   }
   pending_.add_offer(o);
-  reply(c, "OK OFFER " + std::to_string(o.id) + " " + std::to_string(o.targets.size()) + "\n", q);
-  std::string ev = LineWriter("EVENT OFFER")
+  reply(c, LineWriter(wire::kOk).word(wire::reply::kOffer).num(o.id).num(o.targets.size()).str(),
+        q);
+  std::string ev = LineWriter(wire::kEvent)
+                       .word(wire::event::kOffer)
                        .num(o.id)
                        .field(o.from)
                        .field(o.file.name)
@@ -459,27 +515,31 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
 }
 
 void Broker::cmd_offer_answer(Connection& c, const Fields& f, bool accept) {
-  const char* cmd = accept ? "OFFER_ACCEPT" : "OFFER_DECLINE";
+  const std::string_view cmd = accept ? wire::request::kOfferAccept : wire::request::kOfferDecline;
   uint64_t id = 0;
   if (f.size() != 2 || !parse_u64(f[1], &id))
-    return error(c, 400, std::string("usage: ") + cmd + " <id>", cmd);
+    return error(c, wire::err::kBadRequest, "usage: " + std::string(cmd) + " <id>", cmd);
   std::string q = std::string(cmd) + " " + std::to_string(id);
   PendingOffer* o = pending_.offer(id);
-  if (o == nullptr) return error(c, 404, "no such request", q);
+  if (o == nullptr) return error(c, wire::err::kNotFound, "no such request", q);
   auto t = o->targets.find(c.user);
-  if (t == o->targets.end() || !t->second) return error(c, 404, "no such request", q);
+  if (t == o->targets.end() || !t->second)
+    return error(c, wire::err::kNotFound, "no such request", q);
   t->second = false;
   const User* owner = registry_.find(o->from);
   if (accept && owner != nullptr) {
     std::string line = owner_line(*owner, o->file, c.user);  // "OWNER ..." -> reuse its fields
-    reply(c, "OK OFFER_ACCEPT " + std::to_string(id) + line.substr(5), q);
+    std::string head = LineWriter(wire::kOk).word(wire::reply::kOfferAccept).num(id).str();
+    head.pop_back();  // the '\n': the OWNER line's fields follow
+    reply(c, head + line.substr(wire::body::kOwner.size()), q);
   } else {
-    reply(c, "OK " + std::string(cmd) + " " + std::to_string(id) + "\n", q);
+    reply(c, LineWriter(wire::kOk).word(wire::reply::kOfferDecline).num(id).str(), q);
   }
-  send_to_user(o->from, LineWriter("EVENT OFFER_ANSWER")
+  send_to_user(o->from, LineWriter(wire::kEvent)
+                            .word(wire::event::kOfferAnswer)
                             .num(id)
                             .field(c.user)
-                            .word(accept ? "accepted" : "declined")
+                            .word(accept ? wire::outcome::kAccepted : wire::outcome::kDeclined)
                             .str());
   bool any_waiting =
       std::any_of(o->targets.begin(), o->targets.end(), [](const auto& kv) { return kv.second; });
@@ -494,10 +554,10 @@ void Broker::forget_user(const std::string& user) {
     pending_.remove_chat(id);
     if (req.from == user) {
       send_to_user(req.to,
-                   LineWriter("EVENT CHAT_CANCELLED").num(id).field(req.from).word("gone").str());
+                   event_line(wire::event::kChatCancelled, id, req.from, wire::outcome::kGone));
     } else {
       send_to_user(req.from,
-                   LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("gone").str());
+                   event_line(wire::event::kChatDeclined, id, req.to, wire::outcome::kGone));
     }
   }
   for (uint64_t id : pending_.offers_of(user)) {
@@ -507,7 +567,7 @@ void Broker::forget_user(const std::string& user) {
       for (const auto& [target, waiting] : o->targets) {
         if (waiting) {
           send_to_user(target,
-                       LineWriter("EVENT OFFER_CANCELLED").num(id).field(user).word("gone").str());
+                       event_line(wire::event::kOfferCancelled, id, user, wire::outcome::kGone));
         }
       }
       pending_.remove_offer(id);
@@ -516,8 +576,7 @@ void Broker::forget_user(const std::string& user) {
     auto t = o->targets.find(user);
     if (t != o->targets.end() && t->second) {
       t->second = false;
-      send_to_user(o->from,
-                   LineWriter("EVENT OFFER_ANSWER").num(id).field(user).word("gone").str());
+      send_to_user(o->from, event_line(wire::event::kOfferAnswer, id, user, wire::outcome::kGone));
     }
   }
 }
@@ -529,9 +588,9 @@ void Broker::expire_chat(uint64_t id) {
   pending_.remove_chat(id);
   log_line("chat request " + std::to_string(id) + " " + req.from + " -> " + req.to + " timed out");
   send_to_user(req.from,
-               LineWriter("EVENT CHAT_DECLINED").num(id).field(req.to).word("timeout").str());
+               event_line(wire::event::kChatDeclined, id, req.to, wire::outcome::kTimeout));
   send_to_user(req.to,
-               LineWriter("EVENT CHAT_CANCELLED").num(id).field(req.from).word("timeout").str());
+               event_line(wire::event::kChatCancelled, id, req.from, wire::outcome::kTimeout));
 }
 
 void Broker::expire_offer(uint64_t id) {
@@ -540,10 +599,9 @@ void Broker::expire_offer(uint64_t id) {
   for (auto& [user, waiting] : o->targets) {
     if (!waiting) continue;
     waiting = false;
-    send_to_user(o->from,
-                 LineWriter("EVENT OFFER_ANSWER").num(id).field(user).word("timeout").str());
+    send_to_user(o->from, event_line(wire::event::kOfferAnswer, id, user, wire::outcome::kTimeout));
     send_to_user(user,
-                 LineWriter("EVENT OFFER_CANCELLED").num(id).field(o->from).word("timeout").str());
+                 event_line(wire::event::kOfferCancelled, id, o->from, wire::outcome::kTimeout));
   }
   pending_.remove_offer(id);
 }

@@ -14,9 +14,10 @@ struct BrokerOptions {
   uint16_t port = wire::kDefaultBrokerPort;
   std::string bind;  // empty: all interfaces
   std::string log_path = "server.log";
-  bool quiet = false;           // do not echo the log to stdout
-  int request_timeout_s = 30;   // pending chat request
-  int offer_timeout_s = 60;     // pending file offer
+  bool quiet = false;          // do not echo the log to stdout
+  int request_timeout_s = 30;  // pending chat request
+  // pending file offer
+  int offer_timeout_s = static_cast<int>(wire::kOfferTimeout.count());
   int register_timeout_s = 10;  // time to say HELLO + REGISTER
   int ticket_lifetime_s = 300;
   size_t max_output_bytes = 4u << 20;  // per client; past it the client is dropped
@@ -29,11 +30,11 @@ struct BrokerOptions {
   // SO_SNDBUF of each client socket (0: the kernel's autotuning, which lets each socket that is
   // not read hold up to net.ipv4.tcp_wmem's maximum, 4 MiB by default, of kernel memory).
   size_t socket_sndbuf = 128u << 10;
-  size_t max_files_per_user = 10000;
+  size_t max_files_per_user = wire::kMaxFilesPerUser;
   // Files held broker-wide: every user's shared set plus the announcements being read (reserved
   // at `ANNOUNCE n`). Bounds the registry's memory (~0.5 KiB a file with its indexes).
   size_t max_total_files = 500000;
-  size_t max_reply_lines = 5000;
+  size_t max_reply_lines = wire::kMaxReplyLines;
   // Work units (about one per byte of file name) all SEARCH/FILES listings together may scan in
   // one loop turn; a longer listing resumes on the next turn.
   size_t scan_budget_per_turn = 256u << 10;

@@ -133,7 +133,8 @@ void Downloads::read_progress(Transfer* t) {
       LineBuffer::Result r = t->lines.next(&line);
       if (r == LineBuffer::Result::kNeedMore) break;
       if (r == LineBuffer::Result::kTooLong) {
-        t->lines = LineBuffer(4096 * 4);  // nonsense from the child: drop it, keep listening
+        t->lines = LineBuffer(
+            wire::progress::kMaxLineBytes);  // nonsense from the child: drop it, keep listening
         break;
       }
       on_line(t, line);

@@ -14,6 +14,7 @@
 #include "common/base/fd.h"
 #include "common/handoff/fetch_sources.h"
 #include "common/wire/line_codec.h"
+#include "common/wire/progress_words.h"
 
 namespace peerlink::lobby {
 
@@ -82,7 +83,7 @@ class Downloads {
     std::string local_name;
     ChildProcess child;
     UniqueFd progress;  // read end; closed at EOF
-    LineBuffer lines{4096 * 4};
+    LineBuffer lines{wire::progress::kMaxLineBytes};
     State state = State::kRunning;
     bool final_line = false;  // "done" or "failed" arrived
     bool stopping = false;    // stop_all() asked it to stop

@@ -9,6 +9,7 @@
 #include "common/fs/names.h"
 #include "common/term/progress.h"
 #include "common/wire/line_codec.h"
+#include "common/wire/progress_words.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -25,15 +26,16 @@ bool parse_fetch_progress(std::string_view line, FetchProgress* out) {
   const std::vector<std::string_view> f = split_fields(line);
   if (f.empty()) return false;
   FetchProgress p;
-  if (f[0] == "progress") {
+  if (f[0] == wire::progress::kProgress) {
     if (f.size() != 5 || !parse_u64(f[1], &p.done) || !parse_u64(f[2], &p.total) ||
         !parse_u64(f[3], &p.rate) || !parse_u64(f[4], &p.active)) {
       return false;
     }
     p.kind = FetchProgress::Kind::kProgress;
-  } else if (f[0] == "done" || f[0] == "failed") {
+  } else if (f[0] == wire::progress::kDone || f[0] == wire::progress::kFailed) {
     if (f.size() != 2 || !percent_decode(f[1], &p.text)) return false;
-    p.kind = f[0] == "done" ? FetchProgress::Kind::kDone : FetchProgress::Kind::kFailed;
+    p.kind =
+        f[0] == wire::progress::kDone ? FetchProgress::Kind::kDone : FetchProgress::Kind::kFailed;
   } else {
     return false;
   }

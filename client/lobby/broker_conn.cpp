@@ -7,6 +7,7 @@
 #include "common/base/io.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/wire.h"
 
 namespace peerlink::lobby {
@@ -45,7 +46,7 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
   fd_ = std::move(s.fd);
 
   std::string hello =
-      LineWriter("HELLO")
+      LineWriter(wire::request::kHello)
           .word(std::to_string(wire::kProtocolMajor) + "." + std::to_string(wire::kProtocolMinor))
           .str();
   Reply r = request(hello, kHelloTimeoutMs);
@@ -53,13 +54,13 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
     result.error = "the server at " + where_ + " did not answer the hello: " + r.error;
     return result;
   }
-  if (is_ok(r.head, "HELLO")) {
+  if (is_ok(r.head, wire::reply::kHello)) {
     result.ok = true;
     return result;
   }
   close();
   result.fatal = true;
-  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 426) {
+  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kBadVersion) {
     result.error =
         "the broker at " + where_ + " speaks another protocol version: " + printable(r.head.reason);
   } else if (r.head.kind == BrokerMessage::Kind::kErr) {
@@ -160,7 +161,8 @@ BrokerConn::Reply BrokerConn::request(const std::string& line, int timeout_ms,
 
 void BrokerConn::bye(int timeout_ms) {
   if (!fd_.valid()) return;
-  (void)request("BYE\n", timeout_ms);  // best effort: we are leaving either way
+  // Best effort: we are leaving either way.
+  (void)request(LineWriter(wire::request::kBye).str(), timeout_ms);
   messages_.clear();
   close();
 }

@@ -11,6 +11,7 @@
 
 #include "client/lobby/messages.h"
 #include "common/base/fd.h"
+#include "common/wire/broker_limits.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -70,8 +71,8 @@ class BrokerConn {
   std::string where_;        // "host:port", for messages
   bool in_request_ = false;  // a request awaits its reply: non-event lines belong to it
 
-  // The broker never sends more than 4096 bytes per line; a little slack costs nothing.
-  static constexpr size_t kMaxLine = 16 * 1024;
+  // The broker never sends a line over wire::kMaxLineBytes; a little slack costs nothing.
+  static constexpr size_t kMaxLine = 4 * wire::kMaxLineBytes;
 };
 
 }  // namespace peerlink::lobby

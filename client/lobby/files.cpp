@@ -8,6 +8,7 @@
 
 #include "common/base/numbers.h"
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -17,7 +18,7 @@ namespace {
 // one set of checks (parse_owner_line).
 bool owner_from_fields(const std::vector<std::string>& f, size_t first, FetchSource* out) {
   if (f.size() != first + 7) return false;
-  LineWriter w("OWNER");
+  LineWriter w(wire::body::kOwner);
   for (size_t i = first; i < f.size(); ++i) w.field(f[i]);
   std::string line = w.str();
   line.pop_back();
@@ -41,7 +42,8 @@ std::vector<FetchSource> one_per_owner(std::vector<FetchSource> owners) {
 
 bool parse_file_line(const BrokerMessage& m, FileEntry* out) {
   const std::vector<std::string>& f = m.fields;
-  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != "FILE") return false;
+  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != wire::body::kFile)
+    return false;
   FileEntry e;
   if (!valid_user_name(f[1]) || f[2].empty() || !parse_u64(f[3], &e.size) ||
       !parse_sha256_hex(f[4], &e.sha256)) {
@@ -54,7 +56,8 @@ bool parse_file_line(const BrokerMessage& m, FileEntry* out) {
 }
 
 bool parse_owner_message(const BrokerMessage& m, FetchSource* out) {
-  if (m.kind != BrokerMessage::Kind::kOther || m.fields.empty() || m.fields[0] != "OWNER") {
+  if (m.kind != BrokerMessage::Kind::kOther || m.fields.empty() ||
+      m.fields[0] != wire::body::kOwner) {
     return false;
   }
   return owner_from_fields(m.fields, 1, out);
@@ -62,15 +65,15 @@ bool parse_owner_message(const BrokerMessage& m, FetchSource* out) {
 
 bool parse_offer_accept(const BrokerMessage& m, uint64_t id, FetchSource* out) {
   uint64_t got = 0;
-  if (!is_ok(m, "OFFER_ACCEPT") || m.fields.size() != 9 || !parse_u64(m.fields[1], &got) ||
-      got != id) {
+  if (!is_ok(m, wire::reply::kOfferAccept) || m.fields.size() != 9 ||
+      !parse_u64(m.fields[1], &got) || got != id) {
     return false;
   }
   return owner_from_fields(m.fields, 2, out);
 }
 
 std::string owner_line(const FetchSource& s) {
-  std::string line = LineWriter("OWNER")
+  std::string line = LineWriter(wire::body::kOwner)
                          .field(s.owner)
                          .field(s.ip)
                          .num(s.port)

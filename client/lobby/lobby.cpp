@@ -11,6 +11,7 @@
 #include "client/lobby/signals.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -251,7 +252,7 @@ void Lobby::show_help() {
 }
 
 void Lobby::show_users() {
-  BrokerConn::Reply r = request("USERS\n", "USERS");
+  BrokerConn::Reply r = request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
   if (!r.ok) return;
   if (r.head.kind == BrokerMessage::Kind::kErr) {
     console_->print("cannot list users: " + printable(r.head.reason), Style::kError);
@@ -273,12 +274,12 @@ void Lobby::show_info(const std::string& user) {
     say_no_such_user(user);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter("INFO").field(user).str());
+  BrokerConn::Reply r = request(LineWriter(wire::request::kInfo).field(user).str());
   if (!r.ok) return;
   UserEntry u;
   if (parse_info_reply(r.head, &u)) {
     console_->print(u.name + " is at " + host_port(u.ip, u.port));
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
     say_no_such_user(user);
   } else {
     console_->print("info failed: " + printable(r.head.reason), Style::kError);

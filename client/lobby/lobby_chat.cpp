@@ -8,6 +8,7 @@
 #include "client/launch/handoff.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -36,16 +37,16 @@ void Lobby::ask_chat(const std::string& user) {
     console_->print("you already asked " + outgoing_->to + " — wait for the answer", Style::kError);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter("CHAT").field(user).str());
+  BrokerConn::Reply r = request(LineWriter(wire::request::kChat).field(user).str());
   if (!r.ok) return;
   uint64_t id = 0;
-  if (is_ok(r.head, "CHAT") && r.head.fields.size() == 2) {
+  if (is_ok(r.head, wire::reply::kChat) && r.head.fields.size() == 2) {
     id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
     outgoing_ = Outgoing{id, user};
     console_->print("asked " + user + " to chat, waiting for an answer", Style::kNotice);
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
     say_no_such_user(user);
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 409) {
+  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kConflict) {
     console_->print("a chat request of yours is already waiting for an answer", Style::kError);
   } else {
     console_->print("cannot ask " + user + ": " + printable(r.head.reason), Style::kError);
@@ -81,11 +82,11 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kChatDeclined:
       if (!outgoing_ || outgoing_->id != e.id) break;
       outgoing_.reset();
-      if (e.reason == "declined") {
+      if (e.reason == wire::outcome::kDeclined) {
         console_->print(e.user + " declined", Style::kNotice);
-      } else if (e.reason == "timeout") {
+      } else if (e.reason == wire::outcome::kTimeout) {
         console_->print(e.user + " did not answer", Style::kNotice);
-      } else if (e.reason == "gone") {
+      } else if (e.reason == wire::outcome::kGone) {
         console_->print(e.user + " left", Style::kNotice);
       } else {
         console_->print(e.user + " cannot chat: " + printable(e.reason), Style::kNotice);
@@ -97,7 +98,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
           [&](const Question& x) { return x.kind == Question::Kind::kChat && x.id == e.id; },
           &was_front);
       if (!q) break;
-      console_->print(e.reason == "timeout"
+      console_->print(e.reason == wire::outcome::kTimeout
                           ? "request from " + e.user + " timed out"
                           : "request from " + e.user + " withdrawn (" + e.user + " left)",
                       Style::kNotice);
@@ -144,9 +145,9 @@ void Lobby::answer_chat(const Question& q, bool yes) {
     accept(q);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter("DECLINE").num(q.id).str());
+  BrokerConn::Reply r = request(LineWriter(wire::request::kDecline).num(q.id).str());
   if (!r.ok) return;
-  if (is_ok(r.head, "DECLINE")) {
+  if (is_ok(r.head, wire::reply::kDecline)) {
     console_->print("declined " + q.from + "'s request", Style::kNotice);
   } else {
     console_->print("the request from " + q.from + " is no longer open", Style::kError);
@@ -159,20 +160,21 @@ void Lobby::accept(const Question& req) {
   SocketResult listener = listen_tcp("", 0);
   if (!listener.ok()) {
     console_->print("cannot open a port for the session: " + listener.error, Style::kError);
-    request(LineWriter("DECLINE").num(req.id).str());
+    request(LineWriter(wire::request::kDecline).num(req.id).str());
     return;
   }
   uint16_t port = local_port(listener.fd.get());
-  BrokerConn::Reply r = request(LineWriter("ACCEPT").num(req.id).num(port).str());
+  BrokerConn::Reply r = request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
   if (!r.ok) return;
   if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print(r.head.code == 404
+    console_->print(r.head.code == wire::err::kNotFound
                         ? "the request from " + req.from + " is no longer open"
                         : "cannot accept " + req.from + "'s request: " + printable(r.head.reason),
                     Style::kError);
     return;
   }
-  if (!is_ok(r.head, "ACCEPT") || r.head.fields.size() != 3 || !plausible_token(r.head.fields[2])) {
+  if (!is_ok(r.head, wire::reply::kAccept) || r.head.fields.size() != 3 ||
+      !plausible_token(r.head.fields[2])) {
     console_->print("the broker answered the accept with nonsense", Style::kError);
     return;
   }

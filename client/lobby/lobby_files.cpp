@@ -8,13 +8,12 @@
 #include "client/lobby/files.h"
 #include "common/base/hex.h"
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
 
-// The broker caps FILES and SEARCH replies at this many lines.
-constexpr size_t kBrokerListCap = 5000;
 // Owners named in "downloading NAME ... from a, b, c".
 constexpr size_t kOwnersNamed = 5;
 
@@ -89,7 +88,7 @@ void Lobby::on_scan(ShareScan scan) {
 void Lobby::announce() {
   BrokerConn::Reply r = request(shares_.announce_request());
   if (!r.ok) return;
-  if (!is_ok(r.head, "ANNOUNCED")) {
+  if (!is_ok(r.head, wire::reply::kAnnounced)) {
     console_->print("the broker refused the list of shared files: " + printable(r.head.reason),
                     Style::kError);
     return;
@@ -128,7 +127,7 @@ void Lobby::check_file_server() {
 
 void Lobby::show_files(const std::string& user) {
   if (user.empty()) {
-    BrokerConn::Reply r = request("FILES\n", "FILES");
+    BrokerConn::Reply r = request(LineWriter(wire::request::kFiles).str(), wire::reply::kFiles);
     if (r.ok) {
       print_files(
           r, [](size_t n) { return files_count(n) + " shared:"; }, "no files shared");
@@ -139,9 +138,10 @@ void Lobby::show_files(const std::string& user) {
     say_no_such_user(user);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter("FILES").field(user).str(), "FILES");
+  BrokerConn::Reply r =
+      request(LineWriter(wire::request::kFiles).field(user).str(), wire::reply::kFiles);
   if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == 404) {
+  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
     say_no_such_user(user);
     return;
   }
@@ -151,7 +151,8 @@ void Lobby::show_files(const std::string& user) {
 }
 
 void Lobby::search(const std::string& text) {
-  BrokerConn::Reply r = request(LineWriter("SEARCH").field(text).str(), "FILES");
+  BrokerConn::Reply r =
+      request(LineWriter(wire::request::kSearch).field(text).str(), wire::reply::kFiles);
   if (!r.ok) return;
   const std::string quoted = "\"" + printable(text) + "\"";
   print_files(
@@ -177,15 +178,16 @@ void Lobby::print_files(const BrokerConn::Reply& r, const std::function<std::str
   }
   console_->print(title(files.size()), Style::kTitle);
   for (const FileEntry& f : files) console_->print(file_line(f));
-  if (r.body.size() >= kBrokerListCap) {
-    console_->print("(the broker lists at most " + std::to_string(kBrokerListCap) + ")");
+  if (r.body.size() >= wire::kMaxReplyLines) {
+    console_->print("(the broker lists at most " + std::to_string(wire::kMaxReplyLines) + ")");
   }
 }
 
 // ---- Downloading ----
 
 std::optional<std::vector<FetchSource>> Lobby::who_has(const std::string& name_or_hash) {
-  BrokerConn::Reply r = request(LineWriter("WHOHAS").field(name_or_hash).str(), "WHOHAS");
+  BrokerConn::Reply r =
+      request(LineWriter(wire::request::kWhoHas).field(name_or_hash).str(), wire::reply::kWhoHas);
   if (!r.ok) return std::nullopt;
   if (r.head.kind == BrokerMessage::Kind::kErr) {
     console_->print("cannot look up " + printable(name_or_hash) + ": " + printable(r.head.reason),

@@ -5,6 +5,8 @@
 #include "client/lobby/files.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
+#include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -87,7 +89,7 @@ BrokerConn::Reply Lobby::request(const std::string& line, std::string_view body_
 
 void Lobby::keepalive() {
   last_traffic_ = Clock::now();  // one PING per quiet period, even if it fails
-  (void)request("PING\n");
+  (void)request(LineWriter(wire::request::kPing).str());
 }
 
 void Lobby::lost(const std::string& why) {

@@ -8,16 +8,11 @@
 #include "client/lobby/files.h"
 #include "client/sharing/send_path.h"
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
-
-// The broker gives up on an offer after this long (PROTOCOL.md, "File offers") without telling
-// the receivers, so the lobby forgets the question itself.
-constexpr auto kOfferTimeout = std::chrono::seconds(60);
-// At most this many users per OFFER (the broker's limit).
-constexpr size_t kMaxOfferTargets = 32;
 
 std::string join(const std::vector<std::string>& words) {
   std::string out;
@@ -30,7 +25,7 @@ std::string join(const std::vector<std::string>& words) {
 // ---- Our offers ----
 
 void Lobby::send_file(const std::string& arg) {
-  const std::vector<NameAndWords> readings = name_readings(arg, 1, kMaxOfferTargets);
+  const std::vector<NameAndWords> readings = name_readings(arg, 1, wire::kMaxOfferTargets);
   if (readings.empty()) {
     console_->print(
         "usage: send PATH USER... (a PATH with spaces may be quoted: send \"my "
@@ -96,13 +91,13 @@ void Lobby::send_file(const std::string& arg) {
   if (!ensure_announced(where.name)) return;
   const ShareEntry* e = shares_.find(where.name);
 
-  LineWriter w("OFFER");
+  LineWriter w(wire::request::kOffer);
   w.field(e->name).num(e->size).word(e->sha256);
   for (const std::string& u : users) w.field(u);
   BrokerConn::Reply r = request(w.str());
   if (!r.ok) return;
   const std::string name = printable(e->name);
-  if (is_ok(r.head, "OFFER") && r.head.fields.size() == 3) {
+  if (is_ok(r.head, wire::reply::kOffer) && r.head.fields.size() == 3) {
     const uint64_t id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
     offers_out_[id] = OfferOut{e->name, std::set<std::string>(users.begin(), users.end())};
     console_->print("offered " + name + " (" + std::to_string(e->size) + " bytes) to " +
@@ -112,8 +107,8 @@ void Lobby::send_file(const std::string& arg) {
     return;
   }
   const std::string& reason = r.head.reason;
-  const std::string kNoSuchUser = "no such user ";
-  if (r.head.code == 404 && reason.rfind(kNoSuchUser, 0) == 0) {
+  const std::string kNoSuchUser = std::string(wire::err::kNoSuchUser) + " ";
+  if (r.head.code == wire::err::kNotFound && reason.rfind(kNoSuchUser, 0) == 0) {
     std::string who;
     if (!percent_decode(reason.substr(kNoSuchUser.size()), &who)) who = "?";
     say_no_such_user(who);
@@ -159,7 +154,8 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
     q.file = e.file;
     q.size = e.size;
     q.sha256 = e.sha256;
-    q.expires = Clock::now() + kOfferTimeout;
+    // The broker gives up on the offer then (PROTOCOL.md, "File offers"): forget it here too.
+    q.expires = Clock::now() + wire::kOfferTimeout;
     add_question(std::move(q));
     return;
   }
@@ -169,10 +165,10 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.id == e.id; },
         &was_front);
     if (!q) return;  // already answered, or expired here first
-    console_->print(
-        "the offer of " + printable(q->file) + " from " + q->from +
-            (e.reason == "gone" ? " was withdrawn (" + q->from + " left)" : " timed out"),
-        Style::kNotice);
+    console_->print("the offer of " + printable(q->file) + " from " + q->from +
+                        (e.reason == wire::outcome::kGone ? " was withdrawn (" + q->from + " left)"
+                                                          : " timed out"),
+                    Style::kNotice);
     if (was_front) ask_next_question();
     return;
   }
@@ -180,13 +176,13 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
   auto it = offers_out_.find(e.id);
   if (it == offers_out_.end() || it->second.waiting.erase(e.user) == 0) return;
   const std::string file = printable(it->second.file);
-  if (e.reason == "accepted") {
+  if (e.reason == wire::outcome::kAccepted) {
     console_->print(e.user + " accepted " + file, Style::kGood);
-  } else if (e.reason == "declined") {
+  } else if (e.reason == wire::outcome::kDeclined) {
     console_->print(e.user + " declined " + file, Style::kNotice);
-  } else if (e.reason == "timeout") {
+  } else if (e.reason == wire::outcome::kTimeout) {
     console_->print(e.user + " did not answer (" + file + ")", Style::kNotice);
-  } else if (e.reason == "gone") {
+  } else if (e.reason == wire::outcome::kGone) {
     console_->print(e.user + " left (" + file + ")", Style::kNotice);
   } else {
     console_->print(e.user + ": " + printable(e.reason) + " (" + file + ")", Style::kNotice);
@@ -202,10 +198,11 @@ void Lobby::answer_offer(const Question& q, bool yes) {
                     Style::kError);
     yes = false;
   }
-  BrokerConn::Reply r = request(LineWriter(yes ? "OFFER_ACCEPT" : "OFFER_DECLINE").num(q.id).str());
+  BrokerConn::Reply r = request(
+      LineWriter(yes ? wire::request::kOfferAccept : wire::request::kOfferDecline).num(q.id).str());
   if (!r.ok) return;
   if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print(r.head.code == 404
+    console_->print(r.head.code == wire::err::kNotFound
                         ? "the offer of " + what + " is no longer open"
                         : "cannot answer the offer of " + what + ": " + printable(r.head.reason),
                     Style::kError);

@@ -5,6 +5,8 @@
 #include "common/base/numbers.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_limits.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -25,13 +27,13 @@ bool parse_broker_message(std::string_view line, BrokerMessage* out) {
   std::vector<std::string_view> words = split_fields(line);
   if (words.empty()) return true;  // an empty line: kOther with no fields
   size_t first = 0;
-  if (words[0] == "OK") {
+  if (words[0] == wire::kOk) {
     out->kind = BrokerMessage::Kind::kOk;
     first = 1;
-  } else if (words[0] == "EVENT") {
+  } else if (words[0] == wire::kEvent) {
     out->kind = BrokerMessage::Kind::kEvent;
     first = 1;
-  } else if (words[0] == "ERR") {
+  } else if (words[0] == wire::kErr) {
     out->kind = BrokerMessage::Kind::kErr;
     uint64_t code = 0;
     if (words.size() < 2 || !parse_u64(words[1], &code) || code > 999) return false;
@@ -63,7 +65,7 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     return true;
   };
   auto id_at = [&](size_t i) { return f.size() > i && parse_u64(f[i], &out->id); };
-  if (w == "JOIN") {
+  if (w == wire::event::kJoin) {
     out->type = BrokerEvent::Type::kJoin;
     if (f.size() != 4 || !user_at(1) || !plausible_ip(f[2]) || !port_field(f[3], &out->port)) {
       return false;
@@ -71,19 +73,19 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->ip = f[2];
     return true;
   }
-  if (w == "LEAVE") {
+  if (w == wire::event::kLeave) {
     out->type = BrokerEvent::Type::kLeave;
     return f.size() == 2 && user_at(1);
   }
-  if (w == "SHARES") {
+  if (w == wire::event::kShares) {
     out->type = BrokerEvent::Type::kShares;
     return f.size() == 3 && user_at(1) && parse_u64(f[2], &out->count);
   }
-  if (w == "CHAT_REQUEST") {
+  if (w == wire::event::kChatRequest) {
     out->type = BrokerEvent::Type::kChatRequest;
     return f.size() == 3 && id_at(1) && user_at(2);
   }
-  if (w == "CHAT_ACCEPTED") {
+  if (w == wire::event::kChatAccepted) {
     out->type = BrokerEvent::Type::kChatAccepted;
     if (f.size() != 6 || !id_at(1) || !user_at(2)) return false;
     if (!plausible_ip(f[3]) || !port_field(f[4], &out->port) || !plausible_token(f[5])) {
@@ -93,32 +95,32 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->token = f[5];
     return true;
   }
-  if (w == "CHAT_DECLINED" || w == "CHAT_CANCELLED") {
-    out->type =
-        w == "CHAT_DECLINED" ? BrokerEvent::Type::kChatDeclined : BrokerEvent::Type::kChatCancelled;
+  if (w == wire::event::kChatDeclined || w == wire::event::kChatCancelled) {
+    out->type = w == wire::event::kChatDeclined ? BrokerEvent::Type::kChatDeclined
+                                                : BrokerEvent::Type::kChatCancelled;
     if (f.size() != 4 || !id_at(1) || !user_at(2)) return false;
     out->reason = f[3];
     return true;
   }
-  if (w == "OFFER") {
+  if (w == wire::event::kOffer) {
     out->type = BrokerEvent::Type::kOffer;
     if (f.size() != 6 || !id_at(1) || !user_at(2) || !safe_file_name(f[3])) return false;
     if (!parse_u64(f[4], &out->size) || !parse_sha256_hex(f[5], &out->sha256)) return false;
     out->file = f[3];
     return true;
   }
-  if (w == "OFFER_ANSWER" || w == "OFFER_CANCELLED") {
-    out->type =
-        w == "OFFER_ANSWER" ? BrokerEvent::Type::kOfferAnswer : BrokerEvent::Type::kOfferCancelled;
+  if (w == wire::event::kOfferAnswer || w == wire::event::kOfferCancelled) {
+    out->type = w == wire::event::kOfferAnswer ? BrokerEvent::Type::kOfferAnswer
+                                               : BrokerEvent::Type::kOfferCancelled;
     if (f.size() != 4 || !id_at(1) || !user_at(2)) return false;
     out->reason = f[3];
     return true;
   }
-  if (w == "SHUTDOWN") {
+  if (w == wire::event::kShutdown) {
     out->type = BrokerEvent::Type::kShutdown;
     return true;
   }
-  if (w == "RESYNC") {
+  if (w == wire::event::kResync) {
     out->type = BrokerEvent::Type::kResync;
     return true;
   }
@@ -128,7 +130,8 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
 
 bool parse_user_line(const BrokerMessage& m, UserEntry* out) {
   const std::vector<std::string>& f = m.fields;
-  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != "USER") return false;
+  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 5 || f[0] != wire::body::kUser)
+    return false;
   if (!valid_user_name(f[1]) || !plausible_ip(f[2]) || !port_field(f[3], &out->port) ||
       !parse_u64(f[4], &out->files)) {
     return false;
@@ -140,7 +143,7 @@ bool parse_user_line(const BrokerMessage& m, UserEntry* out) {
 
 bool parse_info_reply(const BrokerMessage& m, UserEntry* out) {
   const std::vector<std::string>& f = m.fields;
-  if (!is_ok(m, "INFO") || f.size() != 4) return false;
+  if (!is_ok(m, wire::reply::kInfo) || f.size() != 4) return false;
   if (!valid_user_name(f[1]) || !plausible_ip(f[2]) || !port_field(f[3], &out->port)) return false;
   out->name = f[1];
   out->ip = f[2];
@@ -182,7 +185,7 @@ bool plausible_ip(std::string_view ip) {
 }
 
 bool plausible_token(std::string_view token) {
-  if (token.size() < 16 || token.size() > 256) return false;
+  if (token.size() < 16 || token.size() > wire::kMaxSessionTokenChars) return false;
   for (char c : token) {
     if (!is_hex(c)) return false;
   }

@@ -2,6 +2,7 @@
 #include "client/lobby/registration.h"
 
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -13,24 +14,25 @@ constexpr int kRegisterTimeoutMs = 10000;
 
 RegisterResult register_user(BrokerConn* conn, const Identity& id) {
   RegisterResult result;
-  std::string line = LineWriter("REGISTER").field(id.name).num(id.file_port).word(id.key).str();
+  std::string line =
+      LineWriter(wire::request::kRegister).field(id.name).num(id.file_port).word(id.key).str();
   BrokerConn::Reply r = conn->request(line, kRegisterTimeoutMs);
   if (!r.ok) {
     result.message = r.error;
     return result;
   }
   const BrokerMessage& m = r.head;
-  if (is_ok(m, "REGISTERED") && m.fields.size() >= 3) {
+  if (is_ok(m, wire::reply::kRegistered) && m.fields.size() >= 3) {
     result.status = RegisterResult::Status::kRegistered;
     result.ip = m.fields[2];
     return result;
   }
-  if (m.kind == BrokerMessage::Kind::kErr && m.code == 409) {
+  if (m.kind == BrokerMessage::Kind::kErr && m.code == wire::err::kConflict) {
     result.status = RegisterResult::Status::kTaken;
     result.message = printable(m.reason);
     return result;
   }
-  if (m.kind == BrokerMessage::Kind::kErr && m.code != 408) {
+  if (m.kind == BrokerMessage::Kind::kErr && m.code != wire::err::kTimedOut) {
     result.status = RegisterResult::Status::kRefused;
     result.message = printable(m.reason);
     return result;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
@@ -45,9 +46,9 @@ const ShareEntry* Shares::find(std::string_view name) const {
 }
 
 std::string Shares::announce_request() const {
-  std::string out = LineWriter("ANNOUNCE").num(scan_.files.size()).str();
+  std::string out = LineWriter(wire::request::kAnnounce).num(scan_.files.size()).str();
   for (const ShareEntry& e : scan_.files) {
-    out += LineWriter("FILE").field(e.name).num(e.size).word(e.sha256).str();
+    out += LineWriter(wire::request::kFile).field(e.name).num(e.size).word(e.sha256).str();
   }
   return out;
 }

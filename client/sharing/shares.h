@@ -10,6 +10,7 @@
 
 #include "client/sharing/scan.h"
 #include "client/sharing/scanner.h"
+#include "common/wire/broker_limits.h"
 
 namespace peerlink::lobby {
 
@@ -23,7 +24,7 @@ class Shares {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::seconds kPollInterval{2};
-  static constexpr size_t kMaxAnnounced = 10000;  // the broker's limit per user
+  static constexpr size_t kMaxAnnounced = wire::kMaxFilesPerUser;  // the broker's limit per user
 
   explicit Shares(std::string dir) : dir_(dir), scanner_(std::move(dir)) {}
   const std::string& dir() const { return dir_; }

@@ -4,11 +4,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/wire/broker_limits.h"
+
 namespace peerlink {
 namespace {
 
-constexpr size_t kMaxUserName = 32;
-constexpr size_t kMaxFileName = 255;  // NAME_MAX on Linux file systems
+// Both are the broker protocol's bounds as well: the broker and the lobby check names here.
+constexpr size_t kMaxUserName = wire::kMaxUserNameBytes;
+constexpr size_t kMaxFileName = wire::kMaxFileNameBytes;  // NAME_MAX on Linux file systems
 
 // ASCII-only classification: <cctype> depends on the locale and is undefined for negative chars.
 bool is_alnum(unsigned char c) {

@@ -8,6 +8,7 @@
 #include "common/base/numbers.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
+#include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink {
@@ -22,7 +23,7 @@ bool fail(std::string* error, const char* why) {
 
 bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error) {
   const std::vector<std::string_view> f = split_fields(line);
-  if (f.empty() || f[0] != "OWNER") return fail(error, "not an OWNER line");
+  if (f.empty() || f[0] != wire::body::kOwner) return fail(error, "not an OWNER line");
   if (f.size() != 8) return fail(error, "an OWNER line has 8 fields");
   std::string decoded[8];
   for (size_t i = 1; i < f.size(); ++i) {

@@ -4,10 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/wire/broker_limits.h"
+
 namespace peerlink {
 
 // Bound on a token accepted from the hand-over or the wire (the broker's are 64 hex digits).
-inline constexpr size_t kMaxTokenBytes = 256;
+inline constexpr size_t kMaxTokenBytes = wire::kMaxSessionTokenChars;
 
 std::string encode_hello(std::string_view token, std::string_view user_name);
 // Splits at the first '\n'. False if there is none or the token is empty or too long; the name

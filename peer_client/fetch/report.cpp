@@ -9,6 +9,7 @@
 #include "common/fs/names.h"
 #include "common/term/progress.h"
 #include "common/wire/line_codec.h"
+#include "common/wire/progress_words.h"
 
 namespace peerlink::peer_client {
 namespace {
@@ -62,7 +63,8 @@ void FetchReporter::tick(uint64_t done, uint64_t received, int active, bool last
   const double bps = rate();
   std::lock_guard<std::mutex> lock(mu_);
   if (progress_fd_ >= 0) {
-    emit(progress_fd_, "progress " + std::to_string(done) + " " + std::to_string(total_) + " " +
+    emit(progress_fd_, std::string(wire::progress::kProgress) + " " + std::to_string(done) + " " +
+                           std::to_string(total_) + " " +
                            std::to_string(static_cast<uint64_t>(bps)) + " " +
                            std::to_string(active));
   }
@@ -77,7 +79,8 @@ void FetchReporter::tick(uint64_t done, uint64_t received, int active, bool last
 void FetchReporter::finished(bool ok, const std::string& path_or_reason) {
   std::lock_guard<std::mutex> lock(mu_);
   if (progress_fd_ >= 0)
-    emit(progress_fd_, std::string(ok ? "done " : "failed ") + percent_encode(path_or_reason));
+    emit(progress_fd_, std::string(ok ? wire::progress::kDone : wire::progress::kFailed) + " " +
+                           percent_encode(path_or_reason));
 }
 
 }  // namespace peerlink::peer_client

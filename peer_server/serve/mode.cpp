@@ -21,6 +21,7 @@
 #include "common/handoff/serve_args.h"
 #include "common/net/net.h"
 #include "common/term/stop_signals.h"
+#include "common/wire/broker_limits.h"
 #include "peer_server/serve/open.h"
 #include "peer_server/serve/server.h"
 #include "peer_server/serve/throttle.h"
@@ -40,8 +41,10 @@ bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
     *error = "the ticket key is needed: --secret-fd N";
     return false;
   }
-  if (!take_secret_fd(secret_fd, 64, key, error)) return false;
-  if (key->size() == 64 && key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+  constexpr size_t kKeyChars = 2 * wire::kTicketKeyBytes;  // as the lobby registered it
+  if (!take_secret_fd(secret_fd, kKeyChars, key, error)) return false;
+  if (key->size() == kKeyChars &&
+      key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
     return true;
   *error = "the ticket key (--secret-fd) must hold 64 hex digits";
   return false;

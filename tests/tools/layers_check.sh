@@ -19,7 +19,7 @@ allowed() {  # the folders a common/ layer may include
     crypto) echo "base crypto" ;;
     net) echo "base net" ;;
     wire) echo "base wire" ;;
-    fs) echo "base crypto fs" ;;
+    fs) echo "base crypto wire fs" ;;
     term) echo "base term" ;;
     handoff) echo "base crypto net wire fs term handoff" ;;
     session) echo "base crypto net wire fs term session" ;;
