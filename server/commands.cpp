@@ -533,7 +533,7 @@ void Broker::cmd_offer_answer(Connection& c, const Fields& f, bool accept) {
     head.pop_back();  // the '\n': the OWNER line's fields follow
     reply(c, head + line.substr(wire::body::kOwner.size()), q);
   } else {
-    reply(c, LineWriter(wire::kOk).word(wire::reply::kOfferDecline).num(id).str(), q);
+    reply(c, LineWriter(wire::kOk).word(cmd).num(id).str(), q);  // as asked, owner or not
   }
   send_to_user(o->from, LineWriter(wire::kEvent)
                             .word(wire::event::kOfferAnswer)

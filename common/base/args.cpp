@@ -168,6 +168,14 @@ ArgsOutcome parse_command_line(const CommandLineSpec& spec, const std::vector<st
     if (step.abbreviated) {
       return fail(Result::failure("unknown option " + option_word(step.element)));
     }
+    // getopt_long accepts abbreviations; on its error returns it names the option it matched
+    // only through optopt, so an abbreviation is caught by comparing the spelling.
+    const bool abbreviation_of_optopt = step.long_form && optopt != 0 &&
+                                        table.index_of(optopt) != -1 &&
+                                        option_word(step.element) != table.spelling(optopt, false);
+    if ((step.code == ':' || step.code == '?') && abbreviation_of_optopt) {
+      return fail(Result::failure("unknown option " + option_word(step.element)));
+    }
     if (step.code == ':') {
       return fail(Result::failure(table.spelling(optopt, !step.long_form) + " needs a value"));
     }

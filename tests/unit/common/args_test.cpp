@@ -136,6 +136,10 @@ TEST(Args, UnknownOptions) {
   // No abbreviations: each option is spelled one way.
   EXPECT_EQ(problem({"--po", "80"}), "unknown option --po");
   EXPECT_EQ(problem({"--vers"}), "unknown option --vers");
+  // Also where getopt_long itself fails on the abbreviation: no value after it, or one it
+  // does not take.
+  EXPECT_EQ(problem({"--po"}), "unknown option --po");
+  EXPECT_EQ(problem({"--qu=1"}), "unknown option --qu");
 }
 
 TEST(Args, MissingValue) {
