@@ -38,8 +38,8 @@ bool HeldCheck::held(const PausedDownload& d) const {
   for (;;) {
     if (cancel_.load(std::memory_order_relaxed)) return false;
     size_t got = 0;
-    const IoResult r = recv_some(fd.get(), buf.data(), buf.size(), &got);
-    if (r.status == IoStatus::kClosed) break;
+    const peerlink::Result r = recv_some(fd.get(), buf.data(), buf.size(), &got);
+    if (r.status() == Status::kClosed) break;
     if (!r.ok()) return false;
     hash.update(buf.data(), got);
   }

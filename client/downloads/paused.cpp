@@ -120,9 +120,9 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
     return PausedLoad::kCorrupt;
   }
   std::string text;
-  const IoResult r = read_to_end(fd.get(), kMaxPausedBytes, &text);
+  const Result r = read_to_end(fd.get(), kMaxPausedBytes, &text);
   if (!r.ok()) {
-    *why = r.error == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
+    *why = r.error() == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
     return PausedLoad::kCorrupt;
   }
   PausedDownloads paused;

@@ -108,8 +108,8 @@ bool BrokerConn::read_available(std::string* error) {
   }
   char buf[16384];
   size_t got = 0;
-  IoResult r = recv_some(fd_.get(), buf, sizeof buf, &got);
-  if (r.status == IoStatus::kClosed) return fail(error, "the broker closed the connection");
+  Result r = recv_some(fd_.get(), buf, sizeof buf, &got);
+  if (r.status() == Status::kClosed) return fail(error, "the broker closed the connection");
   if (!r.ok()) return fail(error, r.message());
   in_.append(buf, got);
   return drain_lines(error);
@@ -119,8 +119,8 @@ bool BrokerConn::wait_reply_line(long long deadline_ms, BrokerMessage* out, std:
   while (replies_.empty()) {
     long long left = deadline_ms - now_ms();
     if (left <= 0) return fail(error, "the broker did not answer in time");
-    IoResult w = wait_readable(fd_.get(), static_cast<int>(left));
-    if (w.status == IoStatus::kTimeout) continue;
+    Result w = wait_readable(fd_.get(), static_cast<int>(left));
+    if (w.status() == Status::kTimeout) continue;
     if (!w.ok()) return fail(error, w.message());
     if (!read_available(error)) return false;
   }
@@ -137,7 +137,7 @@ BrokerConn::Reply BrokerConn::request(const std::string& line, int timeout_ms,
     return reply;
   }
   long long deadline = now_ms() + timeout_ms;
-  IoResult w = send_all(fd_.get(), line);
+  Result w = send_all(fd_.get(), line);
   if (!w.ok()) {
     fail(&reply.error, w.message());
     return reply;

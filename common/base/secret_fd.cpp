@@ -25,7 +25,7 @@ UniqueFd make_secret_fd(std::string_view secret, std::string* error) {
     *error = std::string("fcntl: ") + std::strerror(errno);
     return {};
   }
-  const IoResult w = send_all(fd.get(), secret.data(), secret.size());
+  const Result w = send_all(fd.get(), secret.data(), secret.size());
   if (!w.ok()) {
     *error = "writing the secret: " + w.message();
     return {};
@@ -47,11 +47,11 @@ bool take_secret_fd(int fd, size_t max_bytes, std::string* secret, std::string* 
   }
   UniqueFd owned(fd);  // closed on every path below
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  const IoResult r = read_to_end(fd, max_bytes, secret);
+  const Result r = read_to_end(fd, max_bytes, secret);
   if (!r.ok()) {
     secret->clear();
-    *error = what +
-             (r.error == EFBIG ? "more than " + std::to_string(max_bytes) + " bytes" : r.message());
+    *error = what + (r.error() == EFBIG ? "more than " + std::to_string(max_bytes) + " bytes"
+                                        : r.message());
     return false;
   }
   return true;

@@ -55,7 +55,7 @@ bool write_file_atomically(const std::string& path, std::string_view data, std::
     *error = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;
   }
-  const IoResult w = send_all(fd.get(), data.data(), data.size());
+  const Result w = send_all(fd.get(), data.data(), data.size());
   fd.reset();
   if (!w.ok()) {
     *error = "cannot write " + tmp + ": " + w.message();

@@ -97,7 +97,7 @@ std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::st
 PartFile::~PartFile() { discard(); }
 
 bool PartFile::append(std::string_view bytes, std::string* error) {
-  const IoResult r = send_all(fd_.get(), bytes.data(), bytes.size());
+  const Result r = send_all(fd_.get(), bytes.data(), bytes.size());
   if (!r.ok()) {
     *error = "cannot write " + part_path_ + ": " + r.message();
     return false;

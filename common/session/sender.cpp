@@ -161,7 +161,7 @@ std::shared_ptr<SessionSender::Outgoing> SessionSender::next_to_stream_locked() 
 }
 
 bool SessionSender::write(const void* data, size_t len) {
-  const IoResult r = send_all(fd_, data, len);
+  const Result r = send_all(fd_, data, len);
   if (r.ok()) return true;
   std::function<void(const std::string&)> notify;
   {

@@ -23,7 +23,7 @@ namespace {
 // Bound on the OWNER lines handed over (a WHOHAS reply holds at most 5000 lines of ~400 bytes).
 constexpr size_t kMaxSourcesBytes = 4u << 20;
 
-void say(const std::string& line) { send_all(STDOUT_FILENO, line + "\n"); }
+void say(const std::string& line) { (void)send_all(STDOUT_FILENO, line + "\n"); }
 
 }  // namespace
 

@@ -87,7 +87,7 @@ SocketResult connect_with_backoff(const std::string& host, uint16_t port, millis
 bool client_handshake(int fd, const std::string& token, const std::string& own_name,
                       milliseconds timeout, FrameDecoder* decoder, std::string* peer_name,
                       std::string* error, int cancel_fd) {
-  const IoResult sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
+  const Result sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
   if (!sent.ok()) {
     *error = sent.message();
     return false;
@@ -123,8 +123,8 @@ bool client_handshake(int fd, const std::string& token, const std::string& own_n
       return false;
     }
     size_t got = 0;
-    const IoResult rr = ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got)
-                                   : IoResult{IoStatus::kError, errno};
+    const Result rr =
+        ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got) : Result::system("", errno);
     if (!rr.ok()) {
       *error = rr.message();
       return false;

@@ -531,7 +531,7 @@ double baseline_copy(const std::string& src, const std::string& dst) {
   for (;;) {
     size_t got = 0;
     if (!recv_some(c.fd.get(), buf.data(), buf.size(), &got).ok() || got == 0) break;
-    send_all(out.get(), buf.data(), got);
+    (void)send_all(out.get(), buf.data(), got);
   }
   out.reset();
   const double secs = seconds_since(t0);
@@ -588,7 +588,7 @@ double nc_copy(const std::string& src, const std::string& dst, uint64_t size) {
   uint64_t total = 0;
   while (total < size) {
     size_t got = 0;
-    IoResult r = recv_some(conn.get(), buf.data(), buf.size(), &got);
+    Result r = recv_some(conn.get(), buf.data(), buf.size(), &got);
     if (!r.ok() || !send_all(out.get(), buf.data(), got).ok()) return -1;
     total += got;
   }

@@ -87,9 +87,9 @@ Reply get_once(uint16_t port, const std::string& file, uint64_t offset, uint64_t
     return r;
   }
   Frame f;
-  const IoResult got = read_frame(c.fd.get(), &f);
+  const Result got = read_frame(c.fd.get(), &f);
   if (!got.ok()) {
-    r.error = got.status == IoStatus::kClosed ? "closed" : "no reply: " + got.message();
+    r.error = got.status() == Status::kClosed ? "closed" : "no reply: " + got.message();
     return r;
   }
   if (f.type == wire::kError) {
@@ -183,7 +183,7 @@ class Tricklers {
  private:
   UniqueFd open_one() {
     SocketResult c = connect_tcp("127.0.0.1", port_);
-    if (c.ok()) send_all(c.fd.get(), get_header());  // then the payload, a byte per tick
+    if (c.ok()) (void)send_all(c.fd.get(), get_header());  // then the payload, a byte per tick
     return std::move(c.fd);
   }
   void loop() {

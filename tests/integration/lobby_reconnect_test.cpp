@@ -34,7 +34,7 @@ void serve_connection(int fd, bool name_free, const std::atomic<bool>& cut) {
   char buf[4096];
   for (;;) {
     if (cut) return;
-    if (wait_readable(fd, 20).status == IoStatus::kTimeout) continue;
+    if (wait_readable(fd, 20).status() == Status::kTimeout) continue;
     size_t got = 0;
     if (!recv_some(fd, buf, sizeof buf, &got).ok()) return;
     in.append(buf, got);

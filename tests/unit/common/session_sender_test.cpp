@@ -112,7 +112,7 @@ TEST_F(SenderTest, FinalFrameIsLastThenEndOfStream) {
   Frame f = next();
   EXPECT_EQ(f.type, wire::kBye);
   EXPECT_EQ(f.payload, "alice left");
-  EXPECT_EQ(read_frame(theirs_.get(), &f).status, IoStatus::kClosed);
+  EXPECT_EQ(read_frame(theirs_.get(), &f).status(), Status::kClosed);
 }
 
 TEST_F(SenderTest, OfferAcceptStreamsDataThenDone) {
