@@ -34,15 +34,15 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
   messages_.clear();  // events of an earlier connection refer to ids that no longer exist
   OpenResult result;
   where_ = host_port(host, port);
-  SocketResult s = connect_tcp(host, port, kConnectTimeoutMs);
+  Expected<UniqueFd> s = connect_tcp(host, port, kConnectTimeoutMs);
   if (!s.ok()) {
-    result.error = s.error;
+    result.error = s.message();
     // A name that does not resolve is a typo, not a broker that is down.
-    bool resolved = s.error.rfind("cannot resolve", 0) != 0;
-    if (resolved && broker_probably_down(s.error_code)) result.error += " — is _s running?";
+    bool resolved = s.message().rfind("cannot resolve", 0) != 0;
+    if (resolved && broker_probably_down(s.error())) result.error += " — is _s running?";
     return result;
   }
-  fd_ = std::move(s.fd);
+  fd_ = std::move(*s);
 
   std::string hello =
       LineWriter("HELLO")

@@ -38,12 +38,12 @@ FetchConnection::FetchConnection(const FetchSource& source, const std::string& r
     : source_(source), requester_(requester), queue_(queue), target_(target), counters_(counters) {}
 
 bool FetchConnection::connect(std::string* failure) {
-  SocketResult conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
+  Expected<UniqueFd> conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
   if (!conn.ok()) {
-    *failure = conn.error;
+    *failure = conn.message();
     return false;
   }
-  socket_ = std::move(conn.fd);
+  socket_ = std::move(*conn);
   set_io_timeouts(socket_.get(), kStallTimeoutMs);
   queue_->add_socket(socket_.get());
   counters_->active.fetch_add(1);

@@ -93,9 +93,9 @@ int run_serve_mode(int argc, char** argv) {
 
   UniqueFd listener;
   if (opt.use_port) {
-    SocketResult r = listen_tcp(opt.bind, opt.port);
-    if (!r.ok()) return setup_error(r.error);
-    listener = std::move(r.fd);
+    Expected<UniqueFd> r = listen_tcp(opt.bind, opt.port);
+    if (!r.ok()) return setup_error(r.message());
+    listener = std::move(*r);
   } else {
     listener.reset(opt.listen_fd);
     if (!is_listening_socket(listener.get())) {

@@ -50,7 +50,7 @@ struct Reply {
 // A downloader speaking the raw protocol over one connection.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).fd) {}
+  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).value_or(UniqueFd())) {}
   bool ok() const { return fd_.valid(); }
   int fd() const { return fd_.get(); }
 

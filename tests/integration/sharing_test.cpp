@@ -87,8 +87,8 @@ uint16_t served_port(const std::string& log) {
 bool refuses_connections(uint16_t port) {
   const auto deadline = Clock::now() + kDefaultWait;
   for (;;) {
-    SocketResult s = connect_tcp("127.0.0.1", port, 1000);
-    if (!s.ok() && s.error_code == ECONNREFUSED) return true;
+    Expected<UniqueFd> s = connect_tcp("127.0.0.1", port, 1000);
+    if (!s.ok() && s.error() == ECONNREFUSED) return true;
     if (Clock::now() >= deadline) return false;
     ::poll(nullptr, 0, 50);
   }
@@ -486,8 +486,8 @@ TEST_F(SharingTest, QuitStopsTheFileServer) {
   const uint16_t port = served_port(peer("alice").log);
   ASSERT_NE(port, 0);
   {
-    SocketResult s = connect_tcp("127.0.0.1", port, 2000);
-    EXPECT_TRUE(s.ok()) << "the file server should be listening: " << s.error;
+    Expected<UniqueFd> s = connect_tcp("127.0.0.1", port, 2000);
+    EXPECT_TRUE(s.ok()) << "the file server should be listening: " << s.message();
   }
   alice->write_line("quit");
   EXPECT_EQ(exit_status(alice->wait_exit()), 0) << alice->output();
