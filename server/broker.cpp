@@ -43,7 +43,10 @@ bool Broker::start(std::string* error) {
     *error = std::string("epoll: ") + std::strerror(errno);
     return false;
   }
-  if (!log_.open(opt_.log_path, error)) return false;
+  if (const Result opened = log_.open(opt_.log_path); !opened) {
+    *error = opened.message();
+    return false;
+  }
   if (!opt_.quiet) log_.set_echo(stdout);
   log_.set_autoflush(false);  // flushed once per loop turn, in run()
   Expected<UniqueFd> l = listen_tcp(opt_.bind, opt_.port, 4096);

@@ -24,11 +24,12 @@ std::string take_session_token(int secret_fd, std::string* why) {
     *why = "no session token (no --secret-fd)";
     return "";
   }
-  std::string token;
-  if (!take_secret_fd(secret_fd, kMaxTokenBytes, &token, why)) {
-    *why = "no session token (" + *why + ")";
+  Expected<std::string> taken = take_secret_fd(secret_fd, kMaxTokenBytes);
+  if (!taken) {
+    *why = "no session token (" + taken.message() + ")";
     return "";
   }
+  std::string token = std::move(*taken);
   if (token.empty() || token.find('\n') != std::string::npos) {
     *why = "no session token (an empty or malformed one was handed over)";
     return "";

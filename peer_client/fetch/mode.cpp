@@ -44,7 +44,12 @@ int run_fetch_mode(int argc, char** argv) {
   if (opt.secret_fd < 0) {
     error = "the sources are needed: --secret-fd FD";
   } else {
-    take_secret_fd(opt.secret_fd, kMaxSourcesBytes, &sources_text, &error);
+    Expected<std::string> taken = take_secret_fd(opt.secret_fd, kMaxSourcesBytes);
+    if (taken) {
+      sources_text = std::move(*taken);
+    } else {
+      error = taken.message();
+    }
   }
   if (!error.empty()) {
     std::fprintf(stderr, "_peer_client: %s\n", error.c_str());

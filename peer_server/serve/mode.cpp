@@ -44,7 +44,12 @@ bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
     *error = "the ticket key is needed: --secret-fd N";
     return false;
   }
-  if (!take_secret_fd(secret_fd, 64, key, error)) return false;
+  Expected<std::string> taken = take_secret_fd(secret_fd, 64);
+  if (!taken) {
+    *error = taken.message();
+    return false;
+  }
+  *key = std::move(*taken);
   if (key->size() == 64 && key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
     return true;
   *error = "the ticket key (--secret-fd) must hold 64 hex digits";
@@ -89,7 +94,9 @@ int run_serve_mode(int argc, char** argv) {
   if (!share_dir.open(opt.share, &error)) return setup_error(error);
 
   Logger log;
-  if (!opt.log.empty() && !log.open(opt.log, &error)) return setup_error(error);
+  if (!opt.log.empty()) {
+    if (const Result opened = log.open(opt.log); !opened) return setup_error(opened.message());
+  }
 
   UniqueFd listener;
   if (opt.use_port) {

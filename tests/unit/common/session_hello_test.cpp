@@ -42,10 +42,9 @@ TEST(HelloCodec, Refusals) {
 
 // A memfd holding `text`, as the lobby hands it over; the caller gives up ownership.
 int handed_over(const std::string& text) {
-  std::string error;
-  UniqueFd fd = make_secret_fd(text, &error);
-  EXPECT_TRUE(fd.valid()) << error;
-  return fd.release();
+  Expected<UniqueFd> fd = make_secret_fd(text);
+  EXPECT_TRUE(fd.ok()) << fd.message();
+  return fd.ok() ? fd->release() : -1;
 }
 
 TEST(TakeSessionToken, ReadsItAndClosesTheDescriptor) {
