@@ -137,7 +137,9 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
 
 bool save_paused_file(const std::string& dir, const PausedDownloads& paused, std::string* error) {
   // The temporary file (".peerlink-paused-USER.tmp<pid>") is hidden too.
-  return write_file_atomically(path_in(dir, paused.user), format_paused(paused), error);
+  const Result written = write_file_atomically(path_in(dir, paused.user), format_paused(paused));
+  if (!written) *error = written.message();
+  return written.ok();
 }
 
 bool remove_paused_file(const std::string& dir, const std::string& user, std::string* error) {

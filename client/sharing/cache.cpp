@@ -86,7 +86,9 @@ HashCache load_hash_cache(const std::string& dir) {
 
 bool save_hash_cache(const std::string& dir, const HashCache& cache, std::string* error) {
   // The temporary file starts with '.' like the cache itself, so a scan never shares it.
-  return write_file_atomically(dir + "/" + kHashCacheFile, cache.format(), error);
+  const Result written = write_file_atomically(dir + "/" + kHashCacheFile, cache.format());
+  if (!written) *error = written.message();
+  return written.ok();
 }
 
 }  // namespace peerlink::lobby

@@ -333,13 +333,13 @@ void Session::handle_line(const std::string& line) {
 }
 
 void Session::offer_file(const std::string& path) {
-  std::string error;
-  std::unique_ptr<SourceFile> source = SourceFile::open(path, &error, &input_stopping_);
-  if (!source) {
+  Expected<std::unique_ptr<SourceFile>> opened = SourceFile::open(path, &input_stopping_);
+  if (!opened) {
     if (input_stopping_) return;  // the session is ending; nothing to say about the file
-    console_->line("cannot send: " + printable(error), Console::Tone::kError);
+    console_->line("cannot send: " + printable(opened.message()), Console::Tone::kError);
     return;
   }
+  std::unique_ptr<SourceFile> source = std::move(*opened);
   const std::string shown = printable(source->name());
   const uint64_t size = source->size();
   // The peer keeps at most this many of our offers open and declines the rest at once, and a

@@ -94,7 +94,9 @@ bool parse_fetch_state(std::string_view text, FetchState* out) {
 }
 
 bool save_fetch_state(const std::string& path, const FetchState& state, std::string* error) {
-  return write_file_atomically(path, format_fetch_state(state), error);
+  const Result written = write_file_atomically(path, format_fetch_state(state));
+  if (!written) *error = written.message();
+  return written.ok();
 }
 
 StateLoad load_fetch_state(const std::string& path, FetchState* out) {

@@ -49,8 +49,8 @@ void write_random_file(const std::string& path, uint64_t size, unsigned seed) {
 }
 
 std::string file_sha256(const std::string& path) {
-  std::string hex, error;
-  return sha256_file(path, &hex, &error) ? hex : "error: " + error;
+  const Expected<std::string> hex = sha256_file(path);
+  return hex.ok() ? *hex : "error: " + hex.message();
 }
 
 // Sum of `sent=` over the request lines of a file server's --log.

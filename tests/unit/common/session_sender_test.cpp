@@ -51,10 +51,9 @@ class SenderTest : public ::testing::Test {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary)
         .write(data.data(), static_cast<std::streamsize>(data.size()));
-    std::string error;
-    auto src = SourceFile::open(path, &error);
-    EXPECT_TRUE(src) << error;
-    return src;
+    auto src = SourceFile::open(path);
+    EXPECT_TRUE(src.ok()) << src.message();
+    return std::move(src).value_or(nullptr);
   }
 
   Frame next() {
