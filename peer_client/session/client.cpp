@@ -17,9 +17,9 @@
 namespace peerlink::peer_client {
 
 void SessionClient::run() {
-  std::string no_token;
   // First: the descriptor is closed before anything could leak it into another program.
-  const std::string token = take_session_token(args_.secret_fd, &no_token);
+  const Expected<std::string> taken = take_session_token(args_.secret_fd);
+  const std::string token = taken.ok() ? *taken : std::string();
   // Next, before any thread exists: every thread inherits the blocked stop signals.
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
@@ -31,8 +31,8 @@ void SessionClient::run() {
       leave_session(args_, &signals, true, interrupted_reason(signo), &console);
     }
   };
-  if (token.empty()) {
-    leave_session(args_, &signals, false, no_token, &console);
+  if (!taken) {
+    leave_session(args_, &signals, false, taken.message(), &console);
   }
 
   const std::string where = host_port(args_.host, args_.port);
