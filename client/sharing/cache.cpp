@@ -84,11 +84,9 @@ HashCache load_hash_cache(const std::string& dir) {
   return cache;
 }
 
-bool save_hash_cache(const std::string& dir, const HashCache& cache, std::string* error) {
+Result save_hash_cache(const std::string& dir, const HashCache& cache) {
   // The temporary file starts with '.' like the cache itself, so a scan never shares it.
-  const Result written = write_file_atomically(dir + "/" + kHashCacheFile, cache.format());
-  if (!written) *error = written.message();
-  return written.ok();
+  return write_file_atomically(dir + "/" + kHashCacheFile, cache.format());
 }
 
 }  // namespace peerlink::lobby

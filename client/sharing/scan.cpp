@@ -145,8 +145,8 @@ ShareScan scan_shared_folder(const std::string& dir) {
     scan.files.push_back(std::move(entry));
   }
   if (!(new_cache == old_cache)) {
-    std::string error;
-    if (!save_hash_cache(dir, new_cache, &error)) scan.warnings.push_back(error);
+    const Result saved = save_hash_cache(dir, new_cache);
+    if (!saved) scan.warnings.push_back(saved.message());
   }
   return scan;
 }
