@@ -164,12 +164,12 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   // The file server's socket is bound before registering, so the port the broker hands out is
   // ours for good. CLOEXEC (listen_tcp's default) keeps it out of exec'd programs; the file
   // server child alone gets it (ServeChild clears the flag in the child only).
-  SocketResult fl = listen_tcp("", 0);
+  Expected<UniqueFd> fl = listen_tcp("", 0);
   if (!fl.ok()) {
-    console->fatal("cannot open the file server port: " + fl.error);
+    console->fatal("cannot open the file server port: " + fl.message());
     return 1;
   }
-  out->file_listener = std::move(fl.fd);
+  out->file_listener = std::move(*fl);
   out->identity.file_port = local_port(out->file_listener.get());
   out->identity.key = random_hex(wire::kTicketKeyBytes);
 

@@ -34,15 +34,18 @@ bool Broker::start(std::string* error) {
     *error = std::string("epoll: ") + std::strerror(errno);
     return false;
   }
-  if (!log_.open(opt_.log_path, error)) return false;
-  if (!opt_.quiet) log_.set_echo(stdout);
-  log_.set_autoflush(false);  // flushed once per loop turn, in run()
-  SocketResult l = listen_tcp(opt_.bind, opt_.port, 4096);
-  if (!l.ok()) {
-    *error = l.error;
+  if (const Result opened = log_.open(opt_.log_path); !opened) {
+    *error = opened.message();
     return false;
   }
-  listen_fd_ = std::move(l.fd);
+  if (!opt_.quiet) log_.set_echo(stdout);
+  log_.set_autoflush(false);  // flushed once per loop turn, in run()
+  Expected<UniqueFd> l = listen_tcp(opt_.bind, opt_.port, 4096);
+  if (!l.ok()) {
+    *error = l.message();
+    return false;
+  }
+  listen_fd_ = std::move(*l);
   set_nonblocking(listen_fd_.get());
   std::string host = opt_.bind.empty() ? "*" : opt_.bind;
   listen_addr_ = host_port(host, local_port(listen_fd_.get()));

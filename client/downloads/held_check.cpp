@@ -32,8 +32,8 @@ bool is_held(const std::string& dir, const PausedDownload& d, const std::atomic<
   for (;;) {
     if (cancel.load(std::memory_order_relaxed)) return false;
     size_t got = 0;
-    const IoResult r = recv_some(fd.get(), buf.data(), buf.size(), &got);
-    if (r.status == IoStatus::kClosed) break;
+    const peerlink::Result r = recv_some(fd.get(), buf.data(), buf.size(), &got);
+    if (r.status() == Status::kClosed) break;
     if (!r.ok()) return false;
     hash.update(buf.data(), got);
   }

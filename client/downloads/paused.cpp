@@ -120,9 +120,9 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
     return PausedLoad::kCorrupt;
   }
   std::string text;
-  const IoResult r = read_to_end(fd.get(), kMaxPausedBytes, &text);
+  const Result r = read_to_end(fd.get(), kMaxPausedBytes, &text);
   if (!r.ok()) {
-    *why = r.error == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
+    *why = r.error() == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
     return PausedLoad::kCorrupt;
   }
   PausedDownloads paused;
@@ -135,16 +135,15 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
   return PausedLoad::kOk;
 }
 
-bool save_paused_file(const std::string& dir, const PausedDownloads& paused, std::string* error) {
+Result save_paused_file(const std::string& dir, const PausedDownloads& paused) {
   // The temporary file (".peerlink-paused-USER.tmp<pid>") is hidden too.
-  return write_file_atomically(path_in(dir, paused.user), format_paused(paused), error);
+  return write_file_atomically(path_in(dir, paused.user), format_paused(paused));
 }
 
-bool remove_paused_file(const std::string& dir, const std::string& user, std::string* error) {
+Result remove_paused_file(const std::string& dir, const std::string& user) {
   const std::string path = path_in(dir, user);
-  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return true;
-  *error = "cannot remove " + path + ": " + std::strerror(errno);
-  return false;
+  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return {};
+  return Result::system("cannot remove " + path, errno);
 }
 
 }  // namespace peerlink::lobby

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/result.h"
+
 namespace peerlink::lobby {
 
 // The file's name inside the downloads folder: one per user, since two lobbies started in one
@@ -57,9 +59,10 @@ PausedLoad load_paused_file(const std::string& dir, const std::string& user, Pau
 
 // Writes `dir`/.peerlink-paused-USER (USER = paused.user) atomically (temporary file + rename,
 // write_file_atomically()).
-bool save_paused_file(const std::string& dir, const PausedDownloads& paused, std::string* error);
+Result save_paused_file(const std::string& dir, const PausedDownloads& paused);
 
-// Removes `dir`/.peerlink-paused-USER; true if it is gone (or was never there).
-bool remove_paused_file(const std::string& dir, const std::string& user, std::string* error);
+// Removes `dir`/.peerlink-paused-USER; ok if it is gone (or was never there), else "cannot
+// remove PATH: ...".
+Result remove_paused_file(const std::string& dir, const std::string& user);
 
 }  // namespace peerlink::lobby

@@ -75,12 +75,12 @@ bool ChildProcess::start(const ChildSpec& spec, std::string* error) {
   std::vector<std::string> argv_strings = spec.argv;
   UniqueFd secret;  // this process's copy closes when start() returns
   if (!spec.secret.empty()) {
-    std::string why;
-    secret = make_secret_fd(spec.secret, &why);
-    if (!secret) {
-      *error = "cannot start " + spec.path + ": " + why;
+    Expected<UniqueFd> made = make_secret_fd(spec.secret);
+    if (!made) {
+      *error = "cannot start " + spec.path + ": " + made.message();
       return false;
     }
+    secret = std::move(*made);
     argv_strings.push_back(kSecretFdOption);
     argv_strings.push_back(std::to_string(secret.get()));
   }

@@ -23,12 +23,12 @@ std::string exec_failure(const std::string& path, int err) {
 // The token in a memfd that the exec'd program inherits (FD_CLOEXEC cleared): it reads it at
 // once and closes it. On failure returns an invalid fd and *error.
 UniqueFd token_fd(const std::string& path, const std::string& token, std::string* error) {
-  std::string why;
-  UniqueFd fd = make_secret_fd(token, &why);
-  if (!fd) {
-    *error = "cannot start " + path + ": " + why;
+  Expected<UniqueFd> made = make_secret_fd(token);
+  if (!made) {
+    *error = "cannot start " + path + ": " + made.message();
     return {};
   }
+  UniqueFd fd = std::move(*made);
   if (!set_cloexec(fd.get(), false)) {
     *error = exec_failure(path, errno);
     return {};

@@ -35,15 +35,15 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
   messages_.clear();  // events of an earlier connection refer to ids that no longer exist
   OpenResult result;
   where_ = host_port(host, port);
-  SocketResult s = connect_tcp(host, port, kConnectTimeoutMs);
+  Expected<UniqueFd> s = connect_tcp(host, port, kConnectTimeoutMs);
   if (!s.ok()) {
-    result.error = s.error;
+    result.error = s.message();
     // A name that does not resolve is a typo, not a broker that is down.
-    bool resolved = s.error.rfind("cannot resolve", 0) != 0;
-    if (resolved && broker_probably_down(s.error_code)) result.error += " — is _s running?";
+    bool resolved = s.message().rfind("cannot resolve", 0) != 0;
+    if (resolved && broker_probably_down(s.error())) result.error += " — is _s running?";
     return result;
   }
-  fd_ = std::move(s.fd);
+  fd_ = std::move(*s);
 
   std::string hello =
       LineWriter(wire::request::kHello)
@@ -109,8 +109,8 @@ bool BrokerConn::read_available(std::string* error) {
   }
   char buf[16384];
   size_t got = 0;
-  IoResult r = recv_some(fd_.get(), buf, sizeof buf, &got);
-  if (r.status == IoStatus::kClosed) return fail(error, "the broker closed the connection");
+  Result r = recv_some(fd_.get(), buf, sizeof buf, &got);
+  if (r.status() == Status::kClosed) return fail(error, "the broker closed the connection");
   if (!r.ok()) return fail(error, r.message());
   in_.append(buf, got);
   return drain_lines(error);
@@ -120,8 +120,8 @@ bool BrokerConn::wait_reply_line(long long deadline_ms, BrokerMessage* out, std:
   while (replies_.empty()) {
     long long left = deadline_ms - now_ms();
     if (left <= 0) return fail(error, "the broker did not answer in time");
-    IoResult w = wait_readable(fd_.get(), static_cast<int>(left));
-    if (w.status == IoStatus::kTimeout) continue;
+    Result w = wait_readable(fd_.get(), static_cast<int>(left));
+    if (w.status() == Status::kTimeout) continue;
     if (!w.ok()) return fail(error, w.message());
     if (!read_available(error)) return false;
   }
@@ -138,7 +138,7 @@ BrokerConn::Reply BrokerConn::request(const std::string& line, int timeout_ms,
     return reply;
   }
   long long deadline = now_ms() + timeout_ms;
-  IoResult w = send_all(fd_.get(), line);
+  Result w = send_all(fd_.get(), line);
   if (!w.ok()) {
     fail(&reply.error, w.message());
     return reply;

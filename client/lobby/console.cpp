@@ -130,7 +130,7 @@ bool LobbyConsole::ask(std::string_view question, std::string* answer) {
   } else {
     print(question, Style::kQuestion);
   }
-  IoResult r = read_line_unbuffered(in_fd_, answer);
+  Result r = read_line_unbuffered(in_fd_, answer);
   if (!r.ok() && interactive_) write_out("\n");  // leave the cursor on a fresh line after ^D
   return r.ok();
 }
@@ -175,17 +175,17 @@ void LobbyConsole::show_prompt() {
 
 LobbyConsole::Input LobbyConsole::read_input(std::string* line) {
   if (!editing_) {
-    IoResult r = read_line_unbuffered(in_fd_, line);
+    Result r = read_line_unbuffered(in_fd_, line);
     if (r.ok()) return Input::kLine;
-    return r.status == IoStatus::kClosed ? Input::kEof : Input::kError;
+    return r.status() == Status::kClosed ? Input::kEof : Input::kError;
   }
   // One byte per read(2): what follows this line stays in the terminal for the next program.
   do {
     char c = 0;
     size_t got = 0;
-    IoResult r = recv_some(in_fd_, &c, 1, &got);
-    if (r.status == IoStatus::kClosed) return Input::kEof;
-    if (!r.ok()) return r.error == EAGAIN ? Input::kPending : Input::kError;
+    Result r = recv_some(in_fd_, &c, 1, &got);
+    if (r.status() == Status::kClosed) return Input::kEof;
+    if (!r.ok()) return r.error() == EAGAIN ? Input::kPending : Input::kError;
     std::string echo;
     switch (editor_.feed(c, &echo, line)) {
       case LineEditor::Event::kNone:

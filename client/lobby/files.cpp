@@ -22,8 +22,10 @@ bool owner_from_fields(const std::vector<std::string>& f, size_t first, FetchSou
   for (size_t i = first; i < f.size(); ++i) w.field(f[i]);
   std::string line = w.str();
   line.pop_back();
-  std::string error;
-  return parse_owner_line(line, out, &error);
+  Expected<FetchSource> parsed = parse_owner_line(line);
+  if (!parsed) return false;
+  *out = std::move(*parsed);
+  return true;
 }
 
 bool by_owner(const FetchSource& a, const FetchSource& b) { return a.owner < b.owner; }

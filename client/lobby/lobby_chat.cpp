@@ -157,13 +157,13 @@ void Lobby::answer_chat(const Question& q, bool yes) {
 void Lobby::accept(const Question& req) {
   // Bound before answering, and inherited across exec by _peer_server: nobody can take the port
   // between our ACCEPT and the requester's connect (HANDOFF.md).
-  SocketResult listener = listen_tcp("", 0);
+  Expected<UniqueFd> listener = listen_tcp("", 0);
   if (!listener.ok()) {
-    console_->print("cannot open a port for the session: " + listener.error, Style::kError);
+    console_->print("cannot open a port for the session: " + listener.message(), Style::kError);
     request(LineWriter(wire::request::kDecline).num(req.id).str());
     return;
   }
-  uint16_t port = local_port(listener.fd.get());
+  uint16_t port = local_port(listener->get());
   BrokerConn::Reply r = request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
   if (!r.ok) return;
   if (r.head.kind == BrokerMessage::Kind::kErr) {
@@ -184,7 +184,7 @@ void Lobby::accept(const Question& req) {
   console_->stop_editing();
   s_->conn.bye(kByeTimeoutMs);
   std::string failure =
-      exec_peer_server(lobby_return(s_->options), listener.fd.get(), req.from, token);
+      exec_peer_server(lobby_return(s_->options), listener->get(), req.from, token);
   console_->start_editing();
   console_->print(failure, Style::kError);
   after_failed_exec();

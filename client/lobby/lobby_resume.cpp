@@ -13,7 +13,7 @@ void Lobby::load_paused() {
   const std::string& dir = s_->options.downloads;
   const std::string& me = s_->options.user;
   PausedDownloads paused;
-  std::string why, error;
+  std::string why;
   switch (load_paused_file(dir, me, &paused, &why)) {
     case PausedLoad::kMissing:
       return;
@@ -21,7 +21,9 @@ void Lobby::load_paused() {
       // Nothing in it can be trusted, and keeping it would warn again at every start.
       std::string line = "ignoring " + printable(dir) + "/" + paused_file_name(me) + ": " +
                          printable(why) + " — no paused download is resumed (get NAME resumes one)";
-      if (!remove_paused_file(dir, me, &error)) line += "; " + printable(error);
+      if (const Result removed = remove_paused_file(dir, me); !removed) {
+        line += "; " + printable(removed.message());
+      }
       console_->print(line, Style::kError);
       return;
     }
@@ -30,7 +32,9 @@ void Lobby::load_paused() {
   }
   // Consumed before anything is resumed: a lobby that dies now leaves the .part files, which
   // `get` resumes, rather than a list that would start the same downloads again and again.
-  if (!remove_paused_file(dir, me, &error)) console_->print(printable(error), Style::kError);
+  if (const Result removed = remove_paused_file(dir, me); !removed) {
+    console_->print(printable(removed.message()), Style::kError);
+  }
   std::vector<PausedDownload> list = std::move(paused.downloads);
   if (list.empty()) return;
   // A check already running is not expected (pause_downloads() cancels it before the exec); one
@@ -134,9 +138,11 @@ void Lobby::pause_downloads() {
                    paused.downloads.end());
     paused.downloads.resize(kMaxPausedDownloads);
   }
-  std::string error;
-  if (!paused.downloads.empty() && !save_paused_file(s_->options.downloads, paused, &error)) {
-    console_->print("cannot remember the paused downloads: " + printable(error), Style::kError);
+  const Result saved =
+      paused.downloads.empty() ? Result() : save_paused_file(s_->options.downloads, paused);
+  if (!saved) {
+    console_->print("cannot remember the paused downloads: " + printable(saved.message()),
+                    Style::kError);
     unsaved.insert(unsaved.begin(), paused.downloads.begin(), paused.downloads.end());
     paused.downloads.clear();
   }

@@ -84,9 +84,9 @@ HashCache load_hash_cache(const std::string& dir) {
   return cache;
 }
 
-bool save_hash_cache(const std::string& dir, const HashCache& cache, std::string* error) {
+Result save_hash_cache(const std::string& dir, const HashCache& cache) {
   // The temporary file starts with '.' like the cache itself, so a scan never shares it.
-  return write_file_atomically(dir + "/" + kHashCacheFile, cache.format(), error);
+  return write_file_atomically(dir + "/" + kHashCacheFile, cache.format());
 }
 
 }  // namespace peerlink::lobby

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
+
 namespace peerlink::lobby {
 
 // The cache file's name inside the shared folder. It starts with '.', so the scan never shares it.
@@ -43,8 +45,8 @@ class HashCache {
 // Loads `dir`/.peerlink-hashes. A missing, unreadable or corrupt cache gives an empty one.
 HashCache load_hash_cache(const std::string& dir);
 
-// Writes `dir`/.peerlink-hashes atomically (temporary file + rename). False with *error if the
-// folder is not writable; the caller carries on without a cache.
-bool save_hash_cache(const std::string& dir, const HashCache& cache, std::string* error);
+// Writes `dir`/.peerlink-hashes atomically (temporary file + rename). Fails if the folder is not
+// writable; the caller carries on without a cache.
+Result save_hash_cache(const std::string& dir, const HashCache& cache);
 
 }  // namespace peerlink::lobby

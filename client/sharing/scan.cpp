@@ -48,9 +48,8 @@ bool stat_candidate(const std::string& dir, int dir_fd, const std::string& name,
   struct stat st;
   if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
   if (S_ISLNK(st.st_mode)) {
-    std::string resolved, error;
-    if (!resolve_inside(dir, name, &resolved, &error)) return false;
-    if (::stat(resolved.c_str(), &st) != 0) return false;
+    const Expected<std::string> resolved = resolve_inside(dir, name);
+    if (!resolved || ::stat(resolved->c_str(), &st) != 0) return false;
   }
   if (!S_ISREG(st.st_mode)) return false;
   out->name = name;
@@ -128,11 +127,12 @@ ShareScan scan_shared_folder(const std::string& dir) {
       scan.files.push_back(std::move(entry));
       continue;
     }
-    std::string error;
-    if (!sha256_file(dir + "/" + c.name, &entry.sha256, &error)) {
-      scan.warnings.push_back("skipped " + c.name + ": " + error);
+    Expected<std::string> hashed = sha256_file(dir + "/" + c.name);
+    if (!hashed) {
+      scan.warnings.push_back("skipped " + c.name + ": " + hashed.message());
       continue;
     }
+    entry.sha256 = std::move(*hashed);
     ++scan.hashed;
     // The digest belongs to (size, mtime) only if the file did not change while it was read.
     Candidate after;
@@ -145,8 +145,8 @@ ShareScan scan_shared_folder(const std::string& dir) {
     scan.files.push_back(std::move(entry));
   }
   if (!(new_cache == old_cache)) {
-    std::string error;
-    if (!save_hash_cache(dir, new_cache, &error)) scan.warnings.push_back(error);
+    const Result saved = save_hash_cache(dir, new_cache);
+    if (!saved) scan.warnings.push_back(saved.message());
   }
   return scan;
 }

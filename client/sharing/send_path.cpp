@@ -54,12 +54,12 @@ SendPath resolve_send_path(const std::string& share, const std::string& typed) {
     out.status = SendPath::Status::kHidden;
     return out;
   }
-  std::string resolved, error;
-  if (resolve_inside(share, out.name, &resolved, &error)) {
+  const Expected<std::string> resolved = resolve_inside(share, out.name);
+  if (resolved) {
     out.status = SendPath::Status::kShared;
-  } else if (error == "outside the shared folder") {
+  } else if (resolved.message() == "outside the shared folder") {
     out.status = SendPath::Status::kOutside;
-  } else if (error == "not a regular file") {
+  } else if (resolved.message() == "not a regular file") {
     out.status = SendPath::Status::kNotRegular;
   }  // else kMissing (a dangling symlink)
   return out;

@@ -6,25 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 namespace peerlink {
 
-std::string IoResult::message() const {
-  switch (status) {
-    case IoStatus::kOk:
-      return "ok";
-    case IoStatus::kClosed:
-      return "connection closed";
-    case IoStatus::kTimeout:
-      return "timed out";
-    case IoStatus::kError:
-      break;
-  }
-  return std::strerror(error);
-}
-
-IoResult send_all(int fd, const void* data, size_t len) {
+Result send_all(int fd, const void* data, size_t len) {
   const char* p = static_cast<const char*>(data);
   bool is_socket = true;
   while (len > 0) {
@@ -35,7 +20,7 @@ IoResult send_all(int fd, const void* data, size_t len) {
         is_socket = false;
         continue;
       }
-      return {IoStatus::kError, errno};
+      return Result::system("", errno);
     }
     p += n;
     len -= static_cast<size_t>(n);
@@ -43,11 +28,11 @@ IoResult send_all(int fd, const void* data, size_t len) {
   return {};
 }
 
-IoResult recv_exact(int fd, void* data, size_t len) {
+Result recv_exact(int fd, void* data, size_t len) {
   char* p = static_cast<char*>(data);
   while (len > 0) {
     size_t got = 0;
-    IoResult r = recv_some(fd, p, len, &got);
+    Result r = recv_some(fd, p, len, &got);
     if (!r.ok()) return r;
     p += got;
     len -= got;
@@ -55,42 +40,42 @@ IoResult recv_exact(int fd, void* data, size_t len) {
   return {};
 }
 
-IoResult recv_some(int fd, void* data, size_t cap, size_t* got) {
+Result recv_some(int fd, void* data, size_t cap, size_t* got) {
   *got = 0;
   for (;;) {
     ssize_t n = ::read(fd, data, cap);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return {IoStatus::kError, errno};
+      return Result::system("", errno);
     }
-    if (n == 0 && cap > 0) return {IoStatus::kClosed, 0};
+    if (n == 0 && cap > 0) return Result::closed();
     *got = static_cast<size_t>(n);
     return {};
   }
 }
 
-IoResult read_to_end(int fd, size_t max, std::string* out) {
+Result read_to_end(int fd, size_t max, std::string* out) {
   out->clear();
   char buf[16384];
   for (;;) {
     size_t got = 0;
-    const IoResult r = recv_some(fd, buf, sizeof buf, &got);
-    if (r.status == IoStatus::kClosed) return {};
+    const Result r = recv_some(fd, buf, sizeof buf, &got);
+    if (r.status() == Status::kClosed) return {};
     if (!r.ok()) return r;
     out->append(buf, got);
-    if (out->size() > max) return {IoStatus::kError, EFBIG};
+    if (out->size() > max) return Result::system("", EFBIG);
   }
 }
 
-IoResult wait_readable(int fd, int timeout_ms) {
+Result wait_readable(int fd, int timeout_ms) {
   pollfd p{fd, POLLIN, 0};
   for (;;) {
     int n = ::poll(&p, 1, timeout_ms);
     if (n < 0) {
       if (errno == EINTR) continue;  // a signal shortens nothing important here
-      return {IoStatus::kError, errno};
+      return Result::system("", errno);
     }
-    if (n == 0) return {IoStatus::kTimeout, 0};
+    if (n == 0) return Result::timed_out();
     return {};
   }
 }

@@ -4,33 +4,30 @@
 #include <cstddef>
 #include <string>
 
+#include "common/base/result.h"
+
 namespace peerlink {
 
-// The outcome of a blocking I/O helper. `error` is errno copied right after the failing call.
-enum class IoStatus { kOk, kClosed, kError, kTimeout };
-struct IoResult {
-  IoStatus status = IoStatus::kOk;
-  int error = 0;
-  bool ok() const { return status == IoStatus::kOk; }
-  std::string message() const;  // "ok", "connection closed", strerror(error), "timed out"
-};
+// Every helper here returns a Result: ok, Result::closed() ("connection closed"),
+// Result::timed_out() ("timed out"), or a kError whose message is strerror(errno) alone (callers
+// add their own context) and whose error() is errno copied right after the failing call.
 
 // Writes all `len` bytes (looping over short writes and EINTR). Sockets are written with
 // MSG_NOSIGNAL so a vanished peer is an error, not a SIGPIPE; other fds use write().
-IoResult send_all(int fd, const void* data, size_t len);
-inline IoResult send_all(int fd, const std::string& s) { return send_all(fd, s.data(), s.size()); }
+Result send_all(int fd, const void* data, size_t len);
+inline Result send_all(int fd, const std::string& s) { return send_all(fd, s.data(), s.size()); }
 
 // Reads exactly `len` bytes. kClosed if EOF arrives first (even after a partial read).
-IoResult recv_exact(int fd, void* data, size_t len);
+Result recv_exact(int fd, void* data, size_t len);
 
 // Reads at most `cap` bytes once (retrying EINTR). *got = 0 with kClosed on EOF.
-IoResult recv_some(int fd, void* data, size_t cap, size_t* got);
+Result recv_some(int fd, void* data, size_t cap, size_t* got);
 
 // Reads `fd` to its end into *out (replacing it). A file over `max` bytes is kError with EFBIG:
 // the small state files read back from disk are bounded, whatever was put there.
-IoResult read_to_end(int fd, size_t max, std::string* out);
+Result read_to_end(int fd, size_t max, std::string* out);
 
 // Waits until `fd` is readable or `timeout_ms` passes (-1: forever). kTimeout on timeout.
-IoResult wait_readable(int fd, int timeout_ms);
+Result wait_readable(int fd, int timeout_ms);
 
 }  // namespace peerlink

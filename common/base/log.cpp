@@ -20,16 +20,13 @@ Logger::~Logger() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-bool Logger::open(const std::string& path, std::string* error) {
+Result Logger::open(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "ae");
-  if (f == nullptr) {
-    *error = "cannot open log " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (f == nullptr) return Result::system("cannot open log " + path, errno);
   std::lock_guard<std::mutex> lock(mu_);
   if (file_ != nullptr) std::fclose(file_);
   file_ = f;
-  return true;
+  return {};
 }
 
 void Logger::line(std::string_view text) {

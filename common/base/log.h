@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
+
 namespace peerlink {
 
 // Thread-safe. Owns the log FILE* and closes it when destroyed. Each line is prefixed with a
@@ -17,8 +19,8 @@ class Logger {
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
-  // Opens `path` for appending; returns false with *error set if it cannot.
-  bool open(const std::string& path, std::string* error);
+  // Opens `path` for appending; a failure says "cannot open log PATH: ...".
+  Result open(const std::string& path);
   void set_echo(FILE* echo) { echo_ = echo; }  // also print each line here (nullptr: don't)
   void line(std::string_view text);
   // With autoflush off, lines are buffered until flush(): an event loop flushes once per turn,

@@ -67,6 +67,8 @@ class [[nodiscard]] Expected {
   T&& value() && { return std::move(*value_); }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
+  // The value, or `fallback` when there is none (an invalid UniqueFd, an empty string).
+  T value_or(T fallback) && { return value_ ? std::move(*value_) : std::move(fallback); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 
 namespace peerlink {
 
@@ -19,12 +20,12 @@ inline constexpr char kSecretFdOption[] = "--secret-fd";
 // positioned at its start, close-on-exec, numbered 3 or more. The caller clears FD_CLOEXEC for the
 // one exec that should inherit it (ChildSpec::inherit_fds does it in the child only). A memfd, not
 // a pipe: it never blocks the writer, whatever the size, and it vanishes with its last descriptor.
-// Returns an invalid fd with *error set on failure.
-UniqueFd make_secret_fd(std::string_view secret, std::string* error);
+// On failure the Result names the call that failed ("memfd_create: ...").
+Expected<UniqueFd> make_secret_fd(std::string_view secret);
 
 // Reads the descriptor `fd` to its end (at most `max_bytes`), then closes it, so the secret is in
-// this process's memory only and nothing it execs later inherits the descriptor. False with
-// *error ("--secret-fd 5: ...") if it is not open, unreadable or holds more than `max_bytes`.
-bool take_secret_fd(int fd, size_t max_bytes, std::string* secret, std::string* error);
+// this process's memory only and nothing it execs later inherits the descriptor. Gives the secret,
+// or a failure ("--secret-fd 5: ...") if it is not open, unreadable or holds more than `max_bytes`.
+Expected<std::string> take_secret_fd(int fd, size_t max_bytes);
 
 }  // namespace peerlink

@@ -195,12 +195,9 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(d.data(), d.size());
 }
 
-bool sha256_file(const std::string& path, std::string* hex_out, std::string* error) {
+Expected<std::string> sha256_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!fd) return Result::system("cannot read " + path, errno);
   // Heap buffer: 256 KiB is too much for some thread stacks.
   std::unique_ptr<unsigned char[]> chunk(new unsigned char[kFileChunk]);
   Sha256 h;
@@ -208,15 +205,13 @@ bool sha256_file(const std::string& path, std::string* hex_out, std::string* err
     const ssize_t n = ::read(fd.get(), chunk.get(), kFileChunk);
     if (n < 0) {
       if (errno == EINTR) continue;
-      *error = "cannot read " + path + ": " + std::strerror(errno);
-      return false;
+      return Result::system("cannot read " + path, errno);
     }
     if (n == 0) break;
     h.update(chunk.get(), static_cast<size_t>(n));
   }
   const Sha256::Digest d = h.finish();
-  *hex_out = to_hex(d.data(), d.size());
-  return true;
+  return to_hex(d.data(), d.size());
 }
 
 }  // namespace peerlink

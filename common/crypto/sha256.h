@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
+
 namespace peerlink {
 
 // Incremental SHA-256. Feed bytes with update() in any split; finish() returns the digest and
@@ -45,9 +47,8 @@ Sha256::Digest sha256(std::string_view data);
 // One-shot digest of `data` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view data);
 
-// Hashes the file at `path` without loading it whole (256 KiB reads). On success stores the
-// lower-case hex digest in *hex_out; on failure returns false and sets *error, e.g.
-// "cannot read /x: No such file or directory".
-bool sha256_file(const std::string& path, std::string* hex_out, std::string* error);
+// Hashes the file at `path` without loading it whole (256 KiB reads). Gives the lower-case hex
+// digest, or a failure such as "cannot read /x: No such file or directory".
+Expected<std::string> sha256_file(const std::string& path);
 
 }  // namespace peerlink

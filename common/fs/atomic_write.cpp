@@ -44,30 +44,26 @@ void remove_stale_temp_files(const std::string& path) {
   }
 }
 
-bool write_file_atomically(const std::string& path, std::string_view data, std::string* error) {
+Result write_file_atomically(const std::string& path, std::string_view data) {
   remove_stale_temp_files(path);
   // Per process, so that two writers racing on the same file never share a temporary one.
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   // A fresh file: never one that someone placed under our temporary name (O_EXCL).
   ::unlink(tmp.c_str());
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd) {
-    *error = "cannot write " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  const IoResult w = send_all(fd.get(), data.data(), data.size());
+  if (!fd) return Result::system("cannot write " + tmp, errno);
+  const Result w = send_all(fd.get(), data.data(), data.size());
   fd.reset();
   if (!w.ok()) {
-    *error = "cannot write " + tmp + ": " + w.message();
     ::unlink(tmp.c_str());
-    return false;
+    return w.with_context("cannot write " + tmp);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot rename " + tmp + ": " + std::strerror(errno);
+    const Result renamed = Result::system("cannot rename " + tmp, errno);
     ::unlink(tmp.c_str());
-    return false;
+    return renamed;
   }
-  return true;
+  return {};
 }
 
 }  // namespace peerlink

@@ -25,8 +25,6 @@ constexpr std::string_view kPartSuffix = kSessionPartSuffix;
 constexpr int kMaxNameAttempts = 1000;  // each one lost a race with another writer
 constexpr size_t kMaxEntriesScanned = 100000;
 
-std::string errno_text(int err) { return std::strerror(err); }
-
 // `name` shortened (without splitting a UTF-8 sequence) so that the part name around it fits
 // NAME_MAX.
 std::string part_base(const std::string& name) {
@@ -49,11 +47,11 @@ int move_no_replace(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::string& name,
-                                           uint64_t size, std::string sha256, std::string* error) {
+Expected<std::unique_ptr<PartFile>> PartFile::create(const std::string& dir,
+                                                     const std::string& name, uint64_t size,
+                                                     std::string sha256) {
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    *error = "cannot create " + dir + ": " + errno_text(errno);
-    return nullptr;
+    return Result::system("cannot create " + dir, errno);
   }
   std::unique_ptr<PartFile> part(new PartFile());
   part->dir_ = dir;
@@ -73,22 +71,16 @@ std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::st
       part->part_path_ = path;
       break;
     }
-    if (errno != EEXIST) {
-      *error = "cannot create " + path + ": " + errno_text(errno);
-      return nullptr;
-    }
+    if (errno != EEXIST) return Result::system("cannot create " + path, errno);
   }
-  if (!part->fd_) {
-    *error = "cannot find a free name for " + base + " in " + dir;
-    return nullptr;
-  }
+  if (!part->fd_) return Result::failure("cannot find a free name for " + base + " in " + dir);
   struct statvfs vfs;
   if (::fstatvfs(part->fd_.get(), &vfs) == 0) {
     const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    if (avail < size) {
-      *error = "not enough free space in " + dir + " (" + std::to_string(size) + " bytes needed, " +
-               std::to_string(avail) + " free)";
-      return nullptr;  // the destructor removes the empty .part
+    if (avail < size) {  // the destructor removes the empty .part
+      return Result::failure("not enough free space in " + dir + " (" + std::to_string(size) +
+                                 " bytes needed, " + std::to_string(avail) + " free)",
+                             ENOSPC);
     }
   }
   return part;
@@ -96,67 +88,57 @@ std::unique_ptr<PartFile> PartFile::create(const std::string& dir, const std::st
 
 PartFile::~PartFile() { discard(); }
 
-bool PartFile::append(std::string_view bytes, std::string* error) {
-  const IoResult r = send_all(fd_.get(), bytes.data(), bytes.size());
-  if (!r.ok()) {
-    *error = "cannot write " + part_path_ + ": " + r.message();
-    return false;
-  }
+Result PartFile::append(std::string_view bytes) {
+  const Result r = send_all(fd_.get(), bytes.data(), bytes.size());
+  if (!r.ok()) return r.with_context("cannot write " + part_path_);
   hash_.update(bytes);
   written_ += bytes.size();
   writeback_.wrote(fd_.get(), bytes.size());
-  return true;
+  return {};
 }
 
-bool PartFile::commit(std::string* final_path, std::string* error) {
-  if (done_) {
-    *error = "already finished";
-    return false;
-  }
+Expected<std::string> PartFile::commit() {
+  if (done_) return Result::failure("already finished");
   if (written_ != size_) {
-    *error = "size mismatch: got " + std::to_string(written_) + " of " + std::to_string(size_) +
-             " bytes";
     discard();
-    return false;
+    return Result::failure("size mismatch: got " + std::to_string(written_) + " of " +
+                           std::to_string(size_) + " bytes");
   }
   const Sha256::Digest digest = hash_.finish();
   if (std::string(digest.begin(), digest.end()) != expected_sha256_) {
-    *error = "sha256 mismatch";
     discard();
-    return false;
+    return Result::failure("sha256 mismatch");
   }
   // The bytes must be on disk before the final name appears, or a crash could leave a file that
   // looks complete but is not.
   if (::fsync(fd_.get()) != 0) {
-    *error = "cannot write " + part_path_ + ": " + errno_text(errno);
+    const Result failed = Result::system("cannot write " + part_path_, errno);
     discard();
-    return false;
+    return failed;
   }
   fd_.reset();
-  if (!move_into_place(final_path, error)) {
+  Expected<std::string> final_path = move_into_place();
+  if (!final_path) {
     discard();
-    return false;
+    return final_path;
   }
   done_ = true;
-  return true;
+  return final_path;
 }
 
-bool PartFile::move_into_place(std::string* final_path, std::string* error) {
+Expected<std::string> PartFile::move_into_place() {
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     const std::string dest = unique_destination(dir_, name_);
     const int err = move_no_replace(part_path_, dest);
     if (err == 0) {
-      *final_path = dest;
       sync_folder(dir_);  // the new name, as durable as the bytes
-      return true;
+      return dest;
     }
     if (err != EEXIST) {  // EEXIST: someone took the name since we looked; pick again
-      *error = "cannot move " + part_path_ + " to " + dest + ": " + errno_text(err);
-      return false;
+      return Result::system("cannot move " + part_path_ + " to " + dest, err);
     }
   }
-  *error = "cannot find a free name for " + name_ + " in " + dir_;
-  return false;
+  return Result::failure("cannot find a free name for " + name_ + " in " + dir_);
 }
 
 void PartFile::discard() {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/crypto/sha256.h"
 #include "common/fs/writeback.h"
 
@@ -30,21 +31,21 @@ inline constexpr char kSessionPartSuffix[] = ".part";
 class PartFile {
  public:
   // `name` must satisfy safe_file_name(); `sha256` is the 32-byte digest promised by the sender.
-  // Creates `dir` (one level) if it is missing. Fails with *error set if the file cannot be
-  // created or the file system has less than `size` bytes free.
-  static std::unique_ptr<PartFile> create(const std::string& dir, const std::string& name,
-                                          uint64_t size, std::string sha256, std::string* error);
+  // Creates `dir` (one level) if it is missing. Fails if the file cannot be created or the file
+  // system has less than `size` bytes free.
+  static Expected<std::unique_ptr<PartFile>> create(const std::string& dir, const std::string& name,
+                                                    uint64_t size, std::string sha256);
   ~PartFile();
   PartFile(const PartFile&) = delete;
   PartFile& operator=(const PartFile&) = delete;
 
   // Appends `bytes`. The caller keeps written() + bytes.size() <= size(). On a write error
-  // (e.g. ENOSPC) returns false with *error set; the caller then discards the file.
-  bool append(std::string_view bytes, std::string* error);
+  // (e.g. ENOSPC) fails ("cannot write PART: ..."); the caller then discards the file.
+  Result append(std::string_view bytes);
 
-  // Verifies and moves the file into place; *final_path is where it landed. On failure
+  // Verifies and moves the file into place, giving the path where it landed. On failure
   // ("size mismatch: ...", "sha256 mismatch", or a file system error) the .part is removed.
-  bool commit(std::string* final_path, std::string* error);
+  Expected<std::string> commit();
 
   // Removes the .part now (also done by the destructor unless committed).
   void discard();
@@ -55,7 +56,7 @@ class PartFile {
 
  private:
   PartFile() = default;
-  bool move_into_place(std::string* final_path, std::string* error);
+  Expected<std::string> move_into_place();
 
   std::string dir_;
   std::string name_;

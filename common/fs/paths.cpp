@@ -63,40 +63,25 @@ std::string unique_destination(const std::string& dir, const std::string& name) 
   }
 }
 
-bool resolve_inside(const std::string& root, std::string_view relative, std::string* resolved,
-                    std::string* error) {
-  if (!safe_file_name(relative)) {
-    *error = "bad file name";
-    return false;
-  }
+Expected<std::string> resolve_inside(const std::string& root, std::string_view relative) {
+  if (!safe_file_name(relative)) return Result::failure("bad file name");
   std::string real_root;
-  if (!real_path(root, &real_root)) {
-    *error = "cannot open shared folder " + root + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!real_path(root, &real_root))
+    return Result::system("cannot open shared folder " + root, errno);
   std::string real_file;
   if (!real_path(root + "/" + std::string(relative), &real_file)) {
-    *error = "no such file";
-    return false;
+    return Result::failure("no such file", errno);
   }
   // Containment is checked before the file type so that nothing about files outside the folder
   // (not even whether they are directories) leaks to the peer.
   const std::string prefix = real_root == "/" ? real_root : real_root + "/";
   if (real_file.compare(0, prefix.size(), prefix) != 0 || real_file.size() == prefix.size()) {
-    *error = "outside the shared folder";
-    return false;
+    return Result::failure("outside the shared folder");
   }
   struct stat st;
-  if (::stat(real_file.c_str(), &st) != 0) {
-    *error = "no such file";
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    *error = "not a regular file";
-    return false;
-  }
-  *resolved = std::move(real_file);
-  return true;
+  if (::stat(real_file.c_str(), &st) != 0) return Result::failure("no such file", errno);
+  if (!S_ISREG(st.st_mode)) return Result::failure("not a regular file");
+  return real_file;
 }
 
 std::string base_name(std::string_view path) {

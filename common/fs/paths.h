@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
+
 namespace peerlink {
 
 // Returns dir + "/" + a name not yet taken in `dir`: `name` itself if free, else "stem (1).ext",
@@ -16,11 +18,10 @@ std::string unique_destination(const std::string& dir, const std::string& name);
 // For a file server: resolves `relative` inside the shared folder `root`. True only if `relative`
 // is a plain base name (see safe_file_name(): no '/', no "..", not empty, no leading '.') and
 // realpath(root + "/" + relative) exists, lies inside realpath(root) (so a symlink leading out is
-// refused) and is a regular file; *resolved then gets that real path. Otherwise false with *error
+// refused) and is a regular file, and gives that real path. Otherwise a failure whose message is
 // one of "bad file name", "no such file", "outside the shared folder", "not a regular file", or
 // "cannot open shared folder ROOT: REASON" if `root` itself cannot be resolved.
-bool resolve_inside(const std::string& root, std::string_view relative, std::string* resolved,
-                    std::string* error);
+Expected<std::string> resolve_inside(const std::string& root, std::string_view relative);
 
 // The part of `path` after its last '/', ignoring trailing slashes: "a/b/" -> "b", "b" -> "b".
 // Returns "" for "" and for "/".

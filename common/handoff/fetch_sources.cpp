@@ -12,39 +12,29 @@
 #include "common/wire/line_codec.h"
 
 namespace peerlink {
-namespace {
-
-bool fail(std::string* error, const char* why) {
-  *error = why;
-  return false;
-}
-
-}  // namespace
-
-bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error) {
+Expected<FetchSource> parse_owner_line(std::string_view line) {
   const std::vector<std::string_view> f = split_fields(line);
-  if (f.empty() || f[0] != wire::body::kOwner) return fail(error, "not an OWNER line");
-  if (f.size() != 8) return fail(error, "an OWNER line has 8 fields");
+  if (f.empty() || f[0] != wire::body::kOwner) return Result::failure("not an OWNER line");
+  if (f.size() != 8) return Result::failure("an OWNER line has 8 fields");
   std::string decoded[8];
   for (size_t i = 1; i < f.size(); ++i) {
-    if (!percent_decode(f[i], &decoded[i])) return fail(error, "bad escape");
+    if (!percent_decode(f[i], &decoded[i])) return Result::failure("bad escape");
   }
   FetchSource s;
   s.owner = decoded[1];
-  if (!valid_user_name(s.owner)) return fail(error, "bad owner name");
+  if (!valid_user_name(s.owner)) return Result::failure("bad owner name");
   s.ip = decoded[2];
-  if (s.ip.empty()) return fail(error, "bad address");
-  if (!parse_port(decoded[3], &s.port) || s.port == 0) return fail(error, "bad port");
+  if (s.ip.empty()) return Result::failure("bad address");
+  if (!parse_port(decoded[3], &s.port) || s.port == 0) return Result::failure("bad port");
   s.file = decoded[4];
   // The owner's file server refuses anything that is not a safe base name, so such a source
   // could never serve; refusing it here gives a clearer message.
-  if (!safe_file_name(s.file)) return fail(error, "bad file name");
-  if (!parse_u64(decoded[5], &s.size)) return fail(error, "bad size");
-  if (!parse_sha256_hex(decoded[6], &s.sha256)) return fail(error, "bad sha256");
+  if (!safe_file_name(s.file)) return Result::failure("bad file name");
+  if (!parse_u64(decoded[5], &s.size)) return Result::failure("bad size");
+  if (!parse_sha256_hex(decoded[6], &s.sha256)) return Result::failure("bad sha256");
   s.ticket = decoded[7];
-  if (s.ticket.empty()) return fail(error, "bad ticket");
-  *out = std::move(s);
-  return true;
+  if (s.ticket.empty()) return Result::failure("bad ticket");
+  return s;
 }
 
 std::vector<FetchSource> parse_fetch_sources(std::string_view text,
@@ -58,12 +48,11 @@ std::vector<FetchSource> parse_fetch_sources(std::string_view text,
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(' ') == std::string_view::npos) continue;
-    FetchSource s;
-    std::string error;
-    if (parse_owner_line(line, &s, &error)) {
-      sources.push_back(std::move(s));
+    Expected<FetchSource> s = parse_owner_line(line);
+    if (s) {
+      sources.push_back(std::move(*s));
     } else if (errors != nullptr) {
-      errors->push_back("line " + std::to_string(line_no) + ": " + error);
+      errors->push_back("line " + std::to_string(line_no) + ": " + s.message());
     }
   }
   return sources;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/result.h"
+
 namespace peerlink {
 
 // One owner of the wanted file, as the broker's WHOHAS reply names it (docs/PROTOCOL.md,
@@ -21,9 +23,9 @@ struct FetchSource {
 };
 
 // Parses `OWNER <owner> <ip> <port> <file-name> <size> <sha256> <ticket>` with percent-encoded
-// fields. False with *error set ("not an OWNER line", "bad port", ...) if any field is malformed.
-// The sha256 is accepted in either case and stored in lower case.
-bool parse_owner_line(std::string_view line, FetchSource* out, std::string* error);
+// fields. A failure ("not an OWNER line", "bad port", ...) if any field is malformed. The sha256
+// is accepted in either case and stored in lower case.
+Expected<FetchSource> parse_owner_line(std::string_view line);
 
 // Parses the sources text handed over through --secret-fd: OWNER lines separated by '\n' ('\r'
 // before it ignored); blank lines are skipped. Each bad line is skipped and described in *errors

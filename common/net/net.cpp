@@ -26,11 +26,9 @@ std::string errno_text(int err) {
   return s;
 }
 
-SocketResult fail(const std::string& what, int err) {
-  SocketResult r;
-  r.error = what + ": " + errno_text(err);
-  r.error_code = err;
-  return r;
+// "WHAT: strerror(err)", the strerror lower-cased to read as the rest of a sentence.
+Result fail(const std::string& what, int err) {
+  return Result::failure(what + ": " + errno_text(err), err);
 }
 
 // Connects one resolved address with a deadline; returns 0 or an errno value.
@@ -63,7 +61,7 @@ int connect_one(int fd, const addrinfo* ai, int timeout_ms, int cancel_fd) {
 
 }  // namespace
 
-SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog) {
+Expected<UniqueFd> listen_tcp(const std::string& bind_addr, uint16_t port, int backlog) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -77,12 +75,9 @@ SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog
     gai = ::getaddrinfo(node, service.c_str(), &hints, &res);
   }
   if (gai != 0) {
-    SocketResult r;
-    r.error = "bad address " + bind_addr + ": " + ::gai_strerror(gai);
-    r.error_code = EINVAL;
-    return r;
+    return Result::failure("bad address " + bind_addr + ": " + ::gai_strerror(gai), EINVAL);
   }
-  SocketResult last = fail("cannot listen on " + host_port(bind_addr, port), EADDRNOTAVAIL);
+  Result last = fail("cannot listen on " + host_port(bind_addr, port), EADDRNOTAVAIL);
   for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
     UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
     if (!fd) {
@@ -109,15 +104,14 @@ SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog
       continue;
     }
     ::freeaddrinfo(res);
-    SocketResult ok;
-    ok.fd = std::move(fd);
-    return ok;
+    return fd;
   }
   ::freeaddrinfo(res);
   return last;
 }
 
-SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms, int cancel_fd) {
+Expected<UniqueFd> connect_tcp(const std::string& host, uint16_t port, int timeout_ms,
+                               int cancel_fd) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -127,12 +121,9 @@ SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms,
   addrinfo* res = nullptr;
   int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
   if (gai != 0) {
-    SocketResult r;
-    r.error = "cannot resolve " + host + ": " + ::gai_strerror(gai);
-    r.error_code = EHOSTUNREACH;
-    return r;
+    return Result::failure("cannot resolve " + host + ": " + ::gai_strerror(gai), EHOSTUNREACH);
   }
-  SocketResult last = fail("cannot reach " + where, EHOSTUNREACH);
+  Result last = fail("cannot reach " + where, EHOSTUNREACH);
   for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
     UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
     if (!fd) {
@@ -150,9 +141,7 @@ SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms,
     }
     set_nodelay(fd.get());
     ::freeaddrinfo(res);
-    SocketResult ok;
-    ok.fd = std::move(fd);
-    return ok;
+    return fd;
   }
   ::freeaddrinfo(res);
   return last;

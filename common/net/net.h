@@ -8,27 +8,22 @@
 #include <string>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 
 namespace peerlink {
 
-// A socket operation's result: a valid fd, or an error message that names what failed
-// ("cannot reach 10.0.0.5:12000: connection refused").
-struct SocketResult {
-  UniqueFd fd;
-  std::string error;   // empty on success
-  int error_code = 0;  // errno of the failure, or 0
-  bool ok() const { return fd.valid(); }
-};
+// Socket operations give a valid fd, or the Result saying why not: a message that names what
+// failed ("cannot reach 10.0.0.5:12000: connection refused") and the errno behind it.
 
 // Listens on `bind_addr` ("" = all IPv4+IPv6 interfaces via "::" with v4-mapped, falling back to
 // 0.0.0.0) and `port` (0 = a free port the OS picks). SO_REUSEADDR, backlog `backlog`.
-SocketResult listen_tcp(const std::string& bind_addr, uint16_t port, int backlog = 1024);
+Expected<UniqueFd> listen_tcp(const std::string& bind_addr, uint16_t port, int backlog = 1024);
 
 // Connects to host:port (a name, IPv4 or IPv6 literal), trying every getaddrinfo result, each
-// with `timeout_ms`. The returned socket is blocking. Gives up at once, with error_code
+// with `timeout_ms`. The returned socket is blocking. Gives up at once, with error()
 // ECANCELED, when `cancel_fd` (if not -1) becomes readable.
-SocketResult connect_tcp(const std::string& host, uint16_t port, int timeout_ms = 5000,
-                         int cancel_fd = -1);
+Expected<UniqueFd> connect_tcp(const std::string& host, uint16_t port, int timeout_ms = 5000,
+                               int cancel_fd = -1);
 
 // Port a bound socket listens on; 0 on error.
 uint16_t local_port(int fd);

@@ -19,19 +19,12 @@ bool decode_hello(std::string_view payload, std::string* token, std::string* use
   return true;
 }
 
-std::string take_session_token(int secret_fd, std::string* why) {
-  if (secret_fd < 0) {
-    *why = "no session token (no --secret-fd)";
-    return "";
-  }
-  std::string token;
-  if (!take_secret_fd(secret_fd, kMaxTokenBytes, &token, why)) {
-    *why = "no session token (" + *why + ")";
-    return "";
-  }
-  if (token.empty() || token.find('\n') != std::string::npos) {
-    *why = "no session token (an empty or malformed one was handed over)";
-    return "";
+Expected<std::string> take_session_token(int secret_fd) {
+  if (secret_fd < 0) return Result::failure("no session token (no --secret-fd)");
+  Expected<std::string> token = take_secret_fd(secret_fd, kMaxTokenBytes);
+  if (!token) return Result::failure("no session token (" + token.message() + ")", token.error());
+  if (token->empty() || token->find('\n') != std::string::npos) {
+    return Result::failure("no session token (an empty or malformed one was handed over)");
   }
   return token;
 }

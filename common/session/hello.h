@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/wire/broker_limits.h"
+#include "common/base/result.h"
 
 namespace peerlink {
 
@@ -17,9 +18,9 @@ std::string encode_hello(std::string_view token, std::string_view user_name);
 bool decode_hello(std::string_view payload, std::string* token, std::string* user_name);
 
 // Reads the one-time session token `_c` handed over in the descriptor `secret_fd` (--secret-fd,
-// common/base/secret_fd.h) and closes it, so no program this one starts inherits it. Returns ""
-// with *why set if there is none (secret_fd < 0), it cannot be read, or it is empty, too long or
-// holds a newline.
-std::string take_session_token(int secret_fd, std::string* why);
+// common/base/secret_fd.h) and closes it, so no program this one starts inherits it. A failure
+// ("no session token (...)") if there is none (secret_fd < 0), it cannot be read, or it is
+// empty, too long or holds a newline.
+Expected<std::string> take_session_token(int secret_fd);
 
 }  // namespace peerlink

@@ -113,8 +113,8 @@ std::string TransferReceiver::on_data(std::string_view payload) {
   if (!t.part) return "DATA before ACCEPT for transfer " + std::to_string(id);
   if (bytes.size() > t.offer.size - t.part->written())
     return "more DATA than offered for transfer " + std::to_string(id);
-  std::string error;
-  if (!t.part->append(bytes, &error)) {
+  if (const Result appended = t.part->append(bytes); !appended) {
+    const std::string& error = appended.message();
     // Our problem (disk full...), not the peer's: this transfer ends, the session goes on.
     sender_->queue(wire::kCancel, encode_cancel(id, "receiver cannot write the file"));
     fail_locked(id, &t, error);
@@ -135,15 +135,16 @@ std::string TransferReceiver::on_done(std::string_view payload) {
   }
   Incoming& t = it->second;
   if (!t.part) return "DONE before ACCEPT for transfer " + std::to_string(id);
-  std::string final_path, error;
-  if (!t.part->commit(&final_path, &error)) {
+  Expected<std::string> committed = t.part->commit();
+  if (!committed) {
+    const std::string& error = committed.message();
     // The sender has already said "sent"; this tells it the file did not survive.
     sender_->queue(wire::kCancel, encode_cancel(id, reason_for_peer(error)));
     fail_locked(id, &t, error);
     return "";
   }
   t.progress.reset();
-  console_->line("received " + t.shown + " -> " + printable(final_path) + " (" +
+  console_->line("received " + t.shown + " -> " + printable(*committed) + " (" +
                  std::to_string(t.offer.size) + " bytes, sha256 verified)");
   close_locked(id);
   open_.erase(it);
@@ -178,14 +179,15 @@ void TransferReceiver::answer_oldest(bool accept) {
     close_locked(id);
     open_.erase(id);
   } else {
-    std::string error;
-    t.part = PartFile::create(downloads_, t.name, t.offer.size, t.offer.sha256, &error);
-    if (!t.part) {
+    Expected<std::unique_ptr<PartFile>> part =
+        PartFile::create(downloads_, t.name, t.offer.size, t.offer.sha256);
+    if (!part) {
       // Nothing was written; the sender is still waiting for an answer, and CANCEL gives it one
       // with the reason.
       sender_->queue(wire::kCancel, encode_cancel(id, "receiver cannot store the file"));
-      fail_locked(id, &t, error);
+      fail_locked(id, &t, part.message());
     } else {
+      t.part = std::move(*part);
       t.progress =
           std::make_unique<TransferProgress>(console_, progress_key(id), t.shown, t.offer.size);
       // The .part exists before ACCEPT leaves, so the first DATA always finds it.

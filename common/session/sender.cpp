@@ -161,7 +161,7 @@ std::shared_ptr<SessionSender::Outgoing> SessionSender::next_to_stream_locked() 
 }
 
 bool SessionSender::write(const void* data, size_t len) {
-  const IoResult r = send_all(fd_, data, len);
+  const Result r = send_all(fd_, data, len);
   if (r.ok()) return true;
   std::function<void(const std::string&)> notify;
   {
@@ -219,8 +219,12 @@ void SessionSender::run() {
     size_t len = 0;
     std::string error;
     if (n > 0) {
-      const ssize_t got = t->source->read_at(offset, buf.data() + kDataPrefixBytes, n, &error);
-      if (got >= 0 && static_cast<size_t>(got) != n) error = t->source->path() + " shrank";
+      const Expected<size_t> got = t->source->read_at(offset, buf.data() + kDataPrefixBytes, n);
+      if (!got) {
+        error = got.message();
+      } else if (*got != n) {
+        error = t->source->path() + " shrank";
+      }
       if (!error.empty()) {
         lock.lock();
         // The peer learns only that reading failed, not our local path.

@@ -186,7 +186,7 @@ Session::End Session::receive_loop() {
     if (fds[0].revents == 0) continue;
 
     size_t got = 0;
-    const IoResult r = recv_some(socket_.get(), buf.data(), buf.size(), &got);
+    const Result r = recv_some(socket_.get(), buf.data(), buf.size(), &got);
     if (!r.ok()) {
       if (ending) return *ending;  // the peer closed after our last frame, as it should
       {
@@ -195,7 +195,7 @@ Session::End Session::receive_loop() {
         std::lock_guard<std::mutex> lock(mu_);
         if (requested_end_) return *requested_end_;
       }
-      if (r.status == IoStatus::kClosed) return End{false, true, "connection to " + peer + " lost"};
+      if (r.status() == Status::kClosed) return End{false, true, "connection to " + peer + " lost"};
       return End{false, true, "connection to " + peer + " lost: " + r.message()};
     }
     if (!ending) decoder_.append(buf.data(), got);  // while draining, bytes are dropped unread
@@ -277,7 +277,7 @@ void Session::input_loop() {
     // Readable (or hung up): read_line_unbuffered takes exactly one line and nothing after it,
     // so whatever the user typed next is still there for the lobby we exec afterwards.
     std::string line;
-    const IoResult r = read_line_unbuffered(config_.input_fd, &line);
+    const Result r = read_line_unbuffered(config_.input_fd, &line);
     if (!r.ok()) {
       request_end(End{true, false, "input closed"}, "input closed");
       return;
@@ -323,13 +323,13 @@ void Session::handle_line(const std::string& line) {
 }
 
 void Session::offer_file(const std::string& path) {
-  std::string error;
-  std::unique_ptr<SourceFile> source = SourceFile::open(path, &error, &input_stopping_);
-  if (!source) {
+  Expected<std::unique_ptr<SourceFile>> opened = SourceFile::open(path, &input_stopping_);
+  if (!opened) {
     if (input_stopping_) return;  // the session is ending; nothing to say about the file
-    console_->line("cannot send: " + printable(error), Console::Tone::kError);
+    console_->line("cannot send: " + printable(opened.message()), Console::Tone::kError);
     return;
   }
+  std::unique_ptr<SourceFile> source = std::move(*opened);
   const std::string shown = printable(source->name());
   const uint64_t size = source->size();
   // The peer keeps at most this many of our offers open and declines the rest at once, and a

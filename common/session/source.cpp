@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "common/crypto/sha256.h"
@@ -20,23 +19,14 @@ constexpr size_t kHashChunk = 256 * 1024;
 
 }  // namespace
 
-std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::string* error,
-                                             const std::atomic<bool>* cancel) {
+Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
+                                                       const std::atomic<bool>* cancel) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!fd) {
-    *error = "cannot open " + path + ": " + std::strerror(errno);
-    return nullptr;
-  }
+  if (!fd) return Result::system("cannot open " + path, errno);
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) {
-    *error = "cannot open " + path + ": " + std::strerror(errno);
-    return nullptr;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    *error = path + " is not a regular file";
-    return nullptr;
-  }
+  if (::fstat(fd.get(), &st) != 0) return Result::system("cannot open " + path, errno);
+  if (!S_ISREG(st.st_mode)) return Result::failure(path + " is not a regular file");
   set_nonblocking(fd.get(), false);
 
   std::unique_ptr<SourceFile> src(new SourceFile());
@@ -50,32 +40,25 @@ std::unique_ptr<SourceFile> SourceFile::open(const std::string& path, std::strin
   Sha256 hash;
   uint64_t offset = 0;
   for (;;) {
-    if (cancel != nullptr && cancel->load()) {
-      *error = kCancelledOpen;
-      return nullptr;
-    }
-    const ssize_t n = src->read_at(offset, chunk.data(), chunk.size(), error);
-    if (n < 0) return nullptr;
-    if (n == 0) break;
-    hash.update(chunk.data(), static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
+    if (cancel != nullptr && cancel->load()) return Result::failure(kCancelledOpen);
+    const Expected<size_t> n = src->read_at(offset, chunk.data(), chunk.size());
+    if (!n) return n.result();
+    if (*n == 0) break;
+    hash.update(chunk.data(), *n);
+    offset += *n;
   }
-  if (offset != src->size_) {
-    *error = path + " changed while it was being read";
-    return nullptr;
-  }
+  if (offset != src->size_) return Result::failure(path + " changed while it was being read");
   const Sha256::Digest digest = hash.finish();
   src->sha256_.assign(digest.begin(), digest.end());
   return src;
 }
 
-ssize_t SourceFile::read_at(uint64_t offset, void* buf, size_t len, std::string* error) const {
+Expected<size_t> SourceFile::read_at(uint64_t offset, void* buf, size_t len) const {
   for (;;) {
     const ssize_t n = ::pread(fd_.get(), buf, len, static_cast<off_t>(offset));
-    if (n >= 0) return n;
+    if (n >= 0) return static_cast<size_t>(n);
     if (errno == EINTR) continue;
-    *error = "cannot read " + path_ + ": " + std::strerror(errno);
-    return -1;
+    return Result::system("cannot read " + path_, errno);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 
 namespace peerlink {
 
@@ -18,11 +19,11 @@ namespace peerlink {
 class SourceFile {
  public:
   // Opens `path` (refusing anything but a regular file, without blocking on a FIFO) and hashes
-  // it. On failure returns nullptr with *error, e.g. "cannot open x: No such file or directory".
-  // Hashing a large file takes a while: once `*cancel` (if given) is true it stops between two
-  // chunks and fails with kCancelledOpen.
-  static std::unique_ptr<SourceFile> open(const std::string& path, std::string* error,
-                                          const std::atomic<bool>* cancel = nullptr);
+  // it. A failure says why, e.g. "cannot open x: No such file or directory". Hashing a large
+  // file takes a while: once `*cancel` (if given) is true it stops between two chunks and fails
+  // with the message kCancelledOpen.
+  static Expected<std::unique_ptr<SourceFile>> open(const std::string& path,
+                                                    const std::atomic<bool>* cancel = nullptr);
   static constexpr const char* kCancelledOpen = "cancelled";
 
   const std::string& path() const { return path_; }
@@ -30,9 +31,9 @@ class SourceFile {
   uint64_t size() const { return size_; }                // at open time
   const std::string& sha256() const { return sha256_; }  // 32 raw bytes
 
-  // Reads up to `len` bytes at `offset` (retrying EINTR). Returns the count, 0 at end of file,
-  // or -1 with *error set.
-  ssize_t read_at(uint64_t offset, void* buf, size_t len, std::string* error) const;
+  // Reads up to `len` bytes at `offset` (retrying EINTR). Gives the count, 0 at end of file, or
+  // a failure ("cannot read PATH: ...").
+  Expected<size_t> read_at(uint64_t offset, void* buf, size_t len) const;
 
  private:
   SourceFile() = default;

@@ -3,14 +3,14 @@
 
 namespace peerlink {
 
-IoResult read_line_unbuffered(int fd, std::string* line, size_t max) {
+Result read_line_unbuffered(int fd, std::string* line, size_t max) {
   line->clear();
   bool any = false;
   for (;;) {
     char c = 0;
     size_t got = 0;
-    IoResult r = recv_some(fd, &c, 1, &got);
-    if (r.status == IoStatus::kClosed) return any ? IoResult{} : r;
+    Result r = recv_some(fd, &c, 1, &got);
+    if (r.status() == Status::kClosed) return any ? Result() : r;
     if (!r.ok()) return r;
     any = true;
     if (c == '\n') break;

@@ -50,7 +50,7 @@ FrameDecoder::Result FrameDecoder::need_more() {
   return Result::kNeedMore;
 }
 
-IoResult write_frame(int fd, uint8_t type, std::string_view payload) {
+Result write_frame(int fd, uint8_t type, std::string_view payload) {
   unsigned char header[wire::kFrameHeaderBytes];
   encode_frame_header(type, static_cast<uint32_t>(payload.size()), header);
   if (payload.size() <= 64 * 1024) {  // one write for small frames keeps chat frames whole
@@ -58,18 +58,18 @@ IoResult write_frame(int fd, uint8_t type, std::string_view payload) {
     buf.append(payload);
     return send_all(fd, buf);
   }
-  IoResult r = send_all(fd, header, sizeof header);
+  Result r = send_all(fd, header, sizeof header);
   if (!r.ok()) return r;
   return send_all(fd, payload.data(), payload.size());
 }
 
-IoResult read_frame(int fd, Frame* frame, uint32_t max_payload, uint8_t max_type) {
+Result read_frame(int fd, Frame* frame, uint32_t max_payload, uint8_t max_type) {
   unsigned char header[wire::kFrameHeaderBytes];
-  IoResult r = recv_exact(fd, header, sizeof header);
+  Result r = recv_exact(fd, header, sizeof header);
   if (!r.ok()) return r;
   uint32_t len = get_u32(header + 1);
   if (header[0] == 0 || header[0] > max_type || len > max_payload)
-    return {IoStatus::kError, EPROTO};
+    return Result::system("", EPROTO);
   frame->type = header[0];
   frame->payload.resize(len);
   if (len == 0) return {};

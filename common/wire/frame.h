@@ -45,9 +45,9 @@ class FrameDecoder {
 };
 
 // Blocking frame I/O over a socket, built on send_all/recv_exact.
-IoResult write_frame(int fd, uint8_t type, std::string_view payload);
+Result write_frame(int fd, uint8_t type, std::string_view payload);
 // On a length over `max_payload` or a type outside [1, max_type], returns kError with EPROTO.
-IoResult read_frame(int fd, Frame* frame, uint32_t max_payload = wire::kMaxFramePayload,
-                    uint8_t max_type = wire::kLastFrameType);
+Result read_frame(int fd, Frame* frame, uint32_t max_payload = wire::kMaxFramePayload,
+                  uint8_t max_type = wire::kLastFrameType);
 
 }  // namespace peerlink

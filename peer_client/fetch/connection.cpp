@@ -25,8 +25,8 @@ constexpr size_t kPipelineDepth = 2;
 // An ERROR reason longer than this is cut: it is only shown to the user.
 constexpr uint32_t kMaxErrorText = 1024;
 
-std::string io_failure(const IoResult& r) {
-  if (r.status == IoStatus::kError && (r.error == EAGAIN || r.error == EWOULDBLOCK))
+std::string io_failure(const Result& r) {
+  if (r.status() == Status::kError && (r.error() == EAGAIN || r.error() == EWOULDBLOCK))
     return "timed out";
   return r.message();
 }
@@ -38,12 +38,12 @@ FetchConnection::FetchConnection(const FetchSource& source, const std::string& r
     : source_(source), requester_(requester), queue_(queue), target_(target), counters_(counters) {}
 
 bool FetchConnection::connect(std::string* failure) {
-  SocketResult conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
+  Expected<UniqueFd> conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
   if (!conn.ok()) {
-    *failure = conn.error;
+    *failure = conn.message();
     return false;
   }
-  socket_ = std::move(conn.fd);
+  socket_ = std::move(*conn);
   set_io_timeouts(socket_.get(), kStallTimeoutMs);
   queue_->add_socket(socket_.get());
   counters_->active.fetch_add(1);
@@ -120,14 +120,14 @@ bool FetchConnection::send_get(const Pending& p, std::string* failure) {
   g.requester = requester_;
   g.file = source_.file;
   g.ticket = source_.ticket;
-  const IoResult r = write_frame(socket_.get(), wire::kGet, encode_get_request(g));
+  const Result r = write_frame(socket_.get(), wire::kGet, encode_get_request(g));
   if (!r.ok()) *failure = io_failure(r);
   return r.ok();
 }
 
 bool FetchConnection::read_header(uint8_t* type, uint32_t* length, std::string* failure) {
   unsigned char h[wire::kFrameHeaderBytes];
-  const IoResult r = recv_exact(socket_.get(), h, sizeof h);
+  const Result r = recv_exact(socket_.get(), h, sizeof h);
   if (!r.ok()) {
     *failure = io_failure(r);
     return false;
@@ -185,7 +185,7 @@ bool FetchConnection::receive_block(const Pending& p, bool* fatal, std::string* 
       *failure = "protocol error: bad DATA";
       return false;
     }
-    const IoResult r = recv_exact(socket_.get(), buffer_.data(), len);
+    const Result r = recv_exact(socket_.get(), buffer_.data(), len);
     if (!r.ok()) {
       *failure = io_failure(r);
       return false;

@@ -23,7 +23,7 @@ namespace {
 // Bound on the OWNER lines handed over (a WHOHAS reply holds at most 5000 lines of ~400 bytes).
 constexpr size_t kMaxSourcesBytes = 4u << 20;
 
-void say(const std::string& line) { send_all(STDOUT_FILENO, line + "\n"); }
+void say(const std::string& line) { (void)send_all(STDOUT_FILENO, line + "\n"); }
 
 }  // namespace
 
@@ -42,7 +42,12 @@ int run_fetch_mode(int argc, char** argv) {
   if (opt.secret_fd < 0) {
     error = "the sources are needed: --secret-fd FD";
   } else {
-    take_secret_fd(opt.secret_fd, kMaxSourcesBytes, &sources_text, &error);
+    Expected<std::string> taken = take_secret_fd(opt.secret_fd, kMaxSourcesBytes);
+    if (taken) {
+      sources_text = std::move(*taken);
+    } else {
+      error = taken.message();
+    }
   }
   if (!error.empty()) {
     std::fprintf(stderr, "_peer_client: %s\n", error.c_str());

@@ -28,7 +28,7 @@ bool FetchReporter::passed(uint64_t done, int quarter) const {
 
 void FetchReporter::emit(int fd, std::string line) {
   line.push_back('\n');
-  const IoResult r = send_all(fd, line);
+  const Result r = send_all(fd, line);
   if (!r.ok() && fd == progress_fd_) progress_fd_ = -1;
 }
 

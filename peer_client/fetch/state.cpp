@@ -93,8 +93,8 @@ bool parse_fetch_state(std::string_view text, FetchState* out) {
   return true;
 }
 
-bool save_fetch_state(const std::string& path, const FetchState& state, std::string* error) {
-  return write_file_atomically(path, format_fetch_state(state), error);
+Result save_fetch_state(const std::string& path, const FetchState& state) {
+  return write_file_atomically(path, format_fetch_state(state));
 }
 
 StateLoad load_fetch_state(const std::string& path, FetchState* out) {

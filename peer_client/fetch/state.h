@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
 #include "peer_client/fetch/range_blocks.h"
 
 namespace peerlink::peer_client {
@@ -40,7 +41,7 @@ bool parse_fetch_state(std::string_view text, FetchState* out);
 // Writes the state to `path` atomically (write_file_atomically()), so a crash leaves either the
 // old state or the new one. No fsync: the state is only ever written after the block data it
 // marks, which is enough to survive the process being killed.
-bool save_fetch_state(const std::string& path, const FetchState& state, std::string* error);
+Result save_fetch_state(const std::string& path, const FetchState& state);
 
 // Reads and parses `path`. kMissing if there is no such file; kCorrupt if it cannot be read or
 // parsed.

@@ -169,7 +169,9 @@ bool FetchTarget::write(uint64_t offset, const char* data, size_t n, std::string
 
 bool FetchTarget::save(const BlockMap& blocks, std::string* error) {
   std::lock_guard<std::mutex> lock(save_mu_);
-  return save_fetch_state(state_path_, FetchState{name_, sha256_, blocks}, error);
+  const Result saved = save_fetch_state(state_path_, FetchState{name_, sha256_, blocks});
+  if (!saved) *error = saved.message();
+  return saved.ok();
 }
 
 bool FetchTarget::hash_range(Sha256* hash, uint64_t from, uint64_t to, std::string* error) const {

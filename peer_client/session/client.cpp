@@ -18,9 +18,9 @@
 namespace peerlink::peer_client {
 
 void SessionClient::run() {
-  std::string no_token;
   // First: the descriptor is closed before anything could leak it into another program.
-  const std::string token = take_session_token(args_.secret_fd, &no_token);
+  const Expected<std::string> taken = take_session_token(args_.secret_fd);
+  const std::string token = taken.ok() ? *taken : std::string();
   // Next, before any thread exists: every thread inherits the blocked stop signals.
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
@@ -32,24 +32,24 @@ void SessionClient::run() {
       leave_session(args_, &signals, true, interrupted_reason(signo), &console);
     }
   };
-  if (token.empty()) {
-    leave_session(args_, &signals, false, no_token, &console);
+  if (!taken) {
+    leave_session(args_, &signals, false, taken.message(), &console);
   }
 
   const std::string where = host_port(args_.host, args_.port);
   console.line("connecting to " + args_.peer + " at " + where);
-  SocketResult conn = connect_with_backoff(
+  Expected<UniqueFd> conn = connect_with_backoff(
       args_.host, args_.port, std::chrono::seconds(args_.connect_timeout_seconds), signals.fd());
   if (!conn.ok()) {
     leave_if_interrupted();
-    leave_session(args_, &signals, false, "could not connect to " + args_.peer + ": " + conn.error,
-                  &console);
+    leave_session(args_, &signals, false,
+                  "could not connect to " + args_.peer + ": " + conn.message(), &console);
   }
   FrameDecoder decoder;
   std::string welcome_name, error;
-  if (!client_handshake(conn.fd.get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
+  if (!client_handshake(conn->get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
                         &error, signals.fd())) {
-    conn.fd.reset();
+    conn->reset();
     leave_if_interrupted();
     leave_session(args_, &signals, false,
                   "could not join " + args_.peer + " at " + where + ": " + error, &console);
@@ -63,7 +63,7 @@ void SessionClient::run() {
     config.downloads = args_.downloads;
     config.accepting_side = false;
     config.signals = &signals;
-    Session session(std::move(conn.fd), std::move(decoder), config, &console);
+    Session session(std::move(*conn), std::move(decoder), config, &console);
     end = session.run();
   }  // the socket closes here, before the lobby starts
   leave_session(args_, &signals, end.clean, end.reason, &console);

@@ -27,14 +27,7 @@ milliseconds left_until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - Clock::now()));
 }
 
-SocketResult failure(std::string error, int code) {
-  SocketResult r;
-  r.error = std::move(error);
-  r.error_code = code;
-  return r;
-}
-
-SocketResult cancelled() { return failure(kCancelled, ECANCELED); }
+Result cancelled() { return Result::failure(kCancelled, ECANCELED); }
 
 // Waits up to `timeout` for `fd` to report `events`, or for `cancel_fd` (if not -1) to become
 // readable. 1: fd is ready, 0: timed out, -1: cancelled, -2: poll failed.
@@ -53,10 +46,11 @@ int wait_or_cancel(int fd, short events, milliseconds timeout, int cancel_fd) {
 
 // One connect attempt; connect_tcp() also watches `cancel_fd`: the stop signals are blocked, so
 // nothing else could cut a connect to a host that drops our SYNs short of its timeout.
-SocketResult connect_attempt(const std::string& host, uint16_t port, milliseconds timeout,
-                             int cancel_fd) {
-  SocketResult r = connect_tcp(host, port, static_cast<int>(timeout.count()), cancel_fd);
-  return r.error_code == ECANCELED ? cancelled() : std::move(r);
+Expected<UniqueFd> connect_attempt(const std::string& host, uint16_t port, milliseconds timeout,
+                                   int cancel_fd) {
+  Expected<UniqueFd> r = connect_tcp(host, port, static_cast<int>(timeout.count()), cancel_fd);
+  if (r.error() == ECANCELED) return cancelled();
+  return r;
 }
 
 }  // namespace
@@ -66,14 +60,14 @@ milliseconds next_backoff(milliseconds previous) {
   return std::min(previous * 2, kMaxBackoff);
 }
 
-SocketResult connect_with_backoff(const std::string& host, uint16_t port, milliseconds total,
-                                  int cancel_fd) {
+Expected<UniqueFd> connect_with_backoff(const std::string& host, uint16_t port, milliseconds total,
+                                        int cancel_fd) {
   const auto deadline = Clock::now() + total;
   milliseconds pause{0};
   for (;;) {
     const milliseconds attempt = std::clamp(left_until(deadline), milliseconds(1), kMaxAttempt);
-    SocketResult r = connect_attempt(host, port, attempt, cancel_fd);
-    if (r.ok() || r.error_code == ECANCELED) return r;
+    Expected<UniqueFd> r = connect_attempt(host, port, attempt, cancel_fd);
+    if (r.ok() || r.error() == ECANCELED) return r;
     pause = next_backoff(pause);
     const milliseconds left = left_until(deadline);
     if (left.count() == 0) return r;
@@ -87,7 +81,7 @@ SocketResult connect_with_backoff(const std::string& host, uint16_t port, millis
 bool client_handshake(int fd, const std::string& token, const std::string& own_name,
                       milliseconds timeout, FrameDecoder* decoder, std::string* peer_name,
                       std::string* error, int cancel_fd) {
-  const IoResult sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
+  const Result sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
   if (!sent.ok()) {
     *error = sent.message();
     return false;
@@ -123,8 +117,8 @@ bool client_handshake(int fd, const std::string& token, const std::string& own_n
       return false;
     }
     size_t got = 0;
-    const IoResult rr = ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got)
-                                   : IoResult{IoStatus::kError, errno};
+    const Result rr =
+        ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got) : Result::system("", errno);
     if (!rr.ok()) {
       *error = rr.message();
       return false;

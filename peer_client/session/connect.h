@@ -18,10 +18,10 @@ inline constexpr char kCancelled[] = "cancelled";
 
 // Connects to host:port, retrying failed attempts with next_backoff() pauses until `total` has
 // passed (the peer's _peer_server may still be starting). Returns the last error on failure.
-// Stops at once, with error kCancelled (error_code ECANCELED), as soon as `cancel_fd` (if not -1;
+// Stops at once, with message kCancelled (error() ECANCELED), as soon as `cancel_fd` (if not -1;
 // e.g. StopSignals::fd()) is readable, whether in an attempt or in a pause; it is not read.
-SocketResult connect_with_backoff(const std::string& host, uint16_t port,
-                                  std::chrono::milliseconds total, int cancel_fd = -1);
+Expected<UniqueFd> connect_with_backoff(const std::string& host, uint16_t port,
+                                        std::chrono::milliseconds total, int cancel_fd = -1);
 
 // Sends HELLO (`token "\n" own_name`) and waits up to `timeout` for WELCOME. On success
 // *peer_name is WELCOME's payload (untrusted) and *decoder keeps whatever arrived after it. On

@@ -95,7 +95,7 @@ void Connection::run() {
     using Kind = ServeRequestReader::Kind;
     if (kind == Kind::kBye) return;
     if (kind == Kind::kBadFrame) {
-      write_frame(fd_, wire::kError, "bad frame");
+      (void)write_frame(fd_, wire::kError, "bad frame");
       linger();
       return;
     }
@@ -119,12 +119,12 @@ bool Connection::next_request(ServeRequestReader::Kind* kind, GetRequest* g,
     *kind = reader_.next(g);
     if (*kind != ServeRequestReader::Kind::kNeedMore) return true;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    const IoResult w = left.count() > 0 ? wait_readable(fd_, static_cast<int>(left.count()))
-                                        : IoResult{IoStatus::kTimeout, 0};
-    if (w.status == IoStatus::kTimeout) {
+    const Result w =
+        left.count() > 0 ? wait_readable(fd_, static_cast<int>(left.count())) : Result::timed_out();
+    if (w.status() == Status::kTimeout) {
       ctx_.counters->timed_out.fetch_add(1);
       // Best effort, no linger: whoever trickles does not get to hold the thread any longer.
-      write_frame(fd_, wire::kError, "request timed out");
+      (void)write_frame(fd_, wire::kError, "request timed out");
       return false;
     }
     if (!w.ok()) return false;
@@ -203,7 +203,7 @@ bool Connection::handle(const GetRequest& g) {
 bool Connection::refuse(const GetRequest& g, const std::string& reason, const std::string& detail) {
   ctx_.counters->refused.fetch_add(1);
   refused_ = true;
-  write_frame(fd_, wire::kError, reason);
+  (void)write_frame(fd_, wire::kError, reason);
   log_request(g, detail.empty() ? reason : reason + ": " + detail, 0);
   return false;
 }
@@ -224,7 +224,7 @@ bool Connection::stream(int file, uint32_t id, uint64_t offset, uint64_t length,
     }
     unsigned char prefix[kServeDataPrefixBytes];
     encode_serve_data_prefix(id, n, prefix);
-    const IoResult r = send_all(fd_, prefix, sizeof prefix);
+    const Result r = send_all(fd_, prefix, sizeof prefix);
     if (!r.ok()) {
       *failure = r.message();
       return false;
@@ -260,7 +260,7 @@ bool Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent,
         return false;
       }
       if (w > 0) {
-        const IoResult r = send_all(fd_, copy_buffer_.get(), static_cast<size_t>(w));
+        const Result r = send_all(fd_, copy_buffer_.get(), static_cast<size_t>(w));
         if (!r.ok()) {
           *failure = r.message();
           return false;

@@ -42,7 +42,12 @@ bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
     return false;
   }
   constexpr size_t kKeyChars = 2 * wire::kTicketKeyBytes;  // as the lobby registered it
-  if (!take_secret_fd(secret_fd, kKeyChars, key, error)) return false;
+  Expected<std::string> taken = take_secret_fd(secret_fd, kKeyChars);
+  if (!taken) {
+    *error = taken.message();
+    return false;
+  }
+  *key = std::move(*taken);
   if (key->size() == kKeyChars &&
       key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
     return true;
@@ -89,13 +94,15 @@ int run_serve_mode(int argc, char** argv) {
   if (!share_dir.open(opt.share, &error)) return setup_error(error);
 
   Logger log;
-  if (!opt.log.empty() && !log.open(opt.log, &error)) return setup_error(error);
+  if (!opt.log.empty()) {
+    if (const Result opened = log.open(opt.log); !opened) return setup_error(opened.message());
+  }
 
   UniqueFd listener;
   if (opt.use_port) {
-    SocketResult r = listen_tcp(opt.bind, opt.port);
-    if (!r.ok()) return setup_error(r.error);
-    listener = std::move(r.fd);
+    Expected<UniqueFd> r = listen_tcp(opt.bind, opt.port);
+    if (!r.ok()) return setup_error(r.message());
+    listener = std::move(*r);
   } else {
     listener.reset(opt.listen_fd);
     if (!is_listening_socket(listener.get())) {

@@ -60,7 +60,7 @@ void FileServer::accept_one() {
     // Every served slot taken: nobody new could be admitted anyway. The thread cap also bounds
     // the dropped connections that have not finished yet.
     if (admitted_ >= max_clients_ || workers_.size() >= max_clients_ + 2 * kMaxPending) {
-      write_frame(fd.get(), wire::kError, "server busy");
+      (void)write_frame(fd.get(), wire::kError, "server busy");
       if (ctx_.log != nullptr) ctx_.log->line("busy: refused a connection from " + ip);
       return;
     }

@@ -114,7 +114,7 @@ SessionListener::Result SessionListener::wait(Clock::time_point deadline, int ca
         }
       }
       size_t got = 0;
-      const IoResult r = recv_some(p.fd.get(), buf.data(), want, &got);
+      const peerlink::Result r = recv_some(p.fd.get(), buf.data(), want, &got);
       if (!r.ok()) {
         p.fd.reset();
         continue;

@@ -30,9 +30,9 @@ bool is_listening_socket(int fd) {
 }  // namespace
 
 void SessionServer::run() {
-  std::string no_token;
   // First: the descriptor is closed before anything could leak it into another program.
-  const std::string token = take_session_token(args_.secret_fd, &no_token);
+  const Expected<std::string> taken = take_session_token(args_.secret_fd);
+  const std::string token = taken.ok() ? *taken : std::string();
   // Next, before any thread exists: every thread inherits the blocked stop signals.
   StopSignals signals;
   ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
@@ -41,8 +41,8 @@ void SessionServer::run() {
   UniqueFd listener(args_.listen_fd);
   // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
   set_cloexec(listener.get(), true);
-  if (token.empty()) {
-    leave_session(args_, &signals, false, no_token, &console);
+  if (!taken) {
+    leave_session(args_, &signals, false, taken.message(), &console);
   }
   if (!is_listening_socket(listener.get())) {
     leave_session(args_, &signals, false,

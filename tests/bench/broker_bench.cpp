@@ -34,7 +34,7 @@ class BaselineServer {
  public:
   BaselineServer() {
     auto l = listen_tcp("127.0.0.1", 0, 4096);
-    listen_ = std::move(l.fd);
+    listen_ = std::move(*l);
     set_nonblocking(listen_.get());
     port_ = local_port(listen_.get());
     pid_ = ::fork();

@@ -91,7 +91,7 @@ Figures nc_run() {
   uint16_t port = 0;
   {  // a free port for nc -l (it cannot report one itself); the race is harmless here
     auto l = listen_tcp("127.0.0.1", 0);
-    port = local_port(l.fd.get());
+    port = local_port(l->get());
   }
   auto t0 = Clock::now();
   // -v makes the listener say when it is ready ("Listening on ..."); then the client connects.
@@ -211,12 +211,12 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   p->alice_dl = dir.file("alice-downloads");
   p->bob_dl = dir.file("bob-downloads");
   for (const auto& d : {p->share, p->alice_dl, p->bob_dl}) std::filesystem::create_directories(d);
-  SocketResult l = listen_tcp("127.0.0.1", 0);
-  if (!l.ok() || !set_cloexec(l.fd.get(), false)) {
-    *why = "cannot listen: " + l.error;
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+  if (!l.ok() || !set_cloexec(l->get(), false)) {
+    *why = "cannot listen: " + l.message();
     return false;
   }
-  const uint16_t port = local_port(l.fd.get());
+  const uint16_t port = local_port(l->get());
   Process::Options options;
   options.secret = kToken;
   const std::vector<std::string> common = {"--server", "127.0.0.1", "--server-port", "9",
@@ -224,7 +224,7 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   std::vector<std::string> bob = {bin_path("_peer_server"),
                                   "--session",
                                   "--listen-fd",
-                                  std::to_string(l.fd.get()),
+                                  std::to_string(l->get()),
                                   "--peer",
                                   "alice",
                                   "--user",
@@ -233,7 +233,7 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
                                   p->bob_dl};
   bob.insert(bob.end(), common.begin(), common.end());
   p->bob = Process::start(bob, options);
-  l.fd.reset();  // only bob holds the listening socket now
+  l->reset();  // only bob holds the listening socket now
   if (!p->bob || !p->bob->wait_line("waiting for alice")) {
     *why = "_peer_server did not start: " + (p->bob ? p->bob->output() : "");
     return false;
@@ -407,7 +407,7 @@ double nc_transfer_s(const TempDir& dir, const std::string& source, uint64_t siz
   uint16_t port = 0;
   {  // as in nc_run: a free port for nc -l; the race is harmless here
     auto l = listen_tcp("127.0.0.1", 0);
-    port = local_port(l.fd.get());
+    port = local_port(l->get());
   }
   const std::string dest = dir.file("nc-received.bin");
   auto sh = [](const std::string& command) {

@@ -25,9 +25,9 @@ void check_source(const FetchSource& s) {
   for (char c : s.sha256) {
     if (c >= 'A' && c <= 'F') std::abort();  // stored lower-case
   }
-  FetchSource back;
-  std::string error;
-  if (!parse_owner_line(owner_line(s), &back, &error)) std::abort();
+  const Expected<FetchSource> parsed = parse_owner_line(owner_line(s));
+  if (!parsed) std::abort();
+  const FetchSource& back = *parsed;
   if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
       back.size != s.size || back.sha256 != s.sha256 || back.ticket != s.ticket)
     std::abort();
@@ -52,8 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Behind a valid prefix, so that random bytes land in the later fields.
   const std::string prefixed =
       "OWNER alice 127.0.0.1 4000 a.bin 5 " + std::string(64, 'a') + " " + std::string(text);
-  FetchSource one;
-  std::string error;
-  if (parse_owner_line(prefixed, &one, &error)) check_source(one);
+  const Expected<FetchSource> one = parse_owner_line(prefixed);
+  if (one) check_source(*one);
   return 0;
 }

@@ -522,7 +522,7 @@ TEST_F(BrokerTest, LogFileHasOneLinePerQuery) {
 TEST_F(BrokerOptionsTest, PortInUseIsAClearError) {
   auto held = listen_tcp("127.0.0.1", 0);
   ASSERT_TRUE(held.ok());
-  std::string port = std::to_string(local_port(held.fd.get()));
+  std::string port = std::to_string(local_port(held->get()));
   auto p = Process::start(
       {bin_path("_s"), "--port", port, "--bind", "127.0.0.1", "--log", dir_.file("server.log")});
   auto status = p->wait_exit();

@@ -136,7 +136,7 @@ TEST_F(E2eSessionTest, LobbySocketsAreNotLeakedIntoTheSession) {
   start_session(alice.get(), bob.get());
   if (HasFailure()) return;
   // bob's lobby listened on file_port (CLOEXEC); _peer_server must not have inherited it.
-  SocketResult probe = connect_tcp("127.0.0.1", file_port, 2000);
+  Expected<UniqueFd> probe = connect_tcp("127.0.0.1", file_port, 2000);
   EXPECT_FALSE(probe.ok()) << "the lobby's file server socket leaked into _peer_server";
   alice->write_line("/quit");
   EXPECT_TRUE(bob->wait_line("registered as bob on")) << bob->output();

@@ -75,8 +75,8 @@ std::string write_random_file(const std::string& path, uint64_t size, unsigned s
 }
 
 std::string file_sha256(const std::string& path) {
-  std::string hex, error;
-  return sha256_file(path, &hex, &error) ? hex : "error: " + error;
+  const Expected<std::string> hex = sha256_file(path);
+  return hex.ok() ? *hex : "error: " + hex.message();
 }
 
 // Sum of `sent=` over the request lines of a server log (optionally only one requester's).
@@ -400,9 +400,9 @@ TEST_F(FetchTest, WhenEverySourceFailsThePartIsKeptForALaterResume) {
   // A port nobody listens on: take a free one and close it again.
   uint16_t dead_port = 0;
   {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
     ASSERT_TRUE(l.ok());
-    dead_port = local_port(l.fd.get());
+    dead_port = local_port(l->get());
   }
   Owner dead{"bob", "", "", nullptr, dead_port};
   std::string bad_ticket = owner_line(o, "a.bin", kSize, sha);
@@ -513,11 +513,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 // Copies `src` over one loopback TCP connection into `dst`; returns the seconds taken.
 double baseline_copy(const std::string& src, const std::string& dst) {
-  SocketResult l = listen_tcp("127.0.0.1", 0);
-  const uint16_t port = local_port(l.fd.get());
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+  const uint16_t port = local_port(l->get());
   const auto t0 = std::chrono::steady_clock::now();
   std::thread sender([&] {
-    UniqueFd c(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    UniqueFd c(::accept4(l->get(), nullptr, nullptr, SOCK_CLOEXEC));
     UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
     off_t pos = 0;
     const auto size = static_cast<size_t>(std::filesystem::file_size(src));
@@ -525,13 +525,13 @@ double baseline_copy(const std::string& src, const std::string& dst) {
       if (::sendfile(c.get(), in.get(), &pos, size - static_cast<size_t>(pos)) <= 0) break;
     }
   });
-  SocketResult c = connect_tcp("127.0.0.1", port);
+  Expected<UniqueFd> c = connect_tcp("127.0.0.1", port);
   UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   std::vector<char> buf(1 << 20);
   for (;;) {
     size_t got = 0;
-    if (!recv_some(c.fd.get(), buf.data(), buf.size(), &got).ok() || got == 0) break;
-    send_all(out.get(), buf.data(), got);
+    if (!recv_some(c->get(), buf.data(), buf.size(), &got).ok() || got == 0) break;
+    (void)send_all(out.get(), buf.data(), got);
   }
   out.reset();
   const double secs = seconds_since(t0);
@@ -544,7 +544,7 @@ double baseline_copy(const std::string& src, const std::string& dst) {
 double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size,
                            const std::string& ticket, const std::string& dst) {
   const auto t0 = std::chrono::steady_clock::now();
-  SocketResult c = connect_tcp("127.0.0.1", port);
+  Expected<UniqueFd> c = connect_tcp("127.0.0.1", port);
   UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   Frame f;
   for (uint64_t off = 0; off < size; off += kMiB) {
@@ -555,10 +555,10 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
     g.requester = "dave";
     g.file = file;
     g.ticket = ticket;
-    if (!write_frame(c.fd.get(), wire::kGet, encode_get_request(g)).ok()) return -1;
-    if (!read_frame(c.fd.get(), &f).ok() || f.type != wire::kRange) return -1;
+    if (!write_frame(c->get(), wire::kGet, encode_get_request(g)).ok()) return -1;
+    if (!read_frame(c->get(), &f).ok() || f.type != wire::kRange) return -1;
     uint64_t pos = off;
-    while (read_frame(c.fd.get(), &f).ok() && f.type == wire::kData) {
+    while (read_frame(c->get(), &f).ok() && f.type == wire::kData) {
       if (::pwrite(out.get(), f.payload.data() + 4, f.payload.size() - 4, static_cast<off_t>(pos)) <
           0)
         return -1;
@@ -575,20 +575,20 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
 // Debian's nc does not close after sending a file, so the receiver stops at `size` bytes.
 double nc_copy(const std::string& src, const std::string& dst, uint64_t size) {
   if (::access("/usr/bin/nc", X_OK) != 0) return -1;
-  SocketResult l = listen_tcp("127.0.0.1", 0);
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
   if (!l.ok()) return -1;
   const std::string cmd = "exec /usr/bin/nc -q 0 127.0.0.1 " +
-                          std::to_string(local_port(l.fd.get())) + " < '" + src + "'";
+                          std::to_string(local_port(l->get())) + " < '" + src + "'";
   const auto t0 = std::chrono::steady_clock::now();
   auto nc = Process::start({"/bin/sh", "-c", cmd});
-  UniqueFd conn(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  UniqueFd conn(::accept4(l->get(), nullptr, nullptr, SOCK_CLOEXEC));
   UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!conn || !out) return -1;
   std::vector<char> buf(256 * 1024);
   uint64_t total = 0;
   while (total < size) {
     size_t got = 0;
-    IoResult r = recv_some(conn.get(), buf.data(), buf.size(), &got);
+    Result r = recv_some(conn.get(), buf.data(), buf.size(), &got);
     if (!r.ok() || !send_all(out.get(), buf.data(), got).ok()) return -1;
     total += got;
   }

@@ -50,7 +50,7 @@ struct Reply {
 // A downloader speaking the raw protocol over one connection.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).fd) {}
+  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).value_or(UniqueFd())) {}
   bool ok() const { return fd_.valid(); }
   int fd() const { return fd_.get(); }
 
@@ -191,7 +191,7 @@ class FileServerTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     std::vector<std::string> lines;
     while ((lines = log_lines()).size() < n && std::chrono::steady_clock::now() < deadline)
-      wait_readable(-1, 10);  // a short bounded pause between looks at the file
+      (void)wait_readable(-1, 10);  // a short bounded pause between looks at the file
     return lines;
   }
   void expect_refused(const std::string& file, const std::string& ticket, const std::string& reason,
@@ -278,7 +278,7 @@ TEST_F(FileServerTest, ATicketThatExpiresMidDownloadKeepsItsConnection) {
   // Wait (bounded) for the clock to pass the expiry: the property under test is about time.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::time(nullptr) <= expiry && std::chrono::steady_clock::now() < deadline)
-    wait_readable(-1, 50);
+    (void)wait_readable(-1, 50);
   ASSERT_GT(std::time(nullptr), expiry);
   const Reply more = c.get("song.ogg", 100, 100, t);
   EXPECT_TRUE(more.ok) << more.error;
@@ -463,7 +463,7 @@ TEST_F(FileServerTest, ExitsWhenItsParentDies) {
   ASSERT_TRUE(shell->wait_exit().has_value());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!process_ended(server_pid) && std::chrono::steady_clock::now() < deadline)
-    wait_readable(-1, 10);
+    (void)wait_readable(-1, 10);
   EXPECT_TRUE(process_ended(server_pid)) << "the server outlived its parent";
   EXPECT_FALSE(connect_tcp("127.0.0.1", port, 1000).ok());
 }

@@ -69,12 +69,12 @@ Reply get_once(uint16_t port, const std::string& file, uint64_t offset, uint64_t
                milliseconds timeout = milliseconds(3000), const std::string& requester = kRequester,
                UniqueFd* keep = nullptr) {
   Reply r;
-  SocketResult c = connect_tcp("127.0.0.1", port);
+  Expected<UniqueFd> c = connect_tcp("127.0.0.1", port);
   if (!c.ok()) {
     r.error = "cannot connect";
     return r;
   }
-  set_io_timeouts(c.fd.get(), static_cast<int>(timeout.count()));
+  set_io_timeouts(c->get(), static_cast<int>(timeout.count()));
   GetRequest g;
   g.id = 7;
   g.offset = offset;
@@ -82,14 +82,14 @@ Reply get_once(uint16_t port, const std::string& file, uint64_t offset, uint64_t
   g.requester = requester;
   g.file = file;
   g.ticket = ticket_for(file, requester);
-  if (!write_frame(c.fd.get(), wire::kGet, encode_get_request(g)).ok()) {
+  if (!write_frame(c->get(), wire::kGet, encode_get_request(g)).ok()) {
     r.error = "send failed";
     return r;
   }
   Frame f;
-  const IoResult got = read_frame(c.fd.get(), &f);
+  const Result got = read_frame(c->get(), &f);
   if (!got.ok()) {
-    r.error = got.status == IoStatus::kClosed ? "closed" : "no reply: " + got.message();
+    r.error = got.status() == Status::kClosed ? "closed" : "no reply: " + got.message();
     return r;
   }
   if (f.type == wire::kError) {
@@ -102,18 +102,18 @@ Reply get_once(uint16_t port, const std::string& file, uint64_t offset, uint64_t
     return r;
   }
   while (r.data.size() < range.length) {
-    if (!read_frame(c.fd.get(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
+    if (!read_frame(c->get(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
       r.error = "bad DATA";
       return r;
     }
     r.data.append(f.payload, 4, std::string::npos);
   }
-  if (!read_frame(c.fd.get(), &f).ok() || f.type != wire::kDone) {
+  if (!read_frame(c->get(), &f).ok() || f.type != wire::kDone) {
     r.error = "bad DONE";
     return r;
   }
   r.ok = true;
-  if (keep != nullptr) *keep = std::move(c.fd);
+  if (keep != nullptr) *keep = std::move(*c);
   return r;
 }
 
@@ -182,9 +182,9 @@ class Tricklers {
 
  private:
   UniqueFd open_one() {
-    SocketResult c = connect_tcp("127.0.0.1", port_);
-    if (c.ok()) send_all(c.fd.get(), get_header());  // then the payload, a byte per tick
-    return std::move(c.fd);
+    Expected<UniqueFd> c = connect_tcp("127.0.0.1", port_);
+    if (c.ok()) (void)send_all(c->get(), get_header());  // then the payload, a byte per tick
+    return std::move(c).value_or(UniqueFd());
   }
   void loop() {
     while (!stop_.load()) {
@@ -252,21 +252,21 @@ class HostileServeWalkTest : public HostileServeTest {
 // every byte.
 TEST_F(HostileServeTest, ARequestTrickledByteByByteIsCutAtTheRequestDeadline) {
   start(share_);
-  SocketResult c = connect_tcp("127.0.0.1", server_.port);
+  Expected<UniqueFd> c = connect_tcp("127.0.0.1", server_.port);
   ASSERT_TRUE(c.ok());
   const auto began = Clock::now();
   const std::string header = get_header();
-  ASSERT_TRUE(send_all(c.fd.get(), header.substr(0, 1)).ok());
+  ASSERT_TRUE(send_all(c->get(), header.substr(0, 1)).ok());
   std::optional<long long> cut_after;
   size_t sent = 1;
   while (ms_since(began) < 9000) {
-    pollfd p{c.fd.get(), POLLIN, 0};
+    pollfd p{c->get(), POLLIN, 0};
     if (::poll(&p, 1, 250) > 0) {
       cut_after = ms_since(began);
       break;
     }
     const char byte = sent < header.size() ? header[sent] : 'x';
-    if (::send(c.fd.get(), &byte, 1, MSG_NOSIGNAL) != 1) {
+    if (::send(c->get(), &byte, 1, MSG_NOSIGNAL) != 1) {
       cut_after = ms_since(began);
       break;
     }
@@ -277,8 +277,8 @@ TEST_F(HostileServeTest, ARequestTrickledByteByByteIsCutAtTheRequestDeadline) {
               sent);
   EXPECT_GE(*cut_after, 4000);  // the deadline, not something sooner
   Frame f;
-  set_io_timeouts(c.fd.get(), 2000);
-  if (read_frame(c.fd.get(), &f).ok()) {
+  set_io_timeouts(c->get(), 2000);
+  if (read_frame(c->get(), &f).ok()) {
     EXPECT_EQ(f.type, wire::kError);
     EXPECT_EQ(f.payload, "request timed out");
   }

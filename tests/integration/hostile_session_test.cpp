@@ -123,14 +123,14 @@ class HostileSessionTest : public ::testing::Test {
   }
 
   void start_bob() {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
-    ASSERT_TRUE(l.ok()) << l.error;
-    port_ = local_port(l.fd.get());
-    ASSERT_TRUE(set_cloexec(l.fd.get(), false));
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+    ASSERT_TRUE(l.ok()) << l.message();
+    port_ = local_port(l->get());
+    ASSERT_TRUE(set_cloexec(l->get(), false));
     const std::vector<std::string> argv = {bin_path("_peer_server"),
                                            "--session",
                                            "--listen-fd",
-                                           std::to_string(l.fd.get()),
+                                           std::to_string(l->get()),
                                            "--peer",
                                            "alice",
                                            "--server",
@@ -147,7 +147,7 @@ class HostileSessionTest : public ::testing::Test {
     Process::Options options;
     options.secret = kToken;
     bob_ = Process::start(argv, options);
-    l.fd.reset();
+    l->reset();
     ASSERT_TRUE(bob_);
     ASSERT_TRUE(bob_->wait_line("waiting for")) << bob_->output();
   }

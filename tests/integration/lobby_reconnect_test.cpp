@@ -34,7 +34,7 @@ void serve_connection(int fd, bool name_free, const std::atomic<bool>& cut) {
   char buf[4096];
   for (;;) {
     if (cut) return;
-    if (wait_readable(fd, 20).status == IoStatus::kTimeout) continue;
+    if (wait_readable(fd, 20).status() == Status::kTimeout) continue;
     size_t got = 0;
     if (!recv_some(fd, buf, sizeof buf, &got).ok()) return;
     in.append(buf, got);
@@ -64,9 +64,9 @@ void serve_connection(int fd, bool name_free, const std::atomic<bool>& cut) {
 
 TEST(LobbyReconnectTest, KeepsTryingWhileItsNameIsTakenAndSaysWhy) {
   TempDir dir;
-  SocketResult l = listen_tcp("127.0.0.1", 0);
-  ASSERT_TRUE(l.ok()) << l.error;
-  const uint16_t port = local_port(l.fd.get());
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+  ASSERT_TRUE(l.ok()) << l.message();
+  const uint16_t port = local_port(l->get());
   fs::create_directories(dir.file("share"));
   // Two attempts would be the limit for an unreachable broker; a taken name is not one.
   auto alice = Process::start({bin_path("_c"), "127.0.0.1", std::to_string(port), "--user", "alice",
@@ -80,9 +80,9 @@ TEST(LobbyReconnectTest, KeepsTryingWhileItsNameIsTakenAndSaysWhy) {
   std::thread broker([&] {
     // First connection: registered, then cut (the broker "restarts").
     for (int n = 0; n < 2 + kRefusals; ++n) {
-      pollfd p{l.fd.get(), POLLIN, 0};
+      pollfd p{l->get(), POLLIN, 0};
       if (::poll(&p, 1, 20000) != 1) return;
-      UniqueFd c(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      UniqueFd c(::accept4(l->get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (!c) return;
       const bool free = n == 0 || n == 1 + kRefusals;
       // The refused connections end when the lobby closes them; the first is cut by the test,

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 // A port nobody listens on: bound by us, then closed.
 uint16_t closed_port() {
-  SocketResult s = listen_tcp("127.0.0.1", 0);
-  uint16_t port = local_port(s.fd.get());
+  Expected<UniqueFd> s = listen_tcp("127.0.0.1", 0);
+  uint16_t port = local_port(s->get());
   return port;
 }
 

@@ -133,8 +133,8 @@ class RawPeer {
 class CappedProxy {
  public:
   CappedProxy(uint16_t target, size_t limit) : target_(target), limit_(limit) {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
-    listener_ = std::move(l.fd);
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+    listener_ = std::move(*l);
     port_ = local_port(listener_.get());
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) == 0) {
@@ -157,13 +157,13 @@ class CappedProxy {
     pollfd first[2] = {{listener_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
     if (::poll(first, 2, -1) <= 0 || first[1].revents != 0) return;
     UniqueFd client(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    SocketResult server = connect_tcp("127.0.0.1", target_);
+    Expected<UniqueFd> server = connect_tcp("127.0.0.1", target_);
     if (!client || !server.ok()) return;
     std::vector<char> buf(65536);
     for (;;) {
       const bool read_client = forwarded_.load() < limit_;
       pollfd fds[3] = {{client.get(), static_cast<short>(read_client ? POLLIN : 0), 0},
-                       {server.fd.get(), POLLIN, 0},
+                       {server->get(), POLLIN, 0},
                        {stop_read_.get(), POLLIN, 0}};
       if (::poll(fds, 3, -1) < 0 && errno != EINTR) return;
       if (fds[2].revents != 0) return;
@@ -171,12 +171,12 @@ class CappedProxy {
         size_t got = 0;
         const size_t cap = std::min(buf.size(), limit_ - forwarded_.load());
         if (!recv_some(client.get(), buf.data(), cap, &got).ok()) return;
-        if (!send_all(server.fd.get(), buf.data(), got).ok()) return;
+        if (!send_all(server->get(), buf.data(), got).ok()) return;
         forwarded_ += got;
       }
       if (fds[1].revents != 0) {
         size_t got = 0;
-        if (!recv_some(server.fd.get(), buf.data(), buf.size(), &got).ok()) return;
+        if (!recv_some(server->get(), buf.data(), buf.size(), &got).ok()) return;
         if (!send_all(client.get(), buf.data(), got).ok()) return;
       }
     }
@@ -203,14 +203,14 @@ class PeerSessionTest : public ::testing::Test {
 
   // Starts bob's _peer_server on a fresh listening socket handed over like _c does.
   void start_server(const std::vector<std::string>& extra = {}) {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
-    ASSERT_TRUE(l.ok()) << l.error;
-    port_ = local_port(l.fd.get());
-    ASSERT_TRUE(set_cloexec(l.fd.get(), false));
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
+    ASSERT_TRUE(l.ok()) << l.message();
+    port_ = local_port(l->get());
+    ASSERT_TRUE(set_cloexec(l->get(), false));
     std::vector<std::string> argv = {bin_path("_peer_server"),
                                      "--session",
                                      "--listen-fd",
-                                     std::to_string(l.fd.get()),
+                                     std::to_string(l->get()),
                                      "--peer",
                                      "alice",
                                      "--server",
@@ -228,7 +228,7 @@ class PeerSessionTest : public ::testing::Test {
     Process::Options options;
     options.secret = kToken;
     bob_ = Process::start(argv, options);
-    l.fd.reset();  // only the server holds the listening socket now
+    l->reset();  // only the server holds the listening socket now
     ASSERT_TRUE(bob_);
     auto line = bob_->wait_line("waiting for");
     ASSERT_TRUE(line) << bob_->output();
@@ -640,19 +640,19 @@ TEST_F(PeerSessionTest, CorruptedFileIsNotKept) {
 
 // bob runs under a file size limit with SIGXFSZ ignored, so his writes fail as on a full disk.
 TEST_F(PeerSessionTest, WriteErrorCancelsTheTransferAndTheSessionGoesOn) {
-  SocketResult l = listen_tcp("127.0.0.1", 0);
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
   ASSERT_TRUE(l.ok());
-  port_ = local_port(l.fd.get());
-  ASSERT_TRUE(set_cloexec(l.fd.get(), false));
+  port_ = local_port(l->get());
+  ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
   options.secret = kToken;
   // 1024 blocks of 512 bytes: 512 KiB per file.
   bob_ = Process::start(
       {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
-       bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l.fd.get()), "--peer",
+       bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
        "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
       options);
-  l.fd.reset();
+  l->reset();
   ASSERT_TRUE(bob_);
   ASSERT_TRUE(bob_->wait_line("waiting for alice")) << bob_->output();
   ASSERT_NO_FATAL_FAILURE(start_client(port_));
@@ -1004,9 +1004,9 @@ TEST_F(PeerSessionTest, InterruptWhileWaitingForThePeerLeavesAtOnce) {
 TEST_F(PeerSessionTest, InterruptWhileRetryingTheConnectLeavesAtOnce) {
   uint16_t closed_port = 0;
   {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
     ASSERT_TRUE(l.ok());
-    closed_port = local_port(l.fd.get());
+    closed_port = local_port(l->get());
   }  // closed again: every attempt is refused, the client keeps retrying
   ASSERT_NO_FATAL_FAILURE(start_client(closed_port, {"--connect-timeout", "60"}));
   ASSERT_TRUE(alice_->wait_line("connecting to bob")) << alice_->output();
@@ -1022,11 +1022,12 @@ TEST_F(PeerSessionTest, InterruptWhileRetryingTheConnectLeavesAtOnce) {
 // A connect attempt that hangs (the peer's accept queue is full, so our SYNs are dropped, as
 // with a host that is down) is cut short too, not left to run out its 3 s.
 TEST_F(PeerSessionTest, InterruptDuringAHangingConnectAttemptLeavesAtOnce) {
-  SocketResult l = listen_tcp("127.0.0.1", 0, 0);  // backlog 0: one queued connection fills it
+  Expected<UniqueFd> l =
+      listen_tcp("127.0.0.1", 0, 0);  // backlog 0: one queued connection fills it
   ASSERT_TRUE(l.ok());
-  const uint16_t port = local_port(l.fd.get());
-  SocketResult filler = connect_tcp("127.0.0.1", port, 2000);
-  ASSERT_TRUE(filler.ok()) << filler.error;
+  const uint16_t port = local_port(l->get());
+  Expected<UniqueFd> filler = connect_tcp("127.0.0.1", port, 2000);
+  ASSERT_TRUE(filler.ok()) << filler.message();
   ASSERT_FALSE(connect_tcp("127.0.0.1", port, 200).ok()) << "the accept queue is not full";
   ASSERT_NO_FATAL_FAILURE(start_client(port, {"--connect-timeout", "60"}));
   ASSERT_TRUE(alice_->wait_line("connecting to bob")) << alice_->output();
@@ -1068,9 +1069,9 @@ TEST_F(PeerSessionTest, ServerGivesUpWhenNobodyComes) {
 TEST_F(PeerSessionTest, ClientGivesUpWhenNobodyListens) {
   uint16_t closed_port = 0;
   {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
     ASSERT_TRUE(l.ok());
-    closed_port = local_port(l.fd.get());
+    closed_port = local_port(l->get());
   }  // closed again: connecting there is refused
   const auto start = Clock::now();
   ASSERT_NO_FATAL_FAILURE(start_client(closed_port, {"--connect-timeout", "1"}));
@@ -1149,15 +1150,15 @@ TEST_F(PeerSessionTest, BadArgumentsAreRefused) {
 }
 
 TEST_F(PeerSessionTest, MissingTokenEndsAtOnce) {
-  SocketResult l = listen_tcp("127.0.0.1", 0);
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
   ASSERT_TRUE(l.ok());
-  ASSERT_TRUE(set_cloexec(l.fd.get(), false));
+  ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
   bob_ = Process::start(
-      {bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l.fd.get()), "--peer",
+      {bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
        "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
       options);
-  l.fd.reset();
+  l->reset();
   ASSERT_TRUE(bob_);
   auto line = bob_->wait_line("session ended");
   ASSERT_TRUE(line);

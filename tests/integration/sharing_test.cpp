@@ -49,8 +49,8 @@ void write_random_file(const std::string& path, uint64_t size, unsigned seed) {
 }
 
 std::string file_sha256(const std::string& path) {
-  std::string hex, error;
-  return sha256_file(path, &hex, &error) ? hex : "error: " + error;
+  const Expected<std::string> hex = sha256_file(path);
+  return hex.ok() ? *hex : "error: " + hex.message();
 }
 
 // Sum of `sent=` over the request lines of a file server's --log.
@@ -87,8 +87,8 @@ uint16_t served_port(const std::string& log) {
 bool refuses_connections(uint16_t port) {
   const auto deadline = Clock::now() + kDefaultWait;
   for (;;) {
-    SocketResult s = connect_tcp("127.0.0.1", port, 1000);
-    if (!s.ok() && s.error_code == ECONNREFUSED) return true;
+    Expected<UniqueFd> s = connect_tcp("127.0.0.1", port, 1000);
+    if (!s.ok() && s.error() == ECONNREFUSED) return true;
     if (Clock::now() >= deadline) return false;
     ::poll(nullptr, 0, 50);
   }
@@ -486,8 +486,8 @@ TEST_F(SharingTest, QuitStopsTheFileServer) {
   const uint16_t port = served_port(peer("alice").log);
   ASSERT_NE(port, 0);
   {
-    SocketResult s = connect_tcp("127.0.0.1", port, 2000);
-    EXPECT_TRUE(s.ok()) << "the file server should be listening: " << s.error;
+    Expected<UniqueFd> s = connect_tcp("127.0.0.1", port, 2000);
+    EXPECT_TRUE(s.ok()) << "the file server should be listening: " << s.message();
   }
   alice->write_line("quit");
   EXPECT_EQ(exit_status(alice->wait_exit()), 0) << alice->output();

@@ -14,7 +14,7 @@ namespace peerlink::testing {
 
 LineClient::LineClient(uint16_t port) {
   auto r = connect_tcp("127.0.0.1", port, 5000);
-  if (r.ok()) fd_ = std::move(r.fd);
+  if (r.ok()) fd_ = std::move(*r);
 }
 
 bool LineClient::send_raw(const std::string& bytes) {

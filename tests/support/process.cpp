@@ -53,8 +53,7 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
   std::vector<std::string> argv_copy = argv;
   UniqueFd secret;  // the parent's copy closes when start() returns
   if (options.secret) {
-    std::string why;
-    secret = make_secret_fd(*options.secret, &why);
+    secret = make_secret_fd(*options.secret).value_or(UniqueFd());
     if (!secret) return nullptr;
     argv_copy.push_back(kSecretFdOption);
     argv_copy.push_back(std::to_string(secret.get()));

@@ -13,11 +13,10 @@ const std::string kSha(64, 'a');
 const std::string kTicket = "1763712000-" + std::string(64, '5');
 
 TEST(FetchSourcesTest, ParsesAnOwnerLineAsTheBrokerWritesIt) {
-  FetchSource s;
-  std::string error;
-  ASSERT_TRUE(parse_owner_line(
-      "OWNER alice 127.0.0.1 40001 my%20song.ogg 4000000 " + kSha + " " + kTicket, &s, &error))
-      << error;
+  const Expected<FetchSource> parsed =
+      parse_owner_line("OWNER alice 127.0.0.1 40001 my%20song.ogg 4000000 " + kSha + " " + kTicket);
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  const FetchSource& s = *parsed;
   EXPECT_EQ(s.owner, "alice");
   EXPECT_EQ(s.ip, "127.0.0.1");
   EXPECT_EQ(s.port, 40001);
@@ -28,9 +27,10 @@ TEST(FetchSourcesTest, ParsesAnOwnerLineAsTheBrokerWritesIt) {
 }
 
 TEST(FetchSourcesTest, AcceptsIpv6AndUpperCaseHash) {
-  FetchSource s;
-  std::string error;
-  ASSERT_TRUE(parse_owner_line("OWNER bob ::1 1 x 0 " + std::string(64, 'F') + " t", &s, &error));
+  const Expected<FetchSource> parsed =
+      parse_owner_line("OWNER bob ::1 1 x 0 " + std::string(64, 'F') + " t");
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  const FetchSource& s = *parsed;
   EXPECT_EQ(s.ip, "::1");
   EXPECT_EQ(s.sha256, std::string(64, 'f'));
   EXPECT_EQ(s.size, 0u);
@@ -57,10 +57,9 @@ TEST(FetchSourcesTest, RejectsBadFields) {
       {"OWNER alice 127.0.0.1 1 x 1 " + kSha + " %-", "bad ticket"},
   };
   for (const auto& [line, why] : cases) {
-    FetchSource s;
-    std::string error;
-    EXPECT_FALSE(parse_owner_line(line, &s, &error)) << line;
-    EXPECT_EQ(error, why) << line;
+    const Expected<FetchSource> s = parse_owner_line(line);
+    EXPECT_FALSE(s.ok()) << line;
+    EXPECT_EQ(s.message(), why) << line;
   }
 }
 

@@ -137,7 +137,7 @@ TEST(FrameIo, RoundTripsOverASocketPair) {
   EXPECT_EQ(f.payload.size(), big.size());
   writer.join();
   a.reset();
-  EXPECT_EQ(read_frame(b.get(), &f).status, IoStatus::kClosed);
+  EXPECT_EQ(read_frame(b.get(), &f).status(), Status::kClosed);
 }
 
 TEST(FrameIo, OversizeLengthIsAProtocolError) {
@@ -148,8 +148,8 @@ TEST(FrameIo, OversizeLengthIsAProtocolError) {
   encode_frame_header(wire::kChat, wire::kMaxFramePayload + 1, h);
   ASSERT_TRUE(send_all(a.get(), h, 5).ok());
   Frame f;
-  IoResult r = read_frame(b.get(), &f);
-  EXPECT_EQ(r.status, IoStatus::kError);
+  Result r = read_frame(b.get(), &f);
+  EXPECT_EQ(r.status(), Status::kError);
 }
 
 TEST(FrameIo, TruncatedPayloadIsClosed) {
@@ -160,7 +160,7 @@ TEST(FrameIo, TruncatedPayloadIsClosed) {
   ASSERT_TRUE(send_all(a.get(), s).ok());
   a.reset();
   Frame f;
-  EXPECT_EQ(read_frame(b.get(), &f).status, IoStatus::kClosed);
+  EXPECT_EQ(read_frame(b.get(), &f).status(), Status::kClosed);
 }
 
 TEST(Bytes, ReaderChecksBounds) {

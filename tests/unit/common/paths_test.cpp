@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -93,50 +94,51 @@ TEST_F(PathsTest, UniqueDestinationStaysWithinNameMax) {
 
 TEST_F(PathsTest, ResolveInsideRegularFile) {
   touch(dir_ + "/song.ogg");
-  std::string resolved, error;
-  ASSERT_TRUE(resolve_inside(dir_, "song.ogg", &resolved, &error)) << error;
-  EXPECT_EQ(resolved, real(dir_ + "/song.ogg"));
+  const Expected<std::string> resolved = resolve_inside(dir_, "song.ogg");
+  ASSERT_TRUE(resolved.ok()) << resolved.message();
+  EXPECT_EQ(*resolved, real(dir_ + "/song.ogg"));
 }
 
 TEST_F(PathsTest, ResolveInsideRefusesBadNames) {
   touch(dir_ + "/.hidden");
   touch(other_ + "/x");
   for (const char* bad : {"../x", "/etc/passwd", "", ".hidden", "..", ".", "a/b"}) {
-    std::string resolved, error;
-    EXPECT_FALSE(resolve_inside(dir_, bad, &resolved, &error)) << bad;
-    EXPECT_EQ(error, "bad file name") << bad;
+    const Expected<std::string> resolved = resolve_inside(dir_, bad);
+    EXPECT_FALSE(resolved.ok()) << bad;
+    EXPECT_EQ(resolved.message(), "bad file name") << bad;
   }
   // The other folder's name relative to ours is refused too.
-  std::string resolved, error;
   const std::string escape = "../" + other_.substr(other_.rfind('/') + 1) + "/x";
-  EXPECT_FALSE(resolve_inside(dir_, escape, &resolved, &error));
-  EXPECT_EQ(error, "bad file name");
+  const Expected<std::string> resolved = resolve_inside(dir_, escape);
+  EXPECT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.message(), "bad file name");
 }
 
 TEST_F(PathsTest, ResolveInsideMissingFile) {
-  std::string resolved, error;
-  EXPECT_FALSE(resolve_inside(dir_, "absent.txt", &resolved, &error));
-  EXPECT_EQ(error, "no such file");
+  const Expected<std::string> resolved = resolve_inside(dir_, "absent.txt");
+  EXPECT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.message(), "no such file");
 }
 
 TEST_F(PathsTest, ResolveInsideRefusesDirectory) {
   ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
-  std::string resolved, error;
-  EXPECT_FALSE(resolve_inside(dir_, "sub", &resolved, &error));
-  EXPECT_EQ(error, "not a regular file");
+  const Expected<std::string> resolved = resolve_inside(dir_, "sub");
+  EXPECT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.message(), "not a regular file");
 }
 
 TEST_F(PathsTest, ResolveInsideRefusesSymlinkLeadingOut) {
   touch(other_ + "/secret");
   ASSERT_EQ(::symlink((other_ + "/secret").c_str(), (dir_ + "/innocent.txt").c_str()), 0);
-  std::string resolved, error;
-  EXPECT_FALSE(resolve_inside(dir_, "innocent.txt", &resolved, &error));
-  EXPECT_EQ(error, "outside the shared folder");
+  const Expected<std::string> innocent = resolve_inside(dir_, "innocent.txt");
+  EXPECT_FALSE(innocent.ok());
+  EXPECT_EQ(innocent.message(), "outside the shared folder");
   // A relative symlink climbing out is refused just the same.
   const std::string rel = "../" + other_.substr(other_.rfind('/') + 1) + "/secret";
   ASSERT_EQ(::symlink(rel.c_str(), (dir_ + "/sneaky.txt").c_str()), 0);
-  EXPECT_FALSE(resolve_inside(dir_, "sneaky.txt", &resolved, &error));
-  EXPECT_EQ(error, "outside the shared folder");
+  const Expected<std::string> sneaky = resolve_inside(dir_, "sneaky.txt");
+  EXPECT_FALSE(sneaky.ok());
+  EXPECT_EQ(sneaky.message(), "outside the shared folder");
 }
 
 TEST_F(PathsTest, ResolveInsideRefusesSymlinkToPrefixSibling) {
@@ -145,9 +147,9 @@ TEST_F(PathsTest, ResolveInsideRefusesSymlinkToPrefixSibling) {
   ASSERT_EQ(::mkdir(sibling.c_str(), 0700), 0);
   touch(sibling + "/f");
   ASSERT_EQ(::symlink((sibling + "/f").c_str(), (dir_ + "/f").c_str()), 0);
-  std::string resolved, error;
-  EXPECT_FALSE(resolve_inside(dir_, "f", &resolved, &error));
-  EXPECT_EQ(error, "outside the shared folder");
+  const Expected<std::string> resolved = resolve_inside(dir_, "f");
+  EXPECT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.message(), "outside the shared folder");
   std::error_code ec;
   std::filesystem::remove_all(sibling, ec);
 }
@@ -156,24 +158,25 @@ TEST_F(PathsTest, ResolveInsideAcceptsSymlinkInside) {
   ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
   touch(dir_ + "/sub/target.bin");
   ASSERT_EQ(::symlink("sub/target.bin", (dir_ + "/alias.bin").c_str()), 0);
-  std::string resolved, error;
-  ASSERT_TRUE(resolve_inside(dir_, "alias.bin", &resolved, &error)) << error;
-  EXPECT_EQ(resolved, real(dir_ + "/sub/target.bin"));
+  const Expected<std::string> resolved = resolve_inside(dir_, "alias.bin");
+  ASSERT_TRUE(resolved.ok()) << resolved.message();
+  EXPECT_EQ(*resolved, real(dir_ + "/sub/target.bin"));
 }
 
 TEST_F(PathsTest, ResolveInsideWorksThroughSymlinkedRoot) {
   touch(dir_ + "/doc.txt");
   const std::string root_link = other_ + "/shared";
   ASSERT_EQ(::symlink(dir_.c_str(), root_link.c_str()), 0);
-  std::string resolved, error;
-  ASSERT_TRUE(resolve_inside(root_link, "doc.txt", &resolved, &error)) << error;
-  EXPECT_EQ(resolved, real(dir_ + "/doc.txt"));
+  const Expected<std::string> resolved = resolve_inside(root_link, "doc.txt");
+  ASSERT_TRUE(resolved.ok()) << resolved.message();
+  EXPECT_EQ(*resolved, real(dir_ + "/doc.txt"));
 }
 
 TEST_F(PathsTest, ResolveInsideMissingRoot) {
-  std::string resolved, error;
-  EXPECT_FALSE(resolve_inside(dir_ + "/nope", "a.txt", &resolved, &error));
-  EXPECT_EQ(error.rfind("cannot open shared folder ", 0), 0u) << error;
+  const Expected<std::string> resolved = resolve_inside(dir_ + "/nope", "a.txt");
+  EXPECT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.message().rfind("cannot open shared folder ", 0), 0u) << resolved.message();
+  EXPECT_EQ(resolved.error(), ENOENT);
 }
 
 TEST(BaseNameTest, Cases) {

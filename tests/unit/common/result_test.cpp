@@ -62,5 +62,10 @@ TEST(ExpectedTest, HoldsAValueOrTheFailure) {
   EXPECT_EQ(bad.status(), Status::kError);
 }
 
+TEST(ExpectedTest, ValueOrGivesTheFallbackOnlyWithoutAValue) {
+  EXPECT_EQ(Expected<std::string>(std::string("value")).value_or("none"), "value");
+  EXPECT_EQ(Expected<std::string>(Result::failure("gone")).value_or("none"), "none");
+}
+
 }  // namespace
 }  // namespace peerlink

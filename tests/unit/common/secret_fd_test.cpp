@@ -14,14 +14,14 @@ namespace peerlink {
 namespace {
 
 TEST(SecretFd, RoundTripThroughAMemfdClosesItAfterReading) {
-  std::string error;
-  UniqueFd fd = make_secret_fd("key\n0123", &error);
-  ASSERT_TRUE(fd.valid()) << error;
-  EXPECT_EQ(::fcntl(fd.get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);  // only an exec that asks
-  const int raw = fd.release();
-  std::string secret;
-  ASSERT_TRUE(take_secret_fd(raw, 64, &secret, &error)) << error;
-  EXPECT_EQ(secret, "key\n0123");
+  Expected<UniqueFd> fd = make_secret_fd("key\n0123");
+  ASSERT_TRUE(fd.ok()) << fd.message();
+  ASSERT_TRUE(fd->valid());
+  EXPECT_EQ(::fcntl(fd->get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);  // only an exec that asks
+  const int raw = fd->release();
+  Expected<std::string> secret = take_secret_fd(raw, 64);
+  ASSERT_TRUE(secret.ok()) << secret.message();
+  EXPECT_EQ(*secret, "key\n0123");
   EXPECT_EQ(::fcntl(raw, F_GETFD), -1);
   EXPECT_EQ(errno, EBADF);
 }
@@ -31,42 +31,41 @@ TEST(SecretFd, NeverTakesAStandardDescriptorNumber) {
   UniqueFd saved(::fcntl(0, F_DUPFD_CLOEXEC, 3));
   ASSERT_TRUE(saved.valid());
   ::close(0);
-  std::string error;
-  UniqueFd fd = make_secret_fd("abc", &error);
+  Expected<UniqueFd> fd = make_secret_fd("abc");
   const bool restored = ::dup2(saved.get(), 0) == 0;
   ASSERT_TRUE(restored);
-  ASSERT_TRUE(fd.valid()) << error;
-  EXPECT_GE(fd.get(), 3);
+  ASSERT_TRUE(fd.ok()) << fd.message();
+  EXPECT_GE(fd->get(), 3);
   EXPECT_EQ(::fcntl(0, F_GETFD), 0);  // stdin is back, and the memfd did not take its place
 }
 
 TEST(SecretFd, TheMemfdIsSealedAgainstChanges) {
-  std::string error;
-  UniqueFd fd = make_secret_fd("abc", &error);
-  ASSERT_TRUE(fd.valid()) << error;
-  EXPECT_LT(::write(fd.get(), "x", 1), 0);
+  Expected<UniqueFd> fd = make_secret_fd("abc");
+  ASSERT_TRUE(fd.ok()) << fd.message();
+  EXPECT_LT(::write(fd->get(), "x", 1), 0);
   EXPECT_EQ(errno, EPERM);
-  EXPECT_NE(::ftruncate(fd.get(), 0), 0);
+  EXPECT_NE(::ftruncate(fd->get(), 0), 0);
 }
 
 TEST(SecretFd, LargeSecretsDoNotBlockTheWriter) {
   // Bigger than a pipe's buffer: a pipe written before exec would deadlock here.
   const std::string big(1 << 20, 'x');
-  std::string error, secret;
-  UniqueFd fd = make_secret_fd(big, &error);
-  ASSERT_TRUE(fd.valid()) << error;
-  ASSERT_TRUE(take_secret_fd(fd.release(), big.size(), &secret, &error)) << error;
-  EXPECT_EQ(secret, big);
+  Expected<UniqueFd> fd = make_secret_fd(big);
+  ASSERT_TRUE(fd.ok()) << fd.message();
+  Expected<std::string> secret = take_secret_fd(fd->release(), big.size());
+  ASSERT_TRUE(secret.ok()) << secret.message();
+  EXPECT_EQ(*secret, big);
 }
 
 TEST(SecretFd, RefusesOversizedSecretsAndClosesThem) {
-  std::string error, secret = "stale";
-  UniqueFd fd = make_secret_fd(std::string(65, 'a'), &error);
-  ASSERT_TRUE(fd.valid());
-  const int raw = fd.release();
-  EXPECT_FALSE(take_secret_fd(raw, 64, &secret, &error));
-  EXPECT_EQ(error, "--secret-fd " + std::to_string(raw) + ": more than 64 bytes");
-  EXPECT_EQ(secret, "");  // nothing half-read is kept
+  Expected<UniqueFd> fd = make_secret_fd(std::string(65, 'a'));
+  ASSERT_TRUE(fd.ok());
+  const int raw = fd->release();
+  Expected<std::string> secret = take_secret_fd(raw, 64);
+  EXPECT_FALSE(secret.ok());
+  EXPECT_EQ(secret.message(), "--secret-fd " + std::to_string(raw) + ": more than 64 bytes");
+  EXPECT_EQ(secret.error(), EFBIG);
+  EXPECT_EQ(std::move(secret).value_or(""), "");  // nothing half-read is kept
   EXPECT_EQ(::fcntl(raw, F_GETFD), -1);
 }
 
@@ -75,10 +74,10 @@ TEST(SecretFd, RefusesADescriptorThatIsNotOpen) {
   ASSERT_EQ(::pipe(p), 0);
   ::close(p[0]);
   ::close(p[1]);
-  std::string error, secret;
-  EXPECT_FALSE(take_secret_fd(p[0], 64, &secret, &error));
-  EXPECT_EQ(error, "--secret-fd " + std::to_string(p[0]) + ": not an open descriptor");
-  EXPECT_FALSE(take_secret_fd(-1, 64, &secret, &error));
+  Expected<std::string> secret = take_secret_fd(p[0], 64);
+  EXPECT_FALSE(secret.ok());
+  EXPECT_EQ(secret.message(), "--secret-fd " + std::to_string(p[0]) + ": not an open descriptor");
+  EXPECT_FALSE(take_secret_fd(-1, 64).ok());
 }
 
 TEST(SecretFd, APipeWorksToo) {
@@ -86,9 +85,9 @@ TEST(SecretFd, APipeWorksToo) {
   ASSERT_EQ(::pipe(p), 0);
   ASSERT_TRUE(send_all(p[1], std::string("from a pipe")).ok());
   ::close(p[1]);
-  std::string error, secret;
-  ASSERT_TRUE(take_secret_fd(p[0], 64, &secret, &error)) << error;
-  EXPECT_EQ(secret, "from a pipe");
+  Expected<std::string> secret = take_secret_fd(p[0], 64);
+  ASSERT_TRUE(secret.ok()) << secret.message();
+  EXPECT_EQ(*secret, "from a pipe");
 }
 
 }  // namespace

@@ -42,34 +42,36 @@ TEST(HelloCodec, Refusals) {
 
 // A memfd holding `text`, as the lobby hands it over; the caller gives up ownership.
 int handed_over(const std::string& text) {
-  std::string error;
-  UniqueFd fd = make_secret_fd(text, &error);
-  EXPECT_TRUE(fd.valid()) << error;
-  return fd.release();
+  Expected<UniqueFd> fd = make_secret_fd(text);
+  EXPECT_TRUE(fd.ok()) << fd.message();
+  return fd.ok() ? fd->release() : -1;
 }
 
 TEST(TakeSessionToken, ReadsItAndClosesTheDescriptor) {
   const int fd = handed_over("deadbeef");
-  std::string why;
-  EXPECT_EQ(take_session_token(fd, &why), "deadbeef");
+  const Expected<std::string> token = take_session_token(fd);
+  ASSERT_TRUE(token.ok()) << token.message();
+  EXPECT_EQ(*token, "deadbeef");
   EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // closed: nothing exec'd later inherits it
   EXPECT_EQ(errno, EBADF);
 }
 
 TEST(TakeSessionToken, RefusesMissingOrMalformedTokensAndStillClosesThem) {
-  std::string why;
-  EXPECT_EQ(take_session_token(-1, &why), "");
-  EXPECT_EQ(why, "no session token (no --secret-fd)");
+  const Expected<std::string> none = take_session_token(-1);
+  EXPECT_FALSE(none.ok());
+  EXPECT_EQ(none.message(), "no session token (no --secret-fd)");
   for (const std::string& bad :
        {std::string("two\nlines"), std::string(), std::string(kMaxTokenBytes + 1, 'a')}) {
     const int fd = handed_over(bad);
-    why.clear();
-    EXPECT_EQ(take_session_token(fd, &why), "") << bad;
-    EXPECT_NE(why.find("no session token"), std::string::npos) << why;
+    const Expected<std::string> token = take_session_token(fd);
+    EXPECT_FALSE(token.ok()) << bad;
+    EXPECT_NE(token.message().find("no session token"), std::string::npos) << token.message();
     EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "not closed after refusing " << bad;
   }
-  EXPECT_EQ(take_session_token(handed_over(std::string(kMaxTokenBytes, 'a')), &why),
-            std::string(kMaxTokenBytes, 'a'));
+  const Expected<std::string> longest =
+      take_session_token(handed_over(std::string(kMaxTokenBytes, 'a')));
+  ASSERT_TRUE(longest.ok()) << longest.message();
+  EXPECT_EQ(*longest, std::string(kMaxTokenBytes, 'a'));
 }
 
 }  // namespace

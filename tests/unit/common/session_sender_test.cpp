@@ -51,10 +51,9 @@ class SenderTest : public ::testing::Test {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary)
         .write(data.data(), static_cast<std::streamsize>(data.size()));
-    std::string error;
-    auto src = SourceFile::open(path, &error);
-    EXPECT_TRUE(src) << error;
-    return src;
+    auto src = SourceFile::open(path);
+    EXPECT_TRUE(src.ok()) << src.message();
+    return std::move(src).value_or(nullptr);
   }
 
   Frame next() {
@@ -112,7 +111,7 @@ TEST_F(SenderTest, FinalFrameIsLastThenEndOfStream) {
   Frame f = next();
   EXPECT_EQ(f.type, wire::kBye);
   EXPECT_EQ(f.payload, "alice left");
-  EXPECT_EQ(read_frame(theirs_.get(), &f).status, IoStatus::kClosed);
+  EXPECT_EQ(read_frame(theirs_.get(), &f).status(), Status::kClosed);
 }
 
 TEST_F(SenderTest, OfferAcceptStreamsDataThenDone) {

@@ -109,9 +109,9 @@ TEST_F(Sha256FileTest, FileDigestMatchesStringDigest) {
   ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
   ::close(fd);
 
-  std::string hex, error;
-  ASSERT_TRUE(sha256_file(path, &hex, &error)) << error;
-  EXPECT_EQ(hex, sha256_hex(content));
+  const Expected<std::string> hex = sha256_file(path);
+  ASSERT_TRUE(hex.ok()) << hex.message();
+  EXPECT_EQ(*hex, sha256_hex(content));
 }
 
 TEST_F(Sha256FileTest, EmptyFile) {
@@ -119,22 +119,22 @@ TEST_F(Sha256FileTest, EmptyFile) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   ASSERT_GE(fd, 0);
   ::close(fd);
-  std::string hex, error;
-  ASSERT_TRUE(sha256_file(path, &hex, &error)) << error;
-  EXPECT_EQ(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const Expected<std::string> hex = sha256_file(path);
+  ASSERT_TRUE(hex.ok()) << hex.message();
+  EXPECT_EQ(*hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST_F(Sha256FileTest, MissingFileFails) {
   const std::string path = dir_ + "/missing";
-  std::string hex, error;
-  EXPECT_FALSE(sha256_file(path, &hex, &error));
-  EXPECT_EQ(error, "cannot read " + path + ": No such file or directory");
+  const Expected<std::string> hex = sha256_file(path);
+  EXPECT_FALSE(hex.ok());
+  EXPECT_EQ(hex.message(), "cannot read " + path + ": No such file or directory");
 }
 
 TEST_F(Sha256FileTest, DirectoryFails) {
-  std::string hex, error;
-  EXPECT_FALSE(sha256_file(dir_, &hex, &error));
-  EXPECT_EQ(error.rfind("cannot read " + dir_ + ": ", 0), 0u) << error;
+  const Expected<std::string> hex = sha256_file(dir_);
+  EXPECT_FALSE(hex.ok());
+  EXPECT_EQ(hex.message().rfind("cannot read " + dir_ + ": ", 0), 0u) << hex.message();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,9 +35,10 @@ class AtomicWriteTest : public ::testing::Test {
 
 TEST_F(AtomicWriteTest, ReplacesTheFileAndLeavesNoTemporary) {
   const std::string path = dir_ + "/state";
-  std::string error;
-  ASSERT_TRUE(write_file_atomically(path, "one", &error)) << error;
-  ASSERT_TRUE(write_file_atomically(path, "two", &error)) << error;
+  const Result one = write_file_atomically(path, "one");
+  ASSERT_TRUE(one.ok()) << one.message();
+  const Result two = write_file_atomically(path, "two");
+  ASSERT_TRUE(two.ok()) << two.message();
   EXPECT_EQ(read(path), "two");
   size_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir_)) n += e.exists() ? 1 : 0;
@@ -46,10 +48,9 @@ TEST_F(AtomicWriteTest, ReplacesTheFileAndLeavesNoTemporary) {
 TEST_F(AtomicWriteTest, StateFilesAreReadableByTheirOwnerOnly) {
   const std::string path = dir_ + "/state";
   const mode_t old_mask = ::umask(0);  // even with a permissive umask
-  std::string error;
-  const bool ok = write_file_atomically(path, "pause file, tickets", &error);
+  const Result written = write_file_atomically(path, "pause file, tickets");
   ::umask(old_mask);
-  ASSERT_TRUE(ok) << error;
+  ASSERT_TRUE(written.ok()) << written.message();
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -69,9 +70,10 @@ TEST_F(AtomicWriteTest, RemovesOnlyTheTemporariesOfDeadWriters) {
 }
 
 TEST_F(AtomicWriteTest, FailsCleanlyWhenTheFolderIsMissing) {
-  std::string error;
-  EXPECT_FALSE(write_file_atomically(dir_ + "/nope/state", "x", &error));
-  EXPECT_NE(error.find("cannot write"), std::string::npos) << error;
+  const Result r = write_file_atomically(dir_ + "/nope/state", "x");
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.message().find("cannot write"), std::string::npos) << r.message();
+  EXPECT_EQ(r.error(), ENOENT);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -45,10 +46,10 @@ std::vector<std::string> entries(const std::string& dir) {
 
 std::unique_ptr<PartFile> make(const std::string& dir, const std::string& name,
                                std::string_view content) {
-  std::string error;
-  auto part = PartFile::create(dir, name, content.size(), digest(content), &error);
-  EXPECT_TRUE(part) << error;
-  return part;
+  Expected<std::unique_ptr<PartFile>> part =
+      PartFile::create(dir, name, content.size(), digest(content));
+  EXPECT_TRUE(part.ok()) << part.message();
+  return std::move(part).value_or(nullptr);
 }
 
 TEST(PartFile, WritesPartThenCommitsUnderTheName) {
@@ -56,15 +57,14 @@ TEST(PartFile, WritesPartThenCommitsUnderTheName) {
   auto part = make(dir.path(), "a.txt", "hello world");
   ASSERT_TRUE(part);
   EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.a.txt.part"));
-  std::string error;
-  ASSERT_TRUE(part->append("hello ", &error));
-  ASSERT_TRUE(part->append("world", &error));
+  ASSERT_TRUE(part->append("hello ").ok());
+  ASSERT_TRUE(part->append("world").ok());
   EXPECT_EQ(part->written(), 11u);
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{".peerlink-session.a.txt.part"});
-  std::string final_path;
-  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
-  EXPECT_EQ(final_path, dir.file("a.txt"));
-  EXPECT_EQ(read_file(final_path), std::string("hello world"));
+  const Expected<std::string> final_path = part->commit();
+  ASSERT_TRUE(final_path.ok()) << final_path.message();
+  EXPECT_EQ(*final_path, dir.file("a.txt"));
+  EXPECT_EQ(read_file(*final_path), std::string("hello world"));
   part.reset();  // destroying a committed file leaves it alone
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"a.txt"});
 }
@@ -75,10 +75,10 @@ TEST(PartFile, NeverOverwrites) {
   ASSERT_TRUE(write_file(dir.file("a (1).txt"), "mine too"));
   auto part = make(dir.path(), "a.txt", "theirs");
   ASSERT_TRUE(part);
-  std::string error, final_path;
-  ASSERT_TRUE(part->append("theirs", &error));
-  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
-  EXPECT_EQ(final_path, dir.file("a (2).txt"));
+  ASSERT_TRUE(part->append("theirs").ok());
+  const Expected<std::string> final_path = part->commit();
+  ASSERT_TRUE(final_path.ok()) << final_path.message();
+  EXPECT_EQ(*final_path, dir.file("a (2).txt"));
   EXPECT_EQ(read_file(dir.file("a.txt")), std::string("mine"));
   EXPECT_EQ(read_file(dir.file("a (1).txt")), std::string("mine too"));
   EXPECT_EQ(read_file(dir.file("a (2).txt")), std::string("theirs"));
@@ -92,10 +92,10 @@ TEST(PartFile, ExistingPartFileOrSymlinkIsNotWrittenThrough) {
   auto part = make(dir.path(), "b.bin", "xyz");
   ASSERT_TRUE(part);
   EXPECT_EQ(part->part_path(), dir.file(".peerlink-session.b.bin (1).part"));
-  std::string error, final_path;
-  ASSERT_TRUE(part->append("xyz", &error));
-  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
-  EXPECT_EQ(final_path, dir.file("b.bin"));
+  ASSERT_TRUE(part->append("xyz").ok());
+  const Expected<std::string> final_path = part->commit();
+  ASSERT_TRUE(final_path.ok()) << final_path.message();
+  EXPECT_EQ(*final_path, dir.file("b.bin"));
   EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
 }
 
@@ -103,10 +103,10 @@ TEST(PartFile, HashMismatchLeavesNothing) {
   ScratchDir dir;
   auto part = make(dir.path(), "c.txt", "good");
   ASSERT_TRUE(part);
-  std::string error, final_path;
-  ASSERT_TRUE(part->append("evil", &error));
-  EXPECT_FALSE(part->commit(&final_path, &error));
-  EXPECT_EQ(error, "sha256 mismatch");
+  ASSERT_TRUE(part->append("evil").ok());
+  const Expected<std::string> final_path = part->commit();
+  EXPECT_FALSE(final_path.ok());
+  EXPECT_EQ(final_path.message(), "sha256 mismatch");
   EXPECT_TRUE(entries(dir.path()).empty());
 }
 
@@ -114,10 +114,10 @@ TEST(PartFile, ShortFileLeavesNothing) {
   ScratchDir dir;
   auto part = make(dir.path(), "d.txt", "four");
   ASSERT_TRUE(part);
-  std::string error, final_path;
-  ASSERT_TRUE(part->append("fou", &error));
-  EXPECT_FALSE(part->commit(&final_path, &error));
-  EXPECT_EQ(error, "size mismatch: got 3 of 4 bytes");
+  ASSERT_TRUE(part->append("fou").ok());
+  const Expected<std::string> final_path = part->commit();
+  EXPECT_FALSE(final_path.ok());
+  EXPECT_EQ(final_path.message(), "size mismatch: got 3 of 4 bytes");
   EXPECT_TRUE(entries(dir.path()).empty());
 }
 
@@ -126,8 +126,7 @@ TEST(PartFile, DestroyingAnUnfinishedFileRemovesIt) {
   {
     auto part = make(dir.path(), "e.txt", "data");
     ASSERT_TRUE(part);
-    std::string error;
-    ASSERT_TRUE(part->append("da", &error));
+    ASSERT_TRUE(part->append("da").ok());
     EXPECT_EQ(entries(dir.path()).size(), 1u);
   }
   EXPECT_TRUE(entries(dir.path()).empty());
@@ -141,8 +140,8 @@ TEST(PartFile, EmptyFile) {
   ScratchDir dir;
   auto part = make(dir.path(), "empty", "");
   ASSERT_TRUE(part);
-  std::string error, final_path;
-  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
+  const Expected<std::string> final_path = part->commit();
+  ASSERT_TRUE(final_path.ok()) << final_path.message();
   EXPECT_EQ(read_file(dir.file("empty")), std::string());
 }
 
@@ -152,10 +151,10 @@ TEST(PartFile, LongNamesStillFit) {
   auto part = make(dir.path(), name, "x");
   ASSERT_TRUE(part);
   EXPECT_EQ(std::filesystem::path(part->part_path()).filename().string().size(), 255u);
-  std::string error, final_path;
-  ASSERT_TRUE(part->append("x", &error));
-  ASSERT_TRUE(part->commit(&final_path, &error)) << error;
-  EXPECT_EQ(final_path, dir.file(name));
+  ASSERT_TRUE(part->append("x").ok());
+  const Expected<std::string> final_path = part->commit();
+  ASSERT_TRUE(final_path.ok()) << final_path.message();
+  EXPECT_EQ(*final_path, dir.file(name));
 }
 
 TEST(PartFile, CreatesAMissingDownloadsFolder) {
@@ -167,10 +166,9 @@ TEST(PartFile, CreatesAMissingDownloadsFolder) {
 
 TEST(PartFile, RefusesAFileBiggerThanTheFreeSpace) {
   ScratchDir dir;
-  std::string error;
-  auto part = PartFile::create(dir.path(), "huge", uint64_t{1} << 62, digest(""), &error);
-  EXPECT_FALSE(part);
-  EXPECT_NE(error.find("not enough free space"), std::string::npos) << error;
+  auto part = PartFile::create(dir.path(), "huge", uint64_t{1} << 62, digest(""));
+  EXPECT_FALSE(part.ok());
+  EXPECT_NE(part.message().find("not enough free space"), std::string::npos) << part.message();
   EXPECT_TRUE(entries(dir.path()).empty());
 }
 
@@ -180,10 +178,10 @@ TEST(PartFile, UnwritableFolderIsAnError) {
   std::filesystem::create_directory(dir.file("ro"));
   std::filesystem::permissions(
       dir.file("ro"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-  std::string error;
-  auto part = PartFile::create(dir.file("ro"), "h", 1, digest("h"), &error);
-  EXPECT_FALSE(part);
-  EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
+  auto part = PartFile::create(dir.file("ro"), "h", 1, digest("h"));
+  EXPECT_FALSE(part.ok());
+  EXPECT_NE(part.message().find("cannot create"), std::string::npos) << part.message();
+  EXPECT_EQ(part.error(), EACCES);
   std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_all);
 }
 
@@ -248,8 +246,8 @@ TEST(StaleSessionParts, RemovesOnlyOldUnlockedSessionParts) {
   EXPECT_EQ(entries(dir.path()), expected);
   EXPECT_EQ(read_file(dir.file("target")), std::string("precious"));
   // The live one goes on working, and once it is gone there is nothing more to remove.
-  std::string error;
-  EXPECT_TRUE(live->append("data", &error)) << error;
+  const Result appended = live->append("data");
+  EXPECT_TRUE(appended.ok()) << appended.message();
   live.reset();
   EXPECT_EQ(remove_stale_session_parts(dir.path(), std::chrono::seconds(600)), 0u);
   EXPECT_EQ(remove_stale_session_parts(dir.file("missing"), std::chrono::seconds(600)), 0u);
@@ -259,29 +257,37 @@ TEST(SourceFile, OpensHashesAndReads) {
   ScratchDir dir;
   const std::string data = random_bytes_for_test(300000, 7);  // more than one hashing chunk
   ASSERT_TRUE(write_file(dir.file("s.bin"), data));
-  std::string error;
-  auto src = SourceFile::open(dir.file("s.bin"), &error);
-  ASSERT_TRUE(src) << error;
+  auto opened = SourceFile::open(dir.file("s.bin"));
+  ASSERT_TRUE(opened.ok()) << opened.message();
+  const std::unique_ptr<SourceFile>& src = *opened;
   EXPECT_EQ(src->name(), "s.bin");
   EXPECT_EQ(src->size(), data.size());
   const Sha256::Digest d = sha256(data);
   EXPECT_EQ(src->sha256(), std::string(d.begin(), d.end()));
   char buf[10];
-  ASSERT_EQ(src->read_at(299995, buf, sizeof buf, &error), 5);
+  const Expected<size_t> tail = src->read_at(299995, buf, sizeof buf);
+  ASSERT_TRUE(tail.ok()) << tail.message();
+  ASSERT_EQ(*tail, 5u);
   EXPECT_EQ(std::string(buf, 5), data.substr(299995));
-  EXPECT_EQ(src->read_at(300000, buf, sizeof buf, &error), 0);
+  const Expected<size_t> end = src->read_at(300000, buf, sizeof buf);
+  ASSERT_TRUE(end.ok()) << end.message();
+  EXPECT_EQ(*end, 0u);
 }
 
 TEST(SourceFile, RefusesWhatIsNotARegularFile) {
   ScratchDir dir;
-  std::string error;
-  EXPECT_FALSE(SourceFile::open(dir.path(), &error));
-  EXPECT_EQ(error, dir.path() + " is not a regular file");
+  auto folder = SourceFile::open(dir.path());
+  EXPECT_FALSE(folder.ok());
+  EXPECT_EQ(folder.message(), dir.path() + " is not a regular file");
   ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
-  EXPECT_FALSE(SourceFile::open(dir.file("fifo"), &error));  // and does not block on it
-  EXPECT_EQ(error, dir.file("fifo") + " is not a regular file");
-  EXPECT_FALSE(SourceFile::open(dir.file("missing"), &error));
-  EXPECT_EQ(error, "cannot open " + dir.file("missing") + ": No such file or directory");
+  auto fifo = SourceFile::open(dir.file("fifo"));  // and does not block on it
+  EXPECT_FALSE(fifo.ok());
+  EXPECT_EQ(fifo.message(), dir.file("fifo") + " is not a regular file");
+  auto missing = SourceFile::open(dir.file("missing"));
+  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(missing.message(),
+            "cannot open " + dir.file("missing") + ": No such file or directory");
+  EXPECT_EQ(missing.error(), ENOENT);
 }
 
 }  // namespace

@@ -147,11 +147,12 @@ TEST(PausedFileTest, OneFilePerUserSavedAtomicallyLoadedAndRemoved) {
   EXPECT_EQ(paused_file_name("alice"), ".peerlink-paused-alice");
   TempDir dir;
   PausedDownloads out;
-  std::string why, error;
+  std::string why;
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kMissing);
-  EXPECT_TRUE(remove_paused_file(dir.path(), "alice", &error)) << "a missing file is removed";
+  EXPECT_TRUE(remove_paused_file(dir.path(), "alice").ok()) << "a missing file is removed";
 
-  ASSERT_TRUE(save_paused_file(dir.path(), sample(), &error)) << error;
+  const Result saved = save_paused_file(dir.path(), sample());
+  ASSERT_TRUE(saved.ok()) << saved.message();
   EXPECT_EQ(read_file(dir.file(".peerlink-paused-alice")).value_or(""), format_paused(sample()));
   EXPECT_EQ(load_paused_file(dir.path(), "bob", &out, &why), PausedLoad::kMissing);
   ASSERT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kOk) << why;
@@ -160,7 +161,7 @@ TEST(PausedFileTest, OneFilePerUserSavedAtomicallyLoadedAndRemoved) {
   EXPECT_EQ(
       ::access(dir.file(".peerlink-paused-alice.tmp" + std::to_string(::getpid())).c_str(), F_OK),
       -1);
-  ASSERT_TRUE(remove_paused_file(dir.path(), "alice", &error)) << error;
+  ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kMissing);
 
   // Another user's list under bob's name (copied by hand) is not bob's to resume.
@@ -175,28 +176,29 @@ TEST(PausedFileTest, ACorruptOrStrangeFileIsReportedNotFollowed) {
   TempDir dir;
   const std::string path = dir.file(".peerlink-paused-alice");
   PausedDownloads out;
-  std::string why, error;
+  std::string why;
 
   ASSERT_TRUE(write_file(path, "peerlink-paused 1\nuser alice\ndownload 1 2 3\n"));
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
   EXPECT_NE(why.find("line 3"), std::string::npos) << why;
-  ASSERT_TRUE(remove_paused_file(dir.path(), "alice", &error)) << error;
+  ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
 
   // A symlink to a valid pause file elsewhere is not followed.
   ASSERT_TRUE(write_file(dir.file("elsewhere"), format_paused(sample())));
   ASSERT_EQ(::symlink("elsewhere", path.c_str()), 0);
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
-  ASSERT_TRUE(remove_paused_file(dir.path(), "alice", &error)) << error;
+  ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
   EXPECT_TRUE(read_file(dir.file("elsewhere")).has_value()) << "the link's target was removed";
 
   // A FIFO must not hang the reader, a folder is not a pause file.
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
-  ASSERT_TRUE(remove_paused_file(dir.path(), "alice", &error)) << error;
+  ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
   ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
   EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
-  EXPECT_FALSE(remove_paused_file(dir.path(), "alice", &error));
-  EXPECT_NE(error.find("cannot remove"), std::string::npos) << error;
+  const Result removed = remove_paused_file(dir.path(), "alice");
+  EXPECT_FALSE(removed.ok());
+  EXPECT_NE(removed.message().find("cannot remove"), std::string::npos) << removed.message();
   EXPECT_EQ(out, PausedDownloads{}) << "nothing was parsed into *out";
 }
 
@@ -205,8 +207,9 @@ TEST(PausedFileTest, ACorruptOrStrangeFileIsReportedNotFollowed) {
 TEST(PausedFileTest, AFileOwnedByAnotherUserIsRefused) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a file owned by another user";
   TempDir dir;
-  std::string error, why;
-  ASSERT_TRUE(save_paused_file(dir.path(), sample(), &error)) << error;
+  std::string why;
+  const Result saved = save_paused_file(dir.path(), sample());
+  ASSERT_TRUE(saved.ok()) << saved.message();
   PausedDownloads out;
   ASSERT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kOk) << why;
   ASSERT_EQ(::chown(dir.file(".peerlink-paused-alice").c_str(), 65534, 65534), 0);

@@ -159,8 +159,8 @@ TEST_F(FetchStateFileTest, SavesAtomicallyAndLoads) {
   const std::string path = dir_ + "/.x.part.state";
   FetchState out;
   EXPECT_EQ(load_fetch_state(path, &out), StateLoad::kMissing);
-  std::string error;
-  ASSERT_TRUE(save_fetch_state(path, sample(), &error)) << error;
+  const Result saved = save_fetch_state(path, sample());
+  ASSERT_TRUE(saved.ok()) << saved.message();
   ASSERT_EQ(load_fetch_state(path, &out), StateLoad::kOk);
   EXPECT_EQ(out.blocks.done_count(), 2u);
   // Only the state itself is left: the temporary file was renamed over it.

@@ -31,24 +31,25 @@ TEST(NextBackoff, DoublesFrom50msUpTo1s) {
 TEST(ConnectWithBackoff, GivesUpAfterTheTotalTime) {
   uint16_t port = 0;
   {
-    SocketResult l = listen_tcp("127.0.0.1", 0);
+    Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
     ASSERT_TRUE(l.ok());
-    port = local_port(l.fd.get());
+    port = local_port(l->get());
   }  // closed: connecting is refused
   const auto start = Clock::now();
-  SocketResult r = connect_with_backoff("127.0.0.1", port, milliseconds(300));
+  Expected<UniqueFd> r = connect_with_backoff("127.0.0.1", port, milliseconds(300));
   const auto took = Clock::now() - start;
   EXPECT_FALSE(r.ok());
-  EXPECT_NE(r.error.find("refused"), std::string::npos) << r.error;
+  EXPECT_NE(r.message().find("refused"), std::string::npos) << r.message();
   EXPECT_GE(took, milliseconds(300));
   EXPECT_LT(took, milliseconds(3000));
 }
 
 TEST(ConnectWithBackoff, ConnectsToAListener) {
-  SocketResult l = listen_tcp("127.0.0.1", 0);
+  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
   ASSERT_TRUE(l.ok());
-  SocketResult r = connect_with_backoff("127.0.0.1", local_port(l.fd.get()), milliseconds(1000));
-  EXPECT_TRUE(r.ok()) << r.error;
+  Expected<UniqueFd> r =
+      connect_with_backoff("127.0.0.1", local_port(l->get()), milliseconds(1000));
+  EXPECT_TRUE(r.ok()) << r.message();
 }
 
 struct Pair {
