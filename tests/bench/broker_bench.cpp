@@ -165,9 +165,9 @@ size_t rss_kib(pid_t pid) {
   return kib;
 }
 
-Broker start_s(const std::string& binary, const std::string& dir,
-               const std::vector<std::string>& extra, const Process::Options& o = {}) {
-  Broker b;
+BrokerProcess start_s(const std::string& binary, const std::string& dir,
+                      const std::vector<std::string>& extra, const Process::Options& o = {}) {
+  BrokerProcess b;
   std::vector<std::string> argv = {binary,      "--port",  "0",     "--bind",
                                    "127.0.0.1", "--quiet", "--log", dir + "/server.log"};
   argv.insert(argv.end(), extra.begin(), extra.end());

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/net/net.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -219,39 +220,18 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   const uint16_t port = local_port(l->get());
   Process::Options options;
   options.secret = kToken;
-  const std::vector<std::string> common = {"--server", "127.0.0.1", "--server-port", "9",
-                                           "--share",  p->share,    "--no-lobby"};
-  std::vector<std::string> bob = {bin_path("_peer_server"),
-                                  "--session",
-                                  "--listen-fd",
-                                  std::to_string(l->get()),
-                                  "--peer",
-                                  "alice",
-                                  "--user",
-                                  "bob",
-                                  "--downloads",
-                                  p->bob_dl};
-  bob.insert(bob.end(), common.begin(), common.end());
-  p->bob = Process::start(bob, options);
+  PeerArgs bob = session_args("bob", "alice", p->share, p->bob_dl);
+  bob.listen_fd = l->get();
+  p->bob = Process::start(in_build(bob.to_argv(PeerProgram::kServer)), options);
   l->reset();  // only bob holds the listening socket now
   if (!p->bob || !p->bob->wait_line("waiting for alice")) {
     *why = "_peer_server did not start: " + (p->bob ? p->bob->output() : "");
     return false;
   }
-  std::vector<std::string> alice = {bin_path("_peer_client"),
-                                    "--session",
-                                    "--host",
-                                    "127.0.0.1",
-                                    "--port",
-                                    std::to_string(port),
-                                    "--peer",
-                                    "bob",
-                                    "--user",
-                                    "alice",
-                                    "--downloads",
-                                    p->alice_dl};
-  alice.insert(alice.end(), common.begin(), common.end());
-  p->alice = Process::start(alice, options);
+  PeerArgs alice = session_args("alice", "bob", p->share, p->alice_dl);
+  alice.host = "127.0.0.1";
+  alice.port = port;
+  p->alice = Process::start(in_build(alice.to_argv(PeerProgram::kClient)), options);
   if (!p->alice || !p->alice->wait_line("connected to bob") ||
       !p->bob->wait_line("connected to alice")) {
     *why = "session did not start: " + (p->alice ? p->alice->output() : "");

@@ -37,7 +37,7 @@ class BrokerTest : public ::testing::Test {
     return c;
   }
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 class BrokerOptionsTest : public BrokerTest {

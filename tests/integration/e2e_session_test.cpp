@@ -59,7 +59,7 @@ class E2eSessionTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 TEST_F(E2eSessionTest, ChatFileAndBackToTheLobby) {

@@ -32,6 +32,7 @@
 #include "common/wire/frame.h"
 #include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -131,50 +132,26 @@ class FetchTest : public ::testing::Test {
     return *owners_.back();
   }
   void start_owner(Owner& o, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {bin_path("_peer_server"),
-                                     "--serve",
-                                     "--port",
-                                     "0",
-                                     "--bind",
-                                     "127.0.0.1",
-                                     "--share",
-                                     o.share,
-                                     "--user",
-                                     o.name,
-                                     "--log",
-                                     o.log};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    Process::Options options;
-    options.secret = kTestKey;
-    o.proc = Process::start(argv, options);
+    ServeProcess s = start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra);
+    o.proc = std::move(s.proc);
     ASSERT_TRUE(o.proc);
-    const auto line = o.proc->wait_line("serving ");
-    ASSERT_TRUE(line.has_value()) << o.proc->output();
-    o.port = static_cast<uint16_t>(std::atoi(line->c_str() + line->rfind(' ') + 1));
-    ASSERT_NE(o.port, 0);
+    ASSERT_NE(s.port, 0) << o.proc->output();
+    o.port = s.port;
   }
 
   std::unique_ptr<Process> fetch(const std::string& name, uint64_t size, const std::string& sha,
                                  const std::string& sources, const std::string& user = "dave",
                                  const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {bin_path("_peer_client"),
-                                     "--fetch",
-                                     "--name",
-                                     name,
-                                     "--size",
-                                     std::to_string(size),
-                                     "--sha256",
-                                     sha,
-                                     "--downloads",
-                                     downloads_,
-                                     "--user",
-                                     user,
-                                     "--progress-fd",
-                                     "1"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
+    FetchArgs args;
+    args.name = name;
+    args.size = size;
+    args.sha256 = sha;
+    args.downloads = downloads_;
+    args.user = user;
+    args.progress_fd = 1;
     Process::Options options;
     options.secret = sources;
-    return Process::start(argv, options);
+    return Process::start(in_build(args.to_argv(), extra), options);
   }
 
   static int exit_code(Process& p, std::chrono::milliseconds wait = kFetchWait) {
@@ -206,7 +183,7 @@ class FetchTest : public ::testing::Test {
 };
 
 TEST_F(FetchTest, ThreeOwnersFoundThroughTheBrokerEachServeRanges) {
-  Broker broker = start_broker(dir_.path());
+  BrokerProcess broker = start_broker(dir_.path());
   ASSERT_NE(broker.port, 0);
   constexpr uint64_t kSize = 12 * kMiB;
   std::string sha;
@@ -319,7 +296,7 @@ TEST_F(FetchTest, ACorruptedOwnerGivesAChecksumMismatchAndNothingUnderTheName) {
 }
 
 TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
-  Broker broker = start_broker(dir_.path());
+  BrokerProcess broker = start_broker(dir_.path());
   ASSERT_NE(broker.port, 0);
   Owner& alice = add_owner("alice");
   Owner& bob = add_owner("bob");

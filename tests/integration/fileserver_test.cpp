@@ -23,6 +23,7 @@
 #include "common/net/net.h"
 #include "common/wire/fetch_frames.h"
 #include "common/wire/frame.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -122,36 +123,11 @@ class RawClient {
   uint32_t next_id_ = 1;
 };
 
-struct Server {
-  std::unique_ptr<Process> proc;
-  uint16_t port = 0;
-};
+using Server = ServeProcess;
 
 Server start_server(const std::string& share, const std::string& log,
                     const std::vector<std::string>& extra = {}, const std::string& key = kKey) {
-  std::vector<std::string> argv = {bin_path("_peer_server"),
-                                   "--serve",
-                                   "--port",
-                                   "0",
-                                   "--bind",
-                                   "127.0.0.1",
-                                   "--share",
-                                   share,
-                                   "--user",
-                                   kOwner,
-                                   "--log",
-                                   log};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  Process::Options options;
-  options.secret = key;
-  Server s;
-  s.proc = Process::start(argv, options);
-  if (!s.proc) return s;
-  const auto line = s.proc->wait_line("serving ");
-  if (!line) return s;
-  const size_t at = line->rfind("on port ");
-  if (at != std::string::npos) s.port = static_cast<uint16_t>(std::atoi(line->c_str() + at + 8));
-  return s;
+  return start_serve(serve_args(share, kOwner, log), key, extra);
 }
 
 class FileServerTest : public ::testing::Test {

@@ -86,7 +86,7 @@ class HostileBrokerTest : public ::testing::Test {
     }
   }
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 // Item 1: out of descriptors, the broker sheds the excess, logs it once per interval, keeps

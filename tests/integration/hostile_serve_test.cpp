@@ -35,6 +35,7 @@
 #include "common/wire/frame.h"
 #include "common/wire/line_codec.h"
 #include "peer_client/fetch/range_blocks.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -117,37 +118,13 @@ Reply get_once(uint16_t port, const std::string& file, uint64_t offset, uint64_t
   return r;
 }
 
-struct Server {
-  std::unique_ptr<Process> proc;
-  uint16_t port = 0;
-};
+using Server = ServeProcess;
 
 Server start_server(const std::string& share, const std::string& log,
                     const std::vector<std::string>& extra = {}, bool no_openat2 = false) {
-  std::vector<std::string> argv = {bin_path("_peer_server"),
-                                   "--serve",
-                                   "--port",
-                                   "0",
-                                   "--bind",
-                                   "127.0.0.1",
-                                   "--share",
-                                   share,
-                                   "--user",
-                                   kOwner,
-                                   "--log",
-                                   log};
-  argv.insert(argv.end(), extra.begin(), extra.end());
   Process::Options options;
-  options.secret = kKey;
   if (no_openat2) options.env["PEERLINK_NO_OPENAT2"] = "1";
-  Server s;
-  s.proc = Process::start(argv, options);
-  if (!s.proc) return s;
-  const auto line = s.proc->wait_line("serving ");
-  if (!line) return s;
-  const size_t at = line->rfind("on port ");
-  if (at != std::string::npos) s.port = static_cast<uint16_t>(std::atoi(line->c_str() + at + 8));
-  return s;
+  return start_serve(serve_args(share, kOwner, log), kKey, extra, options);
 }
 
 // The start of a GET frame whose payload never arrives in full: the header promises 200 bytes.
@@ -525,21 +502,15 @@ class HostileFetchTest : public HostileServeTest {
   }
   std::unique_ptr<Process> fetch(const std::string& name, uint64_t size, const std::string& sha,
                                  const std::string& sources) {
-    std::vector<std::string> argv = {bin_path("_peer_client"),
-                                     "--fetch",
-                                     "--name",
-                                     name,
-                                     "--size",
-                                     std::to_string(size),
-                                     "--sha256",
-                                     sha,
-                                     "--downloads",
-                                     downloads_,
-                                     "--user",
-                                     kRequester};
+    FetchArgs args;
+    args.name = name;
+    args.size = size;
+    args.sha256 = sha;
+    args.downloads = downloads_;
+    args.user = kRequester;
     Process::Options options;
     options.secret = sources;
-    return Process::start(argv, options);
+    return Process::start(in_build(args.to_argv()), options);
   }
   std::vector<std::string> listing() {
     std::vector<std::string> names;

@@ -26,6 +26,7 @@
 #include "common/wire/frame.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -127,23 +128,9 @@ class HostileSessionTest : public ::testing::Test {
     ASSERT_TRUE(l.ok()) << l.message();
     port_ = local_port(l->get());
     ASSERT_TRUE(set_cloexec(l->get(), false));
-    const std::vector<std::string> argv = {bin_path("_peer_server"),
-                                           "--session",
-                                           "--listen-fd",
-                                           std::to_string(l->get()),
-                                           "--peer",
-                                           "alice",
-                                           "--server",
-                                           "127.0.0.1",
-                                           "--server-port",
-                                           "9",
-                                           "--user",
-                                           "bob",
-                                           "--share",
-                                           share_,
-                                           "--downloads",
-                                           dl_,
-                                           "--no-lobby"};
+    PeerArgs args = session_args("bob", "alice", share_, dl_);
+    args.listen_fd = l->get();
+    const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer));
     Process::Options options;
     options.secret = kToken;
     bob_ = Process::start(argv, options);

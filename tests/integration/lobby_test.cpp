@@ -75,7 +75,7 @@ class LobbyTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 TEST_F(LobbyTest, TwoClientsRegisterAndSeeEachOther) {
@@ -321,7 +321,7 @@ TEST_F(LobbyTest, GivesUpAfterBoundedAttempts) {
 
 TEST(LobbyIpv6Test, RegistersOverIpv6) {
   TempDir dir;
-  Broker broker = start_broker(dir.path(), {"--bind", "::1"});
+  BrokerProcess broker = start_broker(dir.path(), {"--bind", "::1"});
   if (broker.port == 0) GTEST_SKIP() << "no IPv6 loopback here";
   fs::create_directories(dir.file("share"));
   auto p = Process::start({bin_path("_c"), "::1", std::to_string(broker.port), "--user", "v6",

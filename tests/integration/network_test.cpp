@@ -78,7 +78,7 @@ class NetworkTest : public ::testing::TestWithParam<int> {
 
   std::string address_;
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 TEST_P(NetworkTest, PeersAreToldTheObservedAddressAndReachEachOtherThere) {

@@ -26,6 +26,7 @@
 #include "common/wire/frame.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
+#include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -207,24 +208,9 @@ class PeerSessionTest : public ::testing::Test {
     ASSERT_TRUE(l.ok()) << l.message();
     port_ = local_port(l->get());
     ASSERT_TRUE(set_cloexec(l->get(), false));
-    std::vector<std::string> argv = {bin_path("_peer_server"),
-                                     "--session",
-                                     "--listen-fd",
-                                     std::to_string(l->get()),
-                                     "--peer",
-                                     "alice",
-                                     "--server",
-                                     "127.0.0.1",
-                                     "--server-port",
-                                     "9",
-                                     "--user",
-                                     "bob",
-                                     "--share",
-                                     share_,
-                                     "--downloads",
-                                     bob_dl_,
-                                     "--no-lobby"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
+    PeerArgs args = session_args("bob", "alice", share_, bob_dl_);
+    args.listen_fd = l->get();
+    const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer), extra);
     Process::Options options;
     options.secret = kToken;
     bob_ = Process::start(argv, options);
@@ -237,26 +223,11 @@ class PeerSessionTest : public ::testing::Test {
 
   void start_client(uint16_t port, const std::vector<std::string>& extra = {},
                     const std::string& token = kToken, bool no_lobby = true) {
-    std::vector<std::string> argv = {bin_path("_peer_client"),
-                                     "--session",
-                                     "--host",
-                                     "127.0.0.1",
-                                     "--port",
-                                     std::to_string(port),
-                                     "--peer",
-                                     "bob",
-                                     "--server",
-                                     "127.0.0.1",
-                                     "--server-port",
-                                     "9",
-                                     "--user",
-                                     "alice",
-                                     "--share",
-                                     share_,
-                                     "--downloads",
-                                     alice_dl_};
-    if (no_lobby) argv.push_back("--no-lobby");
-    argv.insert(argv.end(), extra.begin(), extra.end());
+    PeerArgs args = session_args("alice", "bob", share_, alice_dl_);
+    args.host = "127.0.0.1";
+    args.port = port;
+    args.no_lobby = no_lobby;
+    const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient), extra);
     Process::Options options;
     options.secret = token;
     alice_ = Process::start(argv, options);
@@ -1085,24 +1056,11 @@ TEST_F(PeerSessionTest, ClientGivesUpWhenNobodyListens) {
 TEST_F(PeerSessionTest, WithoutNoLobbyItExecsTheLobby) {
   // Same as start_pair() minus --no-lobby on alice: her program must hand over to _c.
   ASSERT_NO_FATAL_FAILURE(start_server());
-  std::vector<std::string> argv = {bin_path("_peer_client"),
-                                   "--session",
-                                   "--host",
-                                   "127.0.0.1",
-                                   "--port",
-                                   std::to_string(port_),
-                                   "--peer",
-                                   "bob",
-                                   "--server",
-                                   "127.0.0.1",
-                                   "--server-port",
-                                   "9",
-                                   "--user",
-                                   "alice",
-                                   "--share",
-                                   share_,
-                                   "--downloads",
-                                   alice_dl_};
+  PeerArgs args = session_args("alice", "bob", share_, alice_dl_);
+  args.host = "127.0.0.1";
+  args.port = port_;
+  args.no_lobby = false;
+  const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient));
   Process::Options options;
   options.secret = kToken;
   alice_ = Process::start(argv, options);

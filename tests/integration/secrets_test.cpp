@@ -137,7 +137,7 @@ class SecretsTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 TEST_F(SecretsTest, FileServerKeyAndDownloadTicketsAreNotInEnvironOrArgv) {

@@ -170,7 +170,7 @@ class SharingTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
   std::map<std::string, Peer> peers_;
 };
 

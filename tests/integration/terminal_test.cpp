@@ -163,7 +163,7 @@ class TerminalTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  Broker broker_;
+  BrokerProcess broker_;
 };
 
 // 1. On a terminal: the numbered menu, a prompt, and colour.

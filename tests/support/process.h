@@ -143,11 +143,11 @@ std::string random_data(size_t n, unsigned seed);
 bool wait_for_file(const std::string& path, size_t size, milliseconds timeout = kDefaultWait);
 
 // Starts `_s --port 0 --log <dir>/server.log [extra...]` and reads the port from its first line.
-struct Broker {
+struct BrokerProcess {
   std::unique_ptr<Process> proc;
   uint16_t port = 0;
 };
-Broker start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {},
-                    const Process::Options& options = {});
+BrokerProcess start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {},
+                           const Process::Options& options = {});
 
 }  // namespace peerlink::testing

@@ -1,0 +1,54 @@
+// The peer programs started with the lobby's own argv builders.
+#include "tests/support/peer_programs.h"
+
+#include <cstdlib>
+#include <utility>
+
+namespace peerlink::testing {
+
+std::vector<std::string> in_build(std::vector<std::string> argv,
+                                  const std::vector<std::string>& extra) {
+  if (!argv.empty()) argv[0] = bin_path(argv[0]);
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+PeerArgs session_args(const std::string& user, const std::string& peer, const std::string& share,
+                      const std::string& downloads) {
+  PeerArgs a;
+  a.session = true;
+  a.user = user;
+  a.peer = peer;
+  a.server = "127.0.0.1";
+  a.server_port = 9;
+  a.share = share;
+  a.downloads = downloads;
+  a.no_lobby = true;
+  return a;
+}
+
+ServeArgs serve_args(const std::string& share, const std::string& owner, const std::string& log) {
+  ServeArgs a;
+  a.use_port = true;
+  a.port = 0;
+  a.bind = "127.0.0.1";
+  a.share = share;
+  a.user = owner;
+  a.log = log;
+  return a;
+}
+
+ServeProcess start_serve(const ServeArgs& args, const std::string& key,
+                         const std::vector<std::string>& extra, Process::Options options) {
+  options.secret = key;
+  ServeProcess s;
+  s.proc = Process::start(in_build(args.to_argv(), extra), options);
+  if (!s.proc) return s;
+  const auto line = s.proc->wait_line("serving ");
+  if (!line) return s;
+  const size_t at = line->rfind("on port ");
+  if (at != std::string::npos) s.port = static_cast<uint16_t>(std::atoi(line->c_str() + at + 8));
+  return s;
+}
+
+}  // namespace peerlink::testing

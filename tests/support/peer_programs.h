@@ -1,0 +1,41 @@
+// Starting the peer programs the way the lobby does: their argv from the same builders the lobby
+// uses (common/handoff: PeerArgs, ServeArgs, FetchArgs), the secret through --secret-fd.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/handoff/fetch_args.h"
+#include "common/handoff/peer_args.h"
+#include "common/handoff/serve_args.h"
+#include "tests/support/process.h"
+
+namespace peerlink::testing {
+
+// `argv` with argv[0] (a program's name, as the builders write it) replaced by that program's
+// path in this build, and `extra` appended.
+std::vector<std::string> in_build(std::vector<std::string> argv,
+                                  const std::vector<std::string>& extra = {});
+
+// The session arguments both sides of a test pair share: `user` meets `peer`; the broker to go
+// back to is 127.0.0.1:9 (nobody: tests pass --no-lobby, set here).
+PeerArgs session_args(const std::string& user, const std::string& peer, const std::string& share,
+                      const std::string& downloads);
+
+// `_peer_server --serve` on 127.0.0.1, on a port the OS picks, serving `share` for `owner`,
+// logging to `log`.
+ServeArgs serve_args(const std::string& share, const std::string& owner, const std::string& log);
+
+struct ServeProcess {
+  std::unique_ptr<Process> proc;
+  uint16_t port = 0;  // 0 if it did not say "serving ... on port N"
+};
+
+// Starts `args` (plus `extra` options) with `key` as its ticket key, and waits for its "serving"
+// line to learn the port.
+ServeProcess start_serve(const ServeArgs& args, const std::string& key,
+                         const std::vector<std::string>& extra = {}, Process::Options options = {});
+
+}  // namespace peerlink::testing
