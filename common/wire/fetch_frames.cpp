@@ -82,16 +82,10 @@ void encode_serve_data_prefix(uint32_t id, uint32_t n_bytes,
   p[3] = static_cast<unsigned char>(id);
 }
 
-std::string encode_serve_done(uint32_t id) {
-  std::string out;
-  put_u32(&out, id);
-  return out;
-}
+std::string encode_serve_done(uint32_t id) { return encode_u32_payload(id); }
 
 bool decode_serve_id(std::string_view payload, uint32_t* id) {
-  if (payload.size() != 4) return false;
-  *id = get_u32(reinterpret_cast<const unsigned char*>(payload.data()));
-  return true;
+  return decode_u32_payload(payload, id);
 }
 
 }  // namespace peerlink

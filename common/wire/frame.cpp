@@ -16,6 +16,18 @@ void encode_frame_header(uint8_t type, uint32_t length,
   out[4] = static_cast<unsigned char>(length);
 }
 
+std::string encode_u32_payload(uint32_t value) {
+  std::string out;
+  put_u32(&out, value);
+  return out;
+}
+
+bool decode_u32_payload(std::string_view payload, uint32_t* value) {
+  if (payload.size() != 4) return false;
+  *value = get_u32(reinterpret_cast<const unsigned char*>(payload.data()));
+  return true;
+}
+
 std::string encode_frame(uint8_t type, std::string_view payload) {
   unsigned char header[wire::kFrameHeaderBytes];
   encode_frame_header(type, static_cast<uint32_t>(payload.size()), header);

@@ -20,6 +20,11 @@ struct Frame {
 std::string encode_frame(uint8_t type, std::string_view payload);
 void encode_frame_header(uint8_t type, uint32_t length, unsigned char out[wire::kFrameHeaderBytes]);
 
+// A payload that is one big-endian u32 (a transfer or request id): the session's ACCEPT,
+// DECLINE, DONE and the file server's DONE. Decoding is false unless it is exactly 4 bytes.
+std::string encode_u32_payload(uint32_t value);
+bool decode_u32_payload(std::string_view payload, uint32_t* value);
+
 // Incremental decoder for a byte stream. Checks each length against `max_payload` before
 // buffering the payload, and each type against [1, max_type].
 class FrameDecoder {

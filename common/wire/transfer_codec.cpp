@@ -30,16 +30,10 @@ bool decode_offer(std::string_view payload, Offer* offer) {
   return true;
 }
 
-std::string encode_transfer_id(uint32_t id) {
-  std::string out;
-  put_u32(&out, id);
-  return out;
-}
+std::string encode_transfer_id(uint32_t id) { return encode_u32_payload(id); }
 
 bool decode_transfer_id(std::string_view payload, uint32_t* id) {
-  if (payload.size() != 4) return false;
-  ByteReader r(payload);
-  return r.u32(id);
+  return decode_u32_payload(payload, id);
 }
 
 void encode_data_prefix(uint32_t id, uint32_t len, unsigned char out[kDataPrefixBytes]) {
