@@ -89,11 +89,10 @@ int Lobby::run() {
       break;
     }
     if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) {
-      std::string why;
-      if (s_->conn.read_available(&why)) {
+      if (const Result read = s_->conn.read_available(); read) {
         last_traffic_ = Clock::now();
       } else {
-        lost(why);
+        lost(read.message());
       }
     }
     if (fds[kScanSlot].revents != 0) {
@@ -252,15 +251,16 @@ void Lobby::show_help() {
 }
 
 void Lobby::show_users() {
-  BrokerConn::Reply r = request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
-  if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print("cannot list users: " + printable(r.head.reason), Style::kError);
+  Expected<BrokerConn::Reply> r =
+      request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
+  if (!r.ok()) return;
+  if (r->head.kind == BrokerMessage::Kind::kErr) {
+    console_->print("cannot list users: " + printable(r->head.reason), Style::kError);
     return;
   }
-  size_t n = r.body.size();
+  size_t n = r->body.size();
   console_->print(std::to_string(n) + (n == 1 ? " user online:" : " users online:"), Style::kTitle);
-  for (const BrokerMessage& m : r.body) {
+  for (const BrokerMessage& m : r->body) {
     UserEntry u;
     if (!parse_user_line(m, &u)) continue;
     std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
@@ -274,15 +274,15 @@ void Lobby::show_info(const std::string& user) {
     say_no_such_user(user);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter(wire::request::kInfo).field(user).str());
-  if (!r.ok) return;
+  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kInfo).field(user).str());
+  if (!r.ok()) return;
   UserEntry u;
-  if (parse_info_reply(r.head, &u)) {
+  if (parse_info_reply(r->head, &u)) {
     console_->print(u.name + " is at " + host_port(u.ip, u.port));
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
+  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kNotFound) {
     say_no_such_user(user);
   } else {
-    console_->print("info failed: " + printable(r.head.reason), Style::kError);
+    console_->print("info failed: " + printable(r->head.reason), Style::kError);
   }
 }
 

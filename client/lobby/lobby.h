@@ -72,7 +72,7 @@ class Lobby {
   void handle_messages();
   void handle_event(const BrokerEvent& e);
   // Sends a request on the live connection; a transport failure starts reconnecting.
-  BrokerConn::Reply request(const std::string& line, std::string_view body_word = {});
+  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {});
   void keepalive();
   void lost(const std::string& why);
   void begin_reconnect();

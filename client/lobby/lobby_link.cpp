@@ -77,12 +77,12 @@ void Lobby::handle_event(const BrokerEvent& e) {
 
 // ---- The broker link ----
 
-BrokerConn::Reply Lobby::request(const std::string& line, std::string_view body_word) {
-  BrokerConn::Reply r = s_->conn.request(line, kRequestTimeoutMs, body_word);
-  if (r.ok) {
+Expected<BrokerConn::Reply> Lobby::request(const std::string& line, std::string_view body_word) {
+  Expected<BrokerConn::Reply> r = s_->conn.request(line, kRequestTimeoutMs, body_word);
+  if (r.ok()) {
     last_traffic_ = Clock::now();
   } else {
-    lost(r.error);
+    lost(r.message());
   }
   return r;
 }
