@@ -17,11 +17,6 @@
 namespace peerlink::lobby {
 namespace {
 
-constexpr int kByeTimeoutMs = 2000;  // for OK BYE when leaving
-// With nothing heard for this long, a PING checks that the broker is still there: a broker
-// host that vanished without a FIN would otherwise go unnoticed until the next command.
-constexpr auto kKeepalive = std::chrono::seconds(60);
-
 // Slots of the poll set before the downloads' pipes.
 constexpr size_t kStdinSlot = 0;
 constexpr size_t kBrokerSlot = 1;
@@ -52,9 +47,12 @@ ServeChildConfig serve_child_config(const LobbySetup& s) {
 Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
     : console_(console),
       s_(setup),
+      link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
       shares_(setup->options.share),
       file_server_(serve_child_config(*setup)),
-      downloads_(setup->options.downloads, setup->options.user) {}
+      downloads_(setup->options.downloads, setup->options.user) {
+  link_.set_callbacks(link_callbacks());
+}
 
 int Lobby::run() {
   install_lobby_signals();
@@ -79,7 +77,7 @@ int Lobby::run() {
                 {shares_.wake_fd(), POLLIN, 0},
                 {held_check_.wake_fd(), POLLIN, 0},
                 {lobby_signal_fd(), POLLIN, 0}});
-    if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
+    fds[kBrokerSlot].fd = link_.poll_fd();
     downloads_.add_poll_fds(&fds);
     int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
     if (n < 0 || fds[kSignalSlot].revents != 0) {
@@ -88,13 +86,7 @@ int Lobby::run() {
       leave(1);
       break;
     }
-    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) {
-      if (const Result read = s_->conn.read_available(); read) {
-        last_traffic_ = Clock::now();
-      } else {
-        lost(read.message());
-      }
-    }
+    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) link_.on_readable();
     if (fds[kScanSlot].revents != 0) {
       if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
     }
@@ -124,9 +116,7 @@ int Lobby::run() {
 
 int Lobby::poll_timeout_ms() const {
   if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
-  Clock::time_point wake =
-      reconnector_.active() ? reconnector_.next_attempt() : last_traffic_ + kKeepalive;
-  wake = std::min(wake, shares_.next_poll());
+  Clock::time_point wake = std::min(link_.next_wake(), shares_.next_poll());
   if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
@@ -141,11 +131,7 @@ int Lobby::poll_timeout_ms() const {
 
 void Lobby::tick() {
   Clock::time_point now = Clock::now();
-  if (reconnector_.due(now)) {
-    reconnect_step();
-  } else if (online() && now - last_traffic_ >= kKeepalive) {
-    keepalive();
-  }
+  link_.tick(now);
   if (done_) return;
   downloads_.reap();
   print_download_notices();
@@ -290,8 +276,7 @@ void Lobby::leave(int status) {
   // Downloads stop first (their .part stays for `get` to resume), then the file server.
   stop_downloads("stopped");
   file_server_.stop();
-  if (online()) s_->conn.bye(kByeTimeoutMs);
-  s_->conn.close();
+  link_.leave();
   console_->print("bye");
   status_ = status;
   done_ = true;
@@ -299,7 +284,7 @@ void Lobby::leave(int status) {
 
 void Lobby::update_prompt() {
   std::string prompt = s_->options.user;
-  if (reconnector_.active()) {
+  if (link_.reconnecting()) {
     prompt += " (offline)> ";
   } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
     prompt = argument_prompt(awaiting_arg_);

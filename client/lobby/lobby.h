@@ -18,11 +18,11 @@
 #include "client/downloads/paused.h"
 #include "client/downloads/resume_queue.h"
 #include "client/lobby/broker_conn.h"
+#include "client/lobby/broker_link.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/questions.h"
-#include "client/lobby/reconnector.h"
 #include "client/setup.h"
 #include "client/sharing/serve_child.h"
 #include "client/sharing/shares.h"
@@ -54,7 +54,7 @@ class Lobby {
     std::set<std::string> waiting;
   };
 
-  bool online() const { return !reconnector_.active() && s_->conn.is_open(); }
+  bool online() const { return link_.online(); }
   int poll_timeout_ms() const;
   void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
 
@@ -68,15 +68,14 @@ class Lobby {
   void leave(int status);
   void update_prompt();
 
-  // Broker events and the broker link (lobby_link.cpp).
+  // Broker events (lobby_link.cpp).
+  BrokerLink::Callbacks link_callbacks();
   void handle_messages();
   void handle_event(const BrokerEvent& e);
   // Sends a request on the live connection; a transport failure starts reconnecting.
-  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {});
-  void keepalive();
-  void lost(const std::string& why);
-  void begin_reconnect();
-  void reconnect_step();
+  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {}) {
+    return link_.request(line, body_word);
+  }
 
   // Chat requests both ways, answering questions, and the hand-off (lobby_chat.cpp).
   void handle_chat_event(const BrokerEvent& e);
@@ -131,8 +130,7 @@ class Lobby {
   std::optional<Outgoing> outgoing_;
   std::map<uint64_t, OfferOut> offers_out_;
   LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
-  Reconnector reconnector_{s_->options.reconnect_attempts};
-  Clock::time_point last_traffic_ = Clock::now();
+  BrokerLink link_;
   Shares shares_;
   ServeChild file_server_;
   Downloads downloads_;

@@ -12,11 +12,7 @@
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
-namespace {
-
-constexpr int kByeTimeoutMs = 2000;  // for OK BYE before exec (HANDOFF.md: bounded)
-
-}  // namespace
+namespace {}  // namespace
 
 // ---- Our chat request ----
 
@@ -54,12 +50,12 @@ void Lobby::start_requested_session(const BrokerEvent& e) {
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
   before_exec();
   console_->stop_editing();
-  s_->conn.bye(kByeTimeoutMs);
+  link_.say_bye();
   std::string failure = exec_peer_client(s_->options, e.ip, e.port, e.user, e.token);
   console_->start_editing();
   console_->print(failure, Style::kError);
   after_failed_exec();
-  begin_reconnect();
+  link_.begin_reconnect();
 }
 
 void Lobby::handle_chat_event(const BrokerEvent& e) {
@@ -179,12 +175,12 @@ void Lobby::accept(const Question& req) {
   console_->print("starting a chat session with " + req.from, Style::kGood);
   before_exec();
   console_->stop_editing();
-  s_->conn.bye(kByeTimeoutMs);
+  link_.say_bye();
   std::string failure = exec_peer_server(s_->options, listener->get(), req.from, token);
   console_->start_editing();
   console_->print(failure, Style::kError);
   after_failed_exec();
-  begin_reconnect();
+  link_.begin_reconnect();
 }
 
 // ---- The hand-off ----
