@@ -48,6 +48,7 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
     : console_(console),
       s_(setup),
       link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
+      directory_(console, &link_, setup->options.user),
       shares_(setup->options.share),
       file_server_(serve_child_config(*setup)),
       downloads_(setup->options.downloads, setup->options.user) {
@@ -187,19 +188,19 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
     case K::kUnknown:
       break;
     case K::kUsers:
-      show_users();
+      directory_.users();
       break;
     case K::kInfo:
-      show_info(arg);
+      directory_.info(arg);
       break;
     case K::kChat:
       ask_chat(arg);
       break;
     case K::kFiles:
-      show_files(arg);
+      directory_.files(arg);
       break;
     case K::kSearch:
-      search(arg);
+      directory_.search(arg);
       break;
     case K::kGet:
       get_file(arg);
@@ -228,48 +229,8 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
   }
 }
 
-void Lobby::say_no_such_user(const std::string& user) {
-  console_->print(printable(user) + ": no such user", Style::kError);
-}
-
 void Lobby::show_help() {
   for (const std::string& l : menu_lines(console_->interactive())) console_->print(l);
-}
-
-void Lobby::show_users() {
-  Expected<BrokerConn::Reply> r =
-      request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
-  if (!r.ok()) return;
-  if (r->head.kind == BrokerMessage::Kind::kErr) {
-    console_->print("cannot list users: " + printable(r->head.reason), Style::kError);
-    return;
-  }
-  size_t n = r->body.size();
-  console_->print(std::to_string(n) + (n == 1 ? " user online:" : " users online:"), Style::kTitle);
-  for (const BrokerMessage& m : r->body) {
-    UserEntry u;
-    if (!parse_user_line(m, &u)) continue;
-    std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
-    if (u.name == s_->options.user) line += "  (you)";
-    console_->print(line);
-  }
-}
-
-void Lobby::show_info(const std::string& user) {
-  if (!valid_user_name(user)) {
-    say_no_such_user(user);
-    return;
-  }
-  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kInfo).field(user).str());
-  if (!r.ok()) return;
-  UserEntry u;
-  if (parse_info_reply(r->head, &u)) {
-    console_->print(u.name + " is at " + host_port(u.ip, u.port));
-  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kNotFound) {
-    say_no_such_user(user);
-  } else {
-    console_->print("info failed: " + printable(r->head.reason), Style::kError);
-  }
 }
 
 void Lobby::leave(int status) {

@@ -21,6 +21,7 @@
 #include "client/lobby/broker_link.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
+#include "client/lobby/directory.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/questions.h"
 #include "client/setup.h"
@@ -61,10 +62,8 @@ class Lobby {
   // Input and the simple commands (lobby.cpp).
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
-  void show_users();
-  void show_info(const std::string& user);
   void show_help();
-  void say_no_such_user(const std::string& user);
+  void say_no_such_user(const std::string& user) { directory_.say_no_such_user(user); }
   void leave(int status);
   void update_prompt();
 
@@ -96,13 +95,10 @@ class Lobby {
   void announce();
   void say_sharing();  // "sharing N files from DIR"
   void check_file_server();
-  void show_files(const std::string& user);
-  void search(const std::string& text);
-  // A FILES/SEARCH reply: title(n) over the n file lines, or `empty`.
-  void print_files(const BrokerConn::Reply& r, const std::function<std::string(size_t)>& title,
-                   const std::string& empty);
   void get_file(const std::string& arg);
-  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash);
+  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash) {
+    return directory_.who_has(name_or_hash);
+  }
   void start_download(const std::string& name, uint64_t size, const std::string& sha256,
                       std::vector<FetchSource> sources);
   void print_download_notices();
@@ -131,6 +127,7 @@ class Lobby {
   std::map<uint64_t, OfferOut> offers_out_;
   LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
   BrokerLink link_;
+  Directory directory_;
   Shares shares_;
   ServeChild file_server_;
   Downloads downloads_;
