@@ -142,8 +142,8 @@ bool settle_name(LobbyConsole* console, LobbySetup* s) {
           return false;
         }
         BrokerConn::OpenResult o = s->conn.open(opt.host, opt.port);
-        if (!o.ok) {
-          console->fatal(o.error);
+        if (!o.result.ok()) {
+          console->fatal(o.result.message());
           return false;
         }
         break;  // same name, new connection
@@ -174,8 +174,8 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   out->identity.key = random_hex(wire::kTicketKeyBytes);
 
   BrokerConn::OpenResult o = out->conn.open(options.host, options.port);
-  if (!o.ok) {
-    console->fatal(o.error);
+  if (!o.result.ok()) {
+    console->fatal(o.result.message());
     return 1;
   }
   if (!settle_name(console, out)) return 1;

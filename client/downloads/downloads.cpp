@@ -33,7 +33,7 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-bool Downloads::start(DownloadRequest request, std::string* error) {
+Result Downloads::start(DownloadRequest request) {
   // A downloader of the same name that has reported its end may not have exited yet, and until
   // it has, it holds the lock on NAME.part: a new one would fail at once. It is a matter of
   // milliseconds.
@@ -45,10 +45,8 @@ bool Downloads::start(DownloadRequest request, std::string* error) {
     }
   }
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) {
-    *error = std::string("cannot make a pipe for the download: ") + std::strerror(errno);
-    return false;
-  }
+  if (::pipe2(p, O_CLOEXEC) != 0)
+    return Result::system("cannot make a pipe for the download", errno);
   UniqueFd read_end(p[0]);
   UniqueFd write_end(p[1]);
   set_nonblocking(read_end.get());
@@ -71,13 +69,13 @@ bool Downloads::start(DownloadRequest request, std::string* error) {
   spec.quiet_stdout = true;
 
   auto t = std::make_unique<Transfer>();
-  if (!t->child.start(spec, error)) return false;
+  if (std::string error; !t->child.start(spec, &error)) return Result::failure(std::move(error));
   write_end.reset();  // the child's copy is the only writer now: EOF comes when it exits
   t->local_name = local_name;
   t->request = std::move(request);
   t->progress = std::move(read_end);
   transfers_.push_back(std::move(t));
-  return true;
+  return {};
 }
 
 bool Downloads::running(const std::string& local_name) const {

@@ -12,6 +12,7 @@
 
 #include "client/launch/child_process.h"
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/handoff/fetch_sources.h"
 #include "common/wire/line_codec.h"
 #include "common/wire/progress_words.h"
@@ -48,8 +49,8 @@ class Downloads {
   Downloads(std::string downloads_dir, std::string user)
       : dir_(std::move(downloads_dir)), user_(std::move(user)) {}
 
-  // Starts a download. False with *error if the downloader cannot be started.
-  bool start(DownloadRequest request, std::string* error);
+  // Starts a download; a failure says why the downloader cannot be started.
+  Result start(DownloadRequest request);
   // A download of this local name runs (two downloaders cannot share NAME.part).
   bool running(const std::string& local_name) const;
   size_t running_count() const;

@@ -29,10 +29,7 @@ std::string path_in(const std::string& dir, std::string_view user) {
   return dir + "/" + paused_file_name(user);
 }
 
-bool reject(std::string* why, std::string reason) {
-  *why = std::move(reason);
-  return false;
-}
+Result reject(std::string reason) { return Result::failure(std::move(reason)); }
 
 }  // namespace
 
@@ -50,20 +47,20 @@ std::string format_paused(const PausedDownloads& paused) {
   return out;
 }
 
-bool parse_paused(std::string_view text, PausedDownloads* out, std::string* why) {
-  if (text.size() > kMaxPausedBytes) return reject(why, "larger than 1 MiB");
+Expected<PausedDownloads> parse_paused(std::string_view text) {
+  if (text.size() > kMaxPausedBytes) return reject("larger than 1 MiB");
   PausedDownloads paused;
   std::set<std::string> names;
   size_t line_no = 0;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
     // Written whole and renamed into place: a line without its '\n' was cut off or planted.
-    if (nl == std::string_view::npos) return reject(why, "its last line is cut off");
+    if (nl == std::string_view::npos) return reject("its last line is cut off");
     const std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl + 1);
     const std::string where = "line " + std::to_string(++line_no) + ": ";
     if (line_no == 1) {
-      if (line != kMagic) return reject(why, "not a peerlink pause file (or another version)");
+      if (line != kMagic) return reject("not a peerlink pause file (or another version)");
       continue;
     }
     const std::vector<std::string_view> f = split_fields(line);
@@ -71,68 +68,59 @@ bool parse_paused(std::string_view text, PausedDownloads* out, std::string* why)
       std::string user;
       if (f.size() != 2 || f[0] != "user" || !percent_decode(f[1], &user) ||
           !valid_user_name(user)) {
-        return reject(why, where + "expected user NAME");
+        return reject(where + "expected user NAME");
       }
       paused.user = std::move(user);
       continue;
     }
     if (f.size() != 4 || f[0] != "download") {
-      return reject(why, where + "expected download SIZE SHA256 NAME");
+      return reject(where + "expected download SIZE SHA256 NAME");
     }
     PausedDownload d;
-    if (!parse_u64(f[1], &d.size)) return reject(why, where + "bad size");
-    if (!parse_sha256_hex(f[2], &d.sha256)) return reject(why, where + "bad sha256");
+    if (!parse_u64(f[1], &d.size)) return reject(where + "bad size");
+    if (!parse_sha256_hex(f[2], &d.sha256)) return reject(where + "bad sha256");
     // Only what the lobby itself writes: a local name, usable as is for NAME.part.
     if (!percent_decode(f[3], &d.name) || !safe_file_name(d.name) ||
         sanitize_file_name(d.name) != d.name) {
-      return reject(why, where + "bad file name");
+      return reject(where + "bad file name");
     }
-    if (!names.insert(d.name).second) return reject(why, where + "a file listed twice");
+    if (!names.insert(d.name).second) return reject(where + "a file listed twice");
     if (paused.downloads.size() == kMaxPausedDownloads) {
-      return reject(why, "more than " + std::to_string(kMaxPausedDownloads) + " downloads");
+      return reject("more than " + std::to_string(kMaxPausedDownloads) + " downloads");
     }
     paused.downloads.push_back(std::move(d));
   }
-  if (line_no < 2) return reject(why, line_no == 0 ? "empty" : "no user line");
-  *out = std::move(paused);
-  return true;
+  if (line_no < 2) return reject(line_no == 0 ? "empty" : "no user line");
+  return paused;
 }
 
-PausedLoad load_paused_file(const std::string& dir, const std::string& user, PausedDownloads* out,
-                            std::string* why) {
+Expected<std::optional<PausedDownloads>> load_paused_file(const std::string& dir,
+                                                          const std::string& user) {
   const std::string path = path_in(dir, user);
   // O_NONBLOCK: a FIFO planted under the name must not hang the lobby in open() or read().
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) {
-    if (errno == ENOENT) return PausedLoad::kMissing;
-    *why = errno == ELOOP ? "it is a symbolic link"
-                          : std::string("cannot open it: ") + std::strerror(errno);
-    return PausedLoad::kCorrupt;
+    if (errno == ENOENT) return std::optional<PausedDownloads>();
+    return reject(errno == ELOOP ? "it is a symbolic link"
+                                 : std::string("cannot open it: ") + std::strerror(errno));
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    *why = "not a regular file";
-    return PausedLoad::kCorrupt;
-  }
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return reject("not a regular file");
   // In a folder others can write to, a list planted by someone else must not make us download.
   if (st.st_uid != ::geteuid()) {
-    *why = "it belongs to another user (uid " + std::to_string(st.st_uid) + ")";
-    return PausedLoad::kCorrupt;
+    return reject("it belongs to another user (uid " + std::to_string(st.st_uid) + ")");
   }
   std::string text;
   const Result r = read_to_end(fd.get(), kMaxPausedBytes, &text);
   if (!r.ok()) {
-    *why = r.error() == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message();
-    return PausedLoad::kCorrupt;
+    return reject(r.error() == EFBIG ? "larger than 1 MiB" : "cannot read it: " + r.message());
   }
-  PausedDownloads paused;
-  if (!parse_paused(text, &paused, why)) return PausedLoad::kCorrupt;
-  if (paused.user != user) {  // copied or renamed by hand: not this user's downloads
-    *why = "it lists downloads of " + paused.user;
-    return PausedLoad::kCorrupt;
+  Expected<PausedDownloads> paused = parse_paused(text);
+  if (!paused) return paused.result();
+  if (paused->user != user) {  // copied or renamed by hand: not this user's downloads
+    return reject("it lists downloads of " + paused->user);
   }
-  *out = std::move(paused);
-  return PausedLoad::kOk;
+  return std::optional<PausedDownloads>(std::move(*paused));
 }
 
 Result save_paused_file(const std::string& dir, const PausedDownloads& paused) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,18 +45,17 @@ struct PausedDownloads {
 std::string format_paused(const PausedDownloads& paused);
 
 // Strict: the file may have been edited, cut off or planted, so any deviation rejects it whole
-// (false, *out untouched, *why says what is wrong): another magic or version, a bad user name,
+// (the failure says what is wrong): another magic or version, a bad user name,
 // an undecodable or unsafe name (it must satisfy safe_file_name() and be its own
 // sanitize_file_name()), a bad size or hash, a name listed twice, more than kMaxPausedDownloads
 // downloads, a cut-off last line, more than 1 MiB.
-bool parse_paused(std::string_view text, PausedDownloads* out, std::string* why);
+Expected<PausedDownloads> parse_paused(std::string_view text);
 
-enum class PausedLoad { kMissing, kOk, kCorrupt };
-// Reads and parses `dir`/.peerlink-paused-USER. kMissing if there is none; kCorrupt (with *why) if
-// it cannot be read (not a regular file, a symlink, an I/O error), is owned by another uid, cannot
-// be parsed, or names another user.
-PausedLoad load_paused_file(const std::string& dir, const std::string& user, PausedDownloads* out,
-                            std::string* why);
+// Reads and parses `dir`/.peerlink-paused-USER: nullopt if there is none; a failure saying why
+// (the file is then corrupt) if it cannot be read (not a regular file, a symlink, an I/O error),
+// is owned by another uid, cannot be parsed, or names another user.
+Expected<std::optional<PausedDownloads>> load_paused_file(const std::string& dir,
+                                                          const std::string& user);
 
 // Writes `dir`/.peerlink-paused-USER (USER = paused.user) atomically (temporary file + rename,
 // write_file_atomically()).

@@ -37,7 +37,7 @@ UniqueFd token_fd(const std::string& path, const std::string& token, std::string
 }
 
 // The peer program's arguments: the session and the way back to this lobby.
-PeerArgs peer_args(const LobbyReturn& back, const std::string& peer, int secret_fd) {
+PeerArgs peer_args(const LobbyArgs& back, const std::string& peer, int secret_fd) {
   PeerArgs a;
   a.session = true;
   a.peer = peer;
@@ -61,7 +61,7 @@ int exec_argv(const std::string& path, std::vector<std::string> argv) {
 
 }  // namespace
 
-std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::string& peer,
+std::string exec_peer_server(const LobbyArgs& back, int listen_fd, const std::string& peer,
                              const std::string& token) {
   const std::string path = sibling_program("_peer_server");
   std::string error;
@@ -75,7 +75,7 @@ std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::
   return exec_failure(path, err);  // `secret` closes here
 }
 
-std::string exec_peer_client(const LobbyReturn& back, const std::string& ip, uint16_t port,
+std::string exec_peer_client(const LobbyArgs& back, const std::string& ip, uint16_t port,
                              const std::string& peer, const std::string& token) {
   const std::string path = sibling_program("_peer_client");
   std::string error;

@@ -5,17 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include "common/handoff/lobby_args.h"
+
 namespace peerlink::lobby {
 
-// What both peer programs need to bring the user back to this lobby afterwards.
-struct LobbyReturn {
-  std::string host;  // the broker, as given to _c
-  uint16_t port = 0;
-  std::string user;
-  std::string share;      // absolute
-  std::string downloads;  // absolute
-};
-
+// `back` is this lobby's own arguments (user, share and downloads settled, the folders absolute):
+// what both peer programs need to bring the user back to it afterwards (its broker, user and
+// folders go into their argv).
+//
 // Both exec functions expect the caller to have stopped its children first (the file server and
 // the downloads, Lobby::before_exec()): the peer program cannot look after them, and a file
 // server left running would keep serving a lobby that is gone.
@@ -24,12 +21,12 @@ struct LobbyReturn {
 // listening; FD_CLOEXEC is cleared here) and gets `token` in an inherited memfd named by
 // --secret-fd (common/base/secret_fd.h), never in argv or the environment. Returns only if the exec
 // failed, with the reason; the fd is then CLOEXEC again and the memfd closed.
-std::string exec_peer_server(const LobbyReturn& back, int listen_fd, const std::string& peer,
+std::string exec_peer_server(const LobbyArgs& back, int listen_fd, const std::string& peer,
                              const std::string& token);
 
 // Replaces this process with <self dir>/_peer_client, told to connect to ip:port, the token handed
 // over the same way. Returns only if the exec failed, with the reason.
-std::string exec_peer_client(const LobbyReturn& back, const std::string& ip, uint16_t port,
+std::string exec_peer_client(const LobbyArgs& back, const std::string& ip, uint16_t port,
                              const std::string& peer, const std::string& token);
 
 }  // namespace peerlink::lobby

@@ -37,10 +37,11 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
   where_ = host_port(host, port);
   Expected<UniqueFd> s = connect_tcp(host, port, kConnectTimeoutMs);
   if (!s.ok()) {
-    result.error = s.message();
+    std::string error = s.message();
     // A name that does not resolve is a typo, not a broker that is down.
     bool resolved = s.message().rfind("cannot resolve", 0) != 0;
-    if (resolved && broker_probably_down(s.error())) result.error += " — is _s running?";
+    if (resolved && broker_probably_down(s.error())) error += " — is _s running?";
+    result.result = Result::failure(std::move(error), s.error());
     return result;
   }
   fd_ = std::move(*s);
@@ -49,24 +50,24 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
       LineWriter(wire::request::kHello)
           .word(std::to_string(wire::kProtocolMajor) + "." + std::to_string(wire::kProtocolMinor))
           .str();
-  Reply r = request(hello, kHelloTimeoutMs);
-  if (!r.ok) {
-    result.error = "the server at " + where_ + " did not answer the hello: " + r.error;
+  Expected<Reply> r = request(hello, kHelloTimeoutMs);
+  if (!r.ok()) {
+    result.result =
+        r.result().with_context("the server at " + where_ + " did not answer the hello");
     return result;
   }
-  if (is_ok(r.head, wire::reply::kHello)) {
-    result.ok = true;
-    return result;
-  }
+  if (is_ok(r->head, wire::reply::kHello)) return result;
   close();
   result.fatal = true;
-  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kBadVersion) {
-    result.error =
-        "the broker at " + where_ + " speaks another protocol version: " + printable(r.head.reason);
-  } else if (r.head.kind == BrokerMessage::Kind::kErr) {
-    result.error = "the broker at " + where_ + " refused the hello: " + printable(r.head.reason);
+  if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kBadVersion) {
+    result.result =
+        Result::failure("the broker at " + where_ +
+                        " speaks another protocol version: " + printable(r->head.reason));
+  } else if (r->head.kind == BrokerMessage::Kind::kErr) {
+    result.result = Result::failure("the broker at " + where_ +
+                                    " refused the hello: " + printable(r->head.reason));
   } else {
-    result.error = "the server at " + where_ + " is not a peerlink broker";
+    result.result = Result::failure("the server at " + where_ + " is not a peerlink broker");
   }
   return result;
 }
@@ -79,18 +80,19 @@ void BrokerConn::close() {
   in_request_ = false;
 }
 
-bool BrokerConn::fail(std::string* error, const std::string& why) {
-  *error = why;
+Result BrokerConn::fail(Result why) {
   close();
-  return false;
+  return why;
 }
 
-bool BrokerConn::drain_lines(std::string* error) {
+Result BrokerConn::drain_lines() {
   std::string line;
   for (;;) {
     LineBuffer::Result r = in_.next(&line);
-    if (r == LineBuffer::Result::kNeedMore) return true;
-    if (r == LineBuffer::Result::kTooLong) return fail(error, "the broker sent an over-long line");
+    if (r == LineBuffer::Result::kNeedMore) return {};
+    if (r == LineBuffer::Result::kTooLong) {
+      return fail(Result::failure("the broker sent an over-long line"));
+    }
     BrokerMessage m;
     // An undecodable line is skipped: one bad field should not cost the whole connection.
     if (!parse_broker_message(line, &m)) continue;
@@ -102,60 +104,53 @@ bool BrokerConn::drain_lines(std::string* error) {
   }
 }
 
-bool BrokerConn::read_available(std::string* error) {
-  if (!fd_.valid()) {
-    *error = "not connected";
-    return false;
-  }
+Result BrokerConn::read_available() {
+  if (!fd_.valid()) return Result::failure("not connected");
   char buf[16384];
   size_t got = 0;
   Result r = recv_some(fd_.get(), buf, sizeof buf, &got);
-  if (r.status() == Status::kClosed) return fail(error, "the broker closed the connection");
-  if (!r.ok()) return fail(error, r.message());
+  if (r.status() == Status::kClosed) {
+    return fail(Result::failure("the broker closed the connection"));
+  }
+  if (!r.ok()) return fail(std::move(r));
   in_.append(buf, got);
-  return drain_lines(error);
+  return drain_lines();
 }
 
-bool BrokerConn::wait_reply_line(long long deadline_ms, BrokerMessage* out, std::string* error) {
+Expected<BrokerMessage> BrokerConn::wait_reply_line(long long deadline_ms) {
   while (replies_.empty()) {
     long long left = deadline_ms - now_ms();
-    if (left <= 0) return fail(error, "the broker did not answer in time");
+    if (left <= 0) return fail(Result::failure("the broker did not answer in time"));
     Result w = wait_readable(fd_.get(), static_cast<int>(left));
     if (w.status() == Status::kTimeout) continue;
-    if (!w.ok()) return fail(error, w.message());
-    if (!read_available(error)) return false;
+    if (!w.ok()) return fail(std::move(w));
+    if (Result r = read_available(); !r.ok()) return r;
   }
-  *out = std::move(replies_.front());
+  BrokerMessage out = std::move(replies_.front());
   replies_.pop_front();
-  return true;
+  return out;
 }
 
-BrokerConn::Reply BrokerConn::request(const std::string& line, int timeout_ms,
-                                      std::string_view body_word) {
-  Reply reply;
-  if (!fd_.valid()) {
-    reply.error = "not connected";
-    return reply;
-  }
+Expected<BrokerConn::Reply> BrokerConn::request(const std::string& line, int timeout_ms,
+                                                std::string_view body_word) {
+  if (!fd_.valid()) return Result::failure("not connected");
   long long deadline = now_ms() + timeout_ms;
-  Result w = send_all(fd_.get(), line);
-  if (!w.ok()) {
-    fail(&reply.error, w.message());
-    return reply;
-  }
+  if (Result w = send_all(fd_.get(), line); !w.ok()) return fail(std::move(w));
   in_request_ = true;
-  if (!wait_reply_line(deadline, &reply.head, &reply.error)) return reply;
+  Expected<BrokerMessage> head = wait_reply_line(deadline);
+  if (!head.ok()) return head.result();
+  Reply reply;
+  reply.head = std::move(*head);
   size_t count = 0;
   if (!body_word.empty() && multi_line_count(reply.head, body_word, 1u << 20, &count)) {
     reply.body.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-      BrokerMessage m;
-      if (!wait_reply_line(deadline, &m, &reply.error)) return reply;
-      reply.body.push_back(std::move(m));
+      Expected<BrokerMessage> m = wait_reply_line(deadline);
+      if (!m.ok()) return m.result();
+      reply.body.push_back(std::move(*m));
     }
   }
   in_request_ = false;
-  reply.ok = true;
   return reply;
 }
 

@@ -11,6 +11,7 @@
 
 #include "client/lobby/messages.h"
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/wire/broker_limits.h"
 #include "common/wire/line_codec.h"
 
@@ -22,10 +23,10 @@ namespace peerlink::lobby {
 class BrokerConn {
  public:
   struct OpenResult {
-    bool ok = false;
+    // Its message is a full sentence: "cannot reach h:p: connection refused — is _s running?"
+    Result result;
     // A retry cannot help (the server speaks another protocol version or is not a broker).
     bool fatal = false;
-    std::string error;  // a full sentence: "cannot reach h:p: connection refused — is _s running?"
   };
   // Connects (closing any previous connection) and exchanges HELLO.
   OpenResult open(const std::string& host, uint16_t port);
@@ -34,20 +35,18 @@ class BrokerConn {
   int fd() const { return fd_.get(); }
   void close();
 
-  struct Reply {
-    bool ok = false;  // a reply (OK or ERR) arrived; false: the connection failed (see error)
+  struct Reply {  // a reply that arrived: OK or ERR
     BrokerMessage head;
     std::vector<BrokerMessage> body;  // the lines of a multi-line reply
-    std::string error;
   };
   // Sends `line` (with its '\n') and waits up to `timeout_ms` for the reply. With `body_word`,
   // a reply "OK <body_word> <n>" is followed by n lines, which are read into `body`. A failure
   // (closed, timeout, line too long) closes the connection: the caller treats it as lost.
-  Reply request(const std::string& line, int timeout_ms, std::string_view body_word = {});
+  Expected<Reply> request(const std::string& line, int timeout_ms, std::string_view body_word = {});
 
-  // Reads what has arrived (call when poll() says the socket is readable; one read). False when
-  // the connection is lost, with *error saying why; the connection is then closed.
-  bool read_available(std::string* error);
+  // Reads what has arrived (call when poll() says the socket is readable; one read). A failure
+  // says why the connection is lost; it is then closed.
+  Result read_available();
 
   // Events and unsolicited lines (e.g. "ERR 408 ...") received outside of a request.
   std::deque<BrokerMessage> take_messages() { return std::exchange(messages_, {}); }
@@ -58,11 +57,12 @@ class BrokerConn {
 
  private:
   // Moves complete lines from the input buffer: events and unsolicited lines to messages_, the
-  // rest (a reply or its body) to replies_. False on an over-long or undecodable line.
-  bool drain_lines(std::string* error);
-  // Waits until replies_ holds a line or the deadline passes.
-  bool wait_reply_line(long long deadline_ms, BrokerMessage* out, std::string* error);
-  bool fail(std::string* error, const std::string& why);
+  // rest (a reply or its body) to replies_. Fails on an over-long line.
+  Result drain_lines();
+  // The next line of replies_, waiting for it until the deadline passes.
+  Expected<BrokerMessage> wait_reply_line(long long deadline_ms);
+  // Closes the connection and returns `why` as the failure.
+  Result fail(Result why);
 
   UniqueFd fd_;
   LineBuffer in_{kMaxLine};

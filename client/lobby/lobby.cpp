@@ -17,11 +17,6 @@
 namespace peerlink::lobby {
 namespace {
 
-constexpr int kByeTimeoutMs = 2000;  // for OK BYE when leaving
-// With nothing heard for this long, a PING checks that the broker is still there: a broker
-// host that vanished without a FIN would otherwise go unnoticed until the next command.
-constexpr auto kKeepalive = std::chrono::seconds(60);
-
 // Slots of the poll set before the downloads' pipes.
 constexpr size_t kStdinSlot = 0;
 constexpr size_t kBrokerSlot = 1;
@@ -52,9 +47,13 @@ ServeChildConfig serve_child_config(const LobbySetup& s) {
 Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
     : console_(console),
       s_(setup),
+      link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
+      directory_(console, &link_, setup->options.user),
       shares_(setup->options.share),
       file_server_(serve_child_config(*setup)),
-      downloads_(setup->options.downloads, setup->options.user) {}
+      downloads_(setup->options.downloads, setup->options.user) {
+  link_.set_callbacks(link_callbacks());
+}
 
 int Lobby::run() {
   install_lobby_signals();
@@ -79,7 +78,7 @@ int Lobby::run() {
                 {shares_.wake_fd(), POLLIN, 0},
                 {held_check_.wake_fd(), POLLIN, 0},
                 {lobby_signal_fd(), POLLIN, 0}});
-    if (online()) fds[kBrokerSlot].fd = s_->conn.fd();
+    fds[kBrokerSlot].fd = link_.poll_fd();
     downloads_.add_poll_fds(&fds);
     int n = ::poll(fds.data(), fds.size(), poll_timeout_ms());
     if (n < 0 || fds[kSignalSlot].revents != 0) {
@@ -88,14 +87,7 @@ int Lobby::run() {
       leave(1);
       break;
     }
-    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) {
-      std::string why;
-      if (s_->conn.read_available(&why)) {
-        last_traffic_ = Clock::now();
-      } else {
-        lost(why);
-      }
-    }
+    if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) link_.on_readable();
     if (fds[kScanSlot].revents != 0) {
       if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
     }
@@ -125,9 +117,7 @@ int Lobby::run() {
 
 int Lobby::poll_timeout_ms() const {
   if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
-  Clock::time_point wake =
-      reconnector_.active() ? reconnector_.next_attempt() : last_traffic_ + kKeepalive;
-  wake = std::min(wake, shares_.next_poll());
+  Clock::time_point wake = std::min(link_.next_wake(), shares_.next_poll());
   if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
@@ -142,11 +132,7 @@ int Lobby::poll_timeout_ms() const {
 
 void Lobby::tick() {
   Clock::time_point now = Clock::now();
-  if (reconnector_.due(now)) {
-    reconnect_step();
-  } else if (online() && now - last_traffic_ >= kKeepalive) {
-    keepalive();
-  }
+  link_.tick(now);
   if (done_) return;
   downloads_.reap();
   print_download_notices();
@@ -202,19 +188,19 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
     case K::kUnknown:
       break;
     case K::kUsers:
-      show_users();
+      directory_.users();
       break;
     case K::kInfo:
-      show_info(arg);
+      directory_.info(arg);
       break;
     case K::kChat:
       ask_chat(arg);
       break;
     case K::kFiles:
-      show_files(arg);
+      directory_.files(arg);
       break;
     case K::kSearch:
-      search(arg);
+      directory_.search(arg);
       break;
     case K::kGet:
       get_file(arg);
@@ -243,55 +229,15 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
   }
 }
 
-void Lobby::say_no_such_user(const std::string& user) {
-  console_->print(printable(user) + ": no such user", Style::kError);
-}
-
 void Lobby::show_help() {
   for (const std::string& l : menu_lines(console_->interactive())) console_->print(l);
-}
-
-void Lobby::show_users() {
-  BrokerConn::Reply r = request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
-  if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print("cannot list users: " + printable(r.head.reason), Style::kError);
-    return;
-  }
-  size_t n = r.body.size();
-  console_->print(std::to_string(n) + (n == 1 ? " user online:" : " users online:"), Style::kTitle);
-  for (const BrokerMessage& m : r.body) {
-    UserEntry u;
-    if (!parse_user_line(m, &u)) continue;
-    std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
-    if (u.name == s_->options.user) line += "  (you)";
-    console_->print(line);
-  }
-}
-
-void Lobby::show_info(const std::string& user) {
-  if (!valid_user_name(user)) {
-    say_no_such_user(user);
-    return;
-  }
-  BrokerConn::Reply r = request(LineWriter(wire::request::kInfo).field(user).str());
-  if (!r.ok) return;
-  UserEntry u;
-  if (parse_info_reply(r.head, &u)) {
-    console_->print(u.name + " is at " + host_port(u.ip, u.port));
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
-    say_no_such_user(user);
-  } else {
-    console_->print("info failed: " + printable(r.head.reason), Style::kError);
-  }
 }
 
 void Lobby::leave(int status) {
   // Downloads stop first (their .part stays for `get` to resume), then the file server.
   stop_downloads("stopped");
   file_server_.stop();
-  if (online()) s_->conn.bye(kByeTimeoutMs);
-  s_->conn.close();
+  link_.leave();
   console_->print("bye");
   status_ = status;
   done_ = true;
@@ -299,7 +245,7 @@ void Lobby::leave(int status) {
 
 void Lobby::update_prompt() {
   std::string prompt = s_->options.user;
-  if (reconnector_.active()) {
+  if (link_.reconnecting()) {
     prompt += " (offline)> ";
   } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
     prompt = argument_prompt(awaiting_arg_);

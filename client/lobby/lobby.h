@@ -18,11 +18,12 @@
 #include "client/downloads/paused.h"
 #include "client/downloads/resume_queue.h"
 #include "client/lobby/broker_conn.h"
+#include "client/lobby/broker_link.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
+#include "client/lobby/directory.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/questions.h"
-#include "client/lobby/reconnector.h"
 #include "client/setup.h"
 #include "client/sharing/serve_child.h"
 #include "client/sharing/shares.h"
@@ -54,29 +55,26 @@ class Lobby {
     std::set<std::string> waiting;
   };
 
-  bool online() const { return !reconnector_.active() && s_->conn.is_open(); }
+  bool online() const { return link_.online(); }
   int poll_timeout_ms() const;
   void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
 
   // Input and the simple commands (lobby.cpp).
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
-  void show_users();
-  void show_info(const std::string& user);
   void show_help();
-  void say_no_such_user(const std::string& user);
+  void say_no_such_user(const std::string& user) { directory_.say_no_such_user(user); }
   void leave(int status);
   void update_prompt();
 
-  // Broker events and the broker link (lobby_link.cpp).
+  // Broker events (lobby_link.cpp).
+  BrokerLink::Callbacks link_callbacks();
   void handle_messages();
   void handle_event(const BrokerEvent& e);
   // Sends a request on the live connection; a transport failure starts reconnecting.
-  BrokerConn::Reply request(const std::string& line, std::string_view body_word = {});
-  void keepalive();
-  void lost(const std::string& why);
-  void begin_reconnect();
-  void reconnect_step();
+  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {}) {
+    return link_.request(line, body_word);
+  }
 
   // Chat requests both ways, answering questions, and the hand-off (lobby_chat.cpp).
   void handle_chat_event(const BrokerEvent& e);
@@ -97,13 +95,10 @@ class Lobby {
   void announce();
   void say_sharing();  // "sharing N files from DIR"
   void check_file_server();
-  void show_files(const std::string& user);
-  void search(const std::string& text);
-  // A FILES/SEARCH reply: title(n) over the n file lines, or `empty`.
-  void print_files(const BrokerConn::Reply& r, const std::function<std::string(size_t)>& title,
-                   const std::string& empty);
   void get_file(const std::string& arg);
-  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash);
+  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash) {
+    return directory_.who_has(name_or_hash);
+  }
   void start_download(const std::string& name, uint64_t size, const std::string& sha256,
                       std::vector<FetchSource> sources);
   void print_download_notices();
@@ -131,8 +126,8 @@ class Lobby {
   std::optional<Outgoing> outgoing_;
   std::map<uint64_t, OfferOut> offers_out_;
   LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
-  Reconnector reconnector_{s_->options.reconnect_attempts};
-  Clock::time_point last_traffic_ = Clock::now();
+  BrokerLink link_;
+  Directory directory_;
   Shares shares_;
   ServeChild file_server_;
   Downloads downloads_;

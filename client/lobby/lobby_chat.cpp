@@ -12,15 +12,7 @@
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
-namespace {
-
-constexpr int kByeTimeoutMs = 2000;  // for OK BYE before exec (HANDOFF.md: bounded)
-
-LobbyReturn lobby_return(const ClientOptions& o) {
-  return LobbyReturn{o.host, o.port, o.user, o.share, o.downloads};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // ---- Our chat request ----
 
@@ -37,19 +29,19 @@ void Lobby::ask_chat(const std::string& user) {
     console_->print("you already asked " + outgoing_->to + " — wait for the answer", Style::kError);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter(wire::request::kChat).field(user).str());
-  if (!r.ok) return;
+  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kChat).field(user).str());
+  if (!r.ok()) return;
   uint64_t id = 0;
-  if (is_ok(r.head, wire::reply::kChat) && r.head.fields.size() == 2) {
-    id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
+  if (is_ok(r->head, wire::reply::kChat) && r->head.fields.size() == 2) {
+    id = std::strtoull(r->head.fields[1].c_str(), nullptr, 10);
     outgoing_ = Outgoing{id, user};
     console_->print("asked " + user + " to chat, waiting for an answer", Style::kNotice);
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
+  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kNotFound) {
     say_no_such_user(user);
-  } else if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kConflict) {
+  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kConflict) {
     console_->print("a chat request of yours is already waiting for an answer", Style::kError);
   } else {
-    console_->print("cannot ask " + user + ": " + printable(r.head.reason), Style::kError);
+    console_->print("cannot ask " + user + ": " + printable(r->head.reason), Style::kError);
   }
 }
 
@@ -58,12 +50,12 @@ void Lobby::start_requested_session(const BrokerEvent& e) {
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
   before_exec();
   console_->stop_editing();
-  s_->conn.bye(kByeTimeoutMs);
-  std::string failure = exec_peer_client(lobby_return(s_->options), e.ip, e.port, e.user, e.token);
+  link_.say_bye();
+  std::string failure = exec_peer_client(s_->options, e.ip, e.port, e.user, e.token);
   console_->start_editing();
   console_->print(failure, Style::kError);
   after_failed_exec();
-  begin_reconnect();
+  link_.begin_reconnect();
 }
 
 void Lobby::handle_chat_event(const BrokerEvent& e) {
@@ -145,9 +137,9 @@ void Lobby::answer_chat(const Question& q, bool yes) {
     accept(q);
     return;
   }
-  BrokerConn::Reply r = request(LineWriter(wire::request::kDecline).num(q.id).str());
-  if (!r.ok) return;
-  if (is_ok(r.head, wire::reply::kDecline)) {
+  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kDecline).num(q.id).str());
+  if (!r.ok()) return;
+  if (is_ok(r->head, wire::reply::kDecline)) {
     console_->print("declined " + q.from + "'s request", Style::kNotice);
   } else {
     console_->print("the request from " + q.from + " is no longer open", Style::kError);
@@ -160,35 +152,35 @@ void Lobby::accept(const Question& req) {
   Expected<UniqueFd> listener = listen_tcp("", 0);
   if (!listener.ok()) {
     console_->print("cannot open a port for the session: " + listener.message(), Style::kError);
-    request(LineWriter(wire::request::kDecline).num(req.id).str());
+    (void)request(LineWriter(wire::request::kDecline).num(req.id).str());
     return;
   }
   uint16_t port = local_port(listener->get());
-  BrokerConn::Reply r = request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
-  if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print(r.head.code == wire::err::kNotFound
+  Expected<BrokerConn::Reply> r =
+      request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
+  if (!r.ok()) return;
+  if (r->head.kind == BrokerMessage::Kind::kErr) {
+    console_->print(r->head.code == wire::err::kNotFound
                         ? "the request from " + req.from + " is no longer open"
-                        : "cannot accept " + req.from + "'s request: " + printable(r.head.reason),
+                        : "cannot accept " + req.from + "'s request: " + printable(r->head.reason),
                     Style::kError);
     return;
   }
-  if (!is_ok(r.head, wire::reply::kAccept) || r.head.fields.size() != 3 ||
-      !plausible_token(r.head.fields[2])) {
+  if (!is_ok(r->head, wire::reply::kAccept) || r->head.fields.size() != 3 ||
+      !plausible_token(r->head.fields[2])) {
     console_->print("the broker answered the accept with nonsense", Style::kError);
     return;
   }
-  const std::string token = r.head.fields[2];
+  const std::string token = r->head.fields[2];
   console_->print("starting a chat session with " + req.from, Style::kGood);
   before_exec();
   console_->stop_editing();
-  s_->conn.bye(kByeTimeoutMs);
-  std::string failure =
-      exec_peer_server(lobby_return(s_->options), listener->get(), req.from, token);
+  link_.say_bye();
+  std::string failure = exec_peer_server(s_->options, listener->get(), req.from, token);
   console_->start_editing();
   console_->print(failure, Style::kError);
   after_failed_exec();
-  begin_reconnect();
+  link_.begin_reconnect();
 }
 
 // ---- The hand-off ----
@@ -204,9 +196,8 @@ void Lobby::before_exec() {
 }
 
 void Lobby::after_failed_exec() {
-  std::string error;
-  if (!file_server_.start(&error)) {
-    console_->print("cannot start the file server: " + error, Style::kError);
+  if (const Result started = file_server_.start(); !started) {
+    console_->print("cannot start the file server: " + started.message(), Style::kError);
   }
   shares_.start_scan();
   load_paused();  // what pause_downloads() just wrote: resumed once the broker is back

@@ -38,19 +38,18 @@ std::string owner_list(const std::vector<FetchSource>& sources) {
 // ---- Sharing ----
 
 void Lobby::start_sharing() {
-  std::string error;
-  if (!file_server_.start(&error)) {
-    console_->print("cannot start the file server: " + error + " — others cannot download from you",
-                    Style::kError);
+  if (const Result started = file_server_.start(); !started) {
+    console_->print(
+        "cannot start the file server: " + started.message() + " — others cannot download from you",
+        Style::kError);
   }
   shares_.start_scan();
 }
 
 void Lobby::rescan() {
   if (!file_server_.running()) {
-    std::string error;
-    if (!file_server_.start(&error)) {
-      console_->print("cannot start the file server: " + error, Style::kError);
+    if (const Result started = file_server_.start(); !started) {
+      console_->print("cannot start the file server: " + started.message(), Style::kError);
     }
   }
   report_scan_ = true;
@@ -86,10 +85,10 @@ void Lobby::on_scan(ShareScan scan) {
 }
 
 void Lobby::announce() {
-  BrokerConn::Reply r = request(shares_.announce_request());
-  if (!r.ok) return;
-  if (!is_ok(r.head, wire::reply::kAnnounced)) {
-    console_->print("the broker refused the list of shared files: " + printable(r.head.reason),
+  Expected<BrokerConn::Reply> r = request(shares_.announce_request());
+  if (!r.ok()) return;
+  if (!is_ok(r->head, wire::reply::kAnnounced)) {
+    console_->print("the broker refused the list of shared files: " + printable(r->head.reason),
                     Style::kError);
     return;
   }
@@ -113,9 +112,9 @@ void Lobby::check_file_server() {
   if (!why) return;
   if (file_server_.worth_restarting()) {
     console_->print("the file server stopped (" + *why + ") — starting it again", Style::kError);
-    std::string error;
-    if (file_server_.start(&error)) return;
-    console_->print("cannot start the file server: " + error, Style::kError);
+    const Result started = file_server_.start();
+    if (started) return;
+    console_->print("cannot start the file server: " + started.message(), Style::kError);
   } else {
     console_->print("the file server stopped (" + *why +
                         "); others cannot download from you — type share to start it again",
@@ -123,84 +122,7 @@ void Lobby::check_file_server() {
   }
 }
 
-// ---- Browsing ----
-
-void Lobby::show_files(const std::string& user) {
-  if (user.empty()) {
-    BrokerConn::Reply r = request(LineWriter(wire::request::kFiles).str(), wire::reply::kFiles);
-    if (r.ok) {
-      print_files(
-          r, [](size_t n) { return files_count(n) + " shared:"; }, "no files shared");
-    }
-    return;
-  }
-  if (!valid_user_name(user)) {
-    say_no_such_user(user);
-    return;
-  }
-  BrokerConn::Reply r =
-      request(LineWriter(wire::request::kFiles).field(user).str(), wire::reply::kFiles);
-  if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr && r.head.code == wire::err::kNotFound) {
-    say_no_such_user(user);
-    return;
-  }
-  print_files(
-      r, [&](size_t n) { return user + " shares " + files_count(n) + ":"; },
-      user + " shares no files");
-}
-
-void Lobby::search(const std::string& text) {
-  BrokerConn::Reply r =
-      request(LineWriter(wire::request::kSearch).field(text).str(), wire::reply::kFiles);
-  if (!r.ok) return;
-  const std::string quoted = "\"" + printable(text) + "\"";
-  print_files(
-      r,
-      [&](size_t n) { return files_count(n) + (n == 1 ? " matches " : " match ") + quoted + ":"; },
-      "no files match " + quoted);
-}
-
-void Lobby::print_files(const BrokerConn::Reply& r, const std::function<std::string(size_t)>& title,
-                        const std::string& empty) {
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print("cannot list files: " + printable(r.head.reason), Style::kError);
-    return;
-  }
-  std::vector<FileEntry> files;
-  for (const BrokerMessage& m : r.body) {
-    FileEntry f;
-    if (parse_file_line(m, &f)) files.push_back(std::move(f));
-  }
-  if (files.empty()) {
-    console_->print(empty);
-    return;
-  }
-  console_->print(title(files.size()), Style::kTitle);
-  for (const FileEntry& f : files) console_->print(file_line(f));
-  if (r.body.size() >= wire::kMaxReplyLines) {
-    console_->print("(the broker lists at most " + std::to_string(wire::kMaxReplyLines) + ")");
-  }
-}
-
 // ---- Downloading ----
-
-std::optional<std::vector<FetchSource>> Lobby::who_has(const std::string& name_or_hash) {
-  BrokerConn::Reply r =
-      request(LineWriter(wire::request::kWhoHas).field(name_or_hash).str(), wire::reply::kWhoHas);
-  if (!r.ok) return std::nullopt;
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print("cannot look up " + printable(name_or_hash) + ": " + printable(r.head.reason),
-                    Style::kError);
-    return std::nullopt;
-  }
-  std::vector<FetchSource> owners;
-  for (const BrokerMessage& m : r.body) {
-    FetchSource s;
-    if (parse_owner_message(m, &s)) owners.push_back(std::move(s));
-  }
-  return owners;
-}
 
 void Lobby::get_file(const std::string& arg) {
   // NAME may hold spaces, so `get read me.txt bob` is first asked about as a whole, then as
@@ -270,9 +192,9 @@ void Lobby::start_download(const std::string& name, uint64_t size, const std::st
   }
   const std::string owners = owner_list(sources);
   DownloadRequest req{name, size, sha256, std::move(sources)};
-  std::string error;
-  if (!downloads_.start(std::move(req), &error)) {
-    console_->print("cannot download " + printable(local) + ": " + error, Style::kError);
+  if (const Result started = downloads_.start(std::move(req)); !started) {
+    console_->print("cannot download " + printable(local) + ": " + started.message(),
+                    Style::kError);
     return;
   }
   resumes_.remove(local);  // a paused download of this name, if any, is this one now

@@ -94,11 +94,11 @@ void Lobby::send_file(const std::string& arg) {
   LineWriter w(wire::request::kOffer);
   w.field(e->name).num(e->size).word(e->sha256);
   for (const std::string& u : users) w.field(u);
-  BrokerConn::Reply r = request(w.str());
-  if (!r.ok) return;
+  Expected<BrokerConn::Reply> r = request(w.str());
+  if (!r.ok()) return;
   const std::string name = printable(e->name);
-  if (is_ok(r.head, wire::reply::kOffer) && r.head.fields.size() == 3) {
-    const uint64_t id = std::strtoull(r.head.fields[1].c_str(), nullptr, 10);
+  if (is_ok(r->head, wire::reply::kOffer) && r->head.fields.size() == 3) {
+    const uint64_t id = std::strtoull(r->head.fields[1].c_str(), nullptr, 10);
     offers_out_[id] = OfferOut{e->name, std::set<std::string>(users.begin(), users.end())};
     console_->print("offered " + name + " (" + std::to_string(e->size) + " bytes) to " +
                         join(users) + " — waiting for " +
@@ -106,9 +106,9 @@ void Lobby::send_file(const std::string& arg) {
                     Style::kNotice);
     return;
   }
-  const std::string& reason = r.head.reason;
+  const std::string& reason = r->head.reason;
   const std::string kNoSuchUser = std::string(wire::err::kNoSuchUser) + " ";
-  if (r.head.code == wire::err::kNotFound && reason.rfind(kNoSuchUser, 0) == 0) {
+  if (r->head.code == wire::err::kNotFound && reason.rfind(kNoSuchUser, 0) == 0) {
     std::string who;
     if (!percent_decode(reason.substr(kNoSuchUser.size()), &who)) who = "?";
     say_no_such_user(who);
@@ -198,13 +198,13 @@ void Lobby::answer_offer(const Question& q, bool yes) {
                     Style::kError);
     yes = false;
   }
-  BrokerConn::Reply r = request(
+  Expected<BrokerConn::Reply> r = request(
       LineWriter(yes ? wire::request::kOfferAccept : wire::request::kOfferDecline).num(q.id).str());
-  if (!r.ok) return;
-  if (r.head.kind == BrokerMessage::Kind::kErr) {
-    console_->print(r.head.code == wire::err::kNotFound
+  if (!r.ok()) return;
+  if (r->head.kind == BrokerMessage::Kind::kErr) {
+    console_->print(r->head.code == wire::err::kNotFound
                         ? "the offer of " + what + " is no longer open"
-                        : "cannot answer the offer of " + what + ": " + printable(r.head.reason),
+                        : "cannot answer the offer of " + what + ": " + printable(r->head.reason),
                     Style::kError);
     return;
   }
@@ -213,7 +213,7 @@ void Lobby::answer_offer(const Question& q, bool yes) {
     return;
   }
   FetchSource source;
-  if (!parse_offer_accept(r.head, q.id, &source) || source.size != q.size ||
+  if (!parse_offer_accept(r->head, q.id, &source) || source.size != q.size ||
       source.sha256 != q.sha256) {
     console_->print("the broker answered the accept with nonsense", Style::kError);
     return;

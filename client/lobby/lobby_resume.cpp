@@ -12,24 +12,20 @@ namespace peerlink::lobby {
 void Lobby::load_paused() {
   const std::string& dir = s_->options.downloads;
   const std::string& me = s_->options.user;
-  PausedDownloads paused;
-  std::string why;
-  switch (load_paused_file(dir, me, &paused, &why)) {
-    case PausedLoad::kMissing:
-      return;
-    case PausedLoad::kCorrupt: {
-      // Nothing in it can be trusted, and keeping it would warn again at every start.
-      std::string line = "ignoring " + printable(dir) + "/" + paused_file_name(me) + ": " +
-                         printable(why) + " — no paused download is resumed (get NAME resumes one)";
-      if (const Result removed = remove_paused_file(dir, me); !removed) {
-        line += "; " + printable(removed.message());
-      }
-      console_->print(line, Style::kError);
-      return;
+  Expected<std::optional<PausedDownloads>> loaded = load_paused_file(dir, me);
+  if (!loaded) {
+    // Nothing in it can be trusted, and keeping it would warn again at every start.
+    std::string line = "ignoring " + printable(dir) + "/" + paused_file_name(me) + ": " +
+                       printable(loaded.message()) +
+                       " — no paused download is resumed (get NAME resumes one)";
+    if (const Result removed = remove_paused_file(dir, me); !removed) {
+      line += "; " + printable(removed.message());
     }
-    case PausedLoad::kOk:
-      break;
+    console_->print(line, Style::kError);
+    return;
   }
+  if (!loaded->has_value()) return;
+  PausedDownloads paused = std::move(**loaded);
   // Consumed before anything is resumed: a lobby that dies now leaves the .part files, which
   // `get` resumes, rather than a list that would start the same downloads again and again.
   if (const Result removed = remove_paused_file(dir, me); !removed) {

@@ -29,7 +29,7 @@ Reconnector::Outcome Reconnector::attempt(BrokerConn* conn, const std::string& h
   out.attempt = ++attempts_;
   bool hopeless = false;
   BrokerConn::OpenResult o = conn->open(host, port);
-  if (o.ok) {
+  if (o.result.ok()) {
     RegisterResult r = register_user(conn, id);
     if (r.status == RegisterResult::Status::kRegistered) {
       active_ = false;
@@ -54,7 +54,7 @@ Reconnector::Outcome Reconnector::attempt(BrokerConn* conn, const std::string& h
     out.why = r.message;
   } else {
     taken_ = 0;
-    out.why = o.error;
+    out.why = o.result.message();
     hopeless = o.fatal;
   }
   if (hopeless || attempts_ >= max_attempts_) {

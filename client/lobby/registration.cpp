@@ -16,12 +16,12 @@ RegisterResult register_user(BrokerConn* conn, const Identity& id) {
   RegisterResult result;
   std::string line =
       LineWriter(wire::request::kRegister).field(id.name).num(id.file_port).word(id.key).str();
-  BrokerConn::Reply r = conn->request(line, kRegisterTimeoutMs);
-  if (!r.ok) {
-    result.message = r.error;
+  Expected<BrokerConn::Reply> r = conn->request(line, kRegisterTimeoutMs);
+  if (!r.ok()) {
+    result.message = r.message();
     return result;
   }
-  const BrokerMessage& m = r.head;
+  const BrokerMessage& m = r->head;
   if (is_ok(m, wire::reply::kRegistered) && m.fields.size() >= 3) {
     result.status = RegisterResult::Status::kRegistered;
     result.ip = m.fields[2];

@@ -15,8 +15,8 @@ constexpr auto kRestartAfter = std::chrono::seconds(10);
 
 }  // namespace
 
-bool ServeChild::start(std::string* error) {
-  if (child_.running()) return true;
+Result ServeChild::start() {
+  if (child_.running()) return {};
   ChildSpec spec;
   spec.path = sibling_program("_peer_server");
   ServeArgs args;
@@ -29,9 +29,9 @@ bool ServeChild::start(std::string* error) {
   spec.argv = args.to_argv();  // the key's --secret-fd is added by the child's start
   spec.secret = config_.key;
   spec.inherit_fd = config_.listen_fd;
-  if (!child_.start(spec, error)) return false;
+  if (std::string error; !child_.start(spec, &error)) return Result::failure(std::move(error));
   started_ = std::chrono::steady_clock::now();
-  return true;
+  return {};
 }
 
 void ServeChild::stop() { child_.stop(); }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "client/launch/child_process.h"
+#include "common/base/result.h"
 
 namespace peerlink::lobby {
 
@@ -28,8 +29,8 @@ class ServeChild {
  public:
   explicit ServeChild(ServeChildConfig config) : config_(std::move(config)) {}
 
-  // Starts the server unless it runs. False with *error if it cannot be started.
-  bool start(std::string* error);
+  // Starts the server unless it runs; a failure says why it cannot be started.
+  Result start();
   // SIGTERM, a bounded wait, SIGKILL if need be; reaped. No-op if it does not run.
   void stop();
   bool running() const { return child_.running(); }

@@ -16,12 +16,12 @@ using namespace peerlink::lobby;
 namespace {
 
 void check(std::string_view text) {
-  PausedDownloads got;
-  std::string why;
-  if (!parse_paused(text, &got, &why)) {
-    if (why.empty()) std::abort();  // a refusal always says why
+  Expected<PausedDownloads> parsed = parse_paused(text);
+  if (!parsed) {
+    if (parsed.message().empty()) std::abort();  // a refusal always says why
     return;
   }
+  const PausedDownloads& got = *parsed;
   if (!valid_user_name(got.user)) std::abort();
   if (got.downloads.size() > kMaxPausedDownloads) std::abort();
   std::unordered_set<std::string> names;
@@ -33,8 +33,8 @@ void check(std::string_view text) {
     if (!is_sha256_hex(d.sha256) || !names.insert(d.name).second) std::abort();
   }
   const std::string again = format_paused(got);
-  PausedDownloads back;
-  if (!parse_paused(again, &back, &why) || !(back == got)) std::abort();
+  Expected<PausedDownloads> back = parse_paused(again);
+  if (!back || !(*back == got)) std::abort();
 }
 
 }  // namespace

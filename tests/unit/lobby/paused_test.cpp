@@ -33,6 +33,31 @@ PausedDownloads sample() {
   return p;
 }
 
+// The Expected results seen the way the assertions below read them: an out-parameter that is
+// left alone on failure, the failure's message as `why`, and which of the three outcomes it was.
+bool parse_into(std::string_view text, PausedDownloads* out, std::string* why) {
+  Expected<PausedDownloads> got = parse_paused(text);
+  if (!got) {
+    *why = got.message();
+    return false;
+  }
+  *out = std::move(*got);
+  return true;
+}
+
+enum class Load { kMissing, kOk, kCorrupt };
+Load load_into(const std::string& dir, const std::string& user, PausedDownloads* out,
+               std::string* why) {
+  Expected<std::optional<PausedDownloads>> got = load_paused_file(dir, user);
+  if (!got) {
+    *why = got.message();
+    return Load::kCorrupt;
+  }
+  if (!got->has_value()) return Load::kMissing;
+  *out = std::move(**got);
+  return Load::kOk;
+}
+
 TEST(PausedFileTest, FormatsAndParsesBack) {
   const PausedDownloads p = sample();
   const std::string text = format_paused(p);
@@ -40,20 +65,20 @@ TEST(PausedFileTest, FormatsAndParsesBack) {
                       " big.bin\ndownload 0 " + kShaB + " read%20me.txt\n");
   PausedDownloads back;
   std::string why;
-  ASSERT_TRUE(parse_paused(text, &back, &why)) << why;
+  ASSERT_TRUE(parse_into(text, &back, &why)) << why;
   EXPECT_EQ(back, p);
 }
 
 TEST(PausedFileTest, AnEmptyListAndAnUpperCaseHashAreFine) {
   PausedDownloads out;
   std::string why;
-  ASSERT_TRUE(parse_paused("peerlink-paused 1\nuser bob\n", &out, &why)) << why;
+  ASSERT_TRUE(parse_into("peerlink-paused 1\nuser bob\n", &out, &why)) << why;
   EXPECT_EQ(out.user, "bob");
   EXPECT_TRUE(out.downloads.empty());
 
   std::string upper = kShaA;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  ASSERT_TRUE(parse_paused("peerlink-paused 1\nuser bob\ndownload 1 " + upper + " x\n", &out, &why))
+  ASSERT_TRUE(parse_into("peerlink-paused 1\nuser bob\ndownload 1 " + upper + " x\n", &out, &why))
       << why;
   ASSERT_EQ(out.downloads.size(), 1u);
   EXPECT_EQ(out.downloads[0].sha256, kShaA);  // kept in the form peerlink compares
@@ -104,7 +129,7 @@ TEST(PausedFileTest, AnythingHostileOrCutOffRejectsTheWholeFile) {
            std::string("peerlink-paused 1") + '\0' + "\nuser alice\n",  // NUL in the magic
        }) {
     std::string why;
-    EXPECT_FALSE(parse_paused(bad, &out, &why)) << bad.substr(0, 200);
+    EXPECT_FALSE(parse_into(bad, &out, &why)) << bad.substr(0, 200);
     EXPECT_FALSE(why.empty()) << bad.substr(0, 200);
     EXPECT_EQ(out, before);
   }
@@ -114,7 +139,7 @@ TEST(PausedFileTest, AnythingHostileOrCutOffRejectsTheWholeFile) {
     at_bound += "download 1 " + kShaA + " f" + std::to_string(i) + "\n";
   }
   std::string why;
-  EXPECT_TRUE(parse_paused(at_bound, &out, &why)) << why;
+  EXPECT_TRUE(parse_into(at_bound, &out, &why)) << why;
   EXPECT_EQ(out.downloads.size(), kMaxPausedDownloads);
 }
 
@@ -125,7 +150,7 @@ TEST(PausedFileTest, ParsingNeverCrashesOnMutatedInput) {
   auto check = [](const std::string& t) {
     PausedDownloads out;
     std::string why;
-    if (!parse_paused(t, &out, &why)) return;
+    if (!parse_into(t, &out, &why)) return;
     for (const PausedDownload& d : out.downloads) {
       EXPECT_EQ(d.sha256.size(), 64u);
       EXPECT_FALSE(d.name.empty());
@@ -148,26 +173,26 @@ TEST(PausedFileTest, OneFilePerUserSavedAtomicallyLoadedAndRemoved) {
   TempDir dir;
   PausedDownloads out;
   std::string why;
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kMissing);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kMissing);
   EXPECT_TRUE(remove_paused_file(dir.path(), "alice").ok()) << "a missing file is removed";
 
   const Result saved = save_paused_file(dir.path(), sample());
   ASSERT_TRUE(saved.ok()) << saved.message();
   EXPECT_EQ(read_file(dir.file(".peerlink-paused-alice")).value_or(""), format_paused(sample()));
-  EXPECT_EQ(load_paused_file(dir.path(), "bob", &out, &why), PausedLoad::kMissing);
-  ASSERT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kOk) << why;
+  EXPECT_EQ(load_into(dir.path(), "bob", &out, &why), Load::kMissing);
+  ASSERT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kOk) << why;
   EXPECT_EQ(out, sample());
   // Nothing but the file itself is left behind (no temporary file).
   EXPECT_EQ(
       ::access(dir.file(".peerlink-paused-alice.tmp" + std::to_string(::getpid())).c_str(), F_OK),
       -1);
   ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kMissing);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kMissing);
 
   // Another user's list under bob's name (copied by hand) is not bob's to resume.
   ASSERT_TRUE(write_file(dir.file(".peerlink-paused-bob"), format_paused(sample())));
   out = {};
-  EXPECT_EQ(load_paused_file(dir.path(), "bob", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "bob", &out, &why), Load::kCorrupt);
   EXPECT_EQ(why, "it lists downloads of alice");
   EXPECT_EQ(out, PausedDownloads{});
 }
@@ -179,23 +204,23 @@ TEST(PausedFileTest, ACorruptOrStrangeFileIsReportedNotFollowed) {
   std::string why;
 
   ASSERT_TRUE(write_file(path, "peerlink-paused 1\nuser alice\ndownload 1 2 3\n"));
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kCorrupt);
   EXPECT_NE(why.find("line 3"), std::string::npos) << why;
   ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
 
   // A symlink to a valid pause file elsewhere is not followed.
   ASSERT_TRUE(write_file(dir.file("elsewhere"), format_paused(sample())));
   ASSERT_EQ(::symlink("elsewhere", path.c_str()), 0);
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kCorrupt);
   ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
   EXPECT_TRUE(read_file(dir.file("elsewhere")).has_value()) << "the link's target was removed";
 
   // A FIFO must not hang the reader, a folder is not a pause file.
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kCorrupt);
   ASSERT_TRUE(remove_paused_file(dir.path(), "alice").ok());
   ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kCorrupt);
   const Result removed = remove_paused_file(dir.path(), "alice");
   EXPECT_FALSE(removed.ok());
   EXPECT_NE(removed.message().find("cannot remove"), std::string::npos) << removed.message();
@@ -211,10 +236,10 @@ TEST(PausedFileTest, AFileOwnedByAnotherUserIsRefused) {
   const Result saved = save_paused_file(dir.path(), sample());
   ASSERT_TRUE(saved.ok()) << saved.message();
   PausedDownloads out;
-  ASSERT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kOk) << why;
+  ASSERT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kOk) << why;
   ASSERT_EQ(::chown(dir.file(".peerlink-paused-alice").c_str(), 65534, 65534), 0);
   out = PausedDownloads{};
-  EXPECT_EQ(load_paused_file(dir.path(), "alice", &out, &why), PausedLoad::kCorrupt);
+  EXPECT_EQ(load_into(dir.path(), "alice", &out, &why), Load::kCorrupt);
   EXPECT_NE(why.find("belongs to another user"), std::string::npos) << why;
   EXPECT_EQ(out, PausedDownloads{});
 }
