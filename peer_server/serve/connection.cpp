@@ -175,12 +175,11 @@ bool Connection::handle(const GetRequest& g) {
   // elsewhere (moved, or replaced by a symlink), nothing is served until it is back.
   if (!ctx_.share_dir->still_there())
     return refuse(g, "shared folder unavailable", ctx_.share + " is no longer the folder served");
-  struct stat st;
-  std::string error;
-  UniqueFd file = ctx_.share_dir->open_file(g.file, &st, &error);
-  if (!file) return refuse(g, error);
+  Expected<ServedFile> opened = ctx_.share_dir->open_file(g.file);
+  if (!opened) return refuse(g, opened.message());
+  const UniqueFd& file = opened->fd;
   set_nonblocking(file.get(), false);  // O_NONBLOCK was for the open only
-  const auto size = static_cast<uint64_t>(st.st_size);
+  const auto size = static_cast<uint64_t>(opened->st.st_size);
   if (!range_fits(g.offset, g.length, size)) return refuse(g, "bad range");
 
   set_cork(fd_, true);  // RANGE, the DATA frames and DONE leave in full segments
