@@ -99,9 +99,8 @@ FetchConnection::End FetchConnection::run(std::string* failure) {
     bytes_ += queue_->block_length(block);
     // The state is written only now, after every byte of the block is: a crash at any point
     // never leaves unwritten data marked done.
-    std::string error;
-    if (!target_->save(queue_->complete(block), &error)) {
-      *failure = error;
+    if (const Result saved = target_->save(queue_->complete(block)); !saved) {
+      *failure = saved.message();
       end = End::kFatal;
       break;
     }
@@ -197,7 +196,8 @@ bool FetchConnection::receive_block(const Pending& p, bool* fatal, std::string* 
       return false;
     }
     const uint32_t n = len - 4;
-    if (!target_->write(pos, buffer_.data() + 4, n, failure)) {
+    if (const Result written = target_->write(pos, buffer_.data() + 4, n); !written) {
+      *failure = written.message();
       *fatal = true;
       return false;
     }
