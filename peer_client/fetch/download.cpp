@@ -118,8 +118,8 @@ namespace {
 constexpr int kBusyRetries = 4;
 constexpr int kFirstRetryMs = 250;
 
-bool worth_retrying(const std::string& failure) {
-  return failure == "refused: server busy" || failure == "connection closed";
+bool worth_retrying(const Result& failure) {
+  return failure.status() == Status::kClosed || failure.message() == "refused: server busy";
 }
 
 }  // namespace
@@ -134,14 +134,16 @@ void Download::worker() {
     uint64_t delivered = 0;
     for (int retry = 0;; ++retry) {
       FetchConnection conn(s, options_.user, queue_.get(), &target_, &counters_);
-      failure.clear();
-      end = conn.run(&failure);
+      const FetchConnection::Outcome outcome = conn.run();
+      end = outcome.end;
+      failure = outcome.why.message();
       delivered = conn.bytes();
+      const bool retry_worth_it = worth_retrying(outcome.why);
       {
         std::lock_guard<std::mutex> lock(mu_);
         served_by_[i] += delivered;
       }
-      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !worth_retrying(failure) ||
+      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !retry_worth_it ||
           retry == kBusyRetries || queue_->stopped()) {
         break;
       }
