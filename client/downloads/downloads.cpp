@@ -71,7 +71,10 @@ bool Downloads::start(DownloadRequest request, std::string* error) {
   spec.quiet_stdout = true;
 
   auto t = std::make_unique<Transfer>();
-  if (!t->child.start(spec, error)) return false;
+  if (const Result started = t->child.start(spec); !started) {
+    *error = started.message();
+    return false;
+  }
   write_end.reset();  // the child's copy is the only writer now: EOF comes when it exits
   t->local_name = local_name;
   t->request = std::move(request);

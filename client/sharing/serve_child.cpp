@@ -29,7 +29,10 @@ bool ServeChild::start(std::string* error) {
   spec.argv = args.to_argv();  // the key's --secret-fd is added by the child's start
   spec.secret = config_.key;
   spec.inherit_fd = config_.listen_fd;
-  if (!child_.start(spec, error)) return false;
+  if (const Result started = child_.start(spec); !started) {
+    *error = started.message();
+    return false;
+  }
   started_ = std::chrono::steady_clock::now();
   return true;
 }
