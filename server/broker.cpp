@@ -29,22 +29,13 @@ constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this o
 Broker::Broker(BrokerOptions options, StopSignals* signals)
     : opt_(std::move(options)), signals_(signals) {}
 
-bool Broker::start(std::string* error) {
-  if (!poller_.ok()) {
-    *error = std::string("epoll: ") + std::strerror(errno);
-    return false;
-  }
-  if (const Result opened = log_.open(opt_.log_path); !opened) {
-    *error = opened.message();
-    return false;
-  }
+Result Broker::start() {
+  if (!poller_.ok()) return Result::system("epoll", errno);
+  if (const Result opened = log_.open(opt_.log_path); !opened) return opened;
   if (!opt_.quiet) log_.set_echo(stdout);
   log_.set_autoflush(false);  // flushed once per loop turn, in run()
   Expected<UniqueFd> l = listen_tcp(opt_.bind, opt_.port, 4096);
-  if (!l.ok()) {
-    *error = l.message();
-    return false;
-  }
+  if (!l.ok()) return l.result();
   listen_fd_ = std::move(*l);
   set_nonblocking(listen_fd_.get());
   std::string host = opt_.bind.empty() ? "*" : opt_.bind;
@@ -53,7 +44,7 @@ bool Broker::start(std::string* error) {
   spare_fd_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   poller_.add(listen_fd_.get(), kListenTag, false);
   if (signals_ != nullptr && signals_->fd() >= 0) poller_.add(signals_->fd(), kSignalTag, false);
-  return true;
+  return {};
 }
 
 std::string Broker::listen_address() const { return listen_addr_; }

@@ -11,6 +11,7 @@
 
 #include "common/base/fd.h"
 #include "common/base/log.h"
+#include "common/base/result.h"
 #include "common/term/stop_signals.h"
 #include "server/connection.h"
 #include "server/options.h"
@@ -27,9 +28,8 @@ class Broker {
  public:
   // `signals` (if not null, it outlives the broker) ends run(): the loop watches its fd.
   explicit Broker(BrokerOptions options, StopSignals* signals = nullptr);
-  // Binds and prepares; on failure returns false with *error ("cannot listen on *:12000: address
-  // already in use").
-  bool start(std::string* error);
+  // Binds and prepares; a failure says why ("cannot listen on *:12000: address already in use").
+  Result start();
   // The address it listens on, e.g. "127.0.0.1:40123" (valid after start()).
   std::string listen_address() const;
   // Runs until a stop signal (SIGINT/SIGTERM, read from the StopSignals' signalfd).

@@ -22,9 +22,8 @@ int main(int argc, char** argv) {
   raise_fd_limit();
 
   Broker broker(options, &signals);
-  std::string error;
-  if (!broker.start(&error)) {
-    std::fprintf(stderr, "_s: %s\n", error.c_str());
+  if (const Result started = broker.start(); !started) {
+    std::fprintf(stderr, "_s: %s\n", started.message().c_str());
     return 1;
   }
   std::printf("peerlink broker listening on %s\n", broker.listen_address().c_str());

@@ -69,7 +69,7 @@ Result Downloads::start(DownloadRequest request) {
   spec.quiet_stdout = true;
 
   auto t = std::make_unique<Transfer>();
-  if (std::string error; !t->child.start(spec, &error)) return Result::failure(std::move(error));
+  if (Result started = t->child.start(spec); !started) return started;
   write_end.reset();  // the child's copy is the only writer now: EOF comes when it exits
   t->local_name = local_name;
   t->request = std::move(request);

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "common/base/fd.h"
@@ -65,21 +64,16 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   return *this;
 }
 
-bool ChildProcess::start(const ChildSpec& spec, std::string* error) {
+Result ChildProcess::start(const ChildSpec& spec) {
   stop();
-  auto fail = [&](int err) {
-    *error = "cannot start " + spec.path + ": " + std::strerror(err);
-    return false;
-  };
+  const std::string context = "cannot start " + spec.path;
+  auto fail = [&](int err) { return Result::system(context, err); };
   // Everything the child needs is built before the fork.
   std::vector<std::string> argv_strings = spec.argv;
   UniqueFd secret;  // this process's copy closes when start() returns
   if (!spec.secret.empty()) {
     Expected<UniqueFd> made = make_secret_fd(spec.secret);
-    if (!made) {
-      *error = "cannot start " + spec.path + ": " + made.message();
-      return false;
-    }
+    if (!made) return made.result().with_context(context);
     secret = std::move(*made);
     argv_strings.push_back(kSecretFdOption);
     argv_strings.push_back(std::to_string(secret.get()));
@@ -112,7 +106,7 @@ bool ChildProcess::start(const ChildSpec& spec, std::string* error) {
     pid_ = -1;
     return fail(child_errno);
   }
-  return true;
+  return {};
 }
 
 bool ChildProcess::poll_exit() {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/base/result.h"
+
 namespace peerlink::lobby {
 
 struct ChildSpec {
@@ -41,9 +43,9 @@ class ChildProcess {
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
 
-  // Forks and execs. False with *error ("cannot start PATH: REASON") if the fork or the exec
-  // failed; an exec failure is known before this returns (a close-on-exec pipe reports it).
-  bool start(const ChildSpec& spec, std::string* error);
+  // Forks and execs. Fails ("cannot start PATH: REASON") if the fork or the exec failed; an exec
+  // failure is known before this returns (a close-on-exec pipe reports it).
+  Result start(const ChildSpec& spec);
 
   pid_t pid() const { return pid_; }
   // Started and not reaped yet.

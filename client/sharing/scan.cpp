@@ -7,13 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <memory>
 
 #include "client/sharing/cache.h"
 #include "common/base/fd.h"
 #include "common/base/hex.h"
+#include "common/base/result.h"
 #include "common/crypto/sha256.h"
 #include "common/fs/names.h"
 #include "common/fs/paths.h"
@@ -58,40 +58,36 @@ bool stat_candidate(const std::string& dir, int dir_fd, const std::string& name,
   return true;
 }
 
-UniqueFd open_folder(const std::string& dir, std::string* error) {
+Expected<UniqueFd> open_folder(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) *error = "cannot open shared folder " + dir + ": " + std::strerror(errno);
+  if (!fd) return Result::system("cannot open shared folder " + dir, errno);
   return fd;
 }
 
-// The shared candidates of the folder `dir` (open as `dir_fd`), sorted by name. False with
-// *error if it cannot be listed.
-bool list_candidates(const std::string& dir, int dir_fd, std::vector<Candidate>* out,
-                     std::string* error) {
+// The shared candidates of the folder `dir` (open as `dir_fd`), sorted by name; a failure if it
+// cannot be listed.
+Expected<std::vector<Candidate>> list_candidates(const std::string& dir, int dir_fd) {
+  const auto cannot_read = [&dir] {
+    return Result::system("cannot read shared folder " + dir, errno);
+  };
   // readdir needs a DIR* of its own: fdopendir takes over a duplicate, closedir closes it.
   std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)),
                                         &::closedir);
-  if (!d) {
-    *error = "cannot read shared folder " + dir + ": " + std::strerror(errno);
-    return false;
-  }
-  out->clear();
+  if (!d) return cannot_read();
+  std::vector<Candidate> list;
   for (;;) {
     errno = 0;
     const dirent* e = ::readdir(d.get());
     if (e == nullptr) {
-      if (errno != 0) {
-        *error = "cannot read shared folder " + dir + ": " + std::strerror(errno);
-        return false;
-      }
+      if (errno != 0) return cannot_read();
       break;
     }
     Candidate c;
-    if (stat_candidate(dir, dir_fd, e->d_name, &c)) out->push_back(std::move(c));
+    if (stat_candidate(dir, dir_fd, e->d_name, &c)) list.push_back(std::move(c));
   }
-  std::sort(out->begin(), out->end(),
+  std::sort(list.begin(), list.end(),
             [](const Candidate& a, const Candidate& b) { return a.name < b.name; });
-  return true;
+  return list;
 }
 
 std::string fingerprint_of(const std::vector<Candidate>& list) {
@@ -111,9 +107,17 @@ std::string fingerprint_of(const std::vector<Candidate>& list) {
 
 ShareScan scan_shared_folder(const std::string& dir) {
   ShareScan scan;
-  std::vector<Candidate> list;
-  const UniqueFd dir_fd = open_folder(dir, &scan.error);
-  if (!dir_fd || !list_candidates(dir, dir_fd.get(), &list, &scan.error)) return scan;
+  const Expected<UniqueFd> dir_fd = open_folder(dir);
+  if (!dir_fd) {
+    scan.error = dir_fd.message();
+    return scan;
+  }
+  const Expected<std::vector<Candidate>> listed = list_candidates(dir, dir_fd->get());
+  if (!listed) {
+    scan.error = listed.message();
+    return scan;
+  }
+  const std::vector<Candidate>& list = *listed;
   scan.ok = true;
   scan.fingerprint = fingerprint_of(list);
 
@@ -136,7 +140,7 @@ ShareScan scan_shared_folder(const std::string& dir) {
     ++scan.hashed;
     // The digest belongs to (size, mtime) only if the file did not change while it was read.
     Candidate after;
-    if (!stat_candidate(dir, dir_fd.get(), c.name, &after) || after.size != c.size ||
+    if (!stat_candidate(dir, dir_fd->get(), c.name, &after) || after.size != c.size ||
         after.mtime_ns != c.mtime_ns) {
       scan.warnings.push_back("skipped " + c.name + ": it changed while being hashed");
       continue;
@@ -152,11 +156,10 @@ ShareScan scan_shared_folder(const std::string& dir) {
 }
 
 std::string share_fingerprint(const std::string& dir) {
-  std::vector<Candidate> list;
-  std::string error;
-  const UniqueFd dir_fd = open_folder(dir, &error);
-  if (!dir_fd || !list_candidates(dir, dir_fd.get(), &list, &error)) return std::string();
-  return fingerprint_of(list);
+  const Expected<UniqueFd> dir_fd = open_folder(dir);
+  if (!dir_fd) return std::string();
+  const Expected<std::vector<Candidate>> listed = list_candidates(dir, dir_fd->get());
+  return listed ? fingerprint_of(*listed) : std::string();
 }
 
 }  // namespace peerlink::lobby

@@ -54,14 +54,22 @@ SendPath resolve_send_path(const std::string& share, const std::string& typed) {
     out.status = SendPath::Status::kHidden;
     return out;
   }
-  const Expected<std::string> resolved = resolve_inside(share, out.name);
-  if (resolved) {
-    out.status = SendPath::Status::kShared;
-  } else if (resolved.message() == "outside the shared folder") {
-    out.status = SendPath::Status::kOutside;
-  } else if (resolved.message() == "not a regular file") {
-    out.status = SendPath::Status::kNotRegular;
-  }  // else kMissing (a dangling symlink)
+  const Expected<InsidePath> found = look_inside(share, out.name);
+  if (!found) return out;  // kMissing
+  switch (found->kind) {
+    case InsidePath::Kind::kFile:
+      out.status = SendPath::Status::kShared;
+      break;
+    case InsidePath::Kind::kOutside:
+      out.status = SendPath::Status::kOutside;
+      break;
+    case InsidePath::Kind::kNotRegular:
+      out.status = SendPath::Status::kNotRegular;
+      break;
+    case InsidePath::Kind::kBadName:  // safe_file_name() was checked above
+    case InsidePath::Kind::kMissing:  // a dangling symlink
+      break;
+  }
   return out;
 }
 

@@ -29,7 +29,7 @@ Result ServeChild::start() {
   spec.argv = args.to_argv();  // the key's --secret-fd is added by the child's start
   spec.secret = config_.key;
   spec.inherit_fd = config_.listen_fd;
-  if (std::string error; !child_.start(spec, &error)) return Result::failure(std::move(error));
+  if (Result started = child_.start(spec); !started) return started;
   started_ = std::chrono::steady_clock::now();
   return {};
 }

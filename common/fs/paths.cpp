@@ -63,25 +63,42 @@ std::string unique_destination(const std::string& dir, const std::string& name) 
   }
 }
 
-Expected<std::string> resolve_inside(const std::string& root, std::string_view relative) {
-  if (!safe_file_name(relative)) return Result::failure("bad file name");
+Expected<InsidePath> look_inside(const std::string& root, std::string_view relative) {
+  using Kind = InsidePath::Kind;
+  if (!safe_file_name(relative)) return InsidePath{Kind::kBadName, {}, 0};
   std::string real_root;
   if (!real_path(root, &real_root))
     return Result::system("cannot open shared folder " + root, errno);
   std::string real_file;
-  if (!real_path(root + "/" + std::string(relative), &real_file)) {
-    return Result::failure("no such file", errno);
-  }
+  if (!real_path(root + "/" + std::string(relative), &real_file))
+    return InsidePath{Kind::kMissing, {}, errno};
   // Containment is checked before the file type so that nothing about files outside the folder
   // (not even whether they are directories) leaks to the peer.
   const std::string prefix = real_root == "/" ? real_root : real_root + "/";
-  if (real_file.compare(0, prefix.size(), prefix) != 0 || real_file.size() == prefix.size()) {
-    return Result::failure("outside the shared folder");
-  }
+  if (real_file.compare(0, prefix.size(), prefix) != 0 || real_file.size() == prefix.size())
+    return InsidePath{Kind::kOutside, {}, 0};
   struct stat st;
-  if (::stat(real_file.c_str(), &st) != 0) return Result::failure("no such file", errno);
-  if (!S_ISREG(st.st_mode)) return Result::failure("not a regular file");
-  return real_file;
+  if (::stat(real_file.c_str(), &st) != 0) return InsidePath{Kind::kMissing, {}, errno};
+  if (!S_ISREG(st.st_mode)) return InsidePath{Kind::kNotRegular, {}, 0};
+  return InsidePath{Kind::kFile, std::move(real_file), 0};
+}
+
+Expected<std::string> resolve_inside(const std::string& root, std::string_view relative) {
+  Expected<InsidePath> found = look_inside(root, relative);
+  if (!found) return found.result();
+  switch (found->kind) {
+    case InsidePath::Kind::kFile:
+      return std::move(found->path);
+    case InsidePath::Kind::kBadName:
+      return Result::failure("bad file name");
+    case InsidePath::Kind::kMissing:
+      return Result::failure("no such file", found->error);
+    case InsidePath::Kind::kOutside:
+      return Result::failure("outside the shared folder");
+    case InsidePath::Kind::kNotRegular:
+      return Result::failure("not a regular file");
+  }
+  return Result::failure("no such file");
 }
 
 std::string base_name(std::string_view path) {

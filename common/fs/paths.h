@@ -23,6 +23,17 @@ std::string unique_destination(const std::string& dir, const std::string& name);
 // "cannot open shared folder ROOT: REASON" if `root` itself cannot be resolved.
 Expected<std::string> resolve_inside(const std::string& root, std::string_view relative);
 
+// What resolve_inside() finds, for a caller that acts on the reason rather than shows it.
+struct InsidePath {
+  enum class Kind { kFile, kBadName, kMissing, kOutside, kNotRegular };
+  Kind kind = Kind::kMissing;
+  std::string path;  // the real path, for kFile
+  int error = 0;     // the errno behind kMissing
+};
+// The same checks as resolve_inside(); fails only when `root` itself cannot be resolved ("cannot
+// open shared folder ROOT: REASON").
+Expected<InsidePath> look_inside(const std::string& root, std::string_view relative);
+
 // The part of `path` after its last '/', ignoring trailing slashes: "a/b/" -> "b", "b" -> "b".
 // Returns "" for "" and for "/".
 std::string base_name(std::string_view path);

@@ -31,24 +31,24 @@ TransferReceiver::TransferReceiver(SessionSender* sender, Console* console, std:
       downloads_(std::move(downloads)),
       limits_(limits) {}
 
-std::string TransferReceiver::on_offer(std::string_view payload) {
+Result TransferReceiver::on_offer(std::string_view payload) {
   Offer offer;
-  if (!decode_offer(payload, &offer)) return "bad OFFER payload";
+  if (!decode_offer(payload, &offer)) return Result::failure("bad OFFER payload");
   std::lock_guard<std::mutex> lock(mu_);
   const uint32_t id = offer.id;
   if (open_.count(id) != 0 || closed_locked(id))
-    return "OFFER reuses transfer id " + std::to_string(id);
+    return Result::failure("OFFER reuses transfer id " + std::to_string(id));
   if (any_offer_ && id <= last_offer_id_)
-    return "OFFER id " + std::to_string(id) + " is not above the previous one (" +
-           std::to_string(last_offer_id_) + ")";
+    return Result::failure("OFFER id " + std::to_string(id) + " is not above the previous one (" +
+                           std::to_string(last_offer_id_) + ")");
   // Checked here, on the offer that would go on, so a flood ends before it costs anything more.
   const auto now = std::chrono::steady_clock::now();
   while (!unanswered_.empty() && now - unanswered_.front() >= limits_.window)
     unanswered_.pop_front();
   if (unanswered_.size() > limits_.max_unanswered) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limits_.window).count();
-    return "too many offers: more than " + std::to_string(limits_.max_unanswered) +
-           " ended unanswered within " + std::to_string(seconds) + " s";
+    return Result::failure("too many offers: more than " + std::to_string(limits_.max_unanswered) +
+                           " ended unanswered within " + std::to_string(seconds) + " s");
   }
   last_offer_id_ = id;
   any_offer_ = true;
@@ -62,12 +62,12 @@ std::string TransferReceiver::on_offer(std::string_view payload) {
     close_locked(id);
     note_unanswered_locked();
     sender_->queue(wire::kDecline, encode_transfer_id(id));
-    return "";
+    return {};
   }
   prompt_locked(t, false);
   waiting_.push_back(id);
   open_.emplace(id, std::move(t));
-  return "";
+  return {};
 }
 
 void TransferReceiver::close_locked(uint32_t id) {
@@ -99,56 +99,56 @@ void TransferReceiver::prompt_locked(const Incoming& t, bool again) {
                  Console::Tone::kNotice);
 }
 
-std::string TransferReceiver::on_data(std::string_view payload) {
+Result TransferReceiver::on_data(std::string_view payload) {
   uint32_t id = 0;
   std::string_view bytes;
-  if (!decode_data(payload, &id, &bytes)) return "bad DATA payload";
+  if (!decode_data(payload, &id, &bytes)) return Result::failure("bad DATA payload");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
   if (it == open_.end()) {
-    if (closed_locked(id)) return "";  // sent before the peer saw our CANCEL
-    return "DATA for unknown transfer " + std::to_string(id);
+    if (closed_locked(id)) return {};  // sent before the peer saw our CANCEL
+    return Result::failure("DATA for unknown transfer " + std::to_string(id));
   }
   Incoming& t = it->second;
-  if (!t.part) return "DATA before ACCEPT for transfer " + std::to_string(id);
+  if (!t.part) return Result::failure("DATA before ACCEPT for transfer " + std::to_string(id));
   if (bytes.size() > t.offer.size - t.part->written())
-    return "more DATA than offered for transfer " + std::to_string(id);
+    return Result::failure("more DATA than offered for transfer " + std::to_string(id));
   if (const Result appended = t.part->append(bytes); !appended) {
     const std::string& error = appended.message();
     // Our problem (disk full...), not the peer's: this transfer ends, the session goes on.
     sender_->queue(wire::kCancel, encode_cancel(id, "receiver cannot write the file"));
     fail_locked(id, &t, error);
-    return "";
+    return {};
   }
   t.progress->update(t.part->written());
-  return "";
+  return {};
 }
 
-std::string TransferReceiver::on_done(std::string_view payload) {
+Result TransferReceiver::on_done(std::string_view payload) {
   uint32_t id = 0;
-  if (!decode_transfer_id(payload, &id)) return "bad DONE payload";
+  if (!decode_transfer_id(payload, &id)) return Result::failure("bad DONE payload");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
   if (it == open_.end()) {
-    if (closed_locked(id)) return "";
-    return "DONE for unknown transfer " + std::to_string(id);
+    if (closed_locked(id)) return {};
+    return Result::failure("DONE for unknown transfer " + std::to_string(id));
   }
   Incoming& t = it->second;
-  if (!t.part) return "DONE before ACCEPT for transfer " + std::to_string(id);
+  if (!t.part) return Result::failure("DONE before ACCEPT for transfer " + std::to_string(id));
   Expected<std::string> committed = t.part->commit();
   if (!committed) {
     const std::string& error = committed.message();
     // The sender has already said "sent"; this tells it the file did not survive.
     sender_->queue(wire::kCancel, encode_cancel(id, reason_for_peer(error)));
     fail_locked(id, &t, error);
-    return "";
+    return {};
   }
   t.progress.reset();
   console_->line("received " + t.shown + " -> " + printable(*committed) + " (" +
                  std::to_string(t.offer.size) + " bytes, sha256 verified)");
   close_locked(id);
   open_.erase(it);
-  return "";
+  return {};
 }
 
 bool TransferReceiver::on_cancel(uint32_t id, const std::string& reason) {

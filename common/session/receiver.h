@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/result.h"
 #include "common/fs/part_file.h"
 #include "common/session/sender.h"
 #include "common/term/progress.h"
@@ -46,11 +47,12 @@ class TransferReceiver {
   TransferReceiver(SessionSender* sender, Console* console, std::string peer, std::string downloads)
       : TransferReceiver(sender, console, std::move(peer), std::move(downloads), Limits{}) {}
 
-  // Frame handlers, called by the receive thread with the frame's payload. Each returns "" or,
-  // for a protocol violation, the reason to send in ERROR before ending the session.
-  std::string on_offer(std::string_view payload);
-  std::string on_data(std::string_view payload);
-  std::string on_done(std::string_view payload);
+  // Frame handlers, called by the receive thread with the frame's payload. Each fails only for a
+  // protocol violation, with the reason to send in ERROR before ending the session (a local
+  // failure, such as a full disk, ends that transfer alone and is ok here).
+  Result on_offer(std::string_view payload);
+  Result on_data(std::string_view payload);
+  Result on_done(std::string_view payload);
   // The peer cancels one of its offers. False if `id` never named one of the peer's offers (it
   // may then be one of ours: see SessionSender::on_cancel).
   bool on_cancel(uint32_t id, const std::string& reason);

@@ -209,22 +209,22 @@ Session::Outcome Session::violation(const std::string& reason) {
 
 Session::Outcome Session::handle_frame(const Frame& frame) {
   const std::string& peer = config_.peer_name;
-  std::string error;
+  Result handled;
   switch (frame.type) {
     case wire::kChat:
       console_->line(peer + ": " + printable(frame.payload), Console::Tone::kPeer);
       return {};
     case wire::kOffer:
-      error = receiver_.on_offer(frame.payload);
+      handled = receiver_.on_offer(frame.payload);
       break;
     case wire::kAccept:
     case wire::kDecline:
       return handle_answer(frame);
     case wire::kData:
-      error = receiver_.on_data(frame.payload);
+      handled = receiver_.on_data(frame.payload);
       break;
     case wire::kDone:
-      error = receiver_.on_done(frame.payload);
+      handled = receiver_.on_done(frame.payload);
       break;
     case wire::kCancel:
       return handle_cancel(frame);
@@ -234,11 +234,11 @@ Session::Outcome Session::handle_frame(const Frame& frame) {
       return {Outcome::Kind::kEnd,
               End{false, false, peer + " reported an error: " + printable(frame.payload)}};
     default:
-      error = std::string("unexpected ") + frame_name(frame.type) + " frame";
+      handled = Result::failure(std::string("unexpected ") + frame_name(frame.type) + " frame");
       break;
   }
-  if (error.empty()) return {};
-  return violation(error);
+  if (handled) return {};
+  return violation(handled.message());
 }
 
 Session::Outcome Session::handle_answer(const Frame& frame) {

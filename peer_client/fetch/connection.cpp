@@ -25,10 +25,11 @@ constexpr size_t kPipelineDepth = 2;
 // An ERROR reason longer than this is cut: it is only shown to the user.
 constexpr uint32_t kMaxErrorText = 1024;
 
-std::string io_failure(const Result& r) {
+// A socket timeout (SO_RCVTIMEO/SO_SNDTIMEO) fails with EAGAIN: it is reported as timed out.
+Result io_failure(const Result& r) {
   if (r.status() == Status::kError && (r.error() == EAGAIN || r.error() == EWOULDBLOCK))
-    return "timed out";
-  return r.message();
+    return Result::timed_out();
+  return r;
 }
 
 }  // namespace
@@ -37,17 +38,14 @@ FetchConnection::FetchConnection(const FetchSource& source, const std::string& r
                                  FetchQueue* queue, FetchTarget* target, FetchCounters* counters)
     : source_(source), requester_(requester), queue_(queue), target_(target), counters_(counters) {}
 
-bool FetchConnection::connect(std::string* failure) {
+Result FetchConnection::connect() {
   Expected<UniqueFd> conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
-  if (!conn.ok()) {
-    *failure = conn.message();
-    return false;
-  }
+  if (!conn.ok()) return conn.result();
   socket_ = std::move(*conn);
   set_io_timeouts(socket_.get(), kStallTimeoutMs);
   queue_->add_socket(socket_.get());
   counters_->active.fetch_add(1);
-  return true;
+  return {};
 }
 
 void FetchConnection::disconnect() {
@@ -57,23 +55,23 @@ void FetchConnection::disconnect() {
   socket_.reset();
 }
 
-FetchConnection::End FetchConnection::run(std::string* failure) {
-  if (!connect(failure)) return End::kSourceFailed;
+FetchConnection::Outcome FetchConnection::run() {
+  if (Result connected = connect(); !connected) return {End::kSourceFailed, connected};
   buffer_.resize(4 + kMaxServeDataBytes);
   std::deque<Pending> pipeline;
   uint32_t next_id = 1;
-  End end = End::kFinished;
+  Outcome outcome;
   for (;;) {
     size_t block = 0;
     while (pipeline.size() < kPipelineDepth &&
            queue_->take(&block, /*wait=*/false) == FetchQueue::Next::kBlock) {
       pipeline.push_back({block, next_id++});
-      if (!send_get(pipeline.back(), failure)) {
-        end = End::kSourceFailed;
+      if (Result sent = send_get(pipeline.back()); !sent) {
+        outcome = {End::kSourceFailed, sent};
         break;
       }
     }
-    if (end != End::kFinished) break;
+    if (outcome.end != End::kFinished) break;
     if (pipeline.empty()) {
       // Nothing to take now, but blocks in flight elsewhere may come back. Waiting connected
       // would hold one of the server's slots and could run into its idle timeout, so wait
@@ -81,17 +79,18 @@ FetchConnection::End FetchConnection::run(std::string* failure) {
       disconnect();
       if (queue_->take(&block, /*wait=*/true) != FetchQueue::Next::kBlock) break;
       pipeline.push_back({block, next_id++});
-      if (!connect(failure) || !send_get(pipeline.back(), failure)) {
-        end = End::kSourceFailed;
+      Result sent = connect();
+      if (sent) sent = send_get(pipeline.back());
+      if (!sent) {
+        outcome = {End::kSourceFailed, sent};
         break;
       }
       continue;
     }
-    bool fatal = false;
     partial_ = 0;
-    if (!receive_block(pipeline.front(), &fatal, failure)) {
+    if (Outcome received = receive_block(pipeline.front()); received.end != End::kFinished) {
       counters_->written.fetch_sub(partial_);
-      end = fatal ? End::kFatal : End::kSourceFailed;
+      outcome = received;
       break;
     }
     block = pipeline.front().block;
@@ -99,20 +98,18 @@ FetchConnection::End FetchConnection::run(std::string* failure) {
     bytes_ += queue_->block_length(block);
     // The state is written only now, after every byte of the block is: a crash at any point
     // never leaves unwritten data marked done.
-    std::string error;
-    if (!target_->save(queue_->complete(block), &error)) {
-      *failure = error;
-      end = End::kFatal;
+    if (Result saved = target_->save(queue_->complete(block)); !saved) {
+      outcome = {End::kFatal, saved};
       break;
     }
   }
   for (const Pending& p : pipeline) queue_->give_back(p.block);
-  if (queue_->stopped() && end == End::kSourceFailed) end = End::kFinished;  // cut by stop()
+  if (queue_->stopped() && outcome.end == End::kSourceFailed) outcome = {};  // cut by stop()
   disconnect();
-  return end;
+  return outcome;
 }
 
-bool FetchConnection::send_get(const Pending& p, std::string* failure) {
+Result FetchConnection::send_get(const Pending& p) {
   GetRequest g;
   g.id = p.id;
   g.offset = queue_->block_offset(p.block);
@@ -120,87 +117,63 @@ bool FetchConnection::send_get(const Pending& p, std::string* failure) {
   g.requester = requester_;
   g.file = source_.file;
   g.ticket = source_.ticket;
-  const Result r = write_frame(socket_.get(), wire::kGet, encode_get_request(g));
-  if (!r.ok()) *failure = io_failure(r);
-  return r.ok();
+  return io_failure(write_frame(socket_.get(), wire::kGet, encode_get_request(g)));
 }
 
-bool FetchConnection::read_header(uint8_t* type, uint32_t* length, std::string* failure) {
+Expected<FetchConnection::Header> FetchConnection::read_header() {
   unsigned char h[wire::kFrameHeaderBytes];
-  const Result r = recv_exact(socket_.get(), h, sizeof h);
-  if (!r.ok()) {
-    *failure = io_failure(r);
-    return false;
-  }
-  *type = h[0];
-  *length = get_u32(h + 1);
-  if (*length > wire::kMaxFramePayload) {
-    *failure = "protocol error: oversize frame";
-    return false;
-  }
-  return true;
+  if (const Result r = recv_exact(socket_.get(), h, sizeof h); !r) return io_failure(r);
+  Header header{h[0], get_u32(h + 1)};
+  if (header.length > wire::kMaxFramePayload)
+    return Result::failure("protocol error: oversize frame");
+  return header;
 }
 
-void FetchConnection::read_error(uint32_t length, std::string* failure) {
+Result FetchConnection::read_error(uint32_t length) {
   std::string reason(length < kMaxErrorText ? length : kMaxErrorText, '\0');
   if (!recv_exact(socket_.get(), reason.data(), reason.size()).ok()) reason = "(reason lost)";
-  *failure = "refused: " + printable(reason);
+  return Result::failure("refused: " + printable(reason));
 }
 
-bool FetchConnection::receive_block(const Pending& p, bool* fatal, std::string* failure) {
+FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
+  const auto source_failed = [](Result why) { return Outcome{End::kSourceFailed, std::move(why)}; };
   const uint64_t offset = queue_->block_offset(p.block);
   const uint64_t length = queue_->block_length(p.block);
-  uint8_t type = 0;
-  uint32_t len = 0;
-  if (!read_header(&type, &len, failure)) return false;
-  if (type == wire::kError) {
-    read_error(len, failure);
-    return false;
-  }
+  Expected<Header> header = read_header();
+  if (!header) return source_failed(header.result());
+  if (header->type == wire::kError) return source_failed(read_error(header->length));
   RangeReply range;
-  if (type != wire::kRange || len != kRangeReplyBytes ||
+  const uint32_t len = header->length;
+  if (header->type != wire::kRange || len != kRangeReplyBytes ||
       !recv_exact(socket_.get(), buffer_.data(), len).ok() ||
       !decode_range_reply(std::string_view(buffer_.data(), len), &range) || range.id != p.id) {
-    *failure = "protocol error: bad RANGE";
-    return false;
+    return source_failed(Result::failure("protocol error: bad RANGE"));
   }
   if (range.file_size != source_.size) {
-    *failure = "the owner's file is now " + std::to_string(range.file_size) + " bytes";
-    return false;
+    return source_failed(
+        Result::failure("the owner's file is now " + std::to_string(range.file_size) + " bytes"));
   }
-  if (range.offset != offset || range.length != length) {
-    *failure = "protocol error: RANGE for other bytes";
-    return false;
-  }
+  if (range.offset != offset || range.length != length)
+    return source_failed(Result::failure("protocol error: RANGE for other bytes"));
 
   uint64_t pos = offset;
   uint64_t left = length;
   while (left > 0) {
-    if (!read_header(&type, &len, failure)) return false;
-    if (type == wire::kError) {
-      read_error(len, failure);
-      return false;
-    }
-    if (type != wire::kData || len <= 4 || len - 4 > left) {
-      *failure = "protocol error: bad DATA";
-      return false;
-    }
-    const Result r = recv_exact(socket_.get(), buffer_.data(), len);
-    if (!r.ok()) {
-      *failure = io_failure(r);
-      return false;
-    }
+    header = read_header();
+    if (!header) return source_failed(header.result());
+    if (header->type == wire::kError) return source_failed(read_error(header->length));
+    const uint32_t data_len = header->length;
+    if (header->type != wire::kData || data_len <= 4 || data_len - 4 > left)
+      return source_failed(Result::failure("protocol error: bad DATA"));
+    if (const Result r = recv_exact(socket_.get(), buffer_.data(), data_len); !r)
+      return source_failed(io_failure(r));
     uint32_t id = 0;
     decode_serve_id(std::string_view(buffer_.data(), 4), &id);
-    if (id != p.id) {
-      *failure = "protocol error: DATA for another request";
-      return false;
-    }
-    const uint32_t n = len - 4;
-    if (!target_->write(pos, buffer_.data() + 4, n, failure)) {
-      *fatal = true;
-      return false;
-    }
+    if (id != p.id)
+      return source_failed(Result::failure("protocol error: DATA for another request"));
+    const uint32_t n = data_len - 4;
+    if (Result written = target_->write(pos, buffer_.data() + 4, n); !written)
+      return {End::kFatal, written};
     pos += n;
     left -= n;
     partial_ += n;
@@ -208,14 +181,15 @@ bool FetchConnection::receive_block(const Pending& p, bool* fatal, std::string* 
     counters_->written.fetch_add(n);
   }
 
-  if (!read_header(&type, &len, failure)) return false;
+  header = read_header();
+  if (!header) return source_failed(header.result());
   uint32_t id = 0;
-  if (type != wire::kDone || len != 4 || !recv_exact(socket_.get(), buffer_.data(), 4).ok() ||
+  if (header->type != wire::kDone || header->length != 4 ||
+      !recv_exact(socket_.get(), buffer_.data(), 4).ok() ||
       !decode_serve_id(std::string_view(buffer_.data(), 4), &id) || id != p.id) {
-    *failure = "protocol error: bad DONE";
-    return false;
+    return source_failed(Result::failure("protocol error: bad DONE"));
   }
-  return true;
+  return {};
 }
 
 }  // namespace peerlink::peer_client

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/handoff/fetch_sources.h"
 #include "peer_client/fetch/queue.h"
 #include "peer_client/fetch/target.h"
@@ -28,14 +29,19 @@ class FetchConnection {
 
   enum class End {
     kFinished,      // no work left for this source
-    kSourceFailed,  // the source is unusable: *failure says why; its blocks went back
+    kSourceFailed,  // the source is unusable; its blocks went back
     kFatal,         // writing the .part failed: the whole download must stop
+  };
+  // How a source (or one block of it) ended: `why` is ok for kFinished, the failure otherwise.
+  struct Outcome {
+    End end = End::kFinished;
+    Result why;
   };
   // Connects and pulls blocks, keeping up to two GETs in flight so the server never waits for
   // the next request. While there is nothing to take but other sources still hold blocks, it
   // waits disconnected (a block may come back). On any failure every block taken goes back to
   // the queue.
-  End run(std::string* failure);
+  Outcome run();
 
   uint64_t bytes() const { return bytes_; }  // file bytes this source delivered into done blocks
 
@@ -44,16 +50,20 @@ class FetchConnection {
     size_t block;
     uint32_t id;
   };
+  struct Header {
+    uint8_t type = 0;
+    uint32_t length = 0;
+  };
   // Connects and registers the socket with the queue (so stop() can cut it).
-  bool connect(std::string* failure);
+  Result connect();
   void disconnect();
-  bool send_get(const Pending& p, std::string* failure);
-  // Receives RANGE, the DATA frames and DONE for `p`, writing the bytes to the target.
-  // *fatal is set when the failure is the local disk's rather than the source's.
-  bool receive_block(const Pending& p, bool* fatal, std::string* failure);
-  bool read_header(uint8_t* type, uint32_t* length, std::string* failure);
-  // After an ERROR frame header: reads its reason into *failure.
-  void read_error(uint32_t length, std::string* failure);
+  Result send_get(const Pending& p);
+  // Receives RANGE, the DATA frames and DONE for `p`, writing the bytes to the target: kFinished
+  // once the block is whole, kSourceFailed when the source fails, kFatal when the local disk does.
+  Outcome receive_block(const Pending& p);
+  Expected<Header> read_header();
+  // After an ERROR frame header: reads its reason; the failure "refused: REASON".
+  Result read_error(uint32_t length);
 
   const FetchSource& source_;
   const std::string& requester_;

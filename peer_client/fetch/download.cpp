@@ -41,12 +41,11 @@ int Download::fail(const std::string& reason) {
 }
 
 int Download::run() {
-  BlockMap blocks;
-  bool resumed = false;
-  std::string error;
-  if (!target_.prepare(&blocks, &resumed, &error)) return fail(error);
+  Expected<FetchTarget::Prepared> prepared = target_.prepare();
+  if (!prepared) return fail(prepared.message());
+  BlockMap& blocks = prepared->blocks;
   const uint64_t already = blocks.done_bytes();
-  if (resumed) {
+  if (prepared->resumed) {
     reporter_.say("resuming " + printable(name_) + ": " + std::to_string(already) + " of " +
                   std::to_string(options_.size) + " bytes already here");
   }
@@ -90,18 +89,15 @@ int Download::run() {
     hash_ = Sha256();
     hashed_ = 0;
   }
-  if (hashed_ < options_.size && !target_.hash_range(&hash_, hashed_, options_.size, &error))
-    return fail(error);
-  const Sha256::Digest digest = hash_.finish();
-  std::string final_path;
-  switch (target_.finish(to_hex(digest.data(), digest.size()), &final_path, &error)) {
-    case FetchTarget::Finish::kMismatch:
-      return fail("checksum mismatch (the downloaded bytes were discarded)");
-    case FetchTarget::Finish::kError:
-      return fail(error);
-    case FetchTarget::Finish::kDone:
-      break;
+  if (hashed_ < options_.size) {
+    if (const Result hashed = target_.hash_range(&hash_, hashed_, options_.size); !hashed)
+      return fail(hashed.message());
   }
+  const Sha256::Digest digest = hash_.finish();
+  // A checksum mismatch fails with FetchTarget::kMismatchMessage.
+  Expected<std::string> finished = target_.finish(to_hex(digest.data(), digest.size()));
+  if (!finished) return fail(finished.message());
+  const std::string& final_path = *finished;
   size_t contributors = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -122,8 +118,8 @@ namespace {
 constexpr int kBusyRetries = 4;
 constexpr int kFirstRetryMs = 250;
 
-bool worth_retrying(const std::string& failure) {
-  return failure == "refused: server busy" || failure == "connection closed";
+bool worth_retrying(const Result& failure) {
+  return failure.status() == Status::kClosed || failure.message() == "refused: server busy";
 }
 
 }  // namespace
@@ -138,14 +134,16 @@ void Download::worker() {
     uint64_t delivered = 0;
     for (int retry = 0;; ++retry) {
       FetchConnection conn(s, options_.user, queue_.get(), &target_, &counters_);
-      failure.clear();
-      end = conn.run(&failure);
+      const FetchConnection::Outcome outcome = conn.run();
+      end = outcome.end;
+      failure = outcome.why.message();
       delivered = conn.bytes();
+      const bool retry_worth_it = worth_retrying(outcome.why);
       {
         std::lock_guard<std::mutex> lock(mu_);
         served_by_[i] += delivered;
       }
-      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !worth_retrying(failure) ||
+      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !retry_worth_it ||
           retry == kBusyRetries || queue_->stopped()) {
         break;
       }
@@ -178,8 +176,7 @@ void Download::hash_prefix() {
   for (;;) {
     const uint64_t prefix = queue_->wait_prefix(hashed_);
     if (prefix <= hashed_) return;  // no more blocks will complete
-    std::string error;
-    if (!target_.hash_range(&hash_, hashed_, prefix, &error)) {
+    if (!target_.hash_range(&hash_, hashed_, prefix).ok()) {
       hash_failed_ = true;
       return;
     }

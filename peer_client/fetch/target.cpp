@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -33,7 +32,8 @@ std::string part_base(const std::string& name) {
   return name.substr(0, cut);
 }
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+// "WHAT: strerror(errno)", for the system call that just failed.
+Result errno_failure(const std::string& what) { return Result::system(what, errno); }
 
 // Moves `from` to `to` unless `to` exists. False with errno EEXIST if it does.
 bool rename_no_replace(const std::string& from, const std::string& to) {
@@ -47,14 +47,13 @@ bool rename_no_replace(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-bool FetchTarget::room_for(uint64_t bytes, std::string* error) const {
+Result FetchTarget::room_for(uint64_t bytes) const {
   struct statvfs vfs;
-  if (::statvfs(dir_.c_str(), &vfs) != 0) return true;  // cannot tell: the writes will say
+  if (::statvfs(dir_.c_str(), &vfs) != 0) return {};  // cannot tell: the writes will say
   const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-  if (avail >= bytes) return true;
-  *error = "not enough free space in " + dir_ + " (" + std::to_string(bytes) + " bytes needed, " +
-           std::to_string(avail) + " free)";
-  return false;
+  if (avail >= bytes) return {};
+  return Result::failure("not enough free space in " + dir_ + " (" + std::to_string(bytes) +
+                         " bytes needed, " + std::to_string(avail) + " free)");
 }
 
 FetchTarget::FetchTarget(std::string dir, std::string name, uint64_t size, std::string sha256,
@@ -69,161 +68,140 @@ FetchTarget::FetchTarget(std::string dir, std::string name, uint64_t size, std::
   state_path_ = dir_ + "/." + base + ".part.state";
 }
 
-bool FetchTarget::prepare(BlockMap* blocks, bool* resumed, std::string* error) {
-  *resumed = false;
+Expected<FetchTarget::Prepared> FetchTarget::prepare() {
   // The announced size is the owner's word: bounded before the block map is sized from it.
   if (size_ > kMaxFetchFileBytes || block_count(size_, block_size_) > kMaxBlockMapBlocks) {
-    *error = "the announced size (" + std::to_string(size_) + " bytes) is over the limit of " +
-             std::to_string(kMaxFetchFileBytes) + " bytes";
-    return false;
+    return Result::failure("the announced size (" + std::to_string(size_) +
+                           " bytes) is over the limit of " + std::to_string(kMaxFetchFileBytes) +
+                           " bytes");
   }
-  if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
-    *error = errno_text("cannot create " + dir_);
-    return false;
-  }
+  if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST)
+    return errno_failure("cannot create " + dir_);
   FetchState state;
   const StateLoad loaded = load_fetch_state(state_path_, &state);
 
   part_.reset(::open(part_path_.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
-  if (!part_ && errno != ENOENT) {
-    *error = errno_text("cannot open " + part_path_);
-    return false;
-  }
+  if (!part_ && errno != ENOENT) return errno_failure("cannot open " + part_path_);
+  const Result locked_elsewhere =
+      Result::failure(part_path_ + " is being downloaded by another process", EWOULDBLOCK);
+  Prepared prepared;
   if (!part_) {
     // A new download: the space is checked before anything is created, so a download that cannot
     // fit leaves nothing behind. The state goes first, so that a .part never exists without one.
-    if (!room_for(size_, error)) return false;
-    *blocks = BlockMap(size_, block_size_);
-    if (!save(*blocks, error)) return false;
+    if (Result room = room_for(size_); !room) return room;
+    prepared.blocks = BlockMap(size_, block_size_);
+    if (Result saved = save(prepared.blocks); !saved) return saved;
     part_.reset(
         ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!part_) {
-      *error = errno == EEXIST ? part_path_ + " appeared meanwhile: is another fetch running?"
-                               : errno_text("cannot create " + part_path_);
-      return false;
+      if (errno == EEXIST) {
+        return Result::failure(part_path_ + " appeared meanwhile: is another fetch running?",
+                               EEXIST);
+      }
+      return errno_failure("cannot create " + part_path_);
     }
-    if (::flock(part_.get(), LOCK_EX | LOCK_NB) != 0) {
-      *error = part_path_ + " is being downloaded by another process";
-      return false;
-    }
-    if (::ftruncate(part_.get(), static_cast<off_t>(size_)) != 0) {
-      *error = errno_text("cannot size " + part_path_);
-      return false;
-    }
-    return true;
+    if (::flock(part_.get(), LOCK_EX | LOCK_NB) != 0) return locked_elsewhere;
+    if (::ftruncate(part_.get(), static_cast<off_t>(size_)) != 0)
+      return errno_failure("cannot size " + part_path_);
+    return prepared;
   }
 
   if (loaded == StateLoad::kMissing) {
-    *error =
-        part_path_ + " exists but is not a download in progress; move it away to download " + name_;
     part_.reset();
-    return false;
+    return Result::failure(part_path_ +
+                           " exists but is not a download in progress; move it away to download " +
+                           name_);
   }
   // Lock before touching anything: another fetch of this file may be writing it right now.
-  if (::flock(part_.get(), LOCK_EX | LOCK_NB) != 0) {
-    *error = part_path_ + " is being downloaded by another process";
-    return false;
-  }
+  if (::flock(part_.get(), LOCK_EX | LOCK_NB) != 0) return locked_elsewhere;
   struct stat st;
-  if (::fstat(part_.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    *error = part_path_ + " is not a regular file";
-    return false;
-  }
+  if (::fstat(part_.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Result::failure(part_path_ + " is not a regular file");
   const bool matches = loaded == StateLoad::kOk && state.name == name_ && state.sha256 == sha256_ &&
                        state.blocks.file_size() == size_ &&
                        state.blocks.block_size() == block_size_ &&
                        static_cast<uint64_t>(st.st_size) == size_;
-  if (!matches) return room_for(size_, error) && start_over(blocks, error);
+  if (!matches) {
+    if (Result room = room_for(size_); !room) return room;
+    Expected<BlockMap> empty = start_over();
+    if (!empty) return empty.result();
+    prepared.blocks = std::move(*empty);
+    return prepared;
+  }
   // The missing blocks may still need their space (the .part is sparse where they go).
-  if (!room_for(size_ - state.blocks.done_bytes(), error)) return false;
-  *blocks = std::move(state.blocks);
-  *resumed = true;
-  return true;
+  if (Result room = room_for(size_ - state.blocks.done_bytes()); !room) return room;
+  prepared.blocks = std::move(state.blocks);
+  prepared.resumed = true;
+  return prepared;
 }
 
-bool FetchTarget::start_over(BlockMap* blocks, std::string* error) {
+Expected<BlockMap> FetchTarget::start_over() {
   if (::ftruncate(part_.get(), 0) != 0 ||
       ::ftruncate(part_.get(), static_cast<off_t>(size_)) != 0) {
-    *error = errno_text("cannot reset " + part_path_);
-    return false;
+    return errno_failure("cannot reset " + part_path_);
   }
-  *blocks = BlockMap(size_, block_size_);
-  return save(*blocks, error);
+  BlockMap blocks(size_, block_size_);
+  if (Result saved = save(blocks); !saved) return saved;
+  return blocks;
 }
 
-bool FetchTarget::write(uint64_t offset, const char* data, size_t n, std::string* error) {
+Result FetchTarget::write(uint64_t offset, const char* data, size_t n) {
   while (n > 0) {
     const ssize_t w = ::pwrite(part_.get(), data, n, static_cast<off_t>(offset));
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      *error = errno_text("cannot write " + part_path_);
-      return false;
-    }
+    if (w <= 0) return errno_failure("cannot write " + part_path_);
     writeback_.wrote(part_.get(), static_cast<size_t>(w));
     data += w;
     n -= static_cast<size_t>(w);
     offset += static_cast<uint64_t>(w);
   }
-  return true;
+  return {};
 }
 
-bool FetchTarget::save(const BlockMap& blocks, std::string* error) {
+Result FetchTarget::save(const BlockMap& blocks) {
   std::lock_guard<std::mutex> lock(save_mu_);
-  const Result saved = save_fetch_state(state_path_, FetchState{name_, sha256_, blocks});
-  if (!saved) *error = saved.message();
-  return saved.ok();
+  return save_fetch_state(state_path_, FetchState{name_, sha256_, blocks});
 }
 
-bool FetchTarget::hash_range(Sha256* hash, uint64_t from, uint64_t to, std::string* error) const {
+Result FetchTarget::hash_range(Sha256* hash, uint64_t from, uint64_t to) const {
   constexpr size_t kChunk = 1 << 20;
   std::unique_ptr<char[]> buf(new char[kChunk]);
   while (from < to) {
     const size_t want = to - from < kChunk ? static_cast<size_t>(to - from) : kChunk;
     const ssize_t n = ::pread(part_.get(), buf.get(), want, static_cast<off_t>(from));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *error = n < 0 ? errno_text("cannot read " + part_path_) : part_path_ + " is too short";
-      return false;
-    }
+    if (n < 0) return errno_failure("cannot read " + part_path_);
+    if (n == 0) return Result::failure(part_path_ + " is too short");
     hash->update(buf.get(), static_cast<size_t>(n));
     from += static_cast<uint64_t>(n);
   }
-  return true;
+  return {};
 }
 
-FetchTarget::Finish FetchTarget::finish(const std::string& part_sha256, std::string* final_path,
-                                        std::string* error) {
+Expected<std::string> FetchTarget::finish(const std::string& part_sha256) {
   if (part_sha256 != sha256_) {
     // The .part goes first: a state file without its .part is harmless, the reverse is not.
     ::unlink(part_path_.c_str());
     ::unlink(state_path_.c_str());
     remove_stale_temp_files(state_path_);
-    return Finish::kMismatch;
+    return Result::failure(kMismatchMessage, kMismatch);
   }
   // The bytes must be on disk before the final name appears, or a crash could leave a file that
   // looks complete but is not. The .part and its state stay for a retry.
-  if (::fsync(part_.get()) != 0) {
-    *error = errno_text("cannot write " + part_path_);
-    return Finish::kError;
-  }
+  if (::fsync(part_.get()) != 0) return errno_failure("cannot write " + part_path_);
   // unique_destination() only looks; another process may take the name before the rename, so
   // pick again on EEXIST.
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    const std::string dest = unique_destination(dir_, name_);
+    std::string dest = unique_destination(dir_, name_);
     if (rename_no_replace(part_path_, dest)) {
       sync_folder(dir_);  // the new name, as durable as the bytes
       ::unlink(state_path_.c_str());
       remove_stale_temp_files(state_path_);  // left by an earlier attempt that was killed
-      *final_path = dest;
-      return Finish::kDone;
+      return dest;
     }
-    if (errno != EEXIST) {
-      *error = errno_text("cannot move " + part_path_ + " to " + dest);
-      return Finish::kError;
-    }
+    if (errno != EEXIST) return errno_failure("cannot move " + part_path_ + " to " + dest);
   }
-  *error = "cannot find a free name for " + name_ + " in " + dir_;
-  return Finish::kError;
+  return Result::failure("cannot find a free name for " + name_ + " in " + dir_);
 }
 
 }  // namespace peerlink::peer_client

@@ -2,11 +2,13 @@
 // checked rename that never overwrites.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <mutex>
 #include <string>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/crypto/sha256.h"
 #include "common/fs/writeback.h"
 #include "peer_client/fetch/range_blocks.h"
@@ -32,32 +34,39 @@ class FetchTarget {
   //  - a .part locked by another process means the same download is already running: fail.
   // Before any of that, a size over kMaxFetchFileBytes fails, and so does one the downloads
   // folder has no free space for (less what a resumed .part already holds); a new download then
-  // leaves no file behind. On success *blocks holds what is already on disk.
-  bool prepare(BlockMap* blocks, bool* resumed, std::string* error);
+  // leaves no file behind. On success, what is already on disk.
+  struct Prepared {
+    BlockMap blocks;
+    bool resumed = false;  // a .part of an earlier run is carried on
+  };
+  Expected<Prepared> prepare();
 
   // Writes file bytes at `offset`. Thread-safe.
-  bool write(uint64_t offset, const char* data, size_t n, std::string* error);
+  Result write(uint64_t offset, const char* data, size_t n);
   // Records `blocks` as the state. Call only after the bytes of every block it marks are written.
-  bool save(const BlockMap& blocks, std::string* error);
+  Result save(const BlockMap& blocks);
 
   // Feeds bytes [from, to) of the .part, as they are on disk, to `hash`. Thread-safe.
-  bool hash_range(Sha256* hash, uint64_t from, uint64_t to, std::string* error) const;
+  Result hash_range(Sha256* hash, uint64_t from, uint64_t to) const;
 
-  enum class Finish { kDone, kMismatch, kError };
   // Compares `part_sha256` (the hex SHA-256 of the whole .part, from hash_range()) with the
   // expected one. On a match, moves the .part to a free name in DIR (never replacing a file:
-  // "name (1).ext" and so on), removes the state and sets *final_path. On a mismatch, deletes
-  // the .part and the state. The .part is fsync()ed before the rename. kError (with *error)
-  // leaves both for a later attempt.
-  Finish finish(const std::string& part_sha256, std::string* final_path, std::string* error);
+  // "name (1).ext" and so on), removes the state and returns the path it now has. On a mismatch,
+  // deletes the .part and the state and fails with kMismatchMessage (error() kMismatch). The
+  // .part is fsync()ed before the rename; any other failure leaves both for a later attempt.
+  Expected<std::string> finish(const std::string& part_sha256);
+  static constexpr int kMismatch = EBADMSG;
+  static constexpr const char* kMismatchMessage =
+      "checksum mismatch (the downloaded bytes were discarded)";
 
   const std::string& part_path() const { return part_path_; }
   const std::string& state_path() const { return state_path_; }
 
  private:
-  // True if DIR's file system has `bytes` free for us (statvfs f_bavail); else *error says so.
-  bool room_for(uint64_t bytes, std::string* error) const;
-  bool start_over(BlockMap* blocks, std::string* error);
+  // Ok if DIR's file system has `bytes` free for us (statvfs f_bavail), or cannot tell.
+  Result room_for(uint64_t bytes) const;
+  // Empties the .part (to its full size again) and records an empty block map as the state.
+  Expected<BlockMap> start_over();
 
   const std::string dir_, name_, sha256_;
   const uint64_t size_, block_size_;

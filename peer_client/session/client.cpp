@@ -46,13 +46,14 @@ void SessionClient::run() {
                   "could not connect to " + args_.peer + ": " + conn.message(), &console);
   }
   FrameDecoder decoder;
-  std::string welcome_name, error;
-  if (!client_handshake(conn->get(), token, args_.user, kWelcomeTime, &decoder, &welcome_name,
-                        &error, signals.fd())) {
+  const Expected<std::string> welcome_name =
+      client_handshake(conn->get(), token, args_.user, kWelcomeTime, &decoder, signals.fd());
+  if (!welcome_name) {
     conn->reset();
     leave_if_interrupted();
     leave_session(args_, &signals, false,
-                  "could not join " + args_.peer + " at " + where + ": " + error, &console);
+                  "could not join " + args_.peer + " at " + where + ": " + welcome_name.message(),
+                  &console);
   }
 
   Session::End end;

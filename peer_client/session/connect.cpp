@@ -78,51 +78,31 @@ Expected<UniqueFd> connect_with_backoff(const std::string& host, uint16_t port, 
   }
 }
 
-bool client_handshake(int fd, const std::string& token, const std::string& own_name,
-                      milliseconds timeout, FrameDecoder* decoder, std::string* peer_name,
-                      std::string* error, int cancel_fd) {
-  const Result sent = write_frame(fd, wire::kHello, encode_hello(token, own_name));
-  if (!sent.ok()) {
-    *error = sent.message();
-    return false;
-  }
+Expected<std::string> client_handshake(int fd, const std::string& token,
+                                       const std::string& own_name, milliseconds timeout,
+                                       FrameDecoder* decoder, int cancel_fd) {
+  if (const Result sent = write_frame(fd, wire::kHello, encode_hello(token, own_name)); !sent)
+    return sent;
   const auto deadline = Clock::now() + timeout;
   std::vector<char> buf(64 * 1024);
   for (;;) {
     Frame frame;
     const FrameDecoder::Result r = decoder->next(&frame);
     if (r == FrameDecoder::Result::kFrame) {
-      if (frame.type == wire::kWelcome) {
-        *peer_name = frame.payload;
-        return true;
-      }
-      if (frame.type == wire::kError) {
-        *error = "refused: " + printable(frame.payload);
-      } else {
-        *error = "unexpected answer to HELLO (frame type " + std::to_string(frame.type) + ")";
-      }
-      return false;
+      if (frame.type == wire::kWelcome) return std::move(frame.payload);
+      if (frame.type == wire::kError)
+        return Result::failure("refused: " + printable(frame.payload));
+      return Result::failure("unexpected answer to HELLO (frame type " +
+                             std::to_string(frame.type) + ")");
     }
-    if (r != FrameDecoder::Result::kNeedMore) {
-      *error = "malformed answer to HELLO";
-      return false;
-    }
+    if (r != FrameDecoder::Result::kNeedMore) return Result::failure("malformed answer to HELLO");
     const int ready = wait_or_cancel(fd, POLLIN, left_until(deadline), cancel_fd);
-    if (ready == 0) {
-      *error = "no answer in time";
-      return false;
-    }
-    if (ready == -1) {
-      *error = kCancelled;
-      return false;
-    }
+    if (ready == 0) return Result::failure("no answer in time");
+    if (ready == -1) return cancelled();
     size_t got = 0;
     const Result rr =
         ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got) : Result::system("", errno);
-    if (!rr.ok()) {
-      *error = rr.message();
-      return false;
-    }
+    if (!rr.ok()) return rr;
     decoder->append(buf.data(), got);
   }
 }

@@ -23,12 +23,13 @@ inline constexpr char kCancelled[] = "cancelled";
 Expected<UniqueFd> connect_with_backoff(const std::string& host, uint16_t port,
                                         std::chrono::milliseconds total, int cancel_fd = -1);
 
-// Sends HELLO (`token "\n" own_name`) and waits up to `timeout` for WELCOME. On success
-// *peer_name is WELCOME's payload (untrusted) and *decoder keeps whatever arrived after it. On
-// failure *error says why: "refused: bad token" (the peer's ERROR text), "no answer in time",
-// "connection closed", ..., or kCancelled if `cancel_fd` (if not -1) became readable first.
-bool client_handshake(int fd, const std::string& token, const std::string& own_name,
-                      std::chrono::milliseconds timeout, FrameDecoder* decoder,
-                      std::string* peer_name, std::string* error, int cancel_fd = -1);
+// Sends HELLO (`token "\n" own_name`) and waits up to `timeout` for WELCOME. Returns WELCOME's
+// payload, the peer's name (untrusted); *decoder keeps whatever arrived after it. A failure says
+// why: "refused: bad token" (the peer's ERROR text), "no answer in time", "connection closed",
+// ..., or kCancelled (error() ECANCELED) if `cancel_fd` (if not -1) became readable first.
+Expected<std::string> client_handshake(int fd, const std::string& token,
+                                       const std::string& own_name,
+                                       std::chrono::milliseconds timeout, FrameDecoder* decoder,
+                                       int cancel_fd = -1);
 
 }  // namespace peerlink::peer_client

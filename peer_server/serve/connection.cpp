@@ -11,7 +11,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -59,14 +58,12 @@ class Connection {
   bool handle(const GetRequest& g);
   // Sends ERROR `reason`, logs it, and returns false (the caller closes).
   bool refuse(const GetRequest& g, const std::string& reason, const std::string& detail = {});
-  // Sends `length` bytes of `file` from `offset` as DATA frames. False with *failure set if the
-  // connection fails or the file shrinks; the connection cannot continue then, since a frame
-  // may be cut short.
-  bool stream(int file, uint32_t id, uint64_t offset, uint64_t length, uint64_t* sent,
-              std::string* failure);
+  // Sends `length` bytes of `file` from `offset` as DATA frames. Fails if the connection fails or
+  // the file shrinks; the connection cannot continue then, since a frame may be cut short.
+  Result stream(int file, uint32_t id, uint64_t offset, uint64_t length, uint64_t* sent);
   // Writes up to `n` bytes of `file` at *pos to the socket: sendfile(), or pread()+send() where
   // the file system cannot sendfile.
-  bool send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent, std::string* failure);
+  Result send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent);
   void log_request(const GetRequest& g, const std::string& result, uint64_t sent);
 
   const int fd_;
@@ -175,24 +172,27 @@ bool Connection::handle(const GetRequest& g) {
   // elsewhere (moved, or replaced by a symlink), nothing is served until it is back.
   if (!ctx_.share_dir->still_there())
     return refuse(g, "shared folder unavailable", ctx_.share + " is no longer the folder served");
-  struct stat st;
-  std::string error;
-  UniqueFd file = ctx_.share_dir->open_file(g.file, &st, &error);
-  if (!file) return refuse(g, error);
+  Expected<ServedFile> opened = ctx_.share_dir->open_file(g.file);
+  if (!opened) return refuse(g, opened.message());
+  const UniqueFd& file = opened->fd;
   set_nonblocking(file.get(), false);  // O_NONBLOCK was for the open only
-  const auto size = static_cast<uint64_t>(st.st_size);
+  const auto size = static_cast<uint64_t>(opened->st.st_size);
   if (!range_fits(g.offset, g.length, size)) return refuse(g, "bad range");
 
   set_cork(fd_, true);  // RANGE, the DATA frames and DONE leave in full segments
   uint64_t sent = 0;
-  std::string failure;
-  bool ok =
-      write_frame(fd_, wire::kRange, encode_range_reply({g.id, size, g.offset, g.length})).ok() &&
-      stream(file.get(), g.id, g.offset, g.length, &sent, &failure) &&
-      write_frame(fd_, wire::kDone, encode_serve_done(g.id)).ok();
+  // A failed RANGE or DONE is logged as "connection lost"; a failed stream() says why.
+  Result served =
+      write_frame(fd_, wire::kRange, encode_range_reply({g.id, size, g.offset, g.length}));
+  if (!served) {
+    served = Result::failure("connection lost");
+  } else if (served = stream(file.get(), g.id, g.offset, g.length, &sent); served) {
+    if (!write_frame(fd_, wire::kDone, encode_serve_done(g.id)).ok())
+      served = Result::failure("connection lost");
+  }
   set_cork(fd_, false);
-  if (!ok) {
-    log_request(g, failure.empty() ? "connection lost" : failure, sent);
+  if (!served) {
+    log_request(g, served.message(), sent);
     return false;
   }
   ctx_.counters->served.fetch_add(1);
@@ -208,35 +208,24 @@ bool Connection::refuse(const GetRequest& g, const std::string& reason, const st
   return false;
 }
 
-bool Connection::stream(int file, uint32_t id, uint64_t offset, uint64_t length, uint64_t* sent,
-                        std::string* failure) {
+Result Connection::stream(int file, uint32_t id, uint64_t offset, uint64_t length, uint64_t* sent) {
   auto pos = static_cast<off_t>(offset);
   uint64_t left = length;
   while (left > 0) {
-    if (ctx_.stopping->load()) {
-      *failure = "server stopping";
-      return false;
-    }
+    if (ctx_.stopping->load()) return Result::failure("server stopping");
     const auto n = static_cast<uint32_t>(left < kServeChunkBytes ? left : kServeChunkBytes);
-    if (ctx_.limiter != nullptr && !ctx_.limiter->acquire(n)) {
-      *failure = "server stopping";
-      return false;
-    }
+    if (ctx_.limiter != nullptr && !ctx_.limiter->acquire(n))
+      return Result::failure("server stopping");
     unsigned char prefix[kServeDataPrefixBytes];
     encode_serve_data_prefix(id, n, prefix);
-    const Result r = send_all(fd_, prefix, sizeof prefix);
-    if (!r.ok()) {
-      *failure = r.message();
-      return false;
-    }
-    if (!send_file_bytes(file, &pos, n, sent, failure)) return false;
+    if (const Result r = send_all(fd_, prefix, sizeof prefix); !r) return r;
+    if (const Result r = send_file_bytes(file, &pos, n, sent); !r) return r;
     left -= n;
   }
-  return true;
+  return {};
 }
 
-bool Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent,
-                                 std::string* failure) {
+Result Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent) {
   while (n > 0) {
     ssize_t w = 0;
     if (use_sendfile_) {
@@ -247,36 +236,27 @@ bool Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent,
         continue;
       }
       if (w < 0) {
-        *failure = errno == EAGAIN ? "send timed out" : std::strerror(errno);
-        return false;
+        if (errno == EAGAIN) return Result::failure("send timed out", EAGAIN);
+        return Result::system("", errno);
       }
     } else {
       if (!copy_buffer_) copy_buffer_.reset(new char[kServeChunkBytes]);
       const size_t want = n < kServeChunkBytes ? n : kServeChunkBytes;
       w = ::pread(file, copy_buffer_.get(), want, *pos);
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        *failure = std::string("cannot read file: ") + std::strerror(errno);
-        return false;
-      }
+      if (w < 0) return Result::system("cannot read file", errno);
       if (w > 0) {
         const Result r = send_all(fd_, copy_buffer_.get(), static_cast<size_t>(w));
-        if (!r.ok()) {
-          *failure = r.message();
-          return false;
-        }
+        if (!r) return r;
         *pos += w;
       }
     }
-    if (w == 0) {
-      *failure = "file shrank while being sent";
-      return false;
-    }
+    if (w == 0) return Result::failure("file shrank while being sent");
     n -= static_cast<size_t>(w);
     *sent += static_cast<uint64_t>(w);
     ctx_.counters->bytes_sent.fetch_add(static_cast<uint64_t>(w));
   }
-  return true;
+  return {};
 }
 
 void Connection::log_request(const GetRequest& g, const std::string& result, uint64_t sent) {

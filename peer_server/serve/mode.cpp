@@ -35,24 +35,16 @@ int setup_error(const std::string& message) {
 }
 
 // Reads the ticket key from its descriptor and closes it, so that nothing exec'd later inherits
-// it. False with *error when it is missing or not 64 hex digits.
-bool take_ticket_key(int secret_fd, std::string* key, std::string* error) {
-  if (secret_fd < 0) {
-    *error = "the ticket key is needed: --secret-fd N";
-    return false;
-  }
+// it. Fails when it is missing or not 64 hex digits.
+Expected<std::string> take_ticket_key(int secret_fd) {
+  if (secret_fd < 0) return Result::failure("the ticket key is needed: --secret-fd N");
   constexpr size_t kKeyChars = 2 * wire::kTicketKeyBytes;  // as the lobby registered it
-  Expected<std::string> taken = take_secret_fd(secret_fd, kKeyChars);
-  if (!taken) {
-    *error = taken.message();
-    return false;
-  }
-  *key = std::move(*taken);
+  Expected<std::string> key = take_secret_fd(secret_fd, kKeyChars);
+  if (!key) return key;
   if (key->size() == kKeyChars &&
       key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
-    return true;
-  *error = "the ticket key (--secret-fd) must hold 64 hex digits";
-  return false;
+    return key;
+  return Result::failure("the ticket key (--secret-fd) must hold 64 hex digits");
 }
 
 bool is_listening_socket(int fd) {
@@ -73,10 +65,8 @@ int run_serve_mode(int argc, char** argv) {
   ServeArgs opt;
   const ArgsOutcome parsed = parse_serve_args(std::vector<std::string>(argv, argv + argc), &opt);
   if (!parsed.go_on()) return parsed.report();
-  std::string error;
   // The key's descriptor is closed before anything else can go wrong.
-  std::string key, key_error;
-  const bool key_ok = take_ticket_key(opt.secret_fd, &key, &key_error);
+  Expected<std::string> key = take_ticket_key(opt.secret_fd);
 
   if (opt.parent_pid != 0) {
     // Set the death signal, then check the parent: if it died before prctl() took effect we are
@@ -88,10 +78,11 @@ int run_serve_mode(int argc, char** argv) {
       return 0;
     }
   }
-  if (!key_ok) return setup_error(key_error);
+  if (!key) return setup_error(key.message());
 
   ShareDir share_dir;
-  if (!share_dir.open(opt.share, &error)) return setup_error(error);
+  if (const Result opened = share_dir.open(opt.share); !opened)
+    return setup_error(opened.message());
 
   Logger log;
   if (!opt.log.empty()) {
@@ -132,7 +123,7 @@ int run_serve_mode(int argc, char** argv) {
   ctx.share = opt.share;
   ctx.share_dir = &share_dir;
   ctx.owner = opt.user;
-  ctx.key = key;
+  ctx.key = *key;
   ctx.log = &log;
   ctx.limiter = limiter.get();
   ctx.counters = &counters;

@@ -82,23 +82,19 @@ UniqueFd open_beneath(int dir_fd, std::string_view relative, int flags) {
   return walk_beneath(dir_fd, relative, flags);
 }
 
-bool ShareDir::open(const std::string& path, std::string* error) {
+Result ShareDir::open(const std::string& path) {
   path_ = path;
-  if (!real_path(path, &real_)) {
-    *error = "cannot open shared folder " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!real_path(path, &real_)) return Result::system("cannot open shared folder " + path, errno);
   fd_.reset(::open(real_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   struct stat st;
   if (!fd_ || ::fstat(fd_.get(), &st) != 0) {
     const int e = errno;
-    *error = e == ENOTDIR ? "shared folder " + path + " is not a folder"
-                          : "cannot open shared folder " + path + ": " + std::strerror(e);
-    return false;
+    if (e == ENOTDIR) return Result::failure("shared folder " + path + " is not a folder", e);
+    return Result::system("cannot open shared folder " + path, e);
   }
   dev_ = st.st_dev;
   ino_ = st.st_ino;
-  return true;
+  return {};
 }
 
 bool ShareDir::still_there() const {
@@ -114,40 +110,28 @@ bool ShareDir::still_there() const {
   return now && ::fstat(now.get(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
 }
 
-UniqueFd ShareDir::open_file(std::string_view name, struct stat* st, std::string* error) const {
+Expected<ServedFile> ShareDir::open_file(std::string_view name) const {
   constexpr int kFlags = O_RDONLY | O_NONBLOCK;
-  UniqueFd file = open_beneath(fd_.get(), name, kFlags);
-  if (!file && errno == ELOOP) {
+  const Result no_such_file = Result::failure("no such file");
+  const Result outside = Result::failure("outside the shared folder");
+  ServedFile file;
+  file.fd = open_beneath(fd_.get(), name, kFlags);
+  if (!file.fd && errno == ELOOP) {
     // The name is a symlink. It may lead to a file inside the folder (the share scan announces
     // those): find where it leads now, then open that symlink-free path beneath the folder, so
     // that a link changed in between is refused rather than followed.
     std::string target;
     const std::string prefix = real_ == "/" ? real_ : real_ + "/";
-    if (!real_path(real_ + "/" + std::string(name), &target)) {
-      *error = "no such file";
-      return UniqueFd();
-    }
-    if (target.compare(0, prefix.size(), prefix) != 0 || target.size() == prefix.size()) {
-      *error = "outside the shared folder";
-      return UniqueFd();
-    }
-    file = open_beneath(fd_.get(), std::string_view(target).substr(prefix.size()), kFlags);
-    if (!file) {
-      *error = errno == ENOENT ? "no such file" : "outside the shared folder";
-      return UniqueFd();
-    }
-  } else if (!file) {
-    *error = errno == ENOTDIR || errno == EXDEV ? "outside the shared folder" : "no such file";
-    return UniqueFd();
+    if (!real_path(real_ + "/" + std::string(name), &target)) return no_such_file;
+    if (target.compare(0, prefix.size(), prefix) != 0 || target.size() == prefix.size())
+      return outside;
+    file.fd = open_beneath(fd_.get(), std::string_view(target).substr(prefix.size()), kFlags);
+    if (!file.fd) return errno == ENOENT ? no_such_file : outside;
+  } else if (!file.fd) {
+    return errno == ENOTDIR || errno == EXDEV ? outside : no_such_file;
   }
-  if (::fstat(file.get(), st) != 0) {
-    *error = "no such file";
-    return UniqueFd();
-  }
-  if (!S_ISREG(st->st_mode)) {
-    *error = "not a regular file";
-    return UniqueFd();
-  }
+  if (::fstat(file.fd.get(), &file.st) != 0) return no_such_file;
+  if (!S_ISREG(file.st.st_mode)) return Result::failure("not a regular file");
   return file;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 
 namespace peerlink::peer_server {
 
@@ -20,14 +21,20 @@ namespace peerlink::peer_server {
 // (With PEERLINK_NO_OPENAT2 set in the environment, the walk is used from the start: for tests.)
 UniqueFd open_beneath(int dir_fd, std::string_view relative, int flags);
 
+// A shared file opened for serving, with what fstat() said about it when it was opened.
+struct ServedFile {
+  UniqueFd fd;
+  struct stat st {};
+};
+
 // The shared folder as the server holds it: opened once at start-up, so that every file is
 // opened relative to that directory, whatever later happens to the path that named it.
 class ShareDir {
  public:
   // Resolves `path` (symlinks in it are the user's choice and are followed, once) and opens it.
-  // False with *error ("cannot open shared folder PATH: REASON", "shared folder PATH is not a
-  // folder").
-  bool open(const std::string& path, std::string* error);
+  // A failure says "cannot open shared folder PATH: REASON" or "shared folder PATH is not a
+  // folder".
+  Result open(const std::string& path);
 
   int fd() const { return fd_.get(); }
   const std::string& path() const { return path_; }
@@ -40,9 +47,9 @@ class ShareDir {
   // Opens the shared file `name` (a safe_file_name()) for reading, non-blocking so that a FIFO
   // put in its place cannot hold the caller, and checks the opened fd is a regular file. A name
   // that is a symlink is served only if it resolves to a file inside the folder; that file is then
-  // itself opened by its symlink-free path. On failure returns an invalid fd and sets *error to
+  // itself opened by its symlink-free path. A failure's message is what the requester is told:
   // "no such file", "outside the shared folder" or "not a regular file".
-  UniqueFd open_file(std::string_view name, struct stat* st, std::string* error) const;
+  Expected<ServedFile> open_file(std::string_view name) const;
 
  private:
   std::string path_;  // as given

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "common/base/bytes.h"
@@ -43,8 +42,8 @@ SessionListener::SessionListener(UniqueFd listener, std::string token, std::stri
       own_name_(std::move(own_name)),
       console_(console) {}
 
-SessionListener::Result SessionListener::wait(Clock::time_point deadline, int cancel_fd,
-                                              Accepted* out, std::string* error) {
+Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point deadline,
+                                                          int cancel_fd) {
   std::vector<Pending> pending;
   std::vector<char> buf(4096);
 
@@ -60,7 +59,7 @@ SessionListener::Result SessionListener::wait(Clock::time_point deadline, int ca
     const auto now = Clock::now();
     if (now >= deadline) {
       listener_.reset();
-      return Result::kTimedOut;
+      return Result::timed_out();
     }
     for (Pending& p : pending) {
       if (now < p.deadline) continue;
@@ -87,16 +86,16 @@ SessionListener::Result SessionListener::wait(Clock::time_point deadline, int ca
         ::poll(fds.data(), fds.size(),
                static_cast<int>(std::max<int64_t>(0, static_cast<int64_t>(timeout.count()) + 1)));
     if (n < 0 && errno != EINTR) {
-      *error = std::string("poll failed: ") + std::strerror(errno);
+      const int e = errno;
       listener_.reset();
-      return Result::kFailed;
+      return Result::system("poll failed", e);
     }
     if (n <= 0) continue;
     if (fds.back().revents != 0) {
       // Ctrl-C: leave at once. Pending connections just close; the peer, if it was one of them,
       // sees the connection closed instead of WELCOME.
       listener_.reset();
-      return Result::kCancelled;
+      return Result::failure("cancelled", kCancelled);
     }
 
     // Existing connections first (indices still match `fds`), then a new one.
@@ -114,7 +113,7 @@ SessionListener::Result SessionListener::wait(Clock::time_point deadline, int ca
         }
       }
       size_t got = 0;
-      const peerlink::Result r = recv_some(p.fd.get(), buf.data(), want, &got);
+      const Result r = recv_some(p.fd.get(), buf.data(), want, &got);
       if (!r.ok()) {
         p.fd.reset();
         continue;
@@ -138,10 +137,9 @@ SessionListener::Result SessionListener::wait(Clock::time_point deadline, int ca
       } else if (!write_frame(p.fd.get(), wire::kWelcome, own_name_).ok()) {
         p.fd.reset();  // it went away between HELLO and WELCOME
       } else {
-        out->fd = std::move(p.fd);
-        out->hello_name = std::move(name);
+        Accepted accepted{std::move(p.fd), std::move(name)};
         listener_.reset();  // nobody else may connect now
-        return Result::kAccepted;
+        return accepted;
       }
     }
     if (fds[0].revents != 0) {

@@ -1,10 +1,12 @@
 // _peer_server: waits on the inherited listening socket for the one peer holding the token.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <string>
 
 #include "common/base/fd.h"
+#include "common/base/result.h"
 #include "common/term/terminal.h"
 
 namespace peerlink::peer_server {
@@ -29,15 +31,13 @@ class SessionListener {
     UniqueFd fd;             // nothing after HELLO has been read from it
     std::string hello_name;  // the user name in HELLO (untrusted)
   };
-  enum class Result {
-    kAccepted,   // *out holds the peer's connection
-    kTimedOut,   // `deadline` passed
-    kCancelled,  // `cancel_fd` became readable (it is not read)
-    kFailed,     // poll failed: *error says why
-  };
   // Waits for the right peer until `deadline`, or until `cancel_fd` (if not -1; the stop signals'
-  // StopSignals::fd()) is readable. Every other connection is closed when it returns.
-  Result wait(Clock::time_point deadline, int cancel_fd, Accepted* out, std::string* error);
+  // StopSignals::fd()) is readable. Every other connection is closed when it returns. Without a
+  // peer, the failure is Result::timed_out() when `deadline` passed, has error() kCancelled when
+  // `cancel_fd` became readable (it is not read), and otherwise says why poll failed ("poll
+  // failed: REASON").
+  Expected<Accepted> wait(Clock::time_point deadline, int cancel_fd);
+  static constexpr int kCancelled = ECANCELED;
 
  private:
   UniqueFd listener_;

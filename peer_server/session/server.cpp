@@ -54,25 +54,22 @@ void SessionServer::run() {
                std::to_string(local_port(listener.get())));
   const auto deadline = SessionListener::Clock::now() + std::chrono::seconds(args_.wait_seconds);
   SessionListener waiter(std::move(listener), token, args_.user, &console);
-  SessionListener::Accepted accepted;
-  std::string error;
-  switch (waiter.wait(deadline, signals.fd(), &accepted, &error)) {
-    case SessionListener::Result::kAccepted:
-      break;
-    case SessionListener::Result::kTimedOut:
-      leave_session(
-          args_, &signals, false,
-          args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
-          &console);
-    case SessionListener::Result::kCancelled: {
-      // The user gave up waiting: as clean an end as /quit.
-      const int signo = signals.take();
-      end_line_after_ctrl_c(signo, &console);
-      leave_session(args_, &signals, true, interrupted_reason(signo), &console);
-    }
-    case SessionListener::Result::kFailed:
-      leave_session(args_, &signals, false, "cannot wait for " + args_.peer + ": " + error,
-                    &console);
+  Expected<SessionListener::Accepted> accepted = waiter.wait(deadline, signals.fd());
+  if (accepted.status() == Status::kTimeout) {
+    leave_session(
+        args_, &signals, false,
+        args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
+        &console);
+  }
+  if (!accepted && accepted.error() == SessionListener::kCancelled) {
+    // The user gave up waiting: as clean an end as /quit.
+    const int signo = signals.take();
+    end_line_after_ctrl_c(signo, &console);
+    leave_session(args_, &signals, true, interrupted_reason(signo), &console);
+  }
+  if (!accepted) {
+    leave_session(args_, &signals, false,
+                  "cannot wait for " + args_.peer + ": " + accepted.message(), &console);
   }
 
   Session::End end;
@@ -83,7 +80,7 @@ void SessionServer::run() {
     config.downloads = args_.downloads;
     config.accepting_side = true;
     config.signals = &signals;
-    Session session(std::move(accepted.fd), FrameDecoder(), config, &console);
+    Session session(std::move(accepted->fd), FrameDecoder(), config, &console);
     end = session.run();
   }  // the socket closes here, before the lobby starts
   leave_session(args_, &signals, end.clean, end.reason, &console);

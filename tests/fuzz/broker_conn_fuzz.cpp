@@ -121,8 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.max_offers = 3;
   o.max_chats = 1;
   Broker broker(o);
-  std::string error;
-  if (!broker.start(&error)) std::abort();
+  if (!broker.start()) std::abort();
 
   Client clients[2];
   for (int i = 0; i < 2; ++i) {

@@ -83,17 +83,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           const std::string payload = p.size() < 44 ? make_offer(p) : std::string(p);
           peerlink::Offer o;
           if (peerlink::decode_offer(payload, &o)) promised.insert(o.sha256);
-          error = receiver.on_offer(payload);
+          error = receiver.on_offer(payload).message();
           break;
         }
         case 1: {  // DATA: a short payload gets a made-up id and 'x' bytes (matching the digest)
           std::string payload(p);
           if (p.size() <= 4) payload = be32(1 + 2 * (p.empty() ? 0u : uint8_t(p[0]))) + "xxxx";
-          error = receiver.on_data(payload);
+          error = receiver.on_data(payload).message();
           break;
         }
         case 2:
-          error = receiver.on_done(p.size() == 1 ? be32(1 + 2u * uint8_t(p[0])) : std::string(p));
+          error = receiver.on_done(p.size() == 1 ? be32(1 + 2u * uint8_t(p[0])) : std::string(p))
+                      .message();
           break;
         case 3: {
           uint32_t id = 0;

@@ -172,6 +172,26 @@ TEST_F(PathsTest, ResolveInsideWorksThroughSymlinkedRoot) {
   EXPECT_EQ(*resolved, real(dir_ + "/doc.txt"));
 }
 
+TEST_F(PathsTest, LookInsideTellsTheReasonsApart) {
+  touch(dir_ + "/song.ogg");
+  touch(other_ + "/secret");
+  ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
+  ASSERT_EQ(::symlink((other_ + "/secret").c_str(), (dir_ + "/out.txt").c_str()), 0);
+  using Kind = InsidePath::Kind;
+  const auto kind = [&](const char* name) {
+    const Expected<InsidePath> found = look_inside(dir_, name);
+    EXPECT_TRUE(found.ok()) << name << ": " << found.message();
+    return found.ok() ? found->kind : Kind::kMissing;
+  };
+  EXPECT_EQ(kind("song.ogg"), Kind::kFile);
+  EXPECT_EQ(kind("../x"), Kind::kBadName);
+  EXPECT_EQ(kind("absent.txt"), Kind::kMissing);
+  EXPECT_EQ(kind("out.txt"), Kind::kOutside);
+  EXPECT_EQ(kind("sub"), Kind::kNotRegular);
+  EXPECT_EQ(look_inside(dir_, "song.ogg")->path, real(dir_ + "/song.ogg"));
+  EXPECT_FALSE(look_inside(dir_ + "/nope", "a.txt").ok());
+}
+
 TEST_F(PathsTest, ResolveInsideMissingRoot) {
   const Expected<std::string> resolved = resolve_inside(dir_ + "/nope", "a.txt");
   EXPECT_FALSE(resolved.ok());

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <thread>
@@ -75,12 +78,12 @@ TEST(ClientHandshake, WelcomeAndWhatFollowsIt) {
                     .ok());
   });
   FrameDecoder decoder;
-  std::string name, error;
-  EXPECT_TRUE(
-      client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder, &name, &error))
-      << error;
+  Expected<std::string> name =
+      client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder);
+  EXPECT_TRUE(name) << name.message();
   server.join();
-  EXPECT_EQ(name, "bob");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(*name, "bob");
   Frame f;
   ASSERT_EQ(decoder.next(&f), FrameDecoder::Result::kFrame);
   EXPECT_EQ(f.type, wire::kChat);
@@ -91,19 +94,19 @@ TEST(ClientHandshake, RefusalCarriesTheReason) {
   Pair p = socket_pair();
   ASSERT_TRUE(write_frame(p.server.get(), wire::kError, "bad token").ok());
   FrameDecoder decoder;
-  std::string name, error;
-  EXPECT_FALSE(client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder, &name,
-                                &error));
-  EXPECT_EQ(error, "refused: bad token");
+  Expected<std::string> name =
+      client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder);
+  EXPECT_FALSE(name);
+  EXPECT_EQ(name.message(), "refused: bad token");
 }
 
 TEST(ClientHandshake, SilenceTimesOut) {
   Pair p = socket_pair();
   FrameDecoder decoder;
-  std::string name, error;
-  EXPECT_FALSE(
-      client_handshake(p.client.get(), "tok", "alice", milliseconds(100), &decoder, &name, &error));
-  EXPECT_EQ(error, "no answer in time");
+  Expected<std::string> name =
+      client_handshake(p.client.get(), "tok", "alice", milliseconds(100), &decoder);
+  EXPECT_FALSE(name);
+  EXPECT_EQ(name.message(), "no answer in time");
 }
 
 TEST(ClientHandshake, ClosedOrGarbled) {
@@ -111,20 +114,34 @@ TEST(ClientHandshake, ClosedOrGarbled) {
     Pair p = socket_pair();
     p.server.reset();
     FrameDecoder decoder;
-    std::string name, error;
-    EXPECT_FALSE(client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder,
-                                  &name, &error));
-    EXPECT_FALSE(error.empty());
+    Expected<std::string> name =
+        client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder);
+    EXPECT_FALSE(name);
+    EXPECT_FALSE(name.message().empty());
   }
   {
     Pair p = socket_pair();
     ASSERT_TRUE(write_frame(p.server.get(), wire::kChat, "not a welcome").ok());
     FrameDecoder decoder;
-    std::string name, error;
-    EXPECT_FALSE(client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder,
-                                  &name, &error));
-    EXPECT_EQ(error, "unexpected answer to HELLO (frame type 3)");
+    Expected<std::string> name =
+        client_handshake(p.client.get(), "tok", "alice", milliseconds(5000), &decoder);
+    EXPECT_FALSE(name);
+    EXPECT_EQ(name.message(), "unexpected answer to HELLO (frame type 3)");
   }
+}
+
+TEST(ClientHandshake, ACancelFdEndsTheWait) {
+  Pair p = socket_pair();
+  int cancel[2];
+  ASSERT_EQ(::pipe(cancel), 0);
+  UniqueFd cancel_read(cancel[0]), cancel_write(cancel[1]);
+  ASSERT_EQ(::write(cancel_write.get(), "x", 1), 1);
+  FrameDecoder decoder;
+  Expected<std::string> name = client_handshake(p.client.get(), "tok", "alice", milliseconds(5000),
+                                                &decoder, cancel_read.get());
+  EXPECT_FALSE(name);
+  EXPECT_EQ(name.message(), kCancelled);
+  EXPECT_EQ(name.error(), ECANCELED);
 }
 
 }  // namespace

@@ -34,8 +34,8 @@ class ShareDirTest : public ::testing::Test {
     fs::create_symlink("a.txt", root_ / "shared" / "in-link");
     fs::create_directory_symlink(root_, root_ / "shared" / "up");
     ASSERT_EQ(::mkfifo((root_ / "shared" / "fifo").c_str(), 0600), 0);
-    std::string error;
-    ASSERT_TRUE(dir_.open((root_ / "shared").string(), &error)) << error;
+    const Result opened = dir_.open((root_ / "shared").string());
+    ASSERT_TRUE(opened) << opened.message();
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -53,35 +53,45 @@ class ShareDirTest : public ::testing::Test {
 };
 
 TEST_F(ShareDirTest, OpensARegularFileOfTheFolder) {
-  struct stat st {};
-  std::string error;
-  UniqueFd fd = dir_.open_file("a.txt", &st, &error);
-  ASSERT_TRUE(fd.valid()) << error;
-  EXPECT_EQ(st.st_size, 5);
-  EXPECT_EQ(read_all(fd.get()), "alpha");
+  Expected<ServedFile> file = dir_.open_file("a.txt");
+  ASSERT_TRUE(file) << file.message();
+  ASSERT_TRUE(file->fd.valid());
+  EXPECT_EQ(file->st.st_size, 5);
+  EXPECT_EQ(read_all(file->fd.get()), "alpha");
 }
 
 TEST_F(ShareDirTest, ServesASymlinkThatStaysInsideAndRefusesOneThatLeaves) {
-  struct stat st {};
-  std::string error;
-  UniqueFd in = dir_.open_file("in-link", &st, &error);
-  ASSERT_TRUE(in.valid()) << error;
-  EXPECT_EQ(read_all(in.get()), "alpha");
+  Expected<ServedFile> in = dir_.open_file("in-link");
+  ASSERT_TRUE(in) << in.message();
+  EXPECT_EQ(read_all(in->fd.get()), "alpha");
 
-  UniqueFd out = dir_.open_file("out-link", &st, &error);
-  EXPECT_FALSE(out.valid());
-  EXPECT_EQ(error, "outside the shared folder");
+  Expected<ServedFile> out = dir_.open_file("out-link");
+  EXPECT_FALSE(out);
+  EXPECT_EQ(out.message(), "outside the shared folder");
 }
 
 TEST_F(ShareDirTest, RefusesWhatIsNotARegularFileOrNotThere) {
-  struct stat st {};
-  std::string error;
-  EXPECT_FALSE(dir_.open_file("fifo", &st, &error).valid());
-  EXPECT_EQ(error, "not a regular file");
-  EXPECT_FALSE(dir_.open_file("sub", &st, &error).valid());
-  EXPECT_EQ(error, "not a regular file");
-  EXPECT_FALSE(dir_.open_file("missing.txt", &st, &error).valid());
-  EXPECT_EQ(error, "no such file");
+  Expected<ServedFile> fifo = dir_.open_file("fifo");
+  EXPECT_FALSE(fifo);
+  EXPECT_EQ(fifo.message(), "not a regular file");
+  Expected<ServedFile> sub = dir_.open_file("sub");
+  EXPECT_FALSE(sub);
+  EXPECT_EQ(sub.message(), "not a regular file");
+  Expected<ServedFile> missing = dir_.open_file("missing.txt");
+  EXPECT_FALSE(missing);
+  EXPECT_EQ(missing.message(), "no such file");
+}
+
+TEST_F(ShareDirTest, OpenSaysWhyTheFolderCannotBeShared) {
+  ShareDir dir;
+  const Result missing = dir.open((root_ / "nowhere").string());
+  EXPECT_FALSE(missing);
+  EXPECT_EQ(missing.message(), "cannot open shared folder " + (root_ / "nowhere").string() +
+                                   ": No such file or directory");
+  const Result file = dir.open((root_ / "secret.txt").string());
+  EXPECT_FALSE(file);
+  EXPECT_EQ(file.message(),
+            "shared folder " + (root_ / "secret.txt").string() + " is not a folder");
 }
 
 TEST_F(ShareDirTest, OpenBeneathFollowsNoSymlinkAndNoDotDot) {
