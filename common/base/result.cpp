@@ -1,6 +1,7 @@
 // Result's messages.
 #include "common/base/result.h"
 
+#include <cerrno>
 #include <cstring>
 
 namespace peerlink {
@@ -11,6 +12,8 @@ Result Result::system(std::string_view context, int error) {
   message += std::strerror(error);
   return Result(Status::kError, std::move(message), error);
 }
+
+Result Result::cancelled() { return Result(Status::kCancelled, "cancelled", ECANCELED); }
 
 Result Result::with_context(std::string_view prefix) const {
   if (ok()) return *this;

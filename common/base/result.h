@@ -11,9 +11,10 @@
 
 namespace peerlink {
 
-// Why an operation failed. kClosed and kTimeout are the two failures callers usually treat apart
-// from the rest (a peer that left, a deadline that passed); everything else is kError.
-enum class Status { kOk, kClosed, kTimeout, kError };
+// Why an operation failed. kClosed, kTimeout and kCancelled are the failures callers usually treat
+// apart from the rest (a peer that left, a deadline that passed, the user or a signal said stop);
+// everything else is kError.
+enum class Status { kOk, kClosed, kTimeout, kCancelled, kError };
 
 class [[nodiscard]] Result {
  public:
@@ -29,6 +30,8 @@ class [[nodiscard]] Result {
   static Result system(std::string_view context, int error);
   static Result closed() { return Result(Status::kClosed, "connection closed", 0); }
   static Result timed_out() { return Result(Status::kTimeout, "timed out", 0); }
+  // Stopped on request (a cancel fd became readable, a flag was set): "cancelled", ECANCELED.
+  static Result cancelled();
 
   bool ok() const { return status_ == Status::kOk; }
   explicit operator bool() const { return ok(); }

@@ -40,7 +40,7 @@ Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
   Sha256 hash;
   uint64_t offset = 0;
   for (;;) {
-    if (cancel != nullptr && cancel->load()) return Result::failure(kCancelledOpen);
+    if (cancel != nullptr && cancel->load()) return Result::cancelled();
     const Expected<size_t> n = src->read_at(offset, chunk.data(), chunk.size());
     if (!n) return n.result();
     if (*n == 0) break;

@@ -21,10 +21,9 @@ class SourceFile {
   // Opens `path` (refusing anything but a regular file, without blocking on a FIFO) and hashes
   // it. A failure says why, e.g. "cannot open x: No such file or directory". Hashing a large
   // file takes a while: once `*cancel` (if given) is true it stops between two chunks and fails
-  // with the message kCancelledOpen.
+  // with Result::cancelled() ("cancelled").
   static Expected<std::unique_ptr<SourceFile>> open(const std::string& path,
                                                     const std::atomic<bool>* cancel = nullptr);
-  static constexpr const char* kCancelledOpen = "cancelled";
 
   const std::string& path() const { return path_; }
   const std::string& name() const { return name_; }      // base name of the path

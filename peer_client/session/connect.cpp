@@ -27,7 +27,7 @@ milliseconds left_until(Clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - Clock::now()));
 }
 
-Result cancelled() { return Result::failure(kCancelled, ECANCELED); }
+Result cancelled() { return Result::cancelled(); }
 
 // Waits up to `timeout` for `fd` to report `events`, or for `cancel_fd` (if not -1) to become
 // readable. 1: fd is ready, 0: timed out, -1: cancelled, -2: poll failed.

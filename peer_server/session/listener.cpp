@@ -95,7 +95,7 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
       // Ctrl-C: leave at once. Pending connections just close; the peer, if it was one of them,
       // sees the connection closed instead of WELCOME.
       listener_.reset();
-      return Result::failure("cancelled", kCancelled);
+      return Result::cancelled();
     }
 
     // Existing connections first (indices still match `fds`), then a new one.

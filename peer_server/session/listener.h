@@ -33,11 +33,10 @@ class SessionListener {
   };
   // Waits for the right peer until `deadline`, or until `cancel_fd` (if not -1; the stop signals'
   // StopSignals::fd()) is readable. Every other connection is closed when it returns. Without a
-  // peer, the failure is Result::timed_out() when `deadline` passed, has error() kCancelled when
-  // `cancel_fd` became readable (it is not read), and otherwise says why poll failed ("poll
+  // peer, the failure is Result::timed_out() when `deadline` passed, is Result::cancelled()
+  // when `cancel_fd` became readable (it is not read), and otherwise says why poll failed ("poll
   // failed: REASON").
   Expected<Accepted> wait(Clock::time_point deadline, int cancel_fd);
-  static constexpr int kCancelled = ECANCELED;
 
  private:
   UniqueFd listener_;

@@ -61,7 +61,7 @@ void SessionServer::run() {
         args_.peer + " did not connect within " + std::to_string(args_.wait_seconds) + " s",
         &console);
   }
-  if (!accepted && accepted.error() == SessionListener::kCancelled) {
+  if (!accepted && accepted.status() == Status::kCancelled) {
     // The user gave up waiting: as clean an end as /quit.
     const int signo = signals.take();
     end_line_after_ctrl_c(signo, &console);

@@ -41,6 +41,13 @@ TEST(ResultTest, ClosedAndTimedOutAreTheirOwnStatus) {
   EXPECT_EQ(Result::timed_out().message(), "timed out");
 }
 
+TEST(ResultTest, CancelledIsItsOwnStatusWithEcanceled) {
+  const Result r = Result::cancelled();
+  EXPECT_EQ(r.status(), Status::kCancelled);
+  EXPECT_EQ(r.error(), ECANCELED);
+  EXPECT_EQ(r.message(), "cancelled");
+}
+
 TEST(ResultTest, ContextIsPrependedToFailuresOnly) {
   EXPECT_EQ(Result::closed().with_context("broker").message(), "broker: connection closed");
   EXPECT_EQ(Result::closed().with_context("broker").status(), Status::kClosed);
