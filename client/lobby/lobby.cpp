@@ -31,17 +31,6 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-ServeChildConfig serve_child_config(const LobbySetup& s) {
-  ServeChildConfig c;
-  c.listen_fd = s.file_listener.get();
-  c.share = s.options.share;
-  c.user = s.options.user;
-  c.key = s.identity.key;
-  c.log = s.options.serve_log;
-  c.max_rate = s.options.serve_max_rate;
-  return c;
-}
-
 }  // namespace
 
 Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
@@ -49,8 +38,8 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
       s_(setup),
       link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
       directory_(console, &link_, setup->options.user),
-      shares_(setup->options.share),
-      file_server_(serve_child_config(*setup)),
+      shared_(console, &link_, setup->options, std::move(setup->file_listener),
+              setup->identity.key),
       downloads_(setup->options.downloads, setup->options.user) {
   link_.set_callbacks(link_callbacks());
 }
@@ -59,7 +48,7 @@ int Lobby::run() {
   install_lobby_signals();
   console_->start_editing();
   if (console_->interactive()) show_help();
-  start_sharing();
+  shared_.start();
   load_paused();  // registered by now: downloads a chat session paused can be asked for
   update_prompt();
   std::vector<pollfd> fds;
@@ -75,7 +64,7 @@ int Lobby::run() {
 
     fds.assign({{0, POLLIN, 0},
                 {-1, POLLIN, 0},
-                {shares_.wake_fd(), POLLIN, 0},
+                {shared_.wake_fd(), POLLIN, 0},
                 {held_check_.wake_fd(), POLLIN, 0},
                 {lobby_signal_fd(), POLLIN, 0}});
     fds[kBrokerSlot].fd = link_.poll_fd();
@@ -88,9 +77,7 @@ int Lobby::run() {
       break;
     }
     if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) link_.on_readable();
-    if (fds[kScanSlot].revents != 0) {
-      if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
-    }
+    if (fds[kScanSlot].revents != 0) shared_.on_scan_ready();
     if (fds[kHeldSlot].revents != 0) on_held_check();
     downloads_.handle(fds, kDownloadSlots);
     if (fds[kStdinSlot].revents != 0) {
@@ -117,7 +104,7 @@ int Lobby::run() {
 
 int Lobby::poll_timeout_ms() const {
   if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
-  Clock::time_point wake = std::min(link_.next_wake(), shares_.next_poll());
+  Clock::time_point wake = std::min(link_.next_wake(), shared_.next_poll());
   if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
@@ -138,8 +125,7 @@ void Lobby::tick() {
   print_download_notices();
   resume_paused(now);
   if (done_) return;
-  check_file_server();
-  if (now >= shares_.next_poll() && shares_.poll(now)) shares_.start_scan();
+  shared_.tick(now);
   expire_offers(now);
   update_prompt();
 }
@@ -209,7 +195,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       send_file(arg);
       break;
     case K::kShare:
-      rescan();
+      shared_.rescan();
       break;
     case K::kTransfers:
       for (const std::string& l : downloads_.status_lines()) console_->print(l);
@@ -236,7 +222,7 @@ void Lobby::show_help() {
 void Lobby::leave(int status) {
   // Downloads stop first (their .part stays for `get` to resume), then the file server.
   stop_downloads("stopped");
-  file_server_.stop();
+  shared_.stop();
   link_.leave();
   console_->print("bye");
   status_ = status;

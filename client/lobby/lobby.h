@@ -24,9 +24,8 @@
 #include "client/lobby/directory.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/questions.h"
+#include "client/lobby/shared_folder.h"
 #include "client/setup.h"
-#include "client/sharing/serve_child.h"
-#include "client/sharing/shares.h"
 #include "common/handoff/fetch_sources.h"
 
 namespace peerlink::lobby {
@@ -88,13 +87,7 @@ class Lobby {
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
-  // Sharing, browsing and downloading (lobby_files.cpp).
-  void start_sharing();
-  void rescan();
-  void on_scan(ShareScan scan);
-  void announce();
-  void say_sharing();  // "sharing N files from DIR"
-  void check_file_server();
+  // Browsing and downloading (lobby_files.cpp).
   void get_file(const std::string& arg);
   std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash) {
     return directory_.who_has(name_or_hash);
@@ -114,7 +107,6 @@ class Lobby {
 
   // Sending files and offers to us (lobby_offers.cpp).
   void send_file(const std::string& arg);
-  bool ensure_announced(const std::string& name);
   void handle_offer_event(const BrokerEvent& e);
   void answer_offer(const Question& q, bool yes);
   void expire_offers(Clock::time_point now);
@@ -128,13 +120,10 @@ class Lobby {
   LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
   BrokerLink link_;
   Directory directory_;
-  Shares shares_;
-  ServeChild file_server_;
+  SharedFolder shared_;
   Downloads downloads_;
   HeldCheck held_check_{s_->options.downloads};
   ResumeQueue resumes_;
-  bool report_scan_ = false;    // `share` asked: say what the next scan found even if unchanged
-  bool rescan_queued_ = false;  // `share` came while a scan ran: scan again after it
   bool done_ = false;
   int status_ = 0;
 };

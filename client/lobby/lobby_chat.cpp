@@ -191,15 +191,11 @@ void Lobby::before_exec() {
   // progress is finished rather than cut off mid-write. The lobby that comes back after the
   // session starts all of it again.
   pause_downloads();
-  file_server_.stop();
-  (void)shares_.wait_scan();
+  shared_.pause();
 }
 
 void Lobby::after_failed_exec() {
-  if (const Result started = file_server_.start(); !started) {
-    console_->print("cannot start the file server: " + started.message(), Style::kError);
-  }
-  shares_.start_scan();
+  shared_.resume();
   load_paused();  // what pause_downloads() just wrote: resumed once the broker is back
 }
 

@@ -1,5 +1,5 @@
-// The lobby's shared files (Lobby members): sharing the folder and keeping the broker told,
-// browsing everyone's files, and downloading them in the background.
+// The lobby's downloads (Lobby members): choosing what to download from whom, and downloading
+// it in the background.
 #include "client/lobby/lobby.h"
 
 #include <algorithm>
@@ -34,93 +34,6 @@ std::string owner_list(const std::vector<FetchSource>& sources) {
 }
 
 }  // namespace
-
-// ---- Sharing ----
-
-void Lobby::start_sharing() {
-  if (const Result started = file_server_.start(); !started) {
-    console_->print(
-        "cannot start the file server: " + started.message() + " — others cannot download from you",
-        Style::kError);
-  }
-  shares_.start_scan();
-}
-
-void Lobby::rescan() {
-  if (!file_server_.running()) {
-    if (const Result started = file_server_.start(); !started) {
-      console_->print("cannot start the file server: " + started.message(), Style::kError);
-    }
-  }
-  report_scan_ = true;
-  if (!shares_.start_scan()) rescan_queued_ = true;  // one runs: look again once it is done
-}
-
-void Lobby::on_scan(ShareScan scan) {
-  std::vector<std::string> warnings;
-  const bool changed = shares_.apply(std::move(scan), &warnings);
-  for (const std::string& w : warnings) {
-    console_->print("shared folder: " + printable(w), Style::kError);
-  }
-  const bool report = std::exchange(report_scan_, false);
-  if (shares_.failed() && (changed || report)) {
-    console_->print(
-        "cannot read the shared folder: " + printable(shares_.error()) + " — sharing nothing",
-        Style::kError);
-  }
-  if (shares_.announced()) {
-    // Unchanged, and the broker has it: telling it again would only make everyone hear it again.
-    if (report) say_sharing();
-  } else if (online()) {
-    announce();
-  } else if (changed || report) {
-    console_->print("found " + files_count(shares_.files().size()) + " in " +
-                        printable(shares_.dir()) + "; the broker is told once it is back",
-                    Style::kNotice);
-  }
-  if (std::exchange(rescan_queued_, false)) {
-    report_scan_ = true;
-    shares_.start_scan();
-  }
-}
-
-void Lobby::announce() {
-  Expected<BrokerConn::Reply> r = request(shares_.announce_request());
-  if (!r.ok()) return;
-  if (!is_ok(r->head, wire::reply::kAnnounced)) {
-    console_->print("the broker refused the list of shared files: " + printable(r->head.reason),
-                    Style::kError);
-    return;
-  }
-  shares_.set_announced(true);
-  say_sharing();
-}
-
-void Lobby::say_sharing() {
-  const size_t n = shares_.files().size();
-  std::string line = "sharing " + files_count(n) + " from " + printable(shares_.dir());
-  if (shares_.found() > n) {
-    line = "sharing " + std::to_string(n) + " of " + std::to_string(shares_.found()) +
-           " files from " + printable(shares_.dir()) + " (the broker takes at most " +
-           std::to_string(Shares::kMaxAnnounced) + ")";
-  }
-  console_->print(line, Style::kGood);
-}
-
-void Lobby::check_file_server() {
-  std::optional<std::string> why = file_server_.check();
-  if (!why) return;
-  if (file_server_.worth_restarting()) {
-    console_->print("the file server stopped (" + *why + ") — starting it again", Style::kError);
-    const Result started = file_server_.start();
-    if (started) return;
-    console_->print("cannot start the file server: " + started.message(), Style::kError);
-  } else {
-    console_->print("the file server stopped (" + *why +
-                        "); others cannot download from you — type share to start it again",
-                    Style::kError);
-  }
-}
 
 // ---- Downloading ----
 

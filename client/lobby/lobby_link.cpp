@@ -73,11 +73,11 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
     questions_.clear();
     outgoing_.reset();
     offers_out_.clear();
-    shares_.set_announced(false);
+    shared_.dropped();
   };
   c.registered = [this] {
-    if (shares_.have_scan()) announce();  // else the scan under way announces when done
-    resumes_.owners_changed();            // others may have come back while we were away
+    shared_.registered();       // announces, unless the scan under way does when done
+    resumes_.owners_changed();  // others may have come back while we were away
     update_prompt();
   };
   c.leave = [this](int status) { leave(status); };

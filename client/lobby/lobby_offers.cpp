@@ -88,8 +88,8 @@ void Lobby::send_file(const std::string& arg) {
     }
     if (std::find(users.begin(), users.end(), u) == users.end()) users.push_back(u);
   }
-  if (!ensure_announced(where.name)) return;
-  const ShareEntry* e = shares_.find(where.name);
+  if (!shared_.ensure_announced(where.name)) return;
+  const ShareEntry* e = shared_.find(where.name);
 
   LineWriter w(wire::request::kOffer);
   w.field(e->name).num(e->size).word(e->sha256);
@@ -116,31 +116,6 @@ void Lobby::send_file(const std::string& arg) {
   } else {
     console_->print("cannot offer " + name + ": " + printable(reason), Style::kError);
   }
-}
-
-bool Lobby::ensure_announced(const std::string& name) {
-  if (shares_.find(name) != nullptr && shares_.announced() && shares_.up_to_date()) return true;
-  // The broker only relays offers of announced files: rescan now, in this thread (the user is
-  // waiting for exactly this), after any scan under way.
-  if (std::optional<ShareScan> pending = shares_.wait_scan()) on_scan(std::move(*pending));
-  if (shares_.find(name) == nullptr || !shares_.up_to_date()) {
-    report_scan_ = true;
-    on_scan(scan_shared_folder(shares_.dir()));
-  }
-  if (!shares_.announced() && online()) announce();
-  if (shares_.find(name) == nullptr) {
-    console_->print(printable(name) + " could not be shared (see the messages above)",
-                    Style::kError);
-    return false;
-  }
-  if (!shares_.announced()) {
-    console_->print("cannot offer " + printable(name) +
-                        ": the broker has not taken the list of "
-                        "shared files",
-                    Style::kError);
-    return false;
-  }
-  return true;
 }
 
 // ---- Offer events ----
