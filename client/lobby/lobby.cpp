@@ -40,7 +40,7 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
       directory_(console, &link_, setup->options.user),
       shared_(console, &link_, setup->options, std::move(setup->file_listener),
               setup->identity.key),
-      downloads_(setup->options.downloads, setup->options.user) {
+      downloads_(console, &link_, &directory_, setup->options) {
   link_.set_callbacks(link_callbacks());
 }
 
@@ -49,7 +49,7 @@ int Lobby::run() {
   console_->start_editing();
   if (console_->interactive()) show_help();
   shared_.start();
-  load_paused();  // registered by now: downloads a chat session paused can be asked for
+  downloads_.load_paused();  // registered by now: downloads a chat session paused can be asked for
   update_prompt();
   std::vector<pollfd> fds;
   while (!done_) {
@@ -65,7 +65,7 @@ int Lobby::run() {
     fds.assign({{0, POLLIN, 0},
                 {-1, POLLIN, 0},
                 {shared_.wake_fd(), POLLIN, 0},
-                {held_check_.wake_fd(), POLLIN, 0},
+                {downloads_.held_check_fd(), POLLIN, 0},
                 {lobby_signal_fd(), POLLIN, 0}});
     fds[kBrokerSlot].fd = link_.poll_fd();
     downloads_.add_poll_fds(&fds);
@@ -78,7 +78,7 @@ int Lobby::run() {
     }
     if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) link_.on_readable();
     if (fds[kScanSlot].revents != 0) shared_.on_scan_ready();
-    if (fds[kHeldSlot].revents != 0) on_held_check();
+    if (fds[kHeldSlot].revents != 0) downloads_.on_held_check();
     downloads_.handle(fds, kDownloadSlots);
     if (fds[kStdinSlot].revents != 0) {
       std::string line;
@@ -103,12 +103,12 @@ int Lobby::run() {
 }
 
 int Lobby::poll_timeout_ms() const {
-  if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
+  if (online() && downloads_.resume_due()) return 0;  // the next paused download to resume (tick)
   Clock::time_point wake = std::min(link_.next_wake(), shared_.next_poll());
   if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
-  if (std::optional<Clock::time_point> deadline = resumes_.next_deadline()) {
+  if (std::optional<Clock::time_point> deadline = downloads_.next_deadline()) {
     wake = std::min(wake, *deadline);
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
@@ -121,9 +121,7 @@ void Lobby::tick() {
   Clock::time_point now = Clock::now();
   link_.tick(now);
   if (done_) return;
-  downloads_.reap();
-  print_download_notices();
-  resume_paused(now);
+  downloads_.tick(now);
   if (done_) return;
   shared_.tick(now);
   expire_offers(now);
@@ -189,7 +187,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       directory_.search(arg);
       break;
     case K::kGet:
-      get_file(arg);
+      downloads_.get(arg);
       break;
     case K::kSend:
       send_file(arg);
@@ -221,7 +219,7 @@ void Lobby::show_help() {
 
 void Lobby::leave(int status) {
   // Downloads stop first (their .part stays for `get` to resume), then the file server.
-  stop_downloads("stopped");
+  downloads_.stop("stopped");
   shared_.stop();
   link_.leave();
   console_->print("bye");

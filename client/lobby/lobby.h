@@ -13,20 +13,16 @@
 #include <string_view>
 #include <vector>
 
-#include "client/downloads/downloads.h"
-#include "client/downloads/held_check.h"
-#include "client/downloads/paused.h"
-#include "client/downloads/resume_queue.h"
 #include "client/lobby/broker_conn.h"
 #include "client/lobby/broker_link.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
 #include "client/lobby/directory.h"
+#include "client/lobby/download_manager.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/questions.h"
 #include "client/lobby/shared_folder.h"
 #include "client/setup.h"
-#include "common/handoff/fetch_sources.h"
 
 namespace peerlink::lobby {
 
@@ -87,24 +83,6 @@ class Lobby {
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
-  // Browsing and downloading (lobby_files.cpp).
-  void get_file(const std::string& arg);
-  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash) {
-    return directory_.who_has(name_or_hash);
-  }
-  void start_download(const std::string& name, uint64_t size, const std::string& sha256,
-                      std::vector<FetchSource> sources);
-  void print_download_notices();
-  void stop_downloads(const std::string& why);
-
-  // Downloads paused by a chat session and resumed by the next lobby (lobby_resume.cpp).
-  void load_paused();      // consumes the pause file: checks, then queues its downloads
-  void on_held_check();    // the check of the files already held is done
-  void pause_downloads();  // before the exec: stops the downloads and writes the pause file
-  void resume_paused(Clock::time_point now);  // one queued download per call
-  void resume_one(const PausedDownload& d, Clock::time_point now);
-  std::vector<PausedDownload> take_unresumed();  // paused downloads not started again yet
-
   // Sending files and offers to us (lobby_offers.cpp).
   void send_file(const std::string& arg);
   void handle_offer_event(const BrokerEvent& e);
@@ -121,9 +99,7 @@ class Lobby {
   BrokerLink link_;
   Directory directory_;
   SharedFolder shared_;
-  Downloads downloads_;
-  HeldCheck held_check_{s_->options.downloads};
-  ResumeQueue resumes_;
+  DownloadManager downloads_;
   bool done_ = false;
   int status_ = 0;
 };

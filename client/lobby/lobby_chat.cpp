@@ -190,13 +190,13 @@ void Lobby::before_exec() {
   // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
   // progress is finished rather than cut off mid-write. The lobby that comes back after the
   // session starts all of it again.
-  pause_downloads();
+  downloads_.pause();
   shared_.pause();
 }
 
 void Lobby::after_failed_exec() {
   shared_.resume();
-  load_paused();  // what pause_downloads() just wrote: resumed once the broker is back
+  downloads_.load_paused();  // what pause() just wrote: resumed once the broker is back
 }
 
 }  // namespace peerlink::lobby

@@ -34,7 +34,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kShares:
       if (e.user != me) {
         console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
-        resumes_.owners_changed();  // maybe the owner a paused download was waiting for
+        downloads_.owners_changed();  // maybe the owner a paused download was waiting for
       }
       break;
     case BrokerEvent::Type::kChatRequest:
@@ -56,7 +56,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
       // cached here, so only what waits on an owner needs a fresh look.
       console_->print("* missed some directory updates; 'users' and 'files' show the current state",
                       Style::kNotice);
-      resumes_.owners_changed();
+      downloads_.owners_changed();
       break;
     case BrokerEvent::Type::kOther:
       break;
@@ -76,8 +76,8 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
     shared_.dropped();
   };
   c.registered = [this] {
-    shared_.registered();       // announces, unless the scan under way does when done
-    resumes_.owners_changed();  // others may have come back while we were away
+    shared_.registered();         // announces, unless the scan under way does when done
+    downloads_.owners_changed();  // others may have come back while we were away
     update_prompt();
   };
   c.leave = [this](int status) { leave(status); };

@@ -194,7 +194,7 @@ void Lobby::answer_offer(const Question& q, bool yes) {
     return;
   }
   console_->print("accepted " + what, Style::kGood);
-  start_download(q.file, q.size, q.sha256, {std::move(source)});
+  downloads_.start_download(q.file, q.size, q.sha256, {std::move(source)});
 }
 
 void Lobby::expire_offers(Clock::time_point now) {
