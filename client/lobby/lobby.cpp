@@ -38,10 +38,13 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
       s_(setup),
       link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
       directory_(console, &link_, setup->options.user),
+      prompts_(console, &link_, setup->options.user),
       shared_(console, &link_, setup->options, std::move(setup->file_listener),
               setup->identity.key),
       downloads_(console, &link_, &directory_, setup->options) {
   link_.set_callbacks(link_callbacks());
+  prompts_.set_answerers([this](const Question& q, bool yes) { answer_chat(q, yes); },
+                         [this](const Question& q, bool yes) { answer_offer(q, yes); });
 }
 
 int Lobby::run() {
@@ -50,7 +53,7 @@ int Lobby::run() {
   if (console_->interactive()) show_help();
   shared_.start();
   downloads_.load_paused();  // registered by now: downloads a chat session paused can be asked for
-  update_prompt();
+  prompts_.update();
   std::vector<pollfd> fds;
   while (!done_) {
     drain_lobby_signal_fd();  // before the flags: a signal from now on leaves a byte for poll()
@@ -105,7 +108,7 @@ int Lobby::run() {
 int Lobby::poll_timeout_ms() const {
   if (online() && downloads_.resume_due()) return 0;  // the next paused download to resume (tick)
   Clock::time_point wake = std::min(link_.next_wake(), shared_.next_poll());
-  if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
+  if (std::optional<Clock::time_point> expiry = prompts_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
   if (std::optional<Clock::time_point> deadline = downloads_.next_deadline()) {
@@ -125,29 +128,28 @@ void Lobby::tick() {
   if (done_) return;
   shared_.tick(now);
   expire_offers(now);
-  update_prompt();
+  prompts_.update();
 }
 
 // ---- Input ----
 
 void Lobby::handle_line(const std::string& line) {
   LobbyCommand cmd = parse_lobby_command(line);
-  if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
-    LobbyCommandKind kind = std::exchange(awaiting_arg_, LobbyCommandKind::kEmpty);
+  if (prompts_.awaiting_argument()) {
+    LobbyCommandKind kind = prompts_.take_awaited();
     bool answers_question =
         (cmd.kind == LobbyCommandKind::kYes || cmd.kind == LobbyCommandKind::kNo) &&
-        !questions_.empty();
+        prompts_.has_questions();
     if (!answers_question) {
       std::string arg = trim(line);
       if (!arg.empty()) run_command(kind, arg);
-      update_prompt();
+      prompts_.update();
       return;
     }
   }
   if (needs_argument(cmd.kind) && cmd.arg.empty()) {
-    awaiting_arg_ = cmd.kind;
-    console_->print(argument_question(cmd.kind), Style::kQuestion);
-    update_prompt();
+    prompts_.ask_argument(cmd.kind);
+    prompts_.update();
     return;
   }
   run_command(cmd.kind, cmd.arg);
@@ -155,7 +157,7 @@ void Lobby::handle_line(const std::string& line) {
     console_->print("unknown command: " + printable(cmd.word) + " — type help for the list",
                     Style::kError);
   }
-  update_prompt();
+  prompts_.update();
 }
 
 void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
@@ -205,10 +207,10 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       leave(0);
       break;
     case K::kYes:
-      answer(true);
+      prompts_.answer(true);
       break;
     case K::kNo:
-      answer(false);
+      prompts_.answer(false);
       break;
   }
 }
@@ -225,20 +227,6 @@ void Lobby::leave(int status) {
   console_->print("bye");
   status_ = status;
   done_ = true;
-}
-
-void Lobby::update_prompt() {
-  std::string prompt = s_->options.user;
-  if (link_.reconnecting()) {
-    prompt += " (offline)> ";
-  } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
-    prompt = argument_prompt(awaiting_arg_);
-  } else if (!questions_.empty()) {
-    prompt = questions_.front().prompt();
-  } else {
-    prompt += "> ";
-  }
-  console_->set_prompt(prompt);
 }
 
 }  // namespace peerlink::lobby

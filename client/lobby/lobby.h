@@ -20,6 +20,7 @@
 #include "client/lobby/directory.h"
 #include "client/lobby/download_manager.h"
 #include "client/lobby/messages.h"
+#include "client/lobby/prompts.h"
 #include "client/lobby/questions.h"
 #include "client/lobby/shared_folder.h"
 #include "client/setup.h"
@@ -60,7 +61,6 @@ class Lobby {
   void show_help();
   void say_no_such_user(const std::string& user) { directory_.say_no_such_user(user); }
   void leave(int status);
-  void update_prompt();
 
   // Broker events (lobby_link.cpp).
   BrokerLink::Callbacks link_callbacks();
@@ -71,15 +71,12 @@ class Lobby {
     return link_.request(line, body_word);
   }
 
-  // Chat requests both ways, answering questions, and the hand-off (lobby_chat.cpp).
+  // Chat requests both ways, and the hand-off (lobby_chat.cpp).
   void handle_chat_event(const BrokerEvent& e);
   void ask_chat(const std::string& user);
-  void add_question(Question q);
-  void answer(bool yes);
   void answer_chat(const Question& q, bool yes);
   void accept(const Question& q);
   void start_requested_session(const BrokerEvent& e);
-  void ask_next_question();
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
@@ -92,12 +89,11 @@ class Lobby {
 
   LobbyConsole* console_;
   LobbySetup* s_;
-  QuestionQueue questions_;
   std::optional<Outgoing> outgoing_;
   std::map<uint64_t, OfferOut> offers_out_;
-  LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
   BrokerLink link_;
   Directory directory_;
+  Prompts prompts_;
   SharedFolder shared_;
   DownloadManager downloads_;
   bool done_ = false;

@@ -65,7 +65,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
       q.kind = Question::Kind::kChat;
       q.id = e.id;
       q.from = e.user;
-      add_question(std::move(q));
+      prompts_.add(std::move(q));
       break;
     }
     case BrokerEvent::Type::kChatAccepted:
@@ -86,7 +86,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
       break;
     case BrokerEvent::Type::kChatCancelled: {
       bool was_front = false;
-      std::optional<Question> q = questions_.remove_if(
+      std::optional<Question> q = prompts_.remove_if(
           [&](const Question& x) { return x.kind == Question::Kind::kChat && x.id == e.id; },
           &was_front);
       if (!q) break;
@@ -94,7 +94,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
                           ? "request from " + e.user + " timed out"
                           : "request from " + e.user + " withdrawn (" + e.user + " left)",
                       Style::kNotice);
-      if (was_front) ask_next_question();
+      if (was_front) prompts_.ask_next();
       break;
     }
     default:
@@ -102,35 +102,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
   }
 }
 
-// ---- Questions to us: chat requests and file offers, oldest first ----
-
-void Lobby::add_question(Question q) {
-  std::string summary = q.summary();
-  if (questions_.push(std::move(q))) {
-    ask_next_question();
-  } else {
-    console_->print(summary + " — queued: y/n answers the oldest question first", Style::kQuestion);
-  }
-}
-
-void Lobby::ask_next_question() {
-  if (questions_.empty()) return;
-  console_->print(questions_.front().text(), Style::kQuestion);
-}
-
-void Lobby::answer(bool yes) {
-  if (questions_.empty()) {
-    console_->print("no request to answer", Style::kError);
-    return;
-  }
-  Question q = questions_.pop_front();
-  if (q.kind == Question::Kind::kChat) {
-    answer_chat(q, yes);
-  } else {
-    answer_offer(q, yes);
-  }
-  if (online() && !done_) ask_next_question();
-}
+// ---- Answering a chat request ----
 
 void Lobby::answer_chat(const Question& q, bool yes) {
   if (yes) {

@@ -17,7 +17,7 @@ void Lobby::handle_messages() {
     if (!e) break;
     handle_event(*e);
   }
-  update_prompt();
+  prompts_.update();
 }
 
 void Lobby::handle_event(const BrokerEvent& e) {
@@ -70,7 +70,7 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
   c.dropped = [this] {
     // Requests and offers live on the broker connection: all of them are void now. Downloads
     // and the file server go on; they talk to peers directly.
-    questions_.clear();
+    prompts_.clear();
     outgoing_.reset();
     offers_out_.clear();
     shared_.dropped();
@@ -78,10 +78,10 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
   c.registered = [this] {
     shared_.registered();         // announces, unless the scan under way does when done
     downloads_.owners_changed();  // others may have come back while we were away
-    update_prompt();
+    prompts_.update();
   };
   c.leave = [this](int status) { leave(status); };
-  c.changed = [this] { update_prompt(); };
+  c.changed = [this] { prompts_.update(); };
   return c;
 }
 

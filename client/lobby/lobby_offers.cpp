@@ -131,12 +131,12 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
     q.sha256 = e.sha256;
     // The broker gives up on the offer then (PROTOCOL.md, "File offers"): forget it here too.
     q.expires = Clock::now() + wire::kOfferTimeout;
-    add_question(std::move(q));
+    prompts_.add(std::move(q));
     return;
   }
   if (e.type == BrokerEvent::Type::kOfferCancelled) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_.remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.id == e.id; },
         &was_front);
     if (!q) return;  // already answered, or expired here first
@@ -144,7 +144,7 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
                         (e.reason == wire::outcome::kGone ? " was withdrawn (" + q->from + " left)"
                                                           : " timed out"),
                     Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_.ask_next();
     return;
   }
   // An answer to one of our offers.
@@ -200,13 +200,13 @@ void Lobby::answer_offer(const Question& q, bool yes) {
 void Lobby::expire_offers(Clock::time_point now) {
   for (;;) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_.remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.expires <= now; },
         &was_front);
     if (!q) return;
     console_->print("the offer of " + printable(q->file) + " from " + q->from + " timed out",
                     Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_.ask_next();
   }
 }
 
@@ -214,14 +214,14 @@ void Lobby::withdraw_offers_from(const std::string& user) {
   // The broker drops the offers of a user who leaves without telling their receivers.
   for (;;) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_.remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.from == user; },
         &was_front);
     if (!q) return;
     console_->print(
         "offer of " + printable(q->file) + " from " + user + " withdrawn (" + user + " left)",
         Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_.ask_next();
   }
 }
 
