@@ -39,11 +39,13 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
       link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
       directory_(console, &link_, setup->options.user),
       prompts_(console, &link_, setup->options.user),
+      chat_(console, &link_, &prompts_, &directory_, setup->options,
+            [this](const std::function<std::string()>& exec) { hand_off(exec); }),
       shared_(console, &link_, setup->options, std::move(setup->file_listener),
               setup->identity.key),
       downloads_(console, &link_, &directory_, setup->options) {
   link_.set_callbacks(link_callbacks());
-  prompts_.set_answerers([this](const Question& q, bool yes) { answer_chat(q, yes); },
+  prompts_.set_answerers([this](const Question& q, bool yes) { chat_.answer(q, yes); },
                          [this](const Question& q, bool yes) { answer_offer(q, yes); });
 }
 
@@ -180,7 +182,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       directory_.info(arg);
       break;
     case K::kChat:
-      ask_chat(arg);
+      chat_.ask(arg);
       break;
     case K::kFiles:
       directory_.files(arg);
@@ -227,6 +229,33 @@ void Lobby::leave(int status) {
   console_->print("bye");
   status_ = status;
   done_ = true;
+}
+
+// ---- The hand-off ----
+
+void Lobby::hand_off(const std::function<std::string()>& exec) {
+  before_exec();
+  console_->stop_editing();
+  link_.say_bye();
+  std::string failure = exec();
+  console_->start_editing();
+  console_->print(failure, Style::kError);
+  after_failed_exec();
+  link_.begin_reconnect();
+}
+
+void Lobby::before_exec() {
+  // The peer program cannot follow our children: downloads stop (resumable, and listed in the
+  // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
+  // progress is finished rather than cut off mid-write. The lobby that comes back after the
+  // session starts all of it again.
+  downloads_.pause();
+  shared_.pause();
+}
+
+void Lobby::after_failed_exec() {
+  shared_.resume();
+  downloads_.load_paused();  // what pause() just wrote: resumed once the broker is back
 }
 
 }  // namespace peerlink::lobby

@@ -15,6 +15,7 @@
 
 #include "client/lobby/broker_conn.h"
 #include "client/lobby/broker_link.h"
+#include "client/lobby/chat_requests.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
 #include "client/lobby/directory.h"
@@ -42,10 +43,6 @@ class Lobby {
  private:
   using Clock = std::chrono::steady_clock;
   using Style = LobbyConsole::Style;
-  struct Outgoing {  // our chat request, waiting for the other side
-    uint64_t id = 0;
-    std::string to;
-  };
   struct OfferOut {  // our file offer, waiting for answers
     std::string file;
     std::set<std::string> waiting;
@@ -71,12 +68,8 @@ class Lobby {
     return link_.request(line, body_word);
   }
 
-  // Chat requests both ways, and the hand-off (lobby_chat.cpp).
-  void handle_chat_event(const BrokerEvent& e);
-  void ask_chat(const std::string& user);
-  void answer_chat(const Question& q, bool yes);
-  void accept(const Question& q);
-  void start_requested_session(const BrokerEvent& e);
+  // The hand-off to a peer program (ChatRequests::HandOff).
+  void hand_off(const std::function<std::string()>& exec);
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
@@ -89,11 +82,11 @@ class Lobby {
 
   LobbyConsole* console_;
   LobbySetup* s_;
-  std::optional<Outgoing> outgoing_;
   std::map<uint64_t, OfferOut> offers_out_;
   BrokerLink link_;
   Directory directory_;
   Prompts prompts_;
+  ChatRequests chat_;
   SharedFolder shared_;
   DownloadManager downloads_;
   bool done_ = false;

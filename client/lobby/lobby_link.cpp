@@ -41,7 +41,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kChatAccepted:
     case BrokerEvent::Type::kChatDeclined:
     case BrokerEvent::Type::kChatCancelled:
-      handle_chat_event(e);
+      chat_.handle_event(e);
       break;
     case BrokerEvent::Type::kOffer:
     case BrokerEvent::Type::kOfferAnswer:
@@ -71,7 +71,7 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
     // Requests and offers live on the broker connection: all of them are void now. Downloads
     // and the file server go on; they talk to peers directly.
     prompts_.clear();
-    outgoing_.reset();
+    chat_.dropped();
     offers_out_.clear();
     shared_.dropped();
   };
