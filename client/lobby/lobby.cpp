@@ -43,10 +43,11 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
             [this](const std::function<std::string()>& exec) { hand_off(exec); }),
       shared_(console, &link_, setup->options, std::move(setup->file_listener),
               setup->identity.key),
-      downloads_(console, &link_, &directory_, setup->options) {
+      downloads_(console, &link_, &directory_, setup->options),
+      offers_(console, &link_, &prompts_, &directory_, &shared_, &downloads_, setup->options) {
   link_.set_callbacks(link_callbacks());
   prompts_.set_answerers([this](const Question& q, bool yes) { chat_.answer(q, yes); },
-                         [this](const Question& q, bool yes) { answer_offer(q, yes); });
+                         [this](const Question& q, bool yes) { offers_.answer(q, yes); });
 }
 
 int Lobby::run() {
@@ -129,7 +130,7 @@ void Lobby::tick() {
   downloads_.tick(now);
   if (done_) return;
   shared_.tick(now);
-  expire_offers(now);
+  offers_.expire(now);
   prompts_.update();
 }
 
@@ -194,7 +195,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       downloads_.get(arg);
       break;
     case K::kSend:
-      send_file(arg);
+      offers_.send(arg);
       break;
     case K::kShare:
       shared_.rescan();

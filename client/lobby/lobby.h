@@ -20,6 +20,7 @@
 #include "client/lobby/console.h"
 #include "client/lobby/directory.h"
 #include "client/lobby/download_manager.h"
+#include "client/lobby/file_offers.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/prompts.h"
 #include "client/lobby/questions.h"
@@ -43,11 +44,6 @@ class Lobby {
  private:
   using Clock = std::chrono::steady_clock;
   using Style = LobbyConsole::Style;
-  struct OfferOut {  // our file offer, waiting for answers
-    std::string file;
-    std::set<std::string> waiting;
-  };
-
   bool online() const { return link_.online(); }
   int poll_timeout_ms() const;
   void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
@@ -73,22 +69,15 @@ class Lobby {
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
-  // Sending files and offers to us (lobby_offers.cpp).
-  void send_file(const std::string& arg);
-  void handle_offer_event(const BrokerEvent& e);
-  void answer_offer(const Question& q, bool yes);
-  void expire_offers(Clock::time_point now);
-  void withdraw_offers_from(const std::string& user);
-
   LobbyConsole* console_;
   LobbySetup* s_;
-  std::map<uint64_t, OfferOut> offers_out_;
   BrokerLink link_;
   Directory directory_;
   Prompts prompts_;
   ChatRequests chat_;
   SharedFolder shared_;
   DownloadManager downloads_;
+  FileOffers offers_;
   bool done_ = false;
   int status_ = 0;
 };

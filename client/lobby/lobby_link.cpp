@@ -29,7 +29,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kLeave:
       if (e.user == me) break;
       console_->print("* " + e.user + " left", Style::kNotice);
-      withdraw_offers_from(e.user);
+      offers_.withdraw_from(e.user);
       break;
     case BrokerEvent::Type::kShares:
       if (e.user != me) {
@@ -46,7 +46,7 @@ void Lobby::handle_event(const BrokerEvent& e) {
     case BrokerEvent::Type::kOffer:
     case BrokerEvent::Type::kOfferAnswer:
     case BrokerEvent::Type::kOfferCancelled:
-      handle_offer_event(e);
+      offers_.handle_event(e);
       break;
     case BrokerEvent::Type::kShutdown:
       console_->print("the broker is shutting down", Style::kError);
@@ -72,7 +72,7 @@ BrokerLink::Callbacks Lobby::link_callbacks() {
     // and the file server go on; they talk to peers directly.
     prompts_.clear();
     chat_.dropped();
-    offers_out_.clear();
+    offers_.dropped();
     shared_.dropped();
   };
   c.registered = [this] {
