@@ -1,4 +1,4 @@
-// The lobby: the poll loop, typed commands, and leaving.
+// The lobby: the poll loop, typed commands, broker events, leaving, and the hand-off.
 #include "client/lobby/lobby.h"
 
 #include <poll.h>
@@ -6,13 +6,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "client/lobby/files.h"
 #include "client/lobby/menu.h"
 #include "client/lobby/signals.h"
 #include "common/fs/names.h"
-#include "common/net/net.h"
-#include "common/wire/broker_words.h"
-#include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -33,18 +34,17 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
+Lobby::Lobby(LobbyConsole* console, LobbySetup setup)
     : console_(console),
-      s_(setup),
-      link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
-      directory_(console, &link_, setup->options.user),
-      prompts_(console, &link_, setup->options.user),
-      chat_(console, &link_, &prompts_, &directory_, setup->options,
+      options_(std::move(setup.options)),
+      link_(console, options_, std::move(setup.conn), setup.identity, std::move(setup.observed_ip)),
+      directory_(console, &link_, options_.user),
+      prompts_(console, &link_, options_.user),
+      chat_(console, &link_, &prompts_, &directory_, options_,
             [this](const std::function<std::string()>& exec) { hand_off(exec); }),
-      shared_(console, &link_, setup->options, std::move(setup->file_listener),
-              setup->identity.key),
-      downloads_(console, &link_, &directory_, setup->options),
-      offers_(console, &link_, &prompts_, &directory_, &shared_, &downloads_, setup->options) {
+      shared_(console, &link_, options_, std::move(setup.file_listener), setup.identity.key),
+      downloads_(console, &link_, &directory_, options_),
+      offers_(console, &link_, &prompts_, &directory_, &shared_, &downloads_, options_) {
   link_.set_callbacks(link_callbacks());
   prompts_.set_answerers([this](const Question& q, bool yes) { chat_.answer(q, yes); },
                          [this](const Question& q, bool yes) { offers_.answer(q, yes); });
@@ -109,7 +109,8 @@ int Lobby::run() {
 }
 
 int Lobby::poll_timeout_ms() const {
-  if (online() && downloads_.resume_due()) return 0;  // the next paused download to resume (tick)
+  if (link_.online() && downloads_.resume_due())
+    return 0;  // the next paused download to resume (tick)
   Clock::time_point wake = std::min(link_.next_wake(), shared_.next_poll());
   if (std::optional<Clock::time_point> expiry = prompts_.next_expiry()) {
     wake = std::min(wake, *expiry);
@@ -168,7 +169,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
   bool needs_broker = kind == K::kUsers || kind == K::kInfo || kind == K::kChat ||
                       kind == K::kFiles || kind == K::kSearch || kind == K::kGet ||
                       kind == K::kSend;
-  if (needs_broker && !online()) {
+  if (needs_broker && !link_.online()) {
     console_->print("not connected to the broker — reconnecting", Style::kError);
     return;
   }
@@ -230,6 +231,82 @@ void Lobby::leave(int status) {
   console_->print("bye");
   status_ = status;
   done_ = true;
+}
+
+// ---- Broker events ----
+
+void Lobby::handle_messages() {
+  while (!done_) {
+    std::optional<BrokerEvent> e = link_.next_event();
+    if (!e) break;
+    handle_event(*e);
+  }
+  prompts_.update();
+}
+
+void Lobby::handle_event(const BrokerEvent& e) {
+  const std::string& me = options_.user;
+  switch (e.type) {
+    case BrokerEvent::Type::kJoin:
+      if (e.user != me) console_->print("* " + e.user + " joined", Style::kNotice);
+      break;
+    case BrokerEvent::Type::kLeave:
+      if (e.user == me) break;
+      console_->print("* " + e.user + " left", Style::kNotice);
+      offers_.withdraw_from(e.user);
+      break;
+    case BrokerEvent::Type::kShares:
+      if (e.user != me) {
+        console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
+        downloads_.owners_changed();  // maybe the owner a paused download was waiting for
+      }
+      break;
+    case BrokerEvent::Type::kChatRequest:
+    case BrokerEvent::Type::kChatAccepted:
+    case BrokerEvent::Type::kChatDeclined:
+    case BrokerEvent::Type::kChatCancelled:
+      chat_.handle_event(e);
+      break;
+    case BrokerEvent::Type::kOffer:
+    case BrokerEvent::Type::kOfferAnswer:
+    case BrokerEvent::Type::kOfferCancelled:
+      offers_.handle_event(e);
+      break;
+    case BrokerEvent::Type::kShutdown:
+      console_->print("the broker is shutting down", Style::kError);
+      break;
+    case BrokerEvent::Type::kResync:
+      // We fell behind and the broker dropped some joins, leaves and share counts; nothing is
+      // cached here, so only what waits on an owner needs a fresh look.
+      console_->print("* missed some directory updates; 'users' and 'files' show the current state",
+                      Style::kNotice);
+      downloads_.owners_changed();
+      break;
+    case BrokerEvent::Type::kOther:
+      break;
+  }
+}
+
+// ---- The broker link's news ----
+
+BrokerLink::Callbacks Lobby::link_callbacks() {
+  BrokerLink::Callbacks c;
+  c.dropped = [this] {
+    // Requests and offers live on the broker connection: all of them are void now. Downloads
+    // and the file server go on; they talk to peers directly.
+    prompts_.clear();
+    chat_.dropped();
+    offers_.dropped();
+    shared_.dropped();
+  };
+  c.registered = [this] {
+    shared_.registered();         // announces, unless the scan under way does when done
+    downloads_.owners_changed();  // others may have come back while we were away
+    prompts_.update();
+  };
+  c.leave = [this](int status) { leave(status); };
+  c.changed = [this] { prompts_.update(); };
+  return c;
 }
 
 // ---- The hand-off ----

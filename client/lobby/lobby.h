@@ -4,16 +4,9 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
-#include <map>
-#include <optional>
-#include <set>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "client/lobby/broker_conn.h"
 #include "client/lobby/broker_link.h"
 #include "client/lobby/chat_requests.h"
 #include "client/lobby/commands.h"
@@ -23,18 +16,29 @@
 #include "client/lobby/file_offers.h"
 #include "client/lobby/messages.h"
 #include "client/lobby/prompts.h"
-#include "client/lobby/questions.h"
 #include "client/lobby/shared_folder.h"
+#include "client/options.h"
 #include "client/setup.h"
 
 namespace peerlink::lobby {
 
+// The coordinator: the loop, typed commands and broker events handed to the part that owns
+// them, each part's poll fds and deadlines, leaving, and the hand-off. The parts:
+//   BrokerLink      the registered connection, requests, keep-alive, reconnecting
+//   Directory       users, info, files, search, who-has (stateless)
+//   Prompts         the y/n questions and the prompt
+//   ChatRequests    chat requests both ways
+//   FileOffers      file offers both ways
+//   SharedFolder    the shared folder's scans, announcing them, the file server
+//   DownloadManager downloads, and those a chat session paused
 class Lobby {
  public:
-  // Uses (does not own) the console and the settled start-up state, whose connection must be
+  // Uses (does not own) the console; takes the settled start-up state, whose connection must be
   // registered. Owns the file server, the downloads and the shared-folder scanner, and stops
-  // them when it is destroyed.
-  Lobby(LobbyConsole* console, LobbySetup* setup);
+  // them when it leaves.
+  Lobby(LobbyConsole* console, LobbySetup setup);
+  Lobby(const Lobby&) = delete;  // the parts point at each other and at this
+  Lobby& operator=(const Lobby&) = delete;
 
   // Runs until `quit`, the end of input, a quit signal, or giving up on a lost broker, and
   // returns the exit status (0, or 1 after giving up). When a chat session starts the process
@@ -44,25 +48,20 @@ class Lobby {
  private:
   using Clock = std::chrono::steady_clock;
   using Style = LobbyConsole::Style;
-  bool online() const { return link_.online(); }
+
   int poll_timeout_ms() const;
   void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
 
-  // Input and the simple commands (lobby.cpp).
+  // Input and the simple commands.
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
   void show_help();
-  void say_no_such_user(const std::string& user) { directory_.say_no_such_user(user); }
   void leave(int status);
 
-  // Broker events (lobby_link.cpp).
+  // Broker events, and the broker link's news.
   BrokerLink::Callbacks link_callbacks();
   void handle_messages();
   void handle_event(const BrokerEvent& e);
-  // Sends a request on the live connection; a transport failure starts reconnecting.
-  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {}) {
-    return link_.request(line, body_word);
-  }
 
   // The hand-off to a peer program (ChatRequests::HandOff).
   void hand_off(const std::function<std::string()>& exec);
@@ -70,7 +69,7 @@ class Lobby {
   void after_failed_exec();  // brings them back: we stay in the lobby
 
   LobbyConsole* console_;
-  LobbySetup* s_;
+  const ClientOptions options_;  // user, share and downloads final; folders absolute
   BrokerLink link_;
   Directory directory_;
   Prompts prompts_;
