@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <utility>
+
 #include "client/lobby/console.h"
 #include "client/lobby/lobby.h"
 #include "client/setup.h"
@@ -16,7 +18,7 @@ int run_client(const ClientOptions& options) {
   LobbyConsole console = LobbyConsole::from_environment();
   LobbySetup setup;
   if (int status = prepare_lobby(&console, options, &setup); status != 0) return status;
-  Lobby lobby(&console, &setup);
+  Lobby lobby(&console, std::move(setup));
   return lobby.run();
 }
 

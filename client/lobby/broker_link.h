@@ -40,6 +40,8 @@ class BrokerLink {
   // Registered and usable: not reconnecting, not closed by leave().
   bool online() const { return !left_ && !reconnector_.active() && conn_.is_open(); }
   bool reconnecting() const { return reconnector_.active(); }
+  // Closed by leave(): the lobby is leaving.
+  bool left() const { return left_; }
   // The socket to poll while online, else -1.
   int poll_fd() const { return online() ? conn_.fd() : -1; }
   // poll() said the socket is readable: reads what arrived; a failure is a loss (lost()).

@@ -59,6 +59,7 @@ class LobbyConsole {
 
   // The prompt shown while editing ("> "); repainted at once if it changed.
   void set_prompt(std::string prompt);
+  const std::string& prompt() const { return prompt_; }
   // Repaints the prompt and the partly typed line (terminal only).
   void show_prompt();
 

@@ -1,4 +1,4 @@
-// The lobby: the poll loop, typed commands, and leaving.
+// The lobby: the poll loop, typed commands, broker events, leaving, and the hand-off.
 #include "client/lobby/lobby.h"
 
 #include <poll.h>
@@ -6,13 +6,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "client/lobby/files.h"
 #include "client/lobby/menu.h"
 #include "client/lobby/signals.h"
 #include "common/fs/names.h"
-#include "common/net/net.h"
-#include "common/wire/broker_words.h"
-#include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -31,37 +32,31 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-ServeChildConfig serve_child_config(const LobbySetup& s) {
-  ServeChildConfig c;
-  c.listen_fd = s.file_listener.get();
-  c.share = s.options.share;
-  c.user = s.options.user;
-  c.key = s.identity.key;
-  c.log = s.options.serve_log;
-  c.max_rate = s.options.serve_max_rate;
-  return c;
-}
-
 }  // namespace
 
-Lobby::Lobby(LobbyConsole* console, LobbySetup* setup)
+Lobby::Lobby(LobbyConsole* console, LobbySetup setup)
     : console_(console),
-      s_(setup),
-      link_(console, setup->options, std::move(setup->conn), setup->identity, setup->observed_ip),
-      directory_(console, &link_, setup->options.user),
-      shares_(setup->options.share),
-      file_server_(serve_child_config(*setup)),
-      downloads_(setup->options.downloads, setup->options.user) {
+      options_(std::move(setup.options)),
+      link_(console, options_, std::move(setup.conn), setup.identity, std::move(setup.observed_ip)),
+      directory_(console, &link_, options_.user),
+      prompts_(console, &link_, options_.user),
+      chat_(console, &link_, &prompts_, &directory_, options_,
+            [this](const std::function<std::string()>& exec) { hand_off(exec); }),
+      shared_(console, &link_, options_, std::move(setup.file_listener), setup.identity.key),
+      downloads_(console, &link_, &directory_, options_),
+      offers_(console, &link_, &prompts_, &directory_, &shared_, &downloads_, options_) {
   link_.set_callbacks(link_callbacks());
+  prompts_.set_answerers([this](const Question& q, bool yes) { chat_.answer(q, yes); },
+                         [this](const Question& q, bool yes) { offers_.answer(q, yes); });
 }
 
 int Lobby::run() {
   install_lobby_signals();
   console_->start_editing();
   if (console_->interactive()) show_help();
-  start_sharing();
-  load_paused();  // registered by now: downloads a chat session paused can be asked for
-  update_prompt();
+  shared_.start();
+  downloads_.load_paused();  // registered by now: downloads a chat session paused can be asked for
+  prompts_.update();
   std::vector<pollfd> fds;
   while (!done_) {
     drain_lobby_signal_fd();  // before the flags: a signal from now on leaves a byte for poll()
@@ -75,8 +70,8 @@ int Lobby::run() {
 
     fds.assign({{0, POLLIN, 0},
                 {-1, POLLIN, 0},
-                {shares_.wake_fd(), POLLIN, 0},
-                {held_check_.wake_fd(), POLLIN, 0},
+                {shared_.wake_fd(), POLLIN, 0},
+                {downloads_.held_check_fd(), POLLIN, 0},
                 {lobby_signal_fd(), POLLIN, 0}});
     fds[kBrokerSlot].fd = link_.poll_fd();
     downloads_.add_poll_fds(&fds);
@@ -88,10 +83,8 @@ int Lobby::run() {
       break;
     }
     if (fds[kBrokerSlot].fd >= 0 && fds[kBrokerSlot].revents != 0) link_.on_readable();
-    if (fds[kScanSlot].revents != 0) {
-      if (std::optional<ShareScan> scan = shares_.take_scan()) on_scan(std::move(*scan));
-    }
-    if (fds[kHeldSlot].revents != 0) on_held_check();
+    if (fds[kScanSlot].revents != 0) shared_.on_scan_ready();
+    if (fds[kHeldSlot].revents != 0) downloads_.on_held_check();
     downloads_.handle(fds, kDownloadSlots);
     if (fds[kStdinSlot].revents != 0) {
       std::string line;
@@ -116,12 +109,13 @@ int Lobby::run() {
 }
 
 int Lobby::poll_timeout_ms() const {
-  if (online() && resumes_.has_due()) return 0;  // the next paused download to resume (tick)
-  Clock::time_point wake = std::min(link_.next_wake(), shares_.next_poll());
-  if (std::optional<Clock::time_point> expiry = questions_.next_expiry()) {
+  if (link_.online() && downloads_.resume_due())
+    return 0;  // the next paused download to resume (tick)
+  Clock::time_point wake = std::min(link_.next_wake(), shared_.next_poll());
+  if (std::optional<Clock::time_point> expiry = prompts_.next_expiry()) {
     wake = std::min(wake, *expiry);
   }
-  if (std::optional<Clock::time_point> deadline = resumes_.next_deadline()) {
+  if (std::optional<Clock::time_point> deadline = downloads_.next_deadline()) {
     wake = std::min(wake, *deadline);
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
@@ -134,36 +128,32 @@ void Lobby::tick() {
   Clock::time_point now = Clock::now();
   link_.tick(now);
   if (done_) return;
-  downloads_.reap();
-  print_download_notices();
-  resume_paused(now);
+  downloads_.tick(now);
   if (done_) return;
-  check_file_server();
-  if (now >= shares_.next_poll() && shares_.poll(now)) shares_.start_scan();
-  expire_offers(now);
-  update_prompt();
+  shared_.tick(now);
+  offers_.expire(now);
+  prompts_.update();
 }
 
 // ---- Input ----
 
 void Lobby::handle_line(const std::string& line) {
   LobbyCommand cmd = parse_lobby_command(line);
-  if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
-    LobbyCommandKind kind = std::exchange(awaiting_arg_, LobbyCommandKind::kEmpty);
+  if (prompts_.awaiting_argument()) {
+    LobbyCommandKind kind = prompts_.take_awaited();
     bool answers_question =
         (cmd.kind == LobbyCommandKind::kYes || cmd.kind == LobbyCommandKind::kNo) &&
-        !questions_.empty();
+        prompts_.has_questions();
     if (!answers_question) {
       std::string arg = trim(line);
       if (!arg.empty()) run_command(kind, arg);
-      update_prompt();
+      prompts_.update();
       return;
     }
   }
   if (needs_argument(cmd.kind) && cmd.arg.empty()) {
-    awaiting_arg_ = cmd.kind;
-    console_->print(argument_question(cmd.kind), Style::kQuestion);
-    update_prompt();
+    prompts_.ask_argument(cmd.kind);
+    prompts_.update();
     return;
   }
   run_command(cmd.kind, cmd.arg);
@@ -171,7 +161,7 @@ void Lobby::handle_line(const std::string& line) {
     console_->print("unknown command: " + printable(cmd.word) + " — type help for the list",
                     Style::kError);
   }
-  update_prompt();
+  prompts_.update();
 }
 
 void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
@@ -179,7 +169,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
   bool needs_broker = kind == K::kUsers || kind == K::kInfo || kind == K::kChat ||
                       kind == K::kFiles || kind == K::kSearch || kind == K::kGet ||
                       kind == K::kSend;
-  if (needs_broker && !online()) {
+  if (needs_broker && !link_.online()) {
     console_->print("not connected to the broker — reconnecting", Style::kError);
     return;
   }
@@ -194,7 +184,7 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       directory_.info(arg);
       break;
     case K::kChat:
-      ask_chat(arg);
+      chat_.ask(arg);
       break;
     case K::kFiles:
       directory_.files(arg);
@@ -203,13 +193,13 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       directory_.search(arg);
       break;
     case K::kGet:
-      get_file(arg);
+      downloads_.get(arg);
       break;
     case K::kSend:
-      send_file(arg);
+      offers_.send(arg);
       break;
     case K::kShare:
-      rescan();
+      shared_.rescan();
       break;
     case K::kTransfers:
       for (const std::string& l : downloads_.status_lines()) console_->print(l);
@@ -221,10 +211,10 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       leave(0);
       break;
     case K::kYes:
-      answer(true);
+      prompts_.answer(true);
       break;
     case K::kNo:
-      answer(false);
+      prompts_.answer(false);
       break;
   }
 }
@@ -235,26 +225,115 @@ void Lobby::show_help() {
 
 void Lobby::leave(int status) {
   // Downloads stop first (their .part stays for `get` to resume), then the file server.
-  stop_downloads("stopped");
-  file_server_.stop();
+  downloads_.stop("stopped");
+  shared_.stop();
   link_.leave();
   console_->print("bye");
   status_ = status;
   done_ = true;
 }
 
-void Lobby::update_prompt() {
-  std::string prompt = s_->options.user;
-  if (link_.reconnecting()) {
-    prompt += " (offline)> ";
-  } else if (awaiting_arg_ != LobbyCommandKind::kEmpty) {
-    prompt = argument_prompt(awaiting_arg_);
-  } else if (!questions_.empty()) {
-    prompt = questions_.front().prompt();
-  } else {
-    prompt += "> ";
+// ---- Broker events ----
+
+void Lobby::handle_messages() {
+  while (!done_) {
+    std::optional<BrokerEvent> e = link_.next_event();
+    if (!e) break;
+    handle_event(*e);
   }
-  console_->set_prompt(prompt);
+  prompts_.update();
+}
+
+void Lobby::handle_event(const BrokerEvent& e) {
+  const std::string& me = options_.user;
+  switch (e.type) {
+    case BrokerEvent::Type::kJoin:
+      if (e.user != me) console_->print("* " + e.user + " joined", Style::kNotice);
+      break;
+    case BrokerEvent::Type::kLeave:
+      if (e.user == me) break;
+      console_->print("* " + e.user + " left", Style::kNotice);
+      offers_.withdraw_from(e.user);
+      break;
+    case BrokerEvent::Type::kShares:
+      if (e.user != me) {
+        console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
+        downloads_.owners_changed();  // maybe the owner a paused download was waiting for
+      }
+      break;
+    case BrokerEvent::Type::kChatRequest:
+    case BrokerEvent::Type::kChatAccepted:
+    case BrokerEvent::Type::kChatDeclined:
+    case BrokerEvent::Type::kChatCancelled:
+      chat_.handle_event(e);
+      break;
+    case BrokerEvent::Type::kOffer:
+    case BrokerEvent::Type::kOfferAnswer:
+    case BrokerEvent::Type::kOfferCancelled:
+      offers_.handle_event(e);
+      break;
+    case BrokerEvent::Type::kShutdown:
+      console_->print("the broker is shutting down", Style::kError);
+      break;
+    case BrokerEvent::Type::kResync:
+      // We fell behind and the broker dropped some joins, leaves and share counts; nothing is
+      // cached here, so only what waits on an owner needs a fresh look.
+      console_->print("* missed some directory updates; 'users' and 'files' show the current state",
+                      Style::kNotice);
+      downloads_.owners_changed();
+      break;
+    case BrokerEvent::Type::kOther:
+      break;
+  }
+}
+
+// ---- The broker link's news ----
+
+BrokerLink::Callbacks Lobby::link_callbacks() {
+  BrokerLink::Callbacks c;
+  c.dropped = [this] {
+    // Requests and offers live on the broker connection: all of them are void now. Downloads
+    // and the file server go on; they talk to peers directly.
+    prompts_.clear();
+    chat_.dropped();
+    offers_.dropped();
+    shared_.dropped();
+  };
+  c.registered = [this] {
+    shared_.registered();         // announces, unless the scan under way does when done
+    downloads_.owners_changed();  // others may have come back while we were away
+    prompts_.update();
+  };
+  c.leave = [this](int status) { leave(status); };
+  c.changed = [this] { prompts_.update(); };
+  return c;
+}
+
+// ---- The hand-off ----
+
+void Lobby::hand_off(const std::function<std::string()>& exec) {
+  before_exec();
+  console_->stop_editing();
+  link_.say_bye();
+  std::string failure = exec();
+  console_->start_editing();
+  console_->print(failure, Style::kError);
+  after_failed_exec();
+  link_.begin_reconnect();
+}
+
+void Lobby::before_exec() {
+  // The peer program cannot follow our children: downloads stop (resumable, and listed in the
+  // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
+  // progress is finished rather than cut off mid-write. The lobby that comes back after the
+  // session starts all of it again.
+  downloads_.pause();
+  shared_.pause();
+}
+
+void Lobby::after_failed_exec() {
+  shared_.resume();
+  downloads_.load_paused();  // what pause() just wrote: resumed once the broker is back
 }
 
 }  // namespace peerlink::lobby

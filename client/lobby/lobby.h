@@ -4,39 +4,41 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
-#include <map>
-#include <optional>
-#include <set>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "client/downloads/downloads.h"
-#include "client/downloads/held_check.h"
-#include "client/downloads/paused.h"
-#include "client/downloads/resume_queue.h"
-#include "client/lobby/broker_conn.h"
 #include "client/lobby/broker_link.h"
+#include "client/lobby/chat_requests.h"
 #include "client/lobby/commands.h"
 #include "client/lobby/console.h"
 #include "client/lobby/directory.h"
+#include "client/lobby/download_manager.h"
+#include "client/lobby/file_offers.h"
 #include "client/lobby/messages.h"
-#include "client/lobby/questions.h"
+#include "client/lobby/prompts.h"
+#include "client/lobby/shared_folder.h"
+#include "client/options.h"
 #include "client/setup.h"
-#include "client/sharing/serve_child.h"
-#include "client/sharing/shares.h"
-#include "common/handoff/fetch_sources.h"
 
 namespace peerlink::lobby {
 
+// The coordinator: the loop, typed commands and broker events handed to the part that owns
+// them, each part's poll fds and deadlines, leaving, and the hand-off. The parts:
+//   BrokerLink      the registered connection, requests, keep-alive, reconnecting
+//   Directory       users, info, files, search, who-has (stateless)
+//   Prompts         the y/n questions and the prompt
+//   ChatRequests    chat requests both ways
+//   FileOffers      file offers both ways
+//   SharedFolder    the shared folder's scans, announcing them, the file server
+//   DownloadManager downloads, and those a chat session paused
 class Lobby {
  public:
-  // Uses (does not own) the console and the settled start-up state, whose connection must be
+  // Uses (does not own) the console; takes the settled start-up state, whose connection must be
   // registered. Owns the file server, the downloads and the shared-folder scanner, and stops
-  // them when it is destroyed.
-  Lobby(LobbyConsole* console, LobbySetup* setup);
+  // them when it leaves.
+  Lobby(LobbyConsole* console, LobbySetup setup);
+  Lobby(const Lobby&) = delete;  // the parts point at each other and at this
+  Lobby& operator=(const Lobby&) = delete;
 
   // Runs until `quit`, the end of input, a quit signal, or giving up on a lost broker, and
   // returns the exit status (0, or 1 after giving up). When a chat session starts the process
@@ -46,95 +48,35 @@ class Lobby {
  private:
   using Clock = std::chrono::steady_clock;
   using Style = LobbyConsole::Style;
-  struct Outgoing {  // our chat request, waiting for the other side
-    uint64_t id = 0;
-    std::string to;
-  };
-  struct OfferOut {  // our file offer, waiting for answers
-    std::string file;
-    std::set<std::string> waiting;
-  };
 
-  bool online() const { return link_.online(); }
   int poll_timeout_ms() const;
   void tick();  // timers: reconnect, keep-alive, share polling, offer expiry, child processes
 
-  // Input and the simple commands (lobby.cpp).
+  // Input and the simple commands.
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
   void show_help();
-  void say_no_such_user(const std::string& user) { directory_.say_no_such_user(user); }
   void leave(int status);
-  void update_prompt();
 
-  // Broker events (lobby_link.cpp).
+  // Broker events, and the broker link's news.
   BrokerLink::Callbacks link_callbacks();
   void handle_messages();
   void handle_event(const BrokerEvent& e);
-  // Sends a request on the live connection; a transport failure starts reconnecting.
-  Expected<BrokerConn::Reply> request(const std::string& line, std::string_view body_word = {}) {
-    return link_.request(line, body_word);
-  }
 
-  // Chat requests both ways, answering questions, and the hand-off (lobby_chat.cpp).
-  void handle_chat_event(const BrokerEvent& e);
-  void ask_chat(const std::string& user);
-  void add_question(Question q);
-  void answer(bool yes);
-  void answer_chat(const Question& q, bool yes);
-  void accept(const Question& q);
-  void start_requested_session(const BrokerEvent& e);
-  void ask_next_question();
+  // The hand-off to a peer program (ChatRequests::HandOff).
+  void hand_off(const std::function<std::string()>& exec);
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 
-  // Sharing, browsing and downloading (lobby_files.cpp).
-  void start_sharing();
-  void rescan();
-  void on_scan(ShareScan scan);
-  void announce();
-  void say_sharing();  // "sharing N files from DIR"
-  void check_file_server();
-  void get_file(const std::string& arg);
-  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash) {
-    return directory_.who_has(name_or_hash);
-  }
-  void start_download(const std::string& name, uint64_t size, const std::string& sha256,
-                      std::vector<FetchSource> sources);
-  void print_download_notices();
-  void stop_downloads(const std::string& why);
-
-  // Downloads paused by a chat session and resumed by the next lobby (lobby_resume.cpp).
-  void load_paused();      // consumes the pause file: checks, then queues its downloads
-  void on_held_check();    // the check of the files already held is done
-  void pause_downloads();  // before the exec: stops the downloads and writes the pause file
-  void resume_paused(Clock::time_point now);  // one queued download per call
-  void resume_one(const PausedDownload& d, Clock::time_point now);
-  std::vector<PausedDownload> take_unresumed();  // paused downloads not started again yet
-
-  // Sending files and offers to us (lobby_offers.cpp).
-  void send_file(const std::string& arg);
-  bool ensure_announced(const std::string& name);
-  void handle_offer_event(const BrokerEvent& e);
-  void answer_offer(const Question& q, bool yes);
-  void expire_offers(Clock::time_point now);
-  void withdraw_offers_from(const std::string& user);
-
   LobbyConsole* console_;
-  LobbySetup* s_;
-  QuestionQueue questions_;
-  std::optional<Outgoing> outgoing_;
-  std::map<uint64_t, OfferOut> offers_out_;
-  LobbyCommandKind awaiting_arg_ = LobbyCommandKind::kEmpty;  // "3" typed alone: ask for USER
+  const ClientOptions options_;  // user, share and downloads final; folders absolute
   BrokerLink link_;
   Directory directory_;
-  Shares shares_;
-  ServeChild file_server_;
-  Downloads downloads_;
-  HeldCheck held_check_{s_->options.downloads};
-  ResumeQueue resumes_;
-  bool report_scan_ = false;    // `share` asked: say what the next scan found even if unchanged
-  bool rescan_queued_ = false;  // `share` came while a scan ran: scan again after it
+  Prompts prompts_;
+  ChatRequests chat_;
+  SharedFolder shared_;
+  DownloadManager downloads_;
+  FileOffers offers_;
   bool done_ = false;
   int status_ = 0;
 };

@@ -1,27 +1,25 @@
-// The lobby's chat requests, both ways, answering the y/n questions, and the hand-off to the peer
-// programs (Lobby members; the loop and commands are in lobby.cpp).
-#include "client/lobby/lobby.h"
+// Chat requests, both ways, and the hand-off of an accepted one to a peer program.
+#include "client/lobby/chat_requests.h"
 
-#include <algorithm>
 #include <cstdlib>
 
 #include "client/launch/handoff.h"
+#include "common/base/fd.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
 #include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
-namespace {}  // namespace
 
 // ---- Our chat request ----
 
-void Lobby::ask_chat(const std::string& user) {
+void ChatRequests::ask(const std::string& user) {
   if (!valid_user_name(user)) {
-    say_no_such_user(user);
+    directory_->say_no_such_user(user);
     return;
   }
-  if (user == s_->options.user) {
+  if (user == options_.user) {
     console_->print("you cannot chat with yourself", Style::kError);
     return;
   }
@@ -29,7 +27,8 @@ void Lobby::ask_chat(const std::string& user) {
     console_->print("you already asked " + outgoing_->to + " — wait for the answer", Style::kError);
     return;
   }
-  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kChat).field(user).str());
+  Expected<BrokerConn::Reply> r =
+      link_->request(LineWriter(wire::request::kChat).field(user).str());
   if (!r.ok()) return;
   uint64_t id = 0;
   if (is_ok(r->head, wire::reply::kChat) && r->head.fields.size() == 2) {
@@ -37,7 +36,7 @@ void Lobby::ask_chat(const std::string& user) {
     outgoing_ = Outgoing{id, user};
     console_->print("asked " + user + " to chat, waiting for an answer", Style::kNotice);
   } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kNotFound) {
-    say_no_such_user(user);
+    directory_->say_no_such_user(user);
   } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kConflict) {
     console_->print("a chat request of yours is already waiting for an answer", Style::kError);
   } else {
@@ -45,27 +44,20 @@ void Lobby::ask_chat(const std::string& user) {
   }
 }
 
-void Lobby::start_requested_session(const BrokerEvent& e) {
+void ChatRequests::start_requested_session(const BrokerEvent& e) {
   outgoing_.reset();
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
-  before_exec();
-  console_->stop_editing();
-  link_.say_bye();
-  std::string failure = exec_peer_client(s_->options, e.ip, e.port, e.user, e.token);
-  console_->start_editing();
-  console_->print(failure, Style::kError);
-  after_failed_exec();
-  link_.begin_reconnect();
+  hand_off_([&] { return exec_peer_client(options_, e.ip, e.port, e.user, e.token); });
 }
 
-void Lobby::handle_chat_event(const BrokerEvent& e) {
+void ChatRequests::handle_event(const BrokerEvent& e) {
   switch (e.type) {
     case BrokerEvent::Type::kChatRequest: {
       Question q;
       q.kind = Question::Kind::kChat;
       q.id = e.id;
       q.from = e.user;
-      add_question(std::move(q));
+      prompts_->add(std::move(q));
       break;
     }
     case BrokerEvent::Type::kChatAccepted:
@@ -86,7 +78,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
       break;
     case BrokerEvent::Type::kChatCancelled: {
       bool was_front = false;
-      std::optional<Question> q = questions_.remove_if(
+      std::optional<Question> q = prompts_->remove_if(
           [&](const Question& x) { return x.kind == Question::Kind::kChat && x.id == e.id; },
           &was_front);
       if (!q) break;
@@ -94,7 +86,7 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
                           ? "request from " + e.user + " timed out"
                           : "request from " + e.user + " withdrawn (" + e.user + " left)",
                       Style::kNotice);
-      if (was_front) ask_next_question();
+      if (was_front) prompts_->ask_next();
       break;
     }
     default:
@@ -102,42 +94,15 @@ void Lobby::handle_chat_event(const BrokerEvent& e) {
   }
 }
 
-// ---- Questions to us: chat requests and file offers, oldest first ----
+// ---- Answering a chat request ----
 
-void Lobby::add_question(Question q) {
-  std::string summary = q.summary();
-  if (questions_.push(std::move(q))) {
-    ask_next_question();
-  } else {
-    console_->print(summary + " — queued: y/n answers the oldest question first", Style::kQuestion);
-  }
-}
-
-void Lobby::ask_next_question() {
-  if (questions_.empty()) return;
-  console_->print(questions_.front().text(), Style::kQuestion);
-}
-
-void Lobby::answer(bool yes) {
-  if (questions_.empty()) {
-    console_->print("no request to answer", Style::kError);
-    return;
-  }
-  Question q = questions_.pop_front();
-  if (q.kind == Question::Kind::kChat) {
-    answer_chat(q, yes);
-  } else {
-    answer_offer(q, yes);
-  }
-  if (online() && !done_) ask_next_question();
-}
-
-void Lobby::answer_chat(const Question& q, bool yes) {
+void ChatRequests::answer(const Question& q, bool yes) {
   if (yes) {
     accept(q);
     return;
   }
-  Expected<BrokerConn::Reply> r = request(LineWriter(wire::request::kDecline).num(q.id).str());
+  Expected<BrokerConn::Reply> r =
+      link_->request(LineWriter(wire::request::kDecline).num(q.id).str());
   if (!r.ok()) return;
   if (is_ok(r->head, wire::reply::kDecline)) {
     console_->print("declined " + q.from + "'s request", Style::kNotice);
@@ -146,18 +111,18 @@ void Lobby::answer_chat(const Question& q, bool yes) {
   }
 }
 
-void Lobby::accept(const Question& req) {
+void ChatRequests::accept(const Question& req) {
   // Bound before answering, and inherited across exec by _peer_server: nobody can take the port
   // between our ACCEPT and the requester's connect (HANDOFF.md).
   Expected<UniqueFd> listener = listen_tcp("", 0);
   if (!listener.ok()) {
     console_->print("cannot open a port for the session: " + listener.message(), Style::kError);
-    (void)request(LineWriter(wire::request::kDecline).num(req.id).str());
+    (void)link_->request(LineWriter(wire::request::kDecline).num(req.id).str());
     return;
   }
   uint16_t port = local_port(listener->get());
   Expected<BrokerConn::Reply> r =
-      request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
+      link_->request(LineWriter(wire::request::kAccept).num(req.id).num(port).str());
   if (!r.ok()) return;
   if (r->head.kind == BrokerMessage::Kind::kErr) {
     console_->print(r->head.code == wire::err::kNotFound
@@ -173,34 +138,7 @@ void Lobby::accept(const Question& req) {
   }
   const std::string token = r->head.fields[2];
   console_->print("starting a chat session with " + req.from, Style::kGood);
-  before_exec();
-  console_->stop_editing();
-  link_.say_bye();
-  std::string failure = exec_peer_server(s_->options, listener->get(), req.from, token);
-  console_->start_editing();
-  console_->print(failure, Style::kError);
-  after_failed_exec();
-  link_.begin_reconnect();
-}
-
-// ---- The hand-off ----
-
-void Lobby::before_exec() {
-  // The peer program cannot follow our children: downloads stop (resumable, and listed in the
-  // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
-  // progress is finished rather than cut off mid-write. The lobby that comes back after the
-  // session starts all of it again.
-  pause_downloads();
-  file_server_.stop();
-  (void)shares_.wait_scan();
-}
-
-void Lobby::after_failed_exec() {
-  if (const Result started = file_server_.start(); !started) {
-    console_->print("cannot start the file server: " + started.message(), Style::kError);
-  }
-  shares_.start_scan();
-  load_paused();  // what pause_downloads() just wrote: resumed once the broker is back
+  hand_off_([&] { return exec_peer_server(options_, listener->get(), req.from, token); });
 }
 
 }  // namespace peerlink::lobby

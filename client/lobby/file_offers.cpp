@@ -1,8 +1,10 @@
-// The lobby's file offers (Lobby members): `send PATH USER...`, the answers to our offers, and
-// offers to us, which are questions like chat requests.
-#include "client/lobby/lobby.h"
+// File offers, both ways.
+#include "client/lobby/file_offers.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
 #include "client/lobby/command_args.h"
 #include "client/lobby/files.h"
@@ -24,7 +26,7 @@ std::string join(const std::vector<std::string>& words) {
 
 // ---- Our offers ----
 
-void Lobby::send_file(const std::string& arg) {
+void FileOffers::send(const std::string& arg) {
   const std::vector<NameAndWords> readings = name_readings(arg, 1, wire::kMaxOfferTargets);
   if (readings.empty()) {
     console_->print(
@@ -34,7 +36,7 @@ void Lobby::send_file(const std::string& arg) {
     return;
   }
   // The longest PATH that names a file wins: `send read me.txt bob` means "read me.txt".
-  const std::string& share = s_->options.share;
+  const std::string& share = share_;
   const NameAndWords* pick = &readings.front();
   SendPath where = resolve_send_path(share, pick->name);
   for (const NameAndWords& r : readings) {
@@ -79,22 +81,22 @@ void Lobby::send_file(const std::string& arg) {
   std::vector<std::string> users;
   for (const std::string& u : pick->words) {
     if (!valid_user_name(u)) {
-      say_no_such_user(u);
+      directory_->say_no_such_user(u);
       return;
     }
-    if (u == s_->options.user) {
+    if (u == user_) {
       console_->print("you cannot send a file to yourself", Style::kError);
       return;
     }
     if (std::find(users.begin(), users.end(), u) == users.end()) users.push_back(u);
   }
-  if (!ensure_announced(where.name)) return;
-  const ShareEntry* e = shares_.find(where.name);
+  if (!shared_->ensure_announced(where.name)) return;
+  const ShareEntry* e = shared_->find(where.name);
 
   LineWriter w(wire::request::kOffer);
   w.field(e->name).num(e->size).word(e->sha256);
   for (const std::string& u : users) w.field(u);
-  Expected<BrokerConn::Reply> r = request(w.str());
+  Expected<BrokerConn::Reply> r = link_->request(w.str());
   if (!r.ok()) return;
   const std::string name = printable(e->name);
   if (is_ok(r->head, wire::reply::kOffer) && r->head.fields.size() == 3) {
@@ -111,41 +113,16 @@ void Lobby::send_file(const std::string& arg) {
   if (r->head.code == wire::err::kNotFound && reason.rfind(kNoSuchUser, 0) == 0) {
     std::string who;
     if (!percent_decode(reason.substr(kNoSuchUser.size()), &who)) who = "?";
-    say_no_such_user(who);
+    directory_->say_no_such_user(who);
     console_->print("nothing was offered", Style::kError);
   } else {
     console_->print("cannot offer " + name + ": " + printable(reason), Style::kError);
   }
 }
 
-bool Lobby::ensure_announced(const std::string& name) {
-  if (shares_.find(name) != nullptr && shares_.announced() && shares_.up_to_date()) return true;
-  // The broker only relays offers of announced files: rescan now, in this thread (the user is
-  // waiting for exactly this), after any scan under way.
-  if (std::optional<ShareScan> pending = shares_.wait_scan()) on_scan(std::move(*pending));
-  if (shares_.find(name) == nullptr || !shares_.up_to_date()) {
-    report_scan_ = true;
-    on_scan(scan_shared_folder(shares_.dir()));
-  }
-  if (!shares_.announced() && online()) announce();
-  if (shares_.find(name) == nullptr) {
-    console_->print(printable(name) + " could not be shared (see the messages above)",
-                    Style::kError);
-    return false;
-  }
-  if (!shares_.announced()) {
-    console_->print("cannot offer " + printable(name) +
-                        ": the broker has not taken the list of "
-                        "shared files",
-                    Style::kError);
-    return false;
-  }
-  return true;
-}
-
 // ---- Offer events ----
 
-void Lobby::handle_offer_event(const BrokerEvent& e) {
+void FileOffers::handle_event(const BrokerEvent& e) {
   if (e.type == BrokerEvent::Type::kOffer) {
     Question q;
     q.kind = Question::Kind::kOffer;
@@ -156,12 +133,12 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
     q.sha256 = e.sha256;
     // The broker gives up on the offer then (PROTOCOL.md, "File offers"): forget it here too.
     q.expires = Clock::now() + wire::kOfferTimeout;
-    add_question(std::move(q));
+    prompts_->add(std::move(q));
     return;
   }
   if (e.type == BrokerEvent::Type::kOfferCancelled) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_->remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.id == e.id; },
         &was_front);
     if (!q) return;  // already answered, or expired here first
@@ -169,7 +146,7 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
                         (e.reason == wire::outcome::kGone ? " was withdrawn (" + q->from + " left)"
                                                           : " timed out"),
                     Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_->ask_next();
     return;
   }
   // An answer to one of our offers.
@@ -190,15 +167,15 @@ void Lobby::handle_offer_event(const BrokerEvent& e) {
   if (it->second.waiting.empty()) offers_out_.erase(it);
 }
 
-void Lobby::answer_offer(const Question& q, bool yes) {
+void FileOffers::answer(const Question& q, bool yes) {
   const std::string what = printable(q.file) + " from " + q.from;
   const std::string local = sanitize_file_name(q.file);
-  if (yes && downloads_.running(local)) {
+  if (yes && downloads_->running(local)) {
     console_->print("a download of " + printable(local) + " is running — declining " + what,
                     Style::kError);
     yes = false;
   }
-  Expected<BrokerConn::Reply> r = request(
+  Expected<BrokerConn::Reply> r = link_->request(
       LineWriter(yes ? wire::request::kOfferAccept : wire::request::kOfferDecline).num(q.id).str());
   if (!r.ok()) return;
   if (r->head.kind == BrokerMessage::Kind::kErr) {
@@ -219,34 +196,34 @@ void Lobby::answer_offer(const Question& q, bool yes) {
     return;
   }
   console_->print("accepted " + what, Style::kGood);
-  start_download(q.file, q.size, q.sha256, {std::move(source)});
+  downloads_->start_download(q.file, q.size, q.sha256, {std::move(source)});
 }
 
-void Lobby::expire_offers(Clock::time_point now) {
+void FileOffers::expire(Clock::time_point now) {
   for (;;) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_->remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.expires <= now; },
         &was_front);
     if (!q) return;
     console_->print("the offer of " + printable(q->file) + " from " + q->from + " timed out",
                     Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_->ask_next();
   }
 }
 
-void Lobby::withdraw_offers_from(const std::string& user) {
+void FileOffers::withdraw_from(const std::string& user) {
   // The broker drops the offers of a user who leaves without telling their receivers.
   for (;;) {
     bool was_front = false;
-    std::optional<Question> q = questions_.remove_if(
+    std::optional<Question> q = prompts_->remove_if(
         [&](const Question& x) { return x.kind == Question::Kind::kOffer && x.from == user; },
         &was_front);
     if (!q) return;
     console_->print(
         "offer of " + printable(q->file) + " from " + user + " withdrawn (" + user + " left)",
         Style::kNotice);
-    if (was_front) ask_next_question();
+    if (was_front) prompts_->ask_next();
   }
 }
 
