@@ -1,14 +1,13 @@
 // _peer_client in session mode: connect to the paired peer, run the session, return to the lobby.
 #include "peer_client/session/client.h"
 
-#include <signal.h>
-
 #include <string>
 
 #include "common/handoff/lobby_exec.h"
 #include "common/net/net.h"
 #include "common/session/hello.h"
 #include "common/session/session.h"
+#include "common/session/start.h"
 #include "common/term/interrupted.h"
 #include "common/term/stop_signals.h"
 #include "common/term/terminal.h"
@@ -18,13 +17,11 @@
 namespace peerlink::peer_client {
 
 void SessionClient::run() {
-  // First: the descriptor is closed before anything could leak it into another program.
-  const Expected<std::string> taken = take_session_token(args_.secret_fd);
-  const std::string token = taken.ok() ? *taken : std::string();
-  // Next, before any thread exists: every thread inherits the blocked stop signals.
-  StopSignals signals;
-  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
-  Console console;
+  SessionStart start(args_.secret_fd);  // first: token, stop signals, SIGPIPE, console
+  const Expected<std::string>& taken = start.taken;
+  const std::string& token = start.token;
+  StopSignals& signals = start.signals;
+  Console& console = start.console;
   // Ctrl-C while connecting: back to the lobby at once, as cleanly as /quit.
   const auto leave_if_interrupted = [&] {
     if (const int signo = signals.take(); signo != 0) {

@@ -1,7 +1,6 @@
 // _peer_server in session mode: wait for the paired peer, run the session, return to the lobby.
 #include "peer_server/session/server.h"
 
-#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include "common/net/net.h"
 #include "common/session/hello.h"
 #include "common/session/session.h"
+#include "common/session/start.h"
 #include "common/term/interrupted.h"
 #include "common/term/stop_signals.h"
 #include "common/term/terminal.h"
@@ -30,13 +30,11 @@ bool is_listening_socket(int fd) {
 }  // namespace
 
 void SessionServer::run() {
-  // First: the descriptor is closed before anything could leak it into another program.
-  const Expected<std::string> taken = take_session_token(args_.secret_fd);
-  const std::string token = taken.ok() ? *taken : std::string();
-  // Next, before any thread exists: every thread inherits the blocked stop signals.
-  StopSignals signals;
-  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the session
-  Console console;
+  SessionStart start(args_.secret_fd);  // first: token, stop signals, SIGPIPE, console
+  const Expected<std::string>& taken = start.taken;
+  const std::string& token = start.token;
+  StopSignals& signals = start.signals;
+  Console& console = start.console;
 
   UniqueFd listener(args_.listen_fd);
   // Inherited on purpose, but it must not outlive us into the lobby we exec at the end.
