@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/wire/broker_limits.h"
 #include "common/base/result.h"
+#include "common/wire/broker_limits.h"
 
 namespace peerlink {
 
