@@ -39,10 +39,10 @@ void set_cork(int fd, bool on) {
 
 using Clock = std::chrono::steady_clock;
 
-class Connection {
+class ServeConnection {
  public:
-  Connection(int fd, const ServeContext& ctx,
-             const std::function<bool(const std::string& requester)>& admit)
+  ServeConnection(int fd, const ServeContext& ctx,
+                  const std::function<bool(const std::string& requester)>& admit)
       : fd_(fd), ctx_(ctx), admit_(admit), peer_(peer_ip(fd)) {}
   void run();
   // After an ERROR: closing a socket with unread input makes the kernel send a reset, which can
@@ -80,7 +80,7 @@ class Connection {
   std::string verified_requester_, verified_file_, verified_ticket_;
 };
 
-void Connection::run() {
+void ServeConnection::run() {
   // The first request must be complete within the deadline, counted from the connection's start
   // (not per recv: a byte now and then must not keep a connection, and its thread, forever).
   auto deadline = Clock::now() + std::chrono::milliseconds(ctx_.request_timeout_ms);
@@ -110,8 +110,8 @@ void Connection::run() {
   }
 }
 
-bool Connection::next_request(ServeRequestReader::Kind* kind, GetRequest* g,
-                              Clock::time_point deadline) {
+bool ServeConnection::next_request(ServeRequestReader::Kind* kind, GetRequest* g,
+                                   Clock::time_point deadline) {
   for (;;) {
     *kind = reader_.next(g);
     if (*kind != ServeRequestReader::Kind::kNeedMore) return true;
@@ -132,7 +132,7 @@ bool Connection::next_request(ServeRequestReader::Kind* kind, GetRequest* g,
   }
 }
 
-void Connection::linger() {
+void ServeConnection::linger() {
   ::shutdown(fd_, SHUT_WR);
   char buf[16384];
   size_t total = 0;
@@ -147,7 +147,7 @@ void Connection::linger() {
   }
 }
 
-bool Connection::handle(const GetRequest& g) {
+bool ServeConnection::handle(const GetRequest& g) {
   ctx_.counters->requests.fetch_add(1);
   // The ticket first, so that without one nothing at all is revealed about the folder.
   const bool known = g.requester == verified_requester_ && g.file == verified_file_ &&
@@ -200,7 +200,8 @@ bool Connection::handle(const GetRequest& g) {
   return true;
 }
 
-bool Connection::refuse(const GetRequest& g, const std::string& reason, const std::string& detail) {
+bool ServeConnection::refuse(const GetRequest& g, const std::string& reason,
+                             const std::string& detail) {
   ctx_.counters->refused.fetch_add(1);
   refused_ = true;
   (void)write_frame(fd_, wire::kError, reason);
@@ -208,7 +209,8 @@ bool Connection::refuse(const GetRequest& g, const std::string& reason, const st
   return false;
 }
 
-Result Connection::stream(int file, uint32_t id, uint64_t offset, uint64_t length, uint64_t* sent) {
+Result ServeConnection::stream(int file, uint32_t id, uint64_t offset, uint64_t length,
+                               uint64_t* sent) {
   auto pos = static_cast<off_t>(offset);
   uint64_t left = length;
   while (left > 0) {
@@ -225,7 +227,7 @@ Result Connection::stream(int file, uint32_t id, uint64_t offset, uint64_t lengt
   return {};
 }
 
-Result Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent) {
+Result ServeConnection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sent) {
   while (n > 0) {
     ssize_t w = 0;
     if (use_sendfile_) {
@@ -259,7 +261,7 @@ Result Connection::send_file_bytes(int file, off_t* pos, size_t n, uint64_t* sen
   return {};
 }
 
-void Connection::log_request(const GetRequest& g, const std::string& result, uint64_t sent) {
+void ServeConnection::log_request(const GetRequest& g, const std::string& result, uint64_t sent) {
   if (ctx_.log == nullptr) return;
   // Names come from the network: percent-encoding keeps one request on one parseable line.
   ctx_.log->line("get peer=" + percent_encode(peer_) + " user=" + percent_encode(g.requester) +
@@ -272,7 +274,7 @@ void Connection::log_request(const GetRequest& g, const std::string& result, uin
 
 void serve_connection(int fd, const ServeContext& ctx,
                       const std::function<bool(const std::string& requester)>& admit) {
-  Connection c(fd, ctx, admit);
+  ServeConnection c(fd, ctx, admit);
   c.run();
 }
 

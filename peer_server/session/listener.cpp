@@ -25,7 +25,8 @@ using std::chrono::milliseconds;
 // closing, so the close does not reset the connection before our ERROR frame is read.
 constexpr milliseconds kLingerTime{1000};
 
-struct Pending {
+// A connection that has not presented the token yet.
+struct Stranger {
   UniqueFd fd;
   std::string frame;  // the HELLO frame so far; never a byte beyond it
   SessionListener::Clock::time_point deadline;
@@ -44,10 +45,10 @@ SessionListener::SessionListener(UniqueFd listener, std::string token, std::stri
 
 Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point deadline,
                                                           int cancel_fd) {
-  std::vector<Pending> pending;
+  std::vector<Stranger> pending;
   std::vector<char> buf(4096);
 
-  const auto refuse = [&](Pending& p, const std::string& reason) {
+  const auto refuse = [&](Stranger& p, const std::string& reason) {
     console_->line("refused a connection from " + p.ip + ": " + reason, Console::Tone::kNotice);
     (void)write_frame(p.fd.get(), wire::kError, reason);
     ::shutdown(p.fd.get(), SHUT_WR);
@@ -61,7 +62,7 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
       listener_.reset();
       return Result::timed_out();
     }
-    for (Pending& p : pending) {
+    for (Stranger& p : pending) {
       if (now < p.deadline) continue;
       if (p.refused) {
         p.fd.reset();
@@ -70,13 +71,13 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
       }
     }
     pending.erase(std::remove_if(pending.begin(), pending.end(),
-                                 [](const Pending& p) { return !p.fd.valid(); }),
+                                 [](const Stranger& p) { return !p.fd.valid(); }),
                   pending.end());
 
     auto wake_at = deadline;
     // The cancel fd goes last, so that fds[i + 1] stays pending[i]; poll skips it if -1.
     std::vector<pollfd> fds{{listener_.get(), POLLIN, 0}};
-    for (const Pending& p : pending) {
+    for (const Stranger& p : pending) {
       fds.push_back({p.fd.get(), POLLIN, 0});
       wake_at = std::min(wake_at, p.deadline);
     }
@@ -100,7 +101,7 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
 
     // Existing connections first (indices still match `fds`), then a new one.
     for (size_t i = 0; i < pending.size(); ++i) {
-      Pending& p = pending[i];
+      Stranger& p = pending[i];
       if (fds[i + 1].revents == 0) continue;
       // Exactly the bytes of the first frame, so that whatever the client sends after HELLO
       // stays in the socket for the session.
@@ -146,7 +147,7 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
       UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (fd) {
         if (pending.size() >= kMaxPending) pending.erase(pending.begin());  // drop the oldest
-        Pending p;
+        Stranger p;
         p.ip = peer_ip(fd.get());
         p.fd = std::move(fd);
         p.deadline = Clock::now() + kHelloTime;

@@ -4,7 +4,8 @@
 #  2. a program folder includes only common/ and itself, never another program;
 #  3. every module of common/ is reached (#includes followed transitively from a program's files,
 #     a header bringing its .cpp) by at least two programs: otherwise it belongs to its program;
-#  4. no two classes or structs in the production tree share a name.
+#  4. no two classes or structs in the production tree share a name (even in different
+#     namespaces: a reader should never have to ask which one is meant).
 # Usage: layers_check.sh ROOT. Exit 0 if all hold; otherwise prints each violation and exits 1.
 set -u
 root=${1:?usage: layers_check.sh ROOT}
@@ -81,8 +82,8 @@ for f in $(find common -name '*.h' -o -name '*.cpp' | sed 's/\.\(h\|cpp\)$//' | 
   [ "$n" -ge 2 ] || fail "$f is reached by $n program(s): $(grep "^$f " "$reach" | cut -d' ' -f2 | tr '\n' ' ')(a module used by one program lives in its folder)"
 done
 
-# 4. Class names.
-dups=$(find common $programs -name '*.h' 2>/dev/null | xargs sed -n 's/^\(class\|struct\) \([A-Za-z_][A-Za-z0-9_]*\) *[:{].*/\2/p' | sort | uniq -d)
+# 4. Class names (defined in a header or inside a .cpp; forward declarations do not count).
+dups=$(find common $programs -name '*.h' -o -name '*.cpp' 2>/dev/null | xargs sed -n 's/^\(class\|struct\) \([A-Za-z_][A-Za-z0-9_]*\) *[:{].*/\2/p' | sort | uniq -d)
 for d in $dups; do fail "two classes named $d"; done
 
 [ "$failures" -eq 0 ] && echo "layers: ok"

@@ -40,5 +40,9 @@ tree twins
 printf '#pragma once\nclass Session {};\n' >"$tmp/twins/server/session.h"
 printf '#include "server/session.h"\n' >>"$tmp/twins/server/main.cpp"
 expect 1 twins "two classes named Session"
+tree hidden
+printf 'namespace {\nclass Session {\n};\n}\n' >"$tmp/hidden/server/main.cpp"
+printf '#include "common/base/fd.h"\n#include "common/session/session.h"\n' >>"$tmp/hidden/server/main.cpp"
+expect 1 hidden "two classes named Session"
 sh "$script" "$here/../.." || { echo "FAIL: the real tree"; failures=$((failures + 1)); }
 [ "$failures" -eq 0 ]
