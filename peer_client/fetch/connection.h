@@ -23,7 +23,7 @@ struct FetchCounters {
 
 class FetchConnection {
  public:
-  // Nothing is owned; all must outlive run().
+  // `requester` is copied; nothing else is owned, and all of it must outlive run().
   FetchConnection(const FetchSource& source, const std::string& requester, FetchQueue* queue,
                   FetchTarget* target, FetchCounters* counters);
 
@@ -66,7 +66,7 @@ class FetchConnection {
   Result read_error(uint32_t length);
 
   const FetchSource& source_;
-  const std::string& requester_;
+  const std::string requester_;  // a copy: callers pass temporaries
   FetchQueue* queue_;
   FetchTarget* target_;
   FetchCounters* counters_;
