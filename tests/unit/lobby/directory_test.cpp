@@ -11,8 +11,8 @@
 #include <string>
 
 #include "client/lobby/files.h"
-#include "common/base/fd.h"
 #include "common/wire/broker_limits.h"
+#include "tests/unit/lobby/offline_lobby.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -26,36 +26,18 @@ BrokerMessage msg(const std::string& line) {
 }
 
 // A Directory over a link that was never connected, printing into a pipe.
-class DirectoryTest : public ::testing::Test {
+class DirectoryTest : public OfflineLobbyTest {
  protected:
   void SetUp() override {
-    int p[2];
-    ASSERT_EQ(::pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
-    // Room for a listing at the broker's limit (the console does not wait for a reader).
-    ASSERT_GE(::fcntl(p[1], F_SETPIPE_SZ, 1 << 20), 1 << 19);
-    read_end_.reset(p[0]);
-    write_end_.reset(p[1]);
-    console_ = std::make_unique<LobbyConsole>(-1, write_end_.get(), false, false);
-    link_ = std::make_unique<BrokerLink>(console_.get(), options_, BrokerConn(), Identity{}, "");
+    OfflineLobbyTest::SetUp();
+    if (HasFatalFailure()) return;
     dir_ = std::make_unique<Directory>(console_.get(), link_.get(), "alice");
-  }
-  std::string printed() {
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(read_end_.get(), buf, sizeof buf)) > 0;) {
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
   }
   void print(const BrokerConn::Reply& r) {
     dir_->print_files(
         r, [](size_t n) { return files_count(n) + " shared:"; }, "no files shared");
   }
 
-  UniqueFd read_end_, write_end_;
-  ClientOptions options_;
-  std::unique_ptr<LobbyConsole> console_;
-  std::unique_ptr<BrokerLink> link_;
   std::unique_ptr<Directory> dir_;
 };
 

@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "common/base/fd.h"
 #include "common/wire/broker_limits.h"
 #include "common/wire/broker_words.h"
+#include "tests/unit/lobby/offline_lobby.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -32,18 +32,11 @@ BrokerEvent offer(uint64_t id, const std::string& from, const std::string& file)
   return e;
 }
 
-class FileOffersTest : public ::testing::Test {
+class FileOffersTest : public OfflineLobbyTest {
  protected:
   void SetUp() override {
-    int p[2];
-    ASSERT_EQ(::pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
-    read_end_.reset(p[0]);
-    write_end_.reset(p[1]);
-    options_.user = "alice";
-    options_.share = "/nonexistent-share";
-    options_.downloads = "/nonexistent-downloads";
-    console_ = std::make_unique<LobbyConsole>(-1, write_end_.get(), false, false);
-    link_ = std::make_unique<BrokerLink>(console_.get(), options_, BrokerConn(), Identity{}, "");
+    OfflineLobbyTest::SetUp();
+    if (HasFatalFailure()) return;
     directory_ = std::make_unique<Directory>(console_.get(), link_.get(), "alice");
     prompts_ = std::make_unique<Prompts>(console_.get(), link_.get(), "alice");
     shared_ = std::make_unique<SharedFolder>(console_.get(), link_.get(), options_, UniqueFd(),
@@ -53,14 +46,6 @@ class FileOffersTest : public ::testing::Test {
     offers_ =
         std::make_unique<FileOffers>(console_.get(), link_.get(), prompts_.get(), directory_.get(),
                                      shared_.get(), downloads_.get(), options_);
-  }
-  std::string printed() {
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(read_end_.get(), buf, sizeof buf)) > 0;) {
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
   }
   // The offer as asked, when it is the front question.
   static std::string asked(const BrokerEvent& e) {
@@ -73,10 +58,6 @@ class FileOffersTest : public ::testing::Test {
     return q.text() + "\n";
   }
 
-  UniqueFd read_end_, write_end_;
-  ClientOptions options_;
-  std::unique_ptr<LobbyConsole> console_;
-  std::unique_ptr<BrokerLink> link_;
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<Prompts> prompts_;
   std::unique_ptr<SharedFolder> shared_;

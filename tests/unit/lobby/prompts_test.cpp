@@ -2,6 +2,7 @@
 // withdrawing, and the argument of a command typed alone. No broker: the link was never
 // connected (so not online, not reconnecting) and the console writes to a pipe.
 #include "client/lobby/prompts.h"
+#include "tests/unit/lobby/offline_lobby.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "common/base/fd.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -37,38 +36,22 @@ Question offer_from(const std::string& user, uint64_t id, const std::string& fil
   return q;
 }
 
-class PromptsTest : public ::testing::Test {
+class PromptsTest : public OfflineLobbyTest {
  protected:
   void SetUp() override {
-    int p[2];
-    ASSERT_EQ(::pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
-    read_end_.reset(p[0]);
-    write_end_.reset(p[1]);
-    console_ = std::make_unique<LobbyConsole>(-1, write_end_.get(), false, false);
-    link_ = std::make_unique<BrokerLink>(console_.get(), options_, BrokerConn(), Identity{}, "");
+    OfflineLobbyTest::SetUp();
+    if (HasFatalFailure()) return;
     prompts_ = std::make_unique<Prompts>(console_.get(), link_.get(), "alice");
     prompts_->set_answerers(
         [this](const Question& q, bool yes) { answers_.push_back("chat " + q.from + yn(yes)); },
         [this](const Question& q, bool yes) { answers_.push_back("offer " + q.file + yn(yes)); });
   }
   static std::string yn(bool yes) { return yes ? " y" : " n"; }
-  std::string printed() {
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(read_end_.get(), buf, sizeof buf)) > 0;) {
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-  }
   std::string prompt() {
     prompts_->update();
     return console_->prompt();
   }
 
-  UniqueFd read_end_, write_end_;
-  ClientOptions options_;
-  std::unique_ptr<LobbyConsole> console_;
-  std::unique_ptr<BrokerLink> link_;
   std::unique_ptr<Prompts> prompts_;
   std::vector<std::string> answers_;
 };
