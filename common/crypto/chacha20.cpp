@@ -1,0 +1,122 @@
+// ChaCha20 (RFC 8439, section 2): the portable block function, and the choice among the
+// implementations the CPU can run.
+#include "common/crypto/chacha20.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace peerlink {
+namespace {
+
+uint32_t rotl(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
+
+uint32_t load32(const uint8_t* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+
+void quarter_round(uint32_t* x, int a, int b, int c, int d) {
+  x[a] += x[b];
+  x[d] = rotl(x[d] ^ x[a], 16);
+  x[c] += x[d];
+  x[b] = rotl(x[b] ^ x[c], 12);
+  x[a] += x[b];
+  x[d] = rotl(x[d] ^ x[a], 8);
+  x[c] += x[d];
+  x[b] = rotl(x[b] ^ x[c], 7);
+}
+
+void xor_portable(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kChaCha20NonceBytes],
+                  uint32_t counter, const uint8_t* in, uint8_t* out, size_t len) {
+  uint8_t block[kChaCha20BlockBytes];
+  while (len > 0) {
+    chacha20_block(key, nonce, counter++, block);
+    const size_t n = len < kChaCha20BlockBytes ? len : kChaCha20BlockBytes;
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(in[i] ^ block[i]);
+    in += n;
+    out += n;
+    len -= n;
+  }
+  explicit_bzero(block, sizeof block);
+}
+
+ChaCha20Impl choose() {
+  const char* forced = std::getenv("PEERLINK_CHACHA20");
+  if (forced != nullptr) {
+    if (std::strcmp(forced, "portable") == 0) return ChaCha20Impl::kPortable;
+    if (std::strcmp(forced, "sse2") == 0 && chacha20_has(ChaCha20Impl::kSse2)) {
+      return ChaCha20Impl::kSse2;
+    }
+  }
+  if (chacha20_has(ChaCha20Impl::kAvx2)) return ChaCha20Impl::kAvx2;
+  if (chacha20_has(ChaCha20Impl::kSse2)) return ChaCha20Impl::kSse2;
+  return ChaCha20Impl::kPortable;
+}
+
+ChaCha20Impl chosen() {
+  static const ChaCha20Impl impl = choose();
+  return impl;
+}
+
+}  // namespace
+
+void chacha20_block(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kChaCha20NonceBytes],
+                    uint32_t counter, uint8_t out[kChaCha20BlockBytes]) {
+  uint32_t state[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+  for (int i = 0; i < 8; ++i) state[4 + i] = load32(key + 4 * i);
+  state[12] = counter;
+  for (int i = 0; i < 3; ++i) state[13 + i] = load32(nonce + 4 * i);
+  uint32_t x[16];
+  std::memcpy(x, state, sizeof x);
+  for (int i = 0; i < 10; ++i) {
+    quarter_round(x, 0, 4, 8, 12);
+    quarter_round(x, 1, 5, 9, 13);
+    quarter_round(x, 2, 6, 10, 14);
+    quarter_round(x, 3, 7, 11, 15);
+    quarter_round(x, 0, 5, 10, 15);
+    quarter_round(x, 1, 6, 11, 12);
+    quarter_round(x, 2, 7, 8, 13);
+    quarter_round(x, 3, 4, 9, 14);
+  }
+  for (int i = 0; i < 16; ++i) {
+    const uint32_t v = x[i] + state[i];
+    out[4 * i] = static_cast<uint8_t>(v);
+    out[4 * i + 1] = static_cast<uint8_t>(v >> 8);
+    out[4 * i + 2] = static_cast<uint8_t>(v >> 16);
+    out[4 * i + 3] = static_cast<uint8_t>(v >> 24);
+  }
+  explicit_bzero(x, sizeof x);
+  explicit_bzero(state, sizeof state);
+}
+
+bool chacha20_has(ChaCha20Impl impl) { return impl == ChaCha20Impl::kPortable; }
+
+void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
+                       const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
+                       const uint8_t* in, uint8_t* out, size_t len) {
+  switch (impl) {
+    case ChaCha20Impl::kPortable:
+    case ChaCha20Impl::kSse2:
+    case ChaCha20Impl::kAvx2:
+      break;
+  }
+  xor_portable(key, nonce, counter, in, out, len);
+}
+
+void chacha20_xor(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kChaCha20NonceBytes],
+                  uint32_t counter, const uint8_t* in, uint8_t* out, size_t len) {
+  chacha20_xor_with(chosen(), key, nonce, counter, in, out, len);
+}
+
+const char* chacha20_impl_name() {
+  switch (chosen()) {
+    case ChaCha20Impl::kAvx2:
+      return "avx2";
+    case ChaCha20Impl::kSse2:
+      return "sse2";
+    case ChaCha20Impl::kPortable:
+      break;
+  }
+  return "portable";
+}
+
+}  // namespace peerlink
