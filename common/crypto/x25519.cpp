@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/base/random.h"
+#include "common/crypto/declassify.h"
 
 namespace peerlink {
 namespace {
@@ -237,7 +238,9 @@ bool x25519_shared(uint8_t out[kX25519Bytes], const uint8_t private_key[kX25519B
   // is computed without a branch on the bytes.
   unsigned acc = 0;
   for (size_t i = 0; i < kX25519Bytes; ++i) acc |= out[i];
-  return ((acc - 1) >> 8 & 1) == 0;
+  unsigned zero = (acc - 1) >> 8 & 1;
+  declassify(&zero, sizeof zero);  // the verdict is public: the exchange is aborted on it
+  return zero == 0;
 }
 
 X25519KeyPair x25519_from_private(const X25519Key& private_key) {

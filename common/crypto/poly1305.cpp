@@ -1,0 +1,174 @@
+// Poly1305 (RFC 8439, section 2.5) with three 64-bit limbs of 44, 44 and 42 bits: each product
+// of a limb of h and one of r fits in 128 bits with room for the sums. The final reduction
+// selects h or h - p by a mask.
+#include "common/crypto/poly1305.h"
+
+#include <cstring>
+
+namespace peerlink {
+namespace {
+
+using u128 = unsigned __int128;
+constexpr uint64_t kMask44 = (uint64_t{1} << 44) - 1;
+constexpr uint64_t kMask42 = (uint64_t{1} << 42) - 1;
+
+uint64_t load64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+void store64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+}  // namespace
+
+Poly1305::Poly1305(const uint8_t key[kPoly1305KeyBytes]) {
+  // r, clamped (section 2.5: the top four bits of bytes 3, 7, 11, 15 and the bottom two of
+  // bytes 4, 8, 12 cleared), split into 44/44/42-bit limbs.
+  const uint64_t t0 = load64(key);
+  const uint64_t t1 = load64(key + 8);
+  r_[0] = t0 & 0xffc0fffffffULL;
+  r_[1] = ((t0 >> 44) | (t1 << 20)) & 0xfffffc0ffffULL;
+  r_[2] = (t1 >> 24) & 0x00ffffffc0fULL;
+  h_[0] = h_[1] = h_[2] = 0;
+  pad_[0] = load64(key + 16);
+  pad_[1] = load64(key + 24);
+}
+
+Poly1305::~Poly1305() {
+  explicit_bzero(r_, sizeof r_);
+  explicit_bzero(h_, sizeof h_);
+  explicit_bzero(pad_, sizeof pad_);
+  explicit_bzero(buffer_, sizeof buffer_);
+}
+
+// h = (h + block) * r mod 2^130 - 5 for each 16-byte block; `hibit` is 2^128 as the top limb
+// sees it (1 << 40) for full blocks, 0 for the padded last one (its 1 byte is in the data).
+void Poly1305::blocks(const uint8_t* data, size_t len, uint64_t hibit) {
+  const uint64_t r0 = r_[0], r1 = r_[1], r2 = r_[2];
+  const uint64_t s1 = r1 * (5 << 2), s2 = r2 * (5 << 2);
+  uint64_t h0 = h_[0], h1 = h_[1], h2 = h_[2];
+  while (len >= 16) {
+    const uint64_t t0 = load64(data);
+    const uint64_t t1 = load64(data + 8);
+    h0 += t0 & kMask44;
+    h1 += ((t0 >> 44) | (t1 << 20)) & kMask44;
+    h2 += ((t1 >> 24) & kMask42) | hibit;
+
+    u128 d0 = (u128)h0 * r0 + (u128)h1 * s2 + (u128)h2 * s1;
+    u128 d1 = (u128)h0 * r1 + (u128)h1 * r0 + (u128)h2 * s2;
+    u128 d2 = (u128)h0 * r2 + (u128)h1 * r1 + (u128)h2 * r0;
+
+    uint64_t c = static_cast<uint64_t>(d0 >> 44);
+    h0 = static_cast<uint64_t>(d0) & kMask44;
+    d1 += c;
+    c = static_cast<uint64_t>(d1 >> 44);
+    h1 = static_cast<uint64_t>(d1) & kMask44;
+    d2 += c;
+    c = static_cast<uint64_t>(d2 >> 42);
+    h2 = static_cast<uint64_t>(d2) & kMask42;
+    h0 += c * 5;
+    c = h0 >> 44;
+    h0 &= kMask44;
+    h1 += c;
+
+    data += 16;
+    len -= 16;
+  }
+  h_[0] = h0;
+  h_[1] = h1;
+  h_[2] = h2;
+}
+
+void Poly1305::update(const uint8_t* data, size_t len) {
+  if (buffered_ > 0) {
+    const size_t take = len < 16 - buffered_ ? len : 16 - buffered_;
+    std::memcpy(buffer_ + buffered_, data, take);
+    buffered_ += take;
+    data += take;
+    len -= take;
+    if (buffered_ < 16) return;
+    blocks(buffer_, 16, uint64_t{1} << 40);
+    buffered_ = 0;
+  }
+  const size_t whole = len & ~size_t{15};
+  blocks(data, whole, uint64_t{1} << 40);
+  data += whole;
+  len -= whole;
+  if (len > 0) {
+    std::memcpy(buffer_, data, len);
+    buffered_ = len;
+  }
+}
+
+void Poly1305::finish(uint8_t tag[kPoly1305TagBytes]) {
+  if (buffered_ > 0) {
+    buffer_[buffered_] = 1;
+    for (size_t i = buffered_ + 1; i < 16; ++i) buffer_[i] = 0;
+    blocks(buffer_, 16, 0);
+    buffered_ = 0;
+  }
+  uint64_t h0 = h_[0], h1 = h_[1], h2 = h_[2];
+  // Full carry: h below 2^130.
+  uint64_t c = h1 >> 44;
+  h1 &= kMask44;
+  h2 += c;
+  c = h2 >> 42;
+  h2 &= kMask42;
+  h0 += c * 5;
+  c = h0 >> 44;
+  h0 &= kMask44;
+  h1 += c;
+  c = h1 >> 44;
+  h1 &= kMask44;
+  h2 += c;
+  c = h2 >> 42;
+  h2 &= kMask42;
+  h0 += c * 5;
+  c = h0 >> 44;
+  h0 &= kMask44;
+  h1 += c;
+
+  // g = h + 5 - 2^130: no borrow out of the top limb means h >= p, and then g is the result.
+  uint64_t g0 = h0 + 5;
+  c = g0 >> 44;
+  g0 &= kMask44;
+  uint64_t g1 = h1 + c;
+  c = g1 >> 44;
+  g1 &= kMask44;
+  uint64_t g2 = h2 + c - (uint64_t{1} << 42);
+  uint64_t mask = (g2 >> 63) - 1;  // all ones when g2 did not go negative
+  g0 &= mask;
+  g1 &= mask;
+  g2 &= mask;
+  mask = ~mask;
+  h0 = (h0 & mask) | g0;
+  h1 = (h1 & mask) | g1;
+  h2 = (h2 & mask) | g2;
+
+  // tag = (h + s) mod 2^128.
+  const uint64_t t0 = pad_[0], t1 = pad_[1];
+  h0 += t0 & kMask44;
+  c = h0 >> 44;
+  h0 &= kMask44;
+  h1 += (((t0 >> 44) | (t1 << 20)) & kMask44) + c;
+  c = h1 >> 44;
+  h1 &= kMask44;
+  h2 += ((t1 >> 24) & kMask42) + c;
+  h2 &= kMask42;
+
+  store64(tag, h0 | (h1 << 44));
+  store64(tag + 8, (h1 >> 20) | (h2 << 24));
+  h_[0] = h_[1] = h_[2] = 0;
+}
+
+void poly1305(uint8_t tag[kPoly1305TagBytes], const uint8_t key[kPoly1305KeyBytes],
+              const uint8_t* data, size_t len) {
+  Poly1305 mac(key);
+  mac.update(data, len);
+  mac.finish(tag);
+}
+
+}  // namespace peerlink
