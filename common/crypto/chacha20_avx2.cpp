@@ -9,6 +9,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 
 #include <immintrin.h>
+#include <string.h>
 
 namespace peerlink::chacha20_detail {
 namespace {
@@ -119,6 +120,7 @@ __attribute__((target("avx2"))) size_t xor_batches_avx2(const uint8_t key[32],
     }
     initial[12] = add(initial[12], eight);
   }
+  explicit_bzero(initial, sizeof initial);  // the key, like the portable code's state
   return done;
 }
 
