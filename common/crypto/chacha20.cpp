@@ -16,7 +16,8 @@ uint32_t load32(const uint8_t* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
 }
 
-void quarter_round(uint32_t* x, int a, int b, int c, int d) {
+// Inlined: as a call per quarter round the portable code runs at a third of its speed.
+[[gnu::always_inline]] inline void quarter_round(uint32_t* x, int a, int b, int c, int d) {
   x[a] += x[b];
   x[d] = rotl(x[d] ^ x[a], 16);
   x[c] += x[d];
