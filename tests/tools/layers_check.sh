@@ -18,12 +18,13 @@ allowed() {  # the folders a common/ layer may include
   case $1 in
     base) echo "base" ;;
     crypto) echo "base crypto" ;;
+    noise) echo "base crypto noise" ;;
     net) echo "base net" ;;
     wire) echo "base wire" ;;
     fs) echo "base crypto wire fs" ;;
     term) echo "base term" ;;
-    handoff) echo "base crypto net wire fs term handoff" ;;
-    session) echo "base crypto net wire fs term session" ;;
+    handoff) echo "base crypto noise net wire fs term handoff" ;;
+    session) echo "base crypto noise net wire fs term session" ;;
     *) echo "" ;;
   esac
 }
