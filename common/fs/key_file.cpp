@@ -159,7 +159,7 @@ Expected<X25519KeyPair> load_key_file(const std::string& path) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Result::system("cannot read key file " + path, errno);
   if (!S_ISREG(st.st_mode)) return Result::failure(path + ": not a regular file");
-  if ((st.st_mode & 0077) != 0) {
+  if ((st.st_mode & 0066) != 0) {  // an execute bit gives nobody the key
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     return Result::failure(path + ": mode " + mode +

@@ -8,7 +8,7 @@
 //
 // (the digits are written in lower case; either case is read back, and the last '\n' may be
 // missing). The file is mode 0600 in a folder created 0700; a key file that group or others may
-// read, write or execute is refused, as ssh refuses a readable private key.
+// read or write is refused, as ssh refuses a readable private key.
 #pragma once
 
 #include <string>
@@ -25,7 +25,8 @@ inline constexpr char kKeyFileHeader[] = "peerlink x25519 private key\n";
 //  - it cannot be opened: "cannot read key file PATH: No such file or directory" (error() is the
 //    errno, ENOENT when it does not exist);
 //  - it is not a regular file: "PATH: not a regular file";
-//  - group or others have any access: "PATH: mode 0644 lets other users at the private key; fix
+//  - group or others may read or write it: "PATH: mode 0644 lets other users at the private key;
+//  fix
 //    it with: chmod 600 PATH";
 //  - its contents are not the format above (at most a few bytes are read): "PATH: not a peerlink
 //    key file".

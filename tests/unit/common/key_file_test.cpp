@@ -116,7 +116,7 @@ TEST(KeyFileTest, RefusesAFileOthersMayUse) {
   const std::string path = dir.file("broker.key");
   ASSERT_TRUE(load_or_create_key_file(path, nullptr).ok());
   const auto before = testing::read_file(path);
-  for (unsigned mode : {0644u, 0640u, 0604u, 0620u, 0602u, 0610u, 0666u}) {
+  for (unsigned mode : {0644u, 0640u, 0604u, 0620u, 0602u, 0660u, 0666u, 0744u}) {
     ASSERT_EQ(::chmod(path.c_str(), mode), 0);
     Expected<X25519KeyPair> pair = load_or_create_key_file(path, nullptr);
     ASSERT_FALSE(pair.ok()) << std::oct << mode;
@@ -127,8 +127,10 @@ TEST(KeyFileTest, RefusesAFileOthersMayUse) {
                                   path);
     EXPECT_EQ(testing::read_file(path), before) << "a refused key file is left alone";
   }
-  ASSERT_EQ(::chmod(path.c_str(), 0400), 0);  // read-only for its owner is fine
-  EXPECT_TRUE(load_key_file(path).ok());
+  for (unsigned mode : {0400u, 0700u, 0711u}) {  // read-only, or execute bits: fine
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    EXPECT_TRUE(load_key_file(path).ok()) << std::oct << mode;
+  }
 }
 
 TEST(KeyFileTest, RefusesWhatIsNotARegularFile) {
