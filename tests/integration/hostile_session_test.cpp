@@ -28,6 +28,7 @@
 #include "common/wire/wire.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/session_peer.h"
 
 namespace peerlink::testing {
 namespace {
@@ -62,56 +63,11 @@ std::string offer(uint32_t id, const std::string& name, std::string_view content
   return encode_offer(o);
 }
 
-// The test playing alice by hand: frames over a plain socket.
-class RawPeer {
+// The test playing alice by hand: Noise as alice's key, then frames inside the transport.
+class RawPeer : public SessionPeer {
  public:
-  explicit RawPeer(uint16_t port) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) fd_ = std::move(fd);
-  }
-  bool ok() const { return fd_.valid(); }
-  bool send(uint8_t type, std::string_view payload) {
-    return send_all(fd_.get(), encode_frame(type, payload)).ok();
-  }
-  std::optional<Frame> next(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    for (;;) {
-      Frame f;
-      const FrameDecoder::Result r = decoder_.next(&f);
-      if (r == FrameDecoder::Result::kFrame) return f;
-      if (r != FrameDecoder::Result::kNeedMore) return std::nullopt;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
-      size_t got = 0;
-      if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) return std::nullopt;
-      decoder_.append(buf, got);
-    }
-  }
-  // The first frame of `type`, skipping others; nullopt on timeout or end of stream.
-  std::optional<Frame> next_of(uint8_t type, milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      std::optional<Frame> f =
-          next(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
-      if (!f || f->type == type) return f;
-    }
-    return std::nullopt;
-  }
-  bool hello() {
-    if (!send(wire::kHello, encode_hello(kToken, "alice"))) return false;
-    std::optional<Frame> f = next();
-    return f && f->type == wire::kWelcome && f->payload == "bob";
-  }
-
- private:
-  UniqueFd fd_;
-  FrameDecoder decoder_;
+  using SessionPeer::SessionPeer;
+  bool hello() { return SessionPeer::hello(kToken); }
 };
 
 // Bob runs _peer_server --no-lobby; the test is alice.
@@ -132,7 +88,7 @@ class HostileSessionTest : public ::testing::Test {
     args.listen_fd = l->get();
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer));
     Process::Options options;
-    options.secret = kToken;
+    options.secret = session_secret(kToken, "bob");
     bob_ = Process::start(argv, options);
     l->reset();
     ASSERT_TRUE(bob_);

@@ -28,6 +28,7 @@
 #include "common/wire/wire.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/session_peer.h"
 
 namespace peerlink::testing {
 namespace {
@@ -54,79 +55,8 @@ std::string raw_sha256(std::string_view data) {
   return std::string(d.begin(), d.end());
 }
 
-// The test playing one peer by hand: frames over a plain socket.
-class RawPeer {
- public:
-  // Connects to 127.0.0.1:port. A small receive buffer keeps the peer from getting far ahead of
-  // what the test has read.
-  explicit RawPeer(uint16_t port, bool small_receive_buffer = false) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (small_receive_buffer) {
-      int size = 32 * 1024;
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    }
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) fd_ = std::move(fd);
-  }
-  bool ok() const { return fd_.valid(); }
-  int fd() const { return fd_.get(); }
-
-  bool send(uint8_t type, std::string_view payload) {
-    return send_all(fd_.get(), encode_frame(type, payload)).ok();
-  }
-  bool send_raw(std::string_view bytes) {
-    return send_all(fd_.get(), bytes.data(), bytes.size()).ok();
-  }
-
-  // The next frame, or nullopt on timeout, end of stream or a malformed stream.
-  std::optional<Frame> next(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    for (;;) {
-      Frame f;
-      const FrameDecoder::Result r = decoder_.next(&f);
-      if (r == FrameDecoder::Result::kFrame) return f;
-      if (r != FrameDecoder::Result::kNeedMore) return std::nullopt;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
-      size_t got = 0;
-      if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) {
-        eof_ = true;
-        return std::nullopt;
-      }
-      decoder_.append(buf, got);
-    }
-  }
-
-  // HELLO with `token`; true if WELCOME "bob" comes back.
-  bool hello(const std::string& token, const std::string& name = "alice") {
-    if (!send(wire::kHello, encode_hello(token, name))) return false;
-    std::optional<Frame> f = next();
-    return f && f->type == wire::kWelcome && f->payload == "bob";
-  }
-
-  // True if the other side closes within `timeout` (frames on the way are dropped). We then
-  // close too, as a well-behaved peer does, so the other side need not wait for us.
-  bool closed(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (!next(std::chrono::duration_cast<milliseconds>(deadline - Clock::now())) && eof_) {
-        fd_.reset();
-        return true;
-      }
-    }
-    return false;
-  }
-
- private:
-  UniqueFd fd_;
-  FrameDecoder decoder_;
-  bool eof_ = false;
-};
+// The test playing alice by hand: Noise as alice's key, then frames inside the transport.
+using RawPeer = SessionPeer;
 
 // Forwards one connection to 127.0.0.1:target, passing at most `limit` bytes from the client to
 // the target; past that it stops reading the client, which then blocks mid-transfer. cut()
@@ -212,7 +142,7 @@ class PeerSessionTest : public ::testing::Test {
     args.listen_fd = l->get();
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer), extra);
     Process::Options options;
-    options.secret = kToken;
+    options.secret = session_secret(kToken, "bob");
     bob_ = Process::start(argv, options);
     l->reset();  // only the server holds the listening socket now
     ASSERT_TRUE(bob_);
@@ -229,7 +159,7 @@ class PeerSessionTest : public ::testing::Test {
     args.no_lobby = no_lobby;
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient), extra);
     Process::Options options;
-    options.secret = token;
+    options.secret = session_secret(token, "alice");
     alice_ = Process::start(argv, options);
     ASSERT_TRUE(alice_);
   }
@@ -414,7 +344,9 @@ TEST_F(PeerSessionTest, LargeFilesBothWaysAtOnceWithChat) {
 // typed meanwhile must overtake the rest of the file.
 TEST_F(PeerSessionTest, ChatOvertakesFileDataInFlight) {
   ASSERT_NO_FATAL_FAILURE(start_server());
-  RawPeer raw(port_, /*small_receive_buffer=*/true);
+  SessionPeer::Options small;
+  small.small_receive_buffer = true;
+  RawPeer raw(port_, small);
   ASSERT_TRUE(raw.ok());
   ASSERT_TRUE(raw.hello(kToken));
   ASSERT_TRUE(bob_->wait_line(kConnectedToAlice));
@@ -616,13 +548,14 @@ TEST_F(PeerSessionTest, WriteErrorCancelsTheTransferAndTheSessionGoesOn) {
   port_ = local_port(l->get());
   ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
-  options.secret = kToken;
+  options.secret = session_secret(kToken, "bob");
   // 1024 blocks of 512 bytes: 512 KiB per file.
-  bob_ = Process::start(
-      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
-       bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
-       "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
-      options);
+  bob_ =
+      Process::start({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
+                      bin_path("_peer_server"), "--session", "--listen-fd",
+                      std::to_string(l->get()), "--peer", "alice", "--peer-key",
+                      test_key_hex("alice"), "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
+                     options);
   l->reset();
   ASSERT_TRUE(bob_);
   ASSERT_TRUE(bob_->wait_line("waiting for alice")) << bob_->output();
@@ -1062,7 +995,7 @@ TEST_F(PeerSessionTest, WithoutNoLobbyItExecsTheLobby) {
   args.no_lobby = false;
   const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient));
   Process::Options options;
-  options.secret = kToken;
+  options.secret = session_secret(kToken, "alice");
   alice_ = Process::start(argv, options);
   ASSERT_TRUE(alice_);
   ASSERT_NO_FATAL_FAILURE(expect_connected());
@@ -1112,10 +1045,11 @@ TEST_F(PeerSessionTest, MissingTokenEndsAtOnce) {
   ASSERT_TRUE(l.ok());
   ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
-  bob_ = Process::start(
-      {bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
-       "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
-      options);
+  bob_ =
+      Process::start({bin_path("_peer_server"), "--session", "--listen-fd",
+                      std::to_string(l->get()), "--peer", "alice", "--peer-key",
+                      test_key_hex("alice"), "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
+                     options);
   l->reset();
   ASSERT_TRUE(bob_);
   auto line = bob_->wait_line("session ended");
