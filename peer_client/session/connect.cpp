@@ -82,6 +82,8 @@ Expected<std::unique_ptr<NoiseChannel>> secure_session(int fd, const X25519KeyPa
                                                        const X25519Key& peer_key,
                                                        const std::string& peer,
                                                        milliseconds timeout, int cancel_fd) {
+  // Message 3 and HELLO go out back to back: Nagle would hold HELLO for the ACK of message 3.
+  set_nodelay(fd);
   NoiseChannel::Setup setup;
   setup.role = NoiseRole::kInitiator;
   setup.prologue = kPrologueSession;

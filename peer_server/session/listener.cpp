@@ -208,6 +208,7 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
         if (pending.size() >= kMaxPending) pending.erase(pending.begin());  // drop the oldest
         Stranger p;
         p.ip = peer_ip(fd.get());
+        set_nodelay(fd.get());  // handshake messages and WELCOME are small and must not wait
         p.fd = std::move(fd);
         p.noise =
             std::make_unique<NoiseStream>(NoiseRole::kResponder, kPrologueSession, keys_.identity);

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "common/base/io.h"
+#include "common/net/net.h"
 #include "common/session/hello.h"
 #include "common/wire/wire.h"
 #include "tests/support/peer_programs.h"
@@ -31,6 +32,7 @@ SessionPeer::SessionPeer(uint16_t port, Options options) {
     return;
   }
   fd_ = std::move(fd);
+  set_nodelay(fd_.get());  // message 3 and the first frame go out back to back
   handshake(NoiseRole::kInitiator, options);
 }
 

@@ -61,6 +61,9 @@ class SessionPeer {
   // close too, as a well-behaved peer does, so the other side need not wait for us.
   bool closed(milliseconds timeout = kDefaultWait);
 
+  // The other side closed its end (what next() saw last was end of stream).
+  bool at_end() const { return eof_; }
+
   // Every byte read from the socket so far, as it came (ciphertext after the handshake).
   const std::string& wire_received() const { return wire_received_; }
 
