@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "client/keys/identity.h"
 #include "common/base/fd.h"
 #include "common/base/secret_fd.h"
 #include "common/base/self_path.h"
@@ -17,11 +18,9 @@
 namespace peerlink::lobby {
 namespace {
 
-// This user's identity key pair, as the lobby used it on its broker link.
-// TODO(keys): client/keys/identity once branch `keys` is merged.
+// This user's identity key pair (--identity, or the per-user file the broker link used).
 Expected<X25519KeyPair> lobby_identity(const LobbyArgs& back) {
-  (void)back;
-  return Result::failure("no identity key (client/keys is not merged yet)");
+  return load_identity(back.user, back.identity, nullptr);
 }
 
 std::string exec_failure(const std::string& path, int err) {
