@@ -39,7 +39,8 @@ namespace peerlink {
 class SessionSender {
  public:
   // Offer ids start at `first_id` and go up by 2: the two sides of a session use different
-  // parities, so an id names one transfer in either direction (docs/SESSION.md).
+  // parities, so an id names one transfer in either direction (docs/SESSION.md). `channel` may be
+  // null for a sender that is never started (tests, fuzzing: replies only queue up).
   SessionSender(NoiseChannel* channel, Console* console, std::string peer, uint32_t first_id);
   ~SessionSender();  // stop()
   SessionSender(const SessionSender&) = delete;
