@@ -47,7 +47,9 @@ void ChatRequests::ask(const std::string& user) {
 void ChatRequests::start_requested_session(const BrokerEvent& e) {
   outgoing_.reset();
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
-  hand_off_([&] { return exec_peer_client(options_, e.ip, e.port, e.user, e.token); });
+  hand_off_([&] {
+    return exec_peer_client(options_, e.ip, e.port, e.user, /*peer_key_hex=*/"", e.token);
+  });
 }
 
 void ChatRequests::handle_event(const BrokerEvent& e) {
@@ -138,7 +140,9 @@ void ChatRequests::accept(const Question& req) {
   }
   const std::string token = r->head.fields[2];
   console_->print("starting a chat session with " + req.from, Style::kGood);
-  hand_off_([&] { return exec_peer_server(options_, listener->get(), req.from, token); });
+  hand_off_([&] {
+    return exec_peer_server(options_, listener->get(), req.from, /*peer_key_hex=*/"", token);
+  });
 }
 
 }  // namespace peerlink::lobby

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "common/base/hex.h"
 #include "common/base/numbers.h"
 #include "common/base/secret_fd.h"
 #include "common/crypto/fingerprint.h"
@@ -52,6 +53,13 @@ OptionSetter seconds(int* out) {
   };
 }
 
+OptionSetter public_key(std::string* out) {
+  return [out](std::string_view option, const std::string& v) {
+    if (!parse_sha256_hex(v, out)) return Result::failure(bad(option, v, "not 64 hex digits"));
+    return Result();
+  };
+}
+
 // Text that may not be empty: "--server needs a host".
 OptionSetter named(std::string* out, const char* what) {
   return [out, what](std::string_view option, const std::string& v) {
@@ -77,11 +85,11 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
   spec.program = server ? "_peer_server" : "_peer_client";
   if (server) {
     spec.synopsis =
-        "usage: _peer_server --session --listen-fd N --peer NAME --server HOST\n"
+        "usage: _peer_server --session --listen-fd N --peer NAME --peer-key HEX --server HOST\n"
         "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
         "                    --secret-fd N [--wait SECONDS] [--no-lobby]\n"
-        "Waits on the inherited listening socket N for the peer holding the session token,\n"
-        "then runs a chat session with file transfers.\n";
+        "Waits on the inherited listening socket N for the peer holding the session token and\n"
+        "the vouched key, then runs an encrypted chat session with file transfers.\n";
     spec.options = {
         {"session", 0, "", "session mode (the lobby's hand-off)", set_flag(&a->session)},
         {"listen-fd", 0, "N", "inherited listening socket", descriptor(&a->listen_fd)},
@@ -90,11 +98,12 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
     };
   } else {
     spec.synopsis =
-        "usage: _peer_client --session --host IP --port PORT --peer NAME --server HOST\n"
-        "                    --server-port PORT --user NAME --share DIR --downloads DIR\n"
-        "                    --secret-fd N [--connect-timeout SECONDS] [--no-lobby]\n"
-        "Connects to the peer's _peer_server (retrying), presents the session token, then runs\n"
-        "a chat session with file transfers.\n";
+        "usage: _peer_client --session --host IP --port PORT --peer NAME --peer-key HEX\n"
+        "                    --server HOST --server-port PORT --user NAME --share DIR\n"
+        "                    --downloads DIR --secret-fd N [--connect-timeout SECONDS]\n"
+        "                    [--no-lobby]\n"
+        "Connects to the peer's _peer_server (retrying), checks its key, presents the session\n"
+        "token, then runs an encrypted chat session with file transfers.\n";
     spec.options = {
         {"session", 0, "", "session mode (the lobby's hand-off)", set_flag(&a->session)},
         {"host", 0, "IP", "where the peer waits", named(&a->host, "an address")},
@@ -105,6 +114,10 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
   }
   const std::vector<OptionSpec> common = {
       {"peer", 0, "NAME", "the other user (as the broker named them)", user_name(&a->peer)},
+      {"peer-key", 0, "HEX",
+       "the other user's public key as the broker vouched for it (64 hex digits);\n"
+       "a session presenting another key is refused",
+       public_key(&a->peer_key)},
       {"server", 0, "HOST", "the broker, to return to the lobby afterwards",
        named(&a->server, "a host")},
       {"server-port", 0, "PORT", "", port_number(&a->server_port)},
@@ -117,8 +130,8 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
        "(status 0 after a clean end, 1 otherwise)",
        set_flag(&a->no_lobby)},
       {kSecretFdOption + 2, 0, "N",
-       "inherited descriptor holding the one-time session token\n"
-       "(never argv or the environment, which others can read)",
+       "inherited descriptor holding the one-time session token and\n"
+       "your identity key (never argv or the environment, which others can read)",
        descriptor(&a->secret_fd)},
       {"broker-key", 0, "FP", "the lobby's --broker-key (handed back to it)",
        fingerprint(&a->broker_key)},
@@ -137,6 +150,7 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
     if (!server && a->host.empty()) return Result::failure("missing --host");
     if (!server && a->port == 0) return Result::failure("missing --port");
     if (a->peer.empty()) return Result::failure("missing --peer");
+    if (a->peer_key.empty()) return Result::failure("missing --peer-key");
     if (a->user.empty()) return Result::failure("missing --user");
     if (a->downloads.empty()) return Result::failure("missing --downloads");
     if (!a->no_lobby) {
@@ -169,6 +183,7 @@ std::vector<std::string> PeerArgs::to_argv(PeerProgram program) const {
     add_number("--port", port, defaults.port);
   }
   add("--peer", peer);
+  add("--peer-key", peer_key);
   add("--server", this->server);
   add_number("--server-port", server_port, defaults.server_port);
   add("--user", user);

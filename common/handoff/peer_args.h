@@ -23,7 +23,9 @@ struct PeerArgs {
   uint16_t port = 0;                 // --port
   int connect_timeout_seconds = 15;  // --connect-timeout: how long to retry connecting
   // both
-  std::string peer;  // --peer: the other user's name
+  std::string peer;      // --peer: the other user's name
+  std::string peer_key;  // --peer-key: their static public key as the broker vouched for it,
+                         // 64 lower-case hex digits (public: argv is fine)
   std::string server;
   uint16_t server_port = 0;  // --server / --server-port: the broker, to return to the lobby
   std::string user;          // --user: own name
@@ -49,6 +51,7 @@ struct PeerArgs {
 
 // Parses argv (argv[0] is skipped) of `program`. --peer and --user must be valid user names,
 // ports 1..65535, --listen-fd and --secret-fd numbers >= 3, timeouts 1..86400 seconds.
+// --peer-key must be 64 hex digits (kept in lower case) and is required.
 // --server, --server-port and --share are required unless --no-lobby (they are only needed to
 // return to the lobby). --help anywhere gives kHelp. A usage error's problem() says what is wrong,
 // e.g. "missing --peer".

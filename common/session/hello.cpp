@@ -1,6 +1,5 @@
-// The session handshake: the HELLO payload (`token "\n" user-name`) and the token hand-over.
+// The session's first frame: the HELLO payload.
 #include "common/session/hello.h"
-#include "common/base/secret_fd.h"
 
 namespace peerlink {
 
@@ -17,16 +16,6 @@ bool decode_hello(std::string_view payload, std::string* token, std::string* use
   token->assign(payload.substr(0, nl));
   user_name->assign(payload.substr(nl + 1));
   return true;
-}
-
-Expected<std::string> take_session_token(int secret_fd) {
-  if (secret_fd < 0) return Result::failure("no session token (no --secret-fd)");
-  Expected<std::string> token = take_secret_fd(secret_fd, kMaxTokenBytes);
-  if (!token) return Result::failure("no session token (" + token.message() + ")", token.error());
-  if (token->empty() || token->find('\n') != std::string::npos) {
-    return Result::failure("no session token (an empty or malformed one was handed over)");
-  }
-  return token;
 }
 
 }  // namespace peerlink

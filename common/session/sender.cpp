@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "common/base/io.h"
 #include "common/fs/names.h"
 #include "common/wire/frame.h"
 #include "common/wire/transfer_codec.h"
@@ -14,8 +13,13 @@
 
 namespace peerlink {
 
-SessionSender::SessionSender(int fd, Console* console, std::string peer, uint32_t first_id)
-    : fd_(fd), console_(console), peer_(std::move(peer)), first_id_(first_id), next_id_(first_id) {}
+SessionSender::SessionSender(NoiseChannel* channel, Console* console, std::string peer,
+                             uint32_t first_id)
+    : channel_(channel),
+      console_(console),
+      peer_(std::move(peer)),
+      first_id_(first_id),
+      next_id_(first_id) {}
 
 SessionSender::~SessionSender() { stop(); }
 
@@ -51,7 +55,7 @@ void SessionSender::stop() {
   }
   if (!thread_.joinable()) return;
   // The writer may be blocked in send() on a peer that stopped reading; this makes it fail.
-  ::shutdown(fd_, SHUT_RDWR);
+  ::shutdown(channel_->fd(), SHUT_RDWR);
   thread_.join();
 }
 
@@ -161,7 +165,7 @@ std::shared_ptr<SessionSender::Outgoing> SessionSender::next_to_stream_locked() 
 }
 
 bool SessionSender::write(const void* data, size_t len) {
-  const Result r = send_all(fd_, data, len);
+  const Result r = channel_->send(data, len);
   if (r.ok()) return true;
   std::function<void(const std::string&)> notify;
   {
@@ -204,7 +208,7 @@ void SessionSender::run() {
       final_.reset();
       lock.unlock();
       // SHUT_WR sends FIN after the frame, so the peer reads BYE/ERROR and then end-of-stream.
-      if (write(last.data(), last.size())) ::shutdown(fd_, SHUT_WR);
+      if (write(last.data(), last.size())) ::shutdown(channel_->fd(), SHUT_WR);
       return;
     }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "common/noise/channel.h"
 #include "common/session/source.h"
 #include "common/term/progress.h"
 #include "common/term/terminal.h"
@@ -30,12 +31,17 @@ namespace peerlink {
 // ACCEPT / DECLINE / CANCEL are fed in through on_accept() / on_decline() / on_cancel(). It prints
 // the sender's lines (declined, progress, sent, transfer failed) on `console`.
 //
-// Does not own the socket. Thread-safe.
+// Writes through the session's NoiseChannel, whose one sender it is: each write (a batch of control
+// frames, or one DATA chunk with the DONE behind it) is sealed and sent on its own, so with the
+// socket's unsent bytes capped a chat line still waits for at most one chunk.
+//
+// Does not own the channel or its socket. Thread-safe.
 class SessionSender {
  public:
   // Offer ids start at `first_id` and go up by 2: the two sides of a session use different
-  // parities, so an id names one transfer in either direction (docs/SESSION.md).
-  SessionSender(int fd, Console* console, std::string peer, uint32_t first_id);
+  // parities, so an id names one transfer in either direction (docs/SESSION.md). `channel` may be
+  // null for a sender that is never started (tests, fuzzing: replies only queue up).
+  SessionSender(NoiseChannel* channel, Console* console, std::string peer, uint32_t first_id);
   ~SessionSender();  // stop()
   SessionSender(const SessionSender&) = delete;
   SessionSender& operator=(const SessionSender&) = delete;
@@ -91,7 +97,7 @@ class SessionSender {
                    const std::string& peer_reason);
   bool write(const void* data, size_t len);
 
-  const int fd_;
+  NoiseChannel* const channel_;
   Console* const console_;
   const std::string peer_;
   const uint32_t first_id_;

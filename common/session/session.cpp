@@ -22,8 +22,6 @@
 namespace peerlink {
 namespace {
 
-constexpr size_t kReadBytes = 256 * 1024;
-
 void make_pipe(UniqueFd* read_end, UniqueFd* write_end) {
   int fds[2] = {-1, -1};
   if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;  // then waking is best effort
@@ -54,19 +52,21 @@ const char* frame_name(uint8_t type) {
 
 }  // namespace
 
-Session::Session(UniqueFd socket, FrameDecoder decoder, Config config, Console* console)
+Session::Session(UniqueFd socket, std::unique_ptr<NoiseChannel> channel, FrameDecoder decoder,
+                 Config config, Console* console)
     : socket_(std::move(socket)),
+      channel_(std::move(channel)),
       decoder_(std::move(decoder)),
       config_(std::move(config)),
       console_(console),
-      sender_(socket_.get(), console, config_.peer_name, config_.accepting_side ? 2 : 1),
+      sender_(channel_.get(), console, config_.peer_name, config_.accepting_side ? 2 : 1),
       receiver_(&sender_, console, config_.peer_name, config_.downloads) {
   make_pipe(&wake_read_, &wake_write_);
   make_pipe(&stop_read_, &stop_write_);
   set_nodelay(socket_.get());  // chat lines must not wait for Nagle
   // Nor behind megabytes of file data in the socket's send buffer: with the unsent part capped
-  // at two chunks, the chat round trip during a 1 GiB transfer fell from 5.5-7.2 ms to 1.4-3.6 ms
-  // (session_bench; docs/SESSION.md).
+  // at two chunks (sealed, each a little bigger), the chat round trip during a 1 GiB transfer fell
+  // from 5.5-7.2 ms to 1.4-3.6 ms (session_bench; docs/SESSION.md).
   set_unsent_limit(socket_.get(), kUnsentLimit);
   set_keepalive(socket_.get());  // a peer that vanishes without closing is noticed
 }
@@ -119,7 +119,7 @@ void Session::stop_input() {
 
 Session::End Session::receive_loop() {
   const std::string& peer = config_.peer_name;
-  std::vector<char> buf(kReadBytes);
+  std::string plain;  // decrypted bytes of one receive()
   // Once set, we have sent (or queued) our last frame, BYE or ERROR: everything the peer still
   // sends is read and dropped until it closes or the drain time is up.
   std::optional<End> ending;
@@ -185,8 +185,8 @@ Session::End Session::receive_loop() {
     }
     if (fds[0].revents == 0) continue;
 
-    size_t got = 0;
-    const Result r = recv_some(socket_.get(), buf.data(), buf.size(), &got);
+    plain.clear();
+    const Result r = channel_->receive(&plain);
     if (!r.ok()) {
       if (ending) return *ending;  // the peer closed after our last frame, as it should
       {
@@ -195,10 +195,12 @@ Session::End Session::receive_loop() {
         std::lock_guard<std::mutex> lock(mu_);
         if (requested_end_) return *requested_end_;
       }
+      // A message that does not authenticate (tampered, replayed, reordered) lands here too: the
+      // connection is closed at once, nothing more is sent on it.
       if (r.status() == Status::kClosed) return End{false, true, "connection to " + peer + " lost"};
       return End{false, true, "connection to " + peer + " lost: " + r.message()};
     }
-    if (!ending) decoder_.append(buf.data(), got);  // while draining, bytes are dropped unread
+    if (!ending) decoder_.append(plain.data(), plain.size());  // while draining, dropped unread
   }
 }
 

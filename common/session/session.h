@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/base/fd.h"
+#include "common/noise/channel.h"
 #include "common/session/receiver.h"
 #include "common/session/sender.h"
 #include "common/term/stop_signals.h"
@@ -19,15 +21,17 @@
 
 namespace peerlink {
 
-// Runs one session over a connected, authenticated socket (the handshake is done by the caller)
-// until either side ends it. Threads (docs/SESSION.md):
-//  - the caller of run() is the receive thread: it reads and checks every frame, prints chat,
+// Runs one session over a connected socket whose Noise handshake is done and whose peer has been
+// authenticated (its static key checked, the token accepted) by the caller, until either side
+// ends it. Every byte goes through the NoiseChannel: a message that fails to authenticate ends the
+// session at once ("connection to <peer> lost: noise: ..."). Threads (docs/SESSION.md):
+//  - the caller of run() is the receive thread: it decrypts and checks every frame, prints chat,
 //    drives incoming transfers (TransferReceiver) and takes the stop signals;
 //  - an input thread reads the user's lines from `input_fd` one byte at a time, never reading
 //    past the current line (docs/HANDOFF.md, "stdin across exec"), and turns them into chat,
 //    offers, answers or /quit;
-//  - the SessionSender thread is the only writer of the socket.
-// Owns the socket; it is closed when the Session is destroyed.
+//  - the SessionSender thread is the only writer of the socket (the channel's one sender).
+// Owns the socket and the channel; the socket is closed when the Session is destroyed.
 class Session {
  public:
   struct Config {
@@ -47,8 +51,10 @@ class Session {
     std::string reason;  // for "session ended: <reason>"
   };
 
-  // `decoder` holds whatever arrived behind the handshake frames.
-  Session(UniqueFd socket, FrameDecoder decoder, Config config, Console* console);
+  // `channel` runs over `socket`; `decoder` holds the plaintext that arrived behind the first
+  // frames (HELLO / WELCOME).
+  Session(UniqueFd socket, std::unique_ptr<NoiseChannel> channel, FrameDecoder decoder,
+          Config config, Console* console);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -97,6 +103,7 @@ class Session {
   void stop_input();
 
   UniqueFd socket_;
+  std::unique_ptr<NoiseChannel> channel_;
   FrameDecoder decoder_;
   const Config config_;
   Console* const console_;

@@ -7,10 +7,12 @@
 
 namespace peerlink::peer_client {
 
-// The requesting side (A) of docs/HANDOFF.md: takes the token from its --secret-fd, connects to
-// --host/--port retrying with backoff (up to --connect-timeout), presents the token in HELLO,
-// waits for WELCOME, runs the Session, then leaves through leave_session(). Ctrl-C (SIGTERM,
-// SIGHUP) ends the connecting or the session cleanly (StopSignals).
+// The requesting side (A) of docs/HANDOFF.md: takes the session secret (token and identity key)
+// from its --secret-fd, connects to --host/--port retrying with backoff (up to
+// --connect-timeout), runs the Noise handshake (the responder must prove --peer-key), presents
+// the token in HELLO, waits for WELCOME, runs the encrypted Session, then leaves through
+// leave_session(). Ctrl-C (SIGTERM, SIGHUP) ends the connecting or the session cleanly
+// (StopSignals). kWelcomeTime bounds the handshake and, again, the wait for WELCOME.
 class SessionClient {
  public:
   explicit SessionClient(PeerArgs args) : args_(std::move(args)) {}

@@ -1,15 +1,15 @@
-// The requesting side's way into a session: connect with backoff, HELLO, then wait for WELCOME.
+// The requesting side's way into a session: connect with backoff, Noise, HELLO, WELCOME.
 #include "peer_client/session/connect.h"
 
 #include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <vector>
 
-#include "common/base/io.h"
 #include "common/fs/names.h"
+#include "common/noise/stream.h"
 #include "common/session/hello.h"
+#include "common/session/vouched_key.h"
 #include "common/wire/wire.h"
 
 namespace peerlink::peer_client {
@@ -78,13 +78,33 @@ Expected<UniqueFd> connect_with_backoff(const std::string& host, uint16_t port, 
   }
 }
 
-Expected<std::string> client_handshake(int fd, const std::string& token,
+Expected<std::unique_ptr<NoiseChannel>> secure_session(int fd, const X25519KeyPair& identity,
+                                                       const X25519Key& peer_key,
+                                                       const std::string& peer,
+                                                       milliseconds timeout, int cancel_fd) {
+  // Message 3 and HELLO go out back to back: Nagle would hold HELLO for the ACK of message 3.
+  set_nodelay(fd);
+  NoiseChannel::Setup setup;
+  setup.role = NoiseRole::kInitiator;
+  setup.prologue = kPrologueSession;
+  setup.local_static = &identity;
+  setup.check = [&](const X25519Key& presented) {
+    if (is_vouched_key(presented, peer_key)) return Result();
+    return Result::failure(unvouched_key_message(peer), EACCES);
+  };
+  setup.timeout_ms = static_cast<int>(timeout.count());
+  setup.cancel_fd = cancel_fd;
+  return NoiseChannel::handshake(fd, setup);
+}
+
+Expected<std::string> client_handshake(NoiseChannel* channel, const std::string& token,
                                        const std::string& own_name, milliseconds timeout,
                                        FrameDecoder* decoder, int cancel_fd) {
-  if (const Result sent = write_frame(fd, wire::kHello, encode_hello(token, own_name)); !sent)
+  if (const Result sent = channel->send(encode_frame(wire::kHello, encode_hello(token, own_name)));
+      !sent)
     return sent;
   const auto deadline = Clock::now() + timeout;
-  std::vector<char> buf(64 * 1024);
+  std::string plain;
   for (;;) {
     Frame frame;
     const FrameDecoder::Result r = decoder->next(&frame);
@@ -96,14 +116,13 @@ Expected<std::string> client_handshake(int fd, const std::string& token,
                              std::to_string(frame.type) + ")");
     }
     if (r != FrameDecoder::Result::kNeedMore) return Result::failure("malformed answer to HELLO");
-    const int ready = wait_or_cancel(fd, POLLIN, left_until(deadline), cancel_fd);
+    const int ready = wait_or_cancel(channel->fd(), POLLIN, left_until(deadline), cancel_fd);
     if (ready == 0) return Result::failure("no answer in time");
     if (ready == -1) return cancelled();
-    size_t got = 0;
-    const Result rr =
-        ready == 1 ? recv_some(fd, buf.data(), buf.size(), &got) : Result::system("", errno);
+    plain.clear();
+    const Result rr = ready == 1 ? channel->receive(&plain) : Result::system("", errno);
     if (!rr.ok()) return rr;
-    decoder->append(buf.data(), got);
+    decoder->append(plain.data(), plain.size());
   }
 }
 

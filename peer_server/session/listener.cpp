@@ -6,13 +6,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "common/base/bytes.h"
-#include "common/base/io.h"
 #include "common/crypto/hmac.h"
 #include "common/net/net.h"
+#include "common/noise/stream.h"
 #include "common/session/hello.h"
+#include "common/session/vouched_key.h"
 #include "common/wire/frame.h"
 #include "common/wire/wire.h"
 
@@ -25,35 +27,75 @@ using std::chrono::milliseconds;
 // closing, so the close does not reset the connection before our ERROR frame is read.
 constexpr milliseconds kLingerTime{1000};
 
-// A connection that has not presented the token yet.
+// A connection that has not presented the vouched key and the token yet.
 struct Stranger {
   UniqueFd fd;
-  std::string frame;  // the HELLO frame so far; never a byte beyond it
+  std::unique_ptr<NoiseStream> noise;
+  std::string plain;  // decrypted bytes so far: the HELLO frame, maybe more behind it
   SessionListener::Clock::time_point deadline;
   std::string ip;
+  bool key_checked = false;
   bool refused = false;  // ERROR sent; draining until the peer closes or the deadline
 };
+
+// Writes `wire` without blocking: a handshake message or one small frame always fits in an empty
+// socket buffer, so a short write means a peer not worth waiting for.
+bool send_now(int fd, const std::string& wire) {
+  size_t off = 0;
+  while (off < wire.size()) {
+    const ssize_t n = ::send(fd, wire.data() + off, wire.size() - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// `type` and `payload` as one frame sealed for `s`'s peer.
+bool send_frame(Stranger& s, uint8_t type, std::string_view payload) {
+  std::string wire;
+  const std::string frame = encode_frame(type, payload);
+  return s.noise->seal(frame.data(), frame.size(), &wire).ok() && send_now(s.fd.get(), wire);
+}
 
 }  // namespace
 
 SessionListener::SessionListener(UniqueFd listener, std::string token, std::string own_name,
-                                 Console* console)
+                                 Keys keys, Console* console)
     : listener_(std::move(listener)),
       token_(std::move(token)),
       own_name_(std::move(own_name)),
+      keys_(keys),
       console_(console) {}
+
+SessionListener::~SessionListener() {
+  std::memset(keys_.identity.private_key.data(), 0, keys_.identity.private_key.size());
+}
 
 Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point deadline,
                                                           int cancel_fd) {
   std::vector<Stranger> pending;
   std::vector<char> buf(4096);
+  std::string wire_out;
 
-  const auto refuse = [&](Stranger& p, const std::string& reason) {
+  const auto say_refused = [&](const Stranger& p, const std::string& reason) {
     console_->line("refused a connection from " + p.ip + ": " + reason, Console::Tone::kNotice);
-    (void)write_frame(p.fd.get(), wire::kError, reason);
+  };
+  // Refusal inside the transport: ERROR `reason`, then drain for kLingerTime.
+  const auto refuse = [&](Stranger& p, const std::string& shown, const std::string& reason) {
+    say_refused(p, shown);
+    if (!send_frame(p, wire::kError, reason)) {
+      p.fd.reset();
+      return;
+    }
     ::shutdown(p.fd.get(), SHUT_WR);
     p.refused = true;
     p.deadline = Clock::now() + kLingerTime;
+  };
+  // Refusal before there is a transport: nothing can be said, the connection is just closed.
+  const auto drop = [&](Stranger& p, const std::string& reason) {
+    say_refused(p, reason);
+    p.fd.reset();
   };
 
   for (;;) {
@@ -66,8 +108,10 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
       if (now < p.deadline) continue;
       if (p.refused) {
         p.fd.reset();
+      } else if (!p.noise->established()) {
+        drop(p, "no handshake in time");
       } else {
-        refuse(p, "no HELLO in time");
+        refuse(p, "no HELLO in time", "no HELLO in time");
       }
     }
     pending.erase(std::remove_if(pending.begin(), pending.end(),
@@ -103,42 +147,57 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
     for (size_t i = 0; i < pending.size(); ++i) {
       Stranger& p = pending[i];
       if (fds[i + 1].revents == 0) continue;
-      // Exactly the bytes of the first frame, so that whatever the client sends after HELLO
-      // stays in the socket for the session.
-      size_t want = buf.size();
-      if (!p.refused) {
-        want = wire::kFrameHeaderBytes - std::min(p.frame.size(), wire::kFrameHeaderBytes);
-        if (want == 0) {
-          const auto* h = reinterpret_cast<const unsigned char*>(p.frame.data());
-          want = wire::kFrameHeaderBytes + get_u32(h + 1) - p.frame.size();
-        }
-      }
       size_t got = 0;
-      const Result r = recv_some(p.fd.get(), buf.data(), want, &got);
+      const Result r = recv_some(p.fd.get(), buf.data(), buf.size(), &got);
       if (!r.ok()) {
         p.fd.reset();
         continue;
       }
       if (p.refused) continue;  // drop it unread
-      p.frame.append(buf.data(), got);
-      if (p.frame.size() < wire::kFrameHeaderBytes) continue;
-      const auto* h = reinterpret_cast<const unsigned char*>(p.frame.data());
+      wire_out.clear();
+      if (Result fed = p.noise->on_wire(buf.data(), got, &wire_out, &p.plain); !fed) {
+        // A handshake that does not verify (another prologue, a tampered message), or a
+        // transport message that does not authenticate: the stream is dead.
+        drop(p, "handshake failed: " + fed.message());
+        continue;
+      }
+      if (!wire_out.empty() && !send_now(p.fd.get(), wire_out)) {
+        p.fd.reset();
+        continue;
+      }
+      if (!p.noise->established()) continue;
+      if (!p.key_checked) {
+        // Message 3 is in: the initiator has proved its static key. Before anything it sent
+        // inside the transport is looked at, it must be the one the broker vouched for.
+        p.key_checked = true;
+        if (!is_vouched_key(p.noise->remote_static(), keys_.peer_key)) {
+          refuse(p, "it presented a key the broker did not vouch for", "unknown key");
+          continue;
+        }
+      }
+      if (p.plain.size() < wire::kFrameHeaderBytes) continue;
+      const auto* h = reinterpret_cast<const unsigned char*>(p.plain.data());
       const uint32_t len = get_u32(h + 1);
       // Whatever is not a HELLO with the token is refused alike (HANDOFF.md): a prober learns
       // nothing about why.
       if (h[0] != wire::kHello || len > kMaxHelloBytes) {
-        refuse(p, "bad token");
+        refuse(p, "bad token", "bad token");
         continue;
       }
-      if (p.frame.size() < wire::kFrameHeaderBytes + len) continue;
+      if (p.plain.size() < wire::kFrameHeaderBytes + len) continue;
       std::string token, name;
-      if (!decode_hello(std::string_view(p.frame).substr(wire::kFrameHeaderBytes), &token, &name) ||
+      if (!decode_hello(std::string_view(p.plain).substr(wire::kFrameHeaderBytes, len), &token,
+                        &name) ||
           !constant_time_equal(token, token_)) {
-        refuse(p, "bad token");
-      } else if (!write_frame(p.fd.get(), wire::kWelcome, own_name_).ok()) {
+        refuse(p, "bad token", "bad token");
+      } else if (!send_frame(p, wire::kWelcome, own_name_)) {
         p.fd.reset();  // it went away between HELLO and WELCOME
       } else {
-        Accepted accepted{std::move(p.fd), std::move(name)};
+        Accepted accepted;
+        accepted.after_hello = p.plain.substr(wire::kFrameHeaderBytes + len);
+        accepted.channel = std::make_unique<NoiseChannel>(p.fd.get(), std::move(p.noise));
+        accepted.fd = std::move(p.fd);
+        accepted.hello_name = std::move(name);
         listener_.reset();  // nobody else may connect now
         return accepted;
       }
@@ -149,7 +208,10 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
         if (pending.size() >= kMaxPending) pending.erase(pending.begin());  // drop the oldest
         Stranger p;
         p.ip = peer_ip(fd.get());
+        set_nodelay(fd.get());  // handshake messages and WELCOME are small and must not wait
         p.fd = std::move(fd);
+        p.noise =
+            std::make_unique<NoiseStream>(NoiseRole::kResponder, kPrologueSession, keys_.identity);
         p.deadline = Clock::now() + kHelloTime;
         pending.push_back(std::move(p));
       }

@@ -9,9 +9,9 @@
 #include "common/base/fd.h"
 #include "common/handoff/lobby_exec.h"
 #include "common/net/net.h"
-#include "common/session/hello.h"
 #include "common/session/session.h"
 #include "common/session/start.h"
+#include "common/session/vouched_key.h"
 #include "common/term/interrupted.h"
 #include "common/term/stop_signals.h"
 #include "common/term/terminal.h"
@@ -30,8 +30,8 @@ bool is_listening_socket(int fd) {
 }  // namespace
 
 void SessionServer::run() {
-  SessionStart start(args_.secret_fd);  // first: token, stop signals, SIGPIPE, console
-  const Expected<std::string>& taken = start.taken;
+  SessionStart start(args_.secret_fd);  // first: secret, stop signals, SIGPIPE, console
+  const Result& taken = start.taken;
   const std::string& token = start.token;
   StopSignals& signals = start.signals;
   Console& console = start.console;
@@ -48,10 +48,16 @@ void SessionServer::run() {
                   &console);
   }
 
+  const Expected<X25519Key> peer_key = parse_vouched_key(args_.peer_key);
+  if (!peer_key) {
+    leave_session(args_, &signals, false, "--peer-key: " + peer_key.message(), &console);
+  }
+
   console.line("waiting for " + args_.peer + " on port " +
                std::to_string(local_port(listener.get())));
   const auto deadline = SessionListener::Clock::now() + std::chrono::seconds(args_.wait_seconds);
-  SessionListener waiter(std::move(listener), token, args_.user, &console);
+  SessionListener waiter(std::move(listener), token, args_.user, {start.identity, *peer_key},
+                         &console);
   Expected<SessionListener::Accepted> accepted = waiter.wait(deadline, signals.fd());
   if (accepted.status() == Status::kTimeout) {
     leave_session(
@@ -78,7 +84,10 @@ void SessionServer::run() {
     config.downloads = args_.downloads;
     config.accepting_side = true;
     config.signals = &signals;
-    Session session(std::move(accepted->fd), FrameDecoder(), config, &console);
+    FrameDecoder decoder;
+    decoder.append(accepted->after_hello.data(), accepted->after_hello.size());
+    Session session(std::move(accepted->fd), std::move(accepted->channel), std::move(decoder),
+                    config, &console);
     end = session.run();
   }  // the socket closes here, before the lobby starts
   leave_session(args_, &signals, end.clean, end.reason, &console);

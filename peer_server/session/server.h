@@ -5,10 +5,11 @@
 
 namespace peerlink::peer_server {
 
-// The accepting side (B) of docs/HANDOFF.md: takes the token from its --secret-fd, waits on the
-// inherited --listen-fd for the peer presenting it ("waiting for <peer> on port <port>"), runs
-// the Session, then leaves through leave_session() (exec of the lobby, or exit with --no-lobby).
-// Ctrl-C (SIGTERM, SIGHUP) ends the wait or the session cleanly (StopSignals).
+// The accepting side (B) of docs/HANDOFF.md: takes the session secret (token and identity key)
+// from its --secret-fd, waits on the inherited --listen-fd for the peer proving the --peer-key the
+// broker vouched for and presenting the token ("waiting for <peer> on port <port>"), runs the
+// encrypted Session, then leaves through leave_session() (exec of the lobby, or exit with
+// --no-lobby). Ctrl-C (SIGTERM, SIGHUP) ends the wait or the session cleanly (StopSignals).
 class SessionServer {
  public:
   explicit SessionServer(PeerArgs args) : args_(std::move(args)) {}

@@ -219,7 +219,7 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   }
   const uint16_t port = local_port(l->get());
   Process::Options options;
-  options.secret = kToken;
+  options.secret = session_secret(kToken, "bob");
   PeerArgs bob = session_args("bob", "alice", p->share, p->bob_dl);
   bob.listen_fd = l->get();
   p->bob = Process::start(in_build(bob.to_argv(PeerProgram::kServer)), options);
@@ -231,6 +231,7 @@ bool start_pair(const TempDir& dir, PeerPair* p, std::string* why) {
   PeerArgs alice = session_args("alice", "bob", p->share, p->alice_dl);
   alice.host = "127.0.0.1";
   alice.port = port;
+  options.secret = session_secret(kToken, "alice");
   p->alice = Process::start(in_build(alice.to_argv(PeerProgram::kClient)), options);
   if (!p->alice || !p->alice->wait_line("connected to bob") ||
       !p->bob->wait_line("connected to alice")) {

@@ -65,8 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& dir = scratch();
   static const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   peerlink::Console console(null_fd, false, false);
-  // Never started: its queue only holds the replies (bounded by kMaxQueuedBytes).
-  peerlink::SessionSender sender(-1, &console, "alice", 2);
+  // Never started, so it needs no channel: its queue only holds the replies (bounded by
+  // kMaxQueuedBytes).
+  peerlink::SessionSender sender(nullptr, &console, "alice", 2);
   bool ended = false;
   std::set<std::string> promised;  // every digest offered
   {

@@ -22,12 +22,14 @@
 #include "common/base/io.h"
 #include "common/crypto/sha256.h"
 #include "common/net/net.h"
+#include "common/noise/stream.h"
 #include "common/session/hello.h"
 #include "common/wire/frame.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/session_peer.h"
 
 namespace peerlink::testing {
 namespace {
@@ -62,56 +64,11 @@ std::string offer(uint32_t id, const std::string& name, std::string_view content
   return encode_offer(o);
 }
 
-// The test playing alice by hand: frames over a plain socket.
-class RawPeer {
+// The test playing alice by hand: Noise as alice's key, then frames inside the transport.
+class RawPeer : public SessionPeer {
  public:
-  explicit RawPeer(uint16_t port) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) fd_ = std::move(fd);
-  }
-  bool ok() const { return fd_.valid(); }
-  bool send(uint8_t type, std::string_view payload) {
-    return send_all(fd_.get(), encode_frame(type, payload)).ok();
-  }
-  std::optional<Frame> next(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    for (;;) {
-      Frame f;
-      const FrameDecoder::Result r = decoder_.next(&f);
-      if (r == FrameDecoder::Result::kFrame) return f;
-      if (r != FrameDecoder::Result::kNeedMore) return std::nullopt;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
-      size_t got = 0;
-      if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) return std::nullopt;
-      decoder_.append(buf, got);
-    }
-  }
-  // The first frame of `type`, skipping others; nullopt on timeout or end of stream.
-  std::optional<Frame> next_of(uint8_t type, milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      std::optional<Frame> f =
-          next(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
-      if (!f || f->type == type) return f;
-    }
-    return std::nullopt;
-  }
-  bool hello() {
-    if (!send(wire::kHello, encode_hello(kToken, "alice"))) return false;
-    std::optional<Frame> f = next();
-    return f && f->type == wire::kWelcome && f->payload == "bob";
-  }
-
- private:
-  UniqueFd fd_;
-  FrameDecoder decoder_;
+  using SessionPeer::SessionPeer;
+  bool hello() { return SessionPeer::hello(kToken); }
 };
 
 // Bob runs _peer_server --no-lobby; the test is alice.
@@ -132,7 +89,7 @@ class HostileSessionTest : public ::testing::Test {
     args.listen_fd = l->get();
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer));
     Process::Options options;
-    options.secret = kToken;
+    options.secret = session_secret(kToken, "bob");
     bob_ = Process::start(argv, options);
     l->reset();
     ASSERT_TRUE(bob_);
@@ -146,6 +103,18 @@ class HostileSessionTest : public ::testing::Test {
     ASSERT_TRUE(alice_->ok());
     ASSERT_TRUE(alice_->hello());
     ASSERT_TRUE(bob_->wait_line(kConnectedToAlice)) << bob_->output();
+  }
+
+  // What bob says and does when a transport message from alice does not authenticate: the
+  // session ends at once as a lost connection, and he closes without another word (no ERROR:
+  // nothing after a forged message can be trusted).
+  void expect_lost_to_a_forgery() {
+    auto line = bob_->wait_line("session ended: ");
+    ASSERT_TRUE(line) << bob_->output();
+    EXPECT_EQ(*line,
+              "session ended: connection to alice lost: noise: a message failed to authenticate");
+    EXPECT_TRUE(alice_->closed());
+    EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
   }
 
   static int exit_code(const std::optional<int>& status) {
@@ -311,6 +280,64 @@ TEST_F(HostileSessionTest, PartLeftByAKilledReceiverIsRemovedByTheNextSession) {
   EXPECT_EQ(*line, "removed 1 unfinished .part file left in " + dl_ + " by an earlier session");
   EXPECT_EQ(list_dir(dl_), (std::vector<std::string>{".movie.mkv.part.state", "movie.mkv.part"}));
   EXPECT_EQ(read_file(dl_ + "/movie.mkv.part"), std::string("resumable"));
+}
+
+// ---- tampering with the transport (issue 9) ----
+
+TEST_F(HostileSessionTest, AReplayedTransportMessageEndsTheSession) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string once = alice_->seal(encode_frame(wire::kChat, "pay 10 euros"));
+  ASSERT_TRUE(alice_->send_wire(once));
+  ASSERT_TRUE(bob_->wait_line("alice: pay 10 euros")) << bob_->output();
+  ASSERT_TRUE(alice_->send_wire(once));  // a sniffer sends it again
+  ASSERT_NO_FATAL_FAILURE(expect_lost_to_a_forgery());
+  const std::string out = bob_->output();
+  const size_t first = out.find("alice: pay 10 euros");
+  EXPECT_EQ(out.find("alice: pay 10 euros", first + 1), std::string::npos) << out;
+}
+
+TEST_F(HostileSessionTest, AReorderedTransportMessageEndsTheSession) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string first = alice_->seal(encode_frame(wire::kChat, "first"));
+  const std::string second = alice_->seal(encode_frame(wire::kChat, "second"));
+  ASSERT_TRUE(alice_->send_wire(second + first));
+  ASSERT_NO_FATAL_FAILURE(expect_lost_to_a_forgery());
+  EXPECT_FALSE(bob_->saw("alice: second"));
+  EXPECT_FALSE(bob_->saw("alice: first"));
+}
+
+TEST_F(HostileSessionTest, AFlippedBitEndsTheSession) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  ASSERT_TRUE(alice_->send(wire::kChat, "before"));
+  ASSERT_TRUE(bob_->wait_line("alice: before")) << bob_->output();
+  std::string wire = alice_->seal(encode_frame(wire::kChat, "transfer 10 euros"));
+  wire[NoiseStream::kLengthBytes + 7] ^= 0x04;  // one bit of the ciphertext
+  ASSERT_TRUE(alice_->send_wire(wire));
+  ASSERT_NO_FATAL_FAILURE(expect_lost_to_a_forgery());
+  EXPECT_FALSE(bob_->saw("euros"));
+}
+
+// What bob sends is no more readable to a sniffer than what he receives: the scripted peer's raw
+// bytes hold neither his chat nor his file.
+TEST_F(HostileSessionTest, WhatBobSendsIsCiphertext) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string content(100000, 'k');
+  ASSERT_TRUE(write_file(share_ + "/notes.txt", content));
+  ASSERT_TRUE(bob_->write_line("the password is swordfish"));
+  std::optional<Frame> f = alice_->next_of(wire::kChat);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->payload, "the password is swordfish");
+  ASSERT_TRUE(bob_->write_line("/send " + share_ + "/notes.txt"));
+  f = alice_->next_of(wire::kOffer);
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(alice_->send(wire::kAccept, encode_transfer_id(2)));
+  ASSERT_TRUE(alice_->next_of(wire::kDone));
+  const std::string& seen = alice_->wire_received();
+  EXPECT_GT(seen.size(), content.size());
+  for (const std::string& secret :
+       {std::string("swordfish"), std::string("notes.txt"), std::string(32, 'k')}) {
+    EXPECT_EQ(seen.find(secret), std::string::npos) << "the wire carries \"" << secret << "\"";
+  }
 }
 
 }  // namespace

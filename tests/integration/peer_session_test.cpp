@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -22,12 +23,14 @@
 #include "common/base/io.h"
 #include "common/crypto/sha256.h"
 #include "common/net/net.h"
+#include "common/noise/stream.h"
 #include "common/session/hello.h"
 #include "common/wire/frame.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/session_peer.h"
 
 namespace peerlink::testing {
 namespace {
@@ -54,83 +57,13 @@ std::string raw_sha256(std::string_view data) {
   return std::string(d.begin(), d.end());
 }
 
-// The test playing one peer by hand: frames over a plain socket.
-class RawPeer {
- public:
-  // Connects to 127.0.0.1:port. A small receive buffer keeps the peer from getting far ahead of
-  // what the test has read.
-  explicit RawPeer(uint16_t port, bool small_receive_buffer = false) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (small_receive_buffer) {
-      int size = 32 * 1024;
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    }
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) fd_ = std::move(fd);
-  }
-  bool ok() const { return fd_.valid(); }
-  int fd() const { return fd_.get(); }
-
-  bool send(uint8_t type, std::string_view payload) {
-    return send_all(fd_.get(), encode_frame(type, payload)).ok();
-  }
-  bool send_raw(std::string_view bytes) {
-    return send_all(fd_.get(), bytes.data(), bytes.size()).ok();
-  }
-
-  // The next frame, or nullopt on timeout, end of stream or a malformed stream.
-  std::optional<Frame> next(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    char buf[65536];
-    for (;;) {
-      Frame f;
-      const FrameDecoder::Result r = decoder_.next(&f);
-      if (r == FrameDecoder::Result::kFrame) return f;
-      if (r != FrameDecoder::Result::kNeedMore) return std::nullopt;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
-      size_t got = 0;
-      if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) {
-        eof_ = true;
-        return std::nullopt;
-      }
-      decoder_.append(buf, got);
-    }
-  }
-
-  // HELLO with `token`; true if WELCOME "bob" comes back.
-  bool hello(const std::string& token, const std::string& name = "alice") {
-    if (!send(wire::kHello, encode_hello(token, name))) return false;
-    std::optional<Frame> f = next();
-    return f && f->type == wire::kWelcome && f->payload == "bob";
-  }
-
-  // True if the other side closes within `timeout` (frames on the way are dropped). We then
-  // close too, as a well-behaved peer does, so the other side need not wait for us.
-  bool closed(milliseconds timeout = kDefaultWait) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (!next(std::chrono::duration_cast<milliseconds>(deadline - Clock::now())) && eof_) {
-        fd_.reset();
-        return true;
-      }
-    }
-    return false;
-  }
-
- private:
-  UniqueFd fd_;
-  FrameDecoder decoder_;
-  bool eof_ = false;
-};
+// The test playing alice by hand: Noise as alice's key, then frames inside the transport.
+using RawPeer = SessionPeer;
 
 // Forwards one connection to 127.0.0.1:target, passing at most `limit` bytes from the client to
 // the target; past that it stops reading the client, which then blocks mid-transfer. cut()
-// closes both connections, which is all the target sees of a client that died.
+// closes both connections, which is all the target sees of a client that died. Every byte it
+// forwarded, both ways, is kept for recorded(): what a sniffer on the LAN would see.
 class CappedProxy {
  public:
   CappedProxy(uint16_t target, size_t limit) : target_(target), limit_(limit) {
@@ -147,6 +80,8 @@ class CappedProxy {
   ~CappedProxy() { cut(); }
   uint16_t port() const { return port_; }
   size_t forwarded() const { return forwarded_.load(); }
+  // Call after cut().
+  const std::string& recorded() const { return recorded_; }
   void cut() {
     if (!thread_.joinable()) return;
     (void)::write(stop_write_.get(), "x", 1);
@@ -172,12 +107,14 @@ class CappedProxy {
         size_t got = 0;
         const size_t cap = std::min(buf.size(), limit_ - forwarded_.load());
         if (!recv_some(client.get(), buf.data(), cap, &got).ok()) return;
+        recorded_.append(buf.data(), got);
         if (!send_all(server->get(), buf.data(), got).ok()) return;
         forwarded_ += got;
       }
       if (fds[1].revents != 0) {
         size_t got = 0;
         if (!recv_some(server->get(), buf.data(), buf.size(), &got).ok()) return;
+        recorded_.append(buf.data(), got);
         if (!send_all(client.get(), buf.data(), got).ok()) return;
       }
     }
@@ -189,6 +126,7 @@ class CappedProxy {
   uint16_t port_ = 0;
   UniqueFd stop_read_, stop_write_;
   std::atomic<size_t> forwarded_{0};
+  std::string recorded_;  // written by the thread only, read after it ended
   std::thread thread_;
 };
 
@@ -203,7 +141,9 @@ class PeerSessionTest : public ::testing::Test {
   }
 
   // Starts bob's _peer_server on a fresh listening socket handed over like _c does.
-  void start_server(const std::vector<std::string>& extra = {}) {
+  // `identity`: whose test identity bob's program is handed (a wrong one plays an impostor).
+  void start_server(const std::vector<std::string>& extra = {},
+                    const std::string& identity = "bob") {
     Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
     ASSERT_TRUE(l.ok()) << l.message();
     port_ = local_port(l->get());
@@ -212,7 +152,7 @@ class PeerSessionTest : public ::testing::Test {
     args.listen_fd = l->get();
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kServer), extra);
     Process::Options options;
-    options.secret = kToken;
+    options.secret = session_secret(kToken, identity);
     bob_ = Process::start(argv, options);
     l->reset();  // only the server holds the listening socket now
     ASSERT_TRUE(bob_);
@@ -222,14 +162,15 @@ class PeerSessionTest : public ::testing::Test {
   }
 
   void start_client(uint16_t port, const std::vector<std::string>& extra = {},
-                    const std::string& token = kToken, bool no_lobby = true) {
+                    const std::string& token = kToken, bool no_lobby = true,
+                    const std::string& identity = "alice") {
     PeerArgs args = session_args("alice", "bob", share_, alice_dl_);
     args.host = "127.0.0.1";
     args.port = port;
     args.no_lobby = no_lobby;
     const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient), extra);
     Process::Options options;
-    options.secret = token;
+    options.secret = session_secret(token, identity);
     alice_ = Process::start(argv, options);
     ASSERT_TRUE(alice_);
   }
@@ -414,7 +355,9 @@ TEST_F(PeerSessionTest, LargeFilesBothWaysAtOnceWithChat) {
 // typed meanwhile must overtake the rest of the file.
 TEST_F(PeerSessionTest, ChatOvertakesFileDataInFlight) {
   ASSERT_NO_FATAL_FAILURE(start_server());
-  RawPeer raw(port_, /*small_receive_buffer=*/true);
+  SessionPeer::Options small;
+  small.small_receive_buffer = true;
+  RawPeer raw(port_, small);
   ASSERT_TRUE(raw.ok());
   ASSERT_TRUE(raw.hello(kToken));
   ASSERT_TRUE(bob_->wait_line(kConnectedToAlice));
@@ -616,13 +559,14 @@ TEST_F(PeerSessionTest, WriteErrorCancelsTheTransferAndTheSessionGoesOn) {
   port_ = local_port(l->get());
   ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
-  options.secret = kToken;
+  options.secret = session_secret(kToken, "bob");
   // 1024 blocks of 512 bytes: 512 KiB per file.
-  bob_ = Process::start(
-      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
-       bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
-       "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
-      options);
+  bob_ =
+      Process::start({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1024 && exec \"$0\" \"$@\"",
+                      bin_path("_peer_server"), "--session", "--listen-fd",
+                      std::to_string(l->get()), "--peer", "alice", "--peer-key",
+                      test_key_hex("alice"), "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
+                     options);
   l->reset();
   ASSERT_TRUE(bob_);
   ASSERT_TRUE(bob_->wait_line("waiting for alice")) << bob_->output();
@@ -1062,7 +1006,7 @@ TEST_F(PeerSessionTest, WithoutNoLobbyItExecsTheLobby) {
   args.no_lobby = false;
   const std::vector<std::string> argv = in_build(args.to_argv(PeerProgram::kClient));
   Process::Options options;
-  options.secret = kToken;
+  options.secret = session_secret(kToken, "alice");
   alice_ = Process::start(argv, options);
   ASSERT_TRUE(alice_);
   ASSERT_NO_FATAL_FAILURE(expect_connected());
@@ -1112,16 +1056,117 @@ TEST_F(PeerSessionTest, MissingTokenEndsAtOnce) {
   ASSERT_TRUE(l.ok());
   ASSERT_TRUE(set_cloexec(l->get(), false));
   Process::Options options;
-  bob_ = Process::start(
-      {bin_path("_peer_server"), "--session", "--listen-fd", std::to_string(l->get()), "--peer",
-       "alice", "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
-      options);
+  bob_ =
+      Process::start({bin_path("_peer_server"), "--session", "--listen-fd",
+                      std::to_string(l->get()), "--peer", "alice", "--peer-key",
+                      test_key_hex("alice"), "--user", "bob", "--downloads", bob_dl_, "--no-lobby"},
+                     options);
   l->reset();
   ASSERT_TRUE(bob_);
   auto line = bob_->wait_line("session ended");
   ASSERT_TRUE(line);
   EXPECT_EQ(*line, "session ended: no session token (no --secret-fd)");
   EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
+}
+
+// ---- Noise (issue 9) ----
+
+// A sniffer between the two programs: chat both ways and a file cross it, and none of it (nor
+// the token, the names in HELLO / WELCOME, the file's name) is in what it saw.
+TEST_F(PeerSessionTest, NothingOnTheWireIsPlaintext) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  CappedProxy sniffer(port_, SIZE_MAX);
+  ASSERT_NO_FATAL_FAILURE(start_client(sniffer.port()));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+  const std::string from_alice = "meet me at the library at noon";
+  const std::string from_bob = "bring the answers to question seven";
+  ASSERT_TRUE(alice_->write_line(from_alice));
+  ASSERT_TRUE(bob_->wait_line("alice: " + from_alice)) << bob_->output();
+  ASSERT_TRUE(bob_->write_line(from_bob));
+  ASSERT_TRUE(alice_->wait_line("bob: " + from_bob)) << alice_->output();
+  std::string content;
+  while (content.size() < 300000)
+    content += "confidential exam paper, line " + std::to_string(content.size()) + "\n";
+  const std::string path = put_file("exam-answers.txt", content);
+  ASSERT_NO_FATAL_FAILURE(
+      transfer(alice_.get(), bob_.get(), "alice", path, bob_dl_, content.size()));
+  EXPECT_EQ(read_file(bob_dl_ + "/exam-answers.txt"), content);
+  ASSERT_TRUE(alice_->write_line("/quit"));
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 0);
+  EXPECT_EQ(exit_code(bob_->wait_exit()), 0);
+  sniffer.cut();
+
+  const std::string& seen = sniffer.recorded();
+  EXPECT_GT(seen.size(), content.size());  // the file did cross it
+  for (const std::string& secret :
+       {from_alice, from_bob, kToken, std::string("confidential exam paper"),
+        std::string("exam-answers"), std::string("alice"), encode_frame(wire::kWelcome, "bob"),
+        content.substr(150000, 32)}) {
+    EXPECT_EQ(seen.find(secret), std::string::npos) << "the wire carries \"" << secret << "\"";
+  }
+}
+
+// bob's program holds a key other than the one the broker vouched for (an impostor on bob's
+// address): alice stops after message 2, before her own key or the token goes out.
+TEST_F(PeerSessionTest, ClientRefusesAServerWithAnotherKey) {
+  ASSERT_NO_FATAL_FAILURE(start_server({}, /*identity=*/"mallory"));
+  ASSERT_NO_FATAL_FAILURE(start_client(port_));
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: could not join bob at 127.0.0.1:" + std::to_string(port_) +
+                       ": bob's session presented a key the broker did not vouch for");
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 1);
+  EXPECT_FALSE(bob_->saw("connected to"));
+}
+
+// alice's program holds another key: bob refuses it after message 3, before looking at its
+// HELLO, and keeps waiting for the real alice.
+TEST_F(PeerSessionTest, ServerRefusesAClientWithAnotherKey) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  ASSERT_NO_FATAL_FAILURE(start_client(port_, {}, kToken, true, /*identity=*/"mallory"));
+  auto line = alice_->wait_line("session ended");
+  ASSERT_TRUE(line) << alice_->output();
+  EXPECT_EQ(*line, "session ended: could not join bob at 127.0.0.1:" + std::to_string(port_) +
+                       ": refused: unknown key");
+  EXPECT_EQ(exit_code(alice_->wait_exit()), 1);
+  line = bob_->wait_line("refused a connection");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line,
+            "refused a connection from 127.0.0.1: it presented a key the broker did not vouch for");
+
+  ASSERT_NO_FATAL_FAILURE(start_client(port_));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+}
+
+TEST_F(PeerSessionTest, AnotherPrologueFailsTheHandshake) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  SessionPeer::Options serve;
+  serve.prologue = kPrologueServe;  // a downloader's handshake, not a session's
+  RawPeer wrong(port_, serve);
+  EXPECT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error(), "noise handshake: cannot authenticate the responder's static key");
+  ASSERT_NO_FATAL_FAILURE(start_client(port_));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+}
+
+// Two strangers stall in the handshake (one silent, one after message 1) while the real alice
+// connects: she gets in at once, not after their 5 s.
+TEST_F(PeerSessionTest, StrangersStallingMidHandshakeDoNotHoldUpThePeer) {
+  ASSERT_NO_FATAL_FAILURE(start_server());
+  Expected<UniqueFd> silent = connect_tcp("127.0.0.1", port_);
+  Expected<UniqueFd> stalled = connect_tcp("127.0.0.1", port_);
+  ASSERT_TRUE(silent.ok() && stalled.ok());
+  NoiseStream half(NoiseRole::kInitiator, kPrologueSession, test_identity("alice"));
+  std::string message1;
+  ASSERT_TRUE(half.start(&message1));
+  ASSERT_TRUE(send_all(stalled->get(), message1).ok());
+  ASSERT_TRUE(wait_readable(stalled->get(), 5000).ok());  // message 2 came; never answered
+  const auto start = Clock::now();
+  ASSERT_NO_FATAL_FAILURE(start_client(port_));
+  ASSERT_NO_FATAL_FAILURE(expect_connected());
+  EXPECT_LT(Clock::now() - start, milliseconds(4000));
+  ASSERT_TRUE(alice_->write_line("made it"));
+  EXPECT_TRUE(bob_->wait_line("alice: made it"));
 }
 
 }  // namespace

@@ -91,11 +91,15 @@ std::optional<pid_t> child_with(pid_t parent, const std::string& needle,
   }
 }
 
-// True if some argument of `pid` is 64 hex digits (what a token or a ticket key looks like).
+// True if some argument of `pid` is 64 hex digits (what a token or a ticket key looks like),
+// other than the value of --peer-key, the peer's public key (public by design, HANDOFF.md).
 bool has_hex_secret_argument(pid_t pid) {
+  std::string previous;
   for (const std::string& arg : proc_strings(pid, "cmdline")) {
-    if (arg.size() == 64 && arg.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+    if (previous != "--peer-key" && arg.size() == 64 &&
+        arg.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
       return true;
+    previous = arg;
   }
   return false;
 }

@@ -2,7 +2,12 @@
 #include "tests/support/peer_programs.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <utility>
+
+#include "common/base/hex.h"
+#include "common/crypto/sha256.h"
+#include "common/handoff/session_secret.h"
 
 namespace peerlink::testing {
 
@@ -13,12 +18,32 @@ std::vector<std::string> in_build(std::vector<std::string> argv,
   return argv;
 }
 
+X25519KeyPair test_identity(const std::string& user) {
+  const Sha256::Digest d = sha256("peerlink test identity " + user);
+  X25519Key private_key{};
+  std::memcpy(private_key.data(), d.data(), private_key.size());
+  return x25519_from_private(private_key);
+}
+
+std::string test_key_hex(const std::string& user) {
+  const X25519KeyPair k = test_identity(user);
+  return to_hex(k.public_key.data(), k.public_key.size());
+}
+
+std::string session_secret(const std::string& token, const std::string& user) {
+  SessionSecret secret;
+  secret.token = token;
+  secret.identity = test_identity(user).private_key;
+  return encode_session_secret(secret);
+}
+
 PeerArgs session_args(const std::string& user, const std::string& peer, const std::string& share,
                       const std::string& downloads) {
   PeerArgs a;
   a.session = true;
   a.user = user;
   a.peer = peer;
+  a.peer_key = test_key_hex(peer);
   a.server = "127.0.0.1";
   a.server_port = 9;
   a.share = share;

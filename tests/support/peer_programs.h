@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto/x25519.h"
 #include "common/handoff/fetch_args.h"
 #include "common/handoff/peer_args.h"
 #include "common/handoff/serve_args.h"
@@ -19,10 +20,22 @@ namespace peerlink::testing {
 std::vector<std::string> in_build(std::vector<std::string> argv,
                                   const std::vector<std::string>& extra = {});
 
-// The session arguments both sides of a test pair share: `user` meets `peer`; the broker to go
-// back to is 127.0.0.1:9 (nobody: tests pass --no-lobby, set here).
+// A fixed identity key pair per test user name (the private key is SHA-256 of a label and the
+// name), so that both sides of a test pair know each other's public key as a broker would vouch.
+X25519KeyPair test_identity(const std::string& user);
+// Its public key as 64 hex digits, as --peer-key takes it.
+std::string test_key_hex(const std::string& user);
+
+// The session arguments both sides of a test pair share: `user` meets `peer`, whose vouched key
+// is test_identity(peer); the broker to go back to is 127.0.0.1:9 (nobody: tests pass
+// --no-lobby, set here).
 PeerArgs session_args(const std::string& user, const std::string& peer, const std::string& share,
                       const std::string& downloads);
+
+// What the lobby hands a session program of `user` through --secret-fd: `token` and
+// test_identity(user)'s private key (common/handoff/session_secret.h). For
+// Process::Options::secret.
+std::string session_secret(const std::string& token, const std::string& user);
 
 // `_peer_server --serve` on 127.0.0.1, on a port the OS picks, serving `share` for `owner`,
 // logging to `log`.

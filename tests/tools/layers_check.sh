@@ -24,7 +24,7 @@ allowed() {  # the folders a common/ layer may include
     fs) echo "base crypto wire fs" ;;
     term) echo "base term" ;;
     handoff) echo "base crypto noise net wire fs term handoff" ;;
-    session) echo "base crypto noise net wire fs term session" ;;
+    session) echo "base crypto noise net wire fs term handoff session" ;;
     *) echo "" ;;
   esac
 }

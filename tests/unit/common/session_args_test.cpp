@@ -1,6 +1,7 @@
 // Unit tests of the peer programs' session-mode options and of the lobby argv built from them.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -25,16 +26,24 @@ Parsed parse(PeerProgram program, std::vector<std::string> args, PeerArgs* out) 
   return {r.action(), r.problem().message()};
 }
 
+// The peers' public keys as the broker vouches for them.
+const std::string kAliceKey = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+const std::string kBobKey = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+
 std::vector<std::string> server_args() {
-  return {"--session",        "--listen-fd",   "5",           "--peer", "alice", "--server",
-          "broker.lan",       "--server-port", "12000",       "--user", "bob",   "--share",
-          "/home/bob/shared", "--downloads",   "/home/bob/dl"};
+  return {"--session",        "--listen-fd",   "5",
+          "--peer",           "alice",         "--server",
+          "broker.lan",       "--server-port", "12000",
+          "--user",           "bob",           "--share",
+          "/home/bob/shared", "--downloads",   "/home/bob/dl",
+          "--peer-key",       kAliceKey};
 }
 
 std::vector<std::string> client_args() {
-  return {"--session", "--host",   "10.0.0.7",   "--port",        "40123", "--peer",
-          "bob",       "--server", "broker.lan", "--server-port", "12000", "--user",
-          "alice",     "--share",  "s",          "--downloads",   "d"};
+  return {"--session",   "--host", "10.0.0.7",   "--port",     "40123",
+          "--peer",      "bob",    "--server",   "broker.lan", "--server-port",
+          "12000",       "--user", "alice",      "--share",    "s",
+          "--downloads", "d",      "--peer-key", kBobKey};
 }
 
 TEST(PeerArgs, ServerHandoffLine) {
@@ -44,6 +53,7 @@ TEST(PeerArgs, ServerHandoffLine) {
   EXPECT_TRUE(a.session);
   EXPECT_EQ(a.listen_fd, 5);
   EXPECT_EQ(a.peer, "alice");
+  EXPECT_EQ(a.peer_key, kAliceKey);
   EXPECT_EQ(a.server, "broker.lan");
   EXPECT_EQ(a.server_port, 12000);
   EXPECT_EQ(a.user, "bob");
@@ -62,15 +72,16 @@ TEST(PeerArgs, ClientHandoffLine) {
   EXPECT_EQ(a.host, "10.0.0.7");
   EXPECT_EQ(a.port, 40123);
   EXPECT_EQ(a.peer, "bob");
+  EXPECT_EQ(a.peer_key, kBobKey);
   EXPECT_EQ(a.connect_timeout_seconds, 3);
   EXPECT_TRUE(a.no_lobby);
 }
 
 TEST(PeerArgs, NoLobbyMakesTheLobbyOptionsOptional) {
   PeerArgs a;
-  const std::vector<std::string> args = {"--session", "--listen-fd", "3",   "--peer",
-                                         "alice",     "--user",      "bob", "--downloads",
-                                         "dl",        "--no-lobby"};
+  const std::vector<std::string> args = {"--session", "--listen-fd", "3",       "--peer",
+                                         "alice",     "--peer-key",  kAliceKey, "--user",
+                                         "bob",       "--downloads", "dl",      "--no-lobby"};
   EXPECT_EQ(parse(PeerProgram::kServer, args, &a).action, Action::kRun);
   std::vector<std::string> without = args;
   without.pop_back();
@@ -109,6 +120,10 @@ TEST(PeerArgs, ClearErrors) {
       {PeerProgram::kClient, "--user", "a b", "bad --user a b: not a valid user name"},
       {PeerProgram::kClient, "--connect-timeout", "-1",
        "bad --connect-timeout -1: not a number of seconds (1-86400)"},
+      {PeerProgram::kClient, "--peer-key", "abc", "bad --peer-key abc: not 64 hex digits"},
+      {PeerProgram::kServer, "--peer-key", kAliceKey + "00",
+       "bad --peer-key " + kAliceKey + "00: not 64 hex digits"},
+      {PeerProgram::kServer, "--peer-key", "-", "bad --peer-key -: not 64 hex digits"},
   };
   for (const BadCase& c : cases) {
     std::vector<std::string> args =
@@ -131,6 +146,20 @@ TEST(PeerArgs, MissingPieces) {
   std::vector<std::string> args = client_args();
   args.erase(args.begin() + 5, args.begin() + 7);  // --peer bob
   EXPECT_EQ(parse(PeerProgram::kClient, args, &a).error, "missing --peer");
+  args = server_args();
+  args.resize(args.size() - 2);  // --peer-key
+  EXPECT_EQ(parse(PeerProgram::kServer, args, &a).error, "missing --peer-key");
+}
+
+// A key is kept in lower case, the form every other place writes and compares.
+TEST(PeerArgs, PeerKeyIsKeptInLowerCase) {
+  std::vector<std::string> args = client_args();
+  std::string upper = kBobKey;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  args.back() = upper;
+  PeerArgs a;
+  ASSERT_EQ(parse(PeerProgram::kClient, args, &a).action, Action::kRun);
+  EXPECT_EQ(a.peer_key, kBobKey);
 }
 
 TEST(LobbyArgv, MatchesTheHandoffContract) {
@@ -148,6 +177,7 @@ TEST(PeerArgs, ArgvRoundTrip) {
   server.session = true;
   server.listen_fd = 5;
   server.peer = "alice";
+  server.peer_key = kAliceKey;
   server.server = "broker.lan";
   server.server_port = 12000;
   server.user = "bob";
@@ -188,9 +218,11 @@ TEST(PeerArgs, ArgvRoundTrip) {
   }
   // The hand-off contract's order (docs/HANDOFF.md).
   const std::vector<std::string> expected = {
-      "_peer_server", "--session",           "--listen-fd",   "5",     "--peer",      "alice",
-      "--server",     "broker.lan",          "--server-port", "12000", "--user",      "bob",
-      "--share",      "/home/bob/my shared", "--downloads",   "-dl",   "--secret-fd", "7"};
+      "_peer_server", "--session",  "--listen-fd",   "5",
+      "--peer",       "alice",      "--peer-key",    kAliceKey,
+      "--server",     "broker.lan", "--server-port", "12000",
+      "--user",       "bob",        "--share",       "/home/bob/my shared",
+      "--downloads",  "-dl",        "--secret-fd",   "7"};
   EXPECT_EQ(server.to_argv(PeerProgram::kServer), expected);
 }
 

@@ -13,6 +13,8 @@
 
 #include "common/base/fd.h"
 #include "common/crypto/sha256.h"
+#include "common/noise/channel.h"
+#include "common/noise/stream.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
 #include "tests/support/process.h"
@@ -42,7 +44,11 @@ class ReceiverTest : public ::testing::Test {
     out_ = std::tmpfile();
     ASSERT_NE(out_, nullptr);
     console_ = std::make_unique<Console>(fileno(out_), false, false);
-    sender_ = std::make_unique<SessionSender>(ours_.get(), console_.get(), "alice", 2);
+    // The sender never runs, so its channel never needs a handshake.
+    channel_ = std::make_unique<NoiseChannel>(
+        ours_.get(),
+        std::make_unique<NoiseStream>(NoiseRole::kInitiator, kPrologueSession, x25519_generate()));
+    sender_ = std::make_unique<SessionSender>(channel_.get(), console_.get(), "alice", 2);
   }
   void TearDown() override {
     receiver_.reset();
@@ -79,6 +85,7 @@ class ReceiverTest : public ::testing::Test {
 
   testing::TempDir dir_;
   UniqueFd ours_, theirs_;
+  std::unique_ptr<NoiseChannel> channel_;
   FILE* out_ = nullptr;
   std::unique_ptr<Console> console_;
   std::unique_ptr<SessionSender> sender_;

@@ -1,0 +1,31 @@
+// Fuzz target: the session secret a lobby hands a peer program (common/handoff/session_secret.*).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "common/handoff/session_secret.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  peerlink::Expected<peerlink::SessionSecret> s = peerlink::parse_session_secret(in);
+  if (!s) {
+    if (s.message().empty()) std::abort();  // every refusal says why
+    return 0;
+  }
+  // What parse accepts is bounded, has a valid token, and encodes to the same bytes (the hex
+  // digits in lower case).
+  if (size > peerlink::kMaxSessionSecretBytes) std::abort();
+  if (s->token.empty() || s->token.find_first_of(" \n\t") != std::string::npos) std::abort();
+  const std::string again = peerlink::encode_session_secret(*s);
+  if (again.size() != size) std::abort();
+  for (size_t i = 0; i < size; ++i) {
+    const char a = again[i];
+    const char b = in[i] >= 'A' && in[i] <= 'F' ? static_cast<char>(in[i] - 'A' + 'a') : in[i];
+    if (a != b) std::abort();
+  }
+  peerlink::Expected<peerlink::SessionSecret> back = peerlink::parse_session_secret(again);
+  if (!back || back->token != s->token || back->identity != s->identity) std::abort();
+  return 0;
+}
