@@ -8,8 +8,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
+#include "common/crypto/fingerprint.h"
+#include "common/fs/key_file.h"
 #include "common/fs/names.h"
+#include "common/fs/private_dir.h"
 #include "common/net/keepalive.h"
 #include "common/net/net.h"
 #include "common/wire/broker_words.h"
@@ -23,15 +27,23 @@ constexpr int kReadsPerWakeup = 4;   // fairness: a flooding client yields to th
 constexpr int kAcceptsPerTurn = 64;  // likewise for a flood of connections
 constexpr int kAcceptRetryMs = 100;  // out of descriptors: look at the listener again after this
 constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this often
+constexpr auto kNamesSaveInterval = std::chrono::seconds(1);
+constexpr int64_t kSecondsPerDay = 86400;
 
 }  // namespace
 
 Broker::Broker(BrokerOptions options, StopSignals* signals)
     : opt_(std::move(options)), signals_(signals) {}
 
+Broker::~Broker() { ::explicit_bzero(&key_, sizeof key_); }
+
 Result Broker::start() {
   if (!poller_.ok()) return Result::system("epoll", errno);
+  if (!opt_.state_dir.empty()) {
+    if (const Result made = make_private_dirs(opt_.state_dir); !made) return made;
+  }
   if (const Result opened = log_.open(opt_.log_path); !opened) return opened;
+  if (const Result loaded = load_state(); !loaded) return loaded;
   if (!opt_.quiet) log_.set_echo(stdout);
   log_.set_autoflush(false);  // flushed once per loop turn, in run()
   Expected<UniqueFd> l = listen_tcp(opt_.bind, opt_.port, 4096);
@@ -49,10 +61,64 @@ Result Broker::start() {
 
 std::string Broker::listen_address() const { return listen_addr_; }
 
+Result Broker::load_state() {
+  if (opt_.key_path.empty()) {
+    key_ = x25519_generate();
+    fingerprint_ = grouped_fingerprint(key_fingerprint(key_.public_key));
+    startup_notes_.push_back("broker key fingerprint " + fingerprint_ + " (ephemeral)");
+  } else {
+    bool created = false;
+    Expected<X25519KeyPair> key = load_or_create_key_file(opt_.key_path, &created);
+    if (!key.ok()) return key.result();
+    key_ = *key;
+    ::explicit_bzero(&*key, sizeof *key);
+    fingerprint_ = grouped_fingerprint(key_fingerprint(key_.public_key));
+    startup_notes_.push_back((created ? "created a new broker key in " : "broker key from ") +
+                             opt_.key_path);
+    startup_notes_.push_back("broker key fingerprint " + fingerprint_);
+  }
+  names_ = NameKeys(opt_.names_path, int64_t{opt_.name_expiry_days} * kSecondsPerDay);
+  if (opt_.names_path.empty()) return {};  // bindings not kept (tests, fuzzers)
+  Expected<NameKeys::LoadReport> report = names_.load();
+  if (!report.ok()) return report.result();
+  std::string note = "names file " + opt_.names_path + ": " + std::to_string(report->bindings) +
+                     " names bound to keys";
+  if (report->bad_lines > 0) {
+    note += " (" + std::to_string(report->bad_lines) + " bad lines skipped)";
+  }
+  startup_notes_.push_back(note);
+  for (const std::string& name : opt_.release) {
+    const NameKeys::Binding* b = names_.find(name);
+    if (b == nullptr) {
+      startup_notes_.push_back("release " + name + ": no key held that name");
+      continue;
+    }
+    const std::string was = grouped_fingerprint(key_fingerprint(b->key));
+    names_.release(name);
+    startup_notes_.push_back("released name " + name + " (it belonged to key " + was + ")");
+  }
+  if (names_.dirty()) {
+    if (const Result saved = names_.save(); !saved) return saved;
+  }
+  return {};
+}
+
+void Broker::save_names_if_due(Clock::time_point now, bool at_once) {
+  if (!names_.dirty() || (!at_once && now < names_save_at_)) return;
+  names_save_at_ = now + kNamesSaveInterval;
+  const Result saved = names_.save();
+  if (saved.ok() && names_save_failing_) log_line("names saved again to " + names_.path());
+  if (!saved.ok() && !names_save_failing_) log_line("cannot save the names: " + saved.message());
+  names_save_failing_ = !saved.ok();
+}
+
 int Broker::run() {
   log_line("broker started on " + listen_addr_);
+  for (const std::string& note : startup_notes_) log_line(note);
+  startup_notes_.clear();
   while (!stopping_) turn(next_timeout_ms());
   shutdown_all();
+  save_names_if_due(Clock::now(), true);
   log_line("broker stopped");
   log_.flush();
   return 0;
@@ -196,10 +262,41 @@ void Broker::on_readable(Connection& c) {
       return;
     }
     if (c.state == Connection::State::kClosing) continue;  // discard input while closing
-    c.input().append(buf, static_cast<size_t>(n));
+    if (c.transport() == Connection::Transport::kUndecided) {
+      choose_transport(c, buf[0]);
+      if (c.state == Connection::State::kClosing) continue;
+    }
+    if (c.transport() == Connection::Transport::kNoise) {
+      const bool was_dirty = c.dirty;
+      size_t answer = 0;
+      if (const Result r = c.take_noise(buf, static_cast<size_t>(n), &answer); !r) {
+        drop(c, r.message());  // at once: nothing more is read or written
+        return;
+      }
+      if (answer > 0) {  // a handshake message to write
+        total_output_ += answer;
+        c.dirty = true;
+        if (!was_dirty) dirty_.push_back(c.id());
+      }
+    } else {
+      c.input().append(buf, static_cast<size_t>(n));
+    }
     process_input(c);
     if (static_cast<size_t>(n) < sizeof buf) return;
   }
+}
+
+void Broker::choose_transport(Connection& c, char first) {
+  // A Noise client's first byte is the high byte of message 1's length (32): 0x00. A plaintext
+  // client's first line is HELLO (or whatever a person types into nc).
+  if (first == '\0') {
+    c.use_noise(key_);
+    return;
+  }
+  c.use_plaintext();
+  if (opt_.plaintext) return;
+  error(c, wire::err::kForbidden, std::string(wire::err::kEncryptionRequired), "<plaintext>");
+  close_after_reply(c);
 }
 
 void Broker::process_input(Connection& c) {
@@ -334,7 +431,11 @@ void Broker::reap_dead() {
 void Broker::unregister(Connection& c) {
   if (c.user.empty()) return;
   std::string user = c.user;
-  if (const User* u = registry_.find(user); u != nullptr) files_held_ -= u->files.size();
+  if (const User* u = registry_.find(user); u != nullptr) {
+    files_held_ -= u->files.size();
+    // Seen until now: the binding's expiry counts from the last time its user was here.
+    if (u->key_verified) names_.touch(user, static_cast<int64_t>(std::time(nullptr)));
+  }
   files_held_ -= c.announce_reserved;  // an announcement cut short
   c.announce_reserved = 0;
   registry_.remove(user);
@@ -365,7 +466,13 @@ void Broker::flush_dirty() {
       if (c.dead) continue;
       size_t before = c.pending_output();
       bool ok = c.flush();
-      total_output_ -= before - c.pending_output();
+      // Sealing adds a little (18 bytes a message) to what it writes.
+      size_t after = c.pending_output();
+      if (after >= before) {
+        total_output_ += after - before;
+      } else {
+        total_output_ -= std::min(total_output_, before - after);
+      }
       if (!ok) {
         drop(c, std::string("write error: ") + std::strerror(errno));
         continue;
@@ -403,6 +510,12 @@ void Broker::handle_timers() {
   }
   for (uint64_t id : pending_.expired_chats(now)) expire_chat(id);
   for (uint64_t id : pending_.expired_offers(now)) expire_offer(id);
+  save_names_if_due(now);
+}
+
+bool Broker::binding_expired(const NameKeys::Binding& b, int64_t now) const {
+  const int64_t expiry = int64_t{opt_.name_expiry_days} * 86400;
+  return now > b.last_seen && now - b.last_seen >= expiry;
 }
 
 int Broker::next_timeout_ms() const {
@@ -412,6 +525,7 @@ int Broker::next_timeout_ms() const {
   auto next = pending_.next_deadline();
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
   if (accept_paused_) next = std::min(next, accept_resume_at_);
+  if (names_.dirty()) next = std::min(next, names_save_at_);
   if (next == Clock::time_point::max()) return -1;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(ms + 1, 0, 60000));
