@@ -63,7 +63,9 @@ std::string Broker::listen_address() const { return listen_addr_; }
 
 Result Broker::load_state() {
   if (opt_.key_path.empty()) {
-    key_ = x25519_generate();
+    // Made once per process: a fuzzer starts a broker per input.
+    static const X25519KeyPair ephemeral = x25519_generate();
+    key_ = ephemeral;
     fingerprint_ = grouped_fingerprint(key_fingerprint(key_.public_key));
     startup_notes_.push_back("broker key fingerprint " + fingerprint_ + " (ephemeral)");
   } else {
@@ -116,6 +118,7 @@ int Broker::run() {
   log_line("broker started on " + listen_addr_);
   for (const std::string& note : startup_notes_) log_line(note);
   startup_notes_.clear();
+  log_.flush();  // the first turn may wait long for an event
   while (!stopping_) turn(next_timeout_ms());
   shutdown_all();
   save_names_if_due(Clock::now(), true);

@@ -51,8 +51,8 @@ class Broker {
   bool adopt(UniqueFd fd, const std::string& ip, uint16_t port);
   bool busy() const { return !jobs_.empty(); }  // listings still in progress
 
-  // The broker's static key pair (valid after start()): from --key, or made at start when
-  // BrokerOptions::key_path is empty.
+  // The broker's static key pair (valid after start()): from --key, or an ephemeral one (made
+  // once per process) when BrokerOptions::key_path is empty.
   const X25519KeyPair& static_key() const { return key_; }
   // Its public key's fingerprint in groups of 4 digits (valid after start()), what _s prints.
   const std::string& fingerprint() const { return fingerprint_; }

@@ -17,8 +17,8 @@ struct BrokerOptions {
   std::string log_path = "server.log";
   // What outlives a run (issue 9): the broker's static key pair and the name-to-key bindings.
   // parse_broker_options() sets both paths (and log_path, unless --log) inside state_dir; left
-  // empty, as tests and fuzzers may, the key is ephemeral (made at start, never saved) and the
-  // bindings are not kept.
+  // empty, as tests and fuzzers may, the key is ephemeral (made once per process, never saved)
+  // and the bindings are not kept.
   std::string state_dir = ".";
   std::string key_path;              // --key FILE, default STATE_DIR/broker.key
   std::string names_path;            // --names FILE, default STATE_DIR/names
