@@ -65,6 +65,7 @@ int exec_argv(const std::string& path, std::vector<std::string> argv) {
 }  // namespace
 
 std::string exec_peer_server(const LobbyArgs& back, int listen_fd, const std::string& peer,
+                             const std::string& /*peer_key_hex: branch session checks it*/,
                              const std::string& token) {
   const std::string path = sibling_program("_peer_server");
   std::string error;
@@ -79,7 +80,9 @@ std::string exec_peer_server(const LobbyArgs& back, int listen_fd, const std::st
 }
 
 std::string exec_peer_client(const LobbyArgs& back, const std::string& ip, uint16_t port,
-                             const std::string& peer, const std::string& token) {
+                             const std::string& peer,
+                             const std::string& /*peer_key_hex: branch session checks it*/,
+                             const std::string& token) {
   const std::string path = sibling_program("_peer_client");
   std::string error;
   UniqueFd secret = token_fd(path, token, &error);

@@ -21,12 +21,15 @@ namespace peerlink::lobby {
 // listening; FD_CLOEXEC is cleared here) and gets `token` in an inherited memfd named by
 // --secret-fd (common/base/secret_fd.h), never in argv or the environment. Returns only if the exec
 // failed, with the reason; the fd is then CLOEXEC again and the memfd closed.
+// `peer_key_hex`: the other user's static key as the broker vouched for it (the session checks
+// it; branch session).
 std::string exec_peer_server(const LobbyArgs& back, int listen_fd, const std::string& peer,
-                             const std::string& token);
+                             const std::string& peer_key_hex, const std::string& token);
 
 // Replaces this process with <self dir>/_peer_client, told to connect to ip:port, the token handed
 // over the same way. Returns only if the exec failed, with the reason.
 std::string exec_peer_client(const LobbyArgs& back, const std::string& ip, uint16_t port,
-                             const std::string& peer, const std::string& token);
+                             const std::string& peer, const std::string& peer_key_hex,
+                             const std::string& token);
 
 }  // namespace peerlink::lobby
