@@ -14,7 +14,7 @@ namespace {
 constexpr int64_t kExpiry = 1700000000;
 const char kKey[] = "per-owner secret key";
 
-TicketFields fields() { return TicketFields{"alice", "report.pdf", "bob", kExpiry}; }
+TicketFields fields() { return TicketFields{"alice", "report.pdf", "bob", kExpiry, ""}; }
 
 TicketCheck check(std::string_view ticket, int64_t now = kExpiry - 60) {
   return verify_ticket(kKey, "alice", "report.pdf", "bob", "", ticket, now);
