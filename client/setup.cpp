@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <system_error>
 
+#include "client/keys/config_dir.h"
+#include "client/keys/identity.h"
+#include "client/keys/known_brokers.h"
+#include "client/lobby/broker_pin.h"
 #include "common/base/random.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
@@ -93,11 +97,35 @@ bool settle_share(LobbyConsole* console, ClientOptions* opt) {
   }
 }
 
-// Picks a name and registers it. On ERR 409 asks for another name on the same connection.
+// Loads the identity of `name` (or --identity's) into s->identity.keys; false (said) if it
+// cannot be. *changed says whether it is another key than before; *note, what to tell the user
+// once registered (a new key file), if anything.
+bool load_name_identity(LobbyConsole* console, LobbySetup* s, const std::string& name,
+                        bool* changed, std::string* note) {
+  bool created = false;
+  Expected<X25519KeyPair> key = load_identity(name, s->options.identity, &created);
+  if (!key.ok()) {
+    console->fatal("cannot load the identity key: " + key.message());
+    return false;
+  }
+  *changed = key->public_key != s->identity.keys.public_key;
+  s->identity.keys = *key;
+  note->clear();
+  if (created) {
+    Expected<std::string> path = identity_path(name, s->options.identity);
+    *note = "created a new identity key for " + name +
+            (path.ok() ? " in " + printable(*path) : std::string());
+  }
+  return true;
+}
+
+// Picks a name, loads its identity, connects with it and registers. On ERR 409 asks for another
+// name (on a new connection if that name has another identity).
 bool settle_name(LobbyConsole* console, LobbySetup* s) {
   const ClientOptions& opt = s->options;
   std::string name = opt.user;
   std::string taken;  // the last name refused as taken, for the message when input runs out
+  std::string note;   // about the identity, said once registered
   int reconnects = 0;
   for (;;) {
     if (name.empty()) {
@@ -118,15 +146,35 @@ bool settle_name(LobbyConsole* console, LobbySetup* s) {
       continue;
     }
     s->identity.name = name;
+    bool changed = false;
+    if (!load_name_identity(console, s, name, &changed, &note)) return false;
+    if (changed || !s->conn.is_open()) {
+      // The Noise handshake proves the identity: a name with another one needs a new connection.
+      BrokerConn::OpenResult o = s->conn.open(opt.host, opt.port, s->identity.keys);
+      if (!o.result.ok()) {
+        console->fatal(o.result.message());
+        return false;
+      }
+    }
     RegisterResult r = register_user(&s->conn, s->identity);
     switch (r.status) {
       case RegisterResult::Status::kRegistered:
         s->options.user = name;
         s->observed_ip = r.ip;
         console->print(registered_line(name, opt.host, opt.port), LobbyConsole::Style::kGood);
+        if (!note.empty()) console->print(note, LobbyConsole::Style::kNotice);
         return true;
       case RegisterResult::Status::kTaken:
         console->print("name " + name + " is taken — choose another", LobbyConsole::Style::kError);
+        taken = name;
+        name.clear();
+        break;
+      case RegisterResult::Status::kKeyTaken:
+        console->print("name " + name +
+                           " belongs to another key (someone else registered it here) — choose "
+                           "another, or, if it is yours, start _c with the identity file you "
+                           "registered it with (--identity FILE)",
+                       LobbyConsole::Style::kError);
         taken = name;
         name.clear();
         break;
@@ -141,7 +189,7 @@ bool settle_name(LobbyConsole* console, LobbySetup* s) {
                          ": " + r.message);
           return false;
         }
-        BrokerConn::OpenResult o = s->conn.open(opt.host, opt.port);
+        BrokerConn::OpenResult o = s->conn.open(opt.host, opt.port, s->identity.keys);
         if (!o.result.ok()) {
           console->fatal(o.result.message());
           return false;
@@ -172,12 +220,32 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   out->file_listener = std::move(*fl);
   out->identity.file_port = local_port(out->file_listener.get());
   out->identity.key = random_hex(wire::kTicketKeyBytes);
+  // A key pair for this run until the user's own is loaded from the key folder
+  // (client/keys/identity): downloads and the file server need one either way.
+  out->identity.keys = x25519_generate();
+  out->identity.claim_key = options.plaintext;
 
-  BrokerConn::OpenResult o = out->conn.open(options.host, options.port);
-  if (!o.result.ok()) {
-    console->fatal(o.result.message());
-    return 1;
+  // The broker's key is checked against --broker-key or the pinned one (client/lobby/broker_pin.h).
+  BrokerConn::Security security;
+  security.plaintext = options.plaintext;
+  if (!options.plaintext) {
+    Expected<std::string> dir = config_dir();
+    if (!dir.ok()) {
+      console->fatal(dir.message());
+      return 1;
+    }
+    BrokerPin pin;
+    pin.known_brokers = KnownBrokers::path_in(*dir);
+    pin.host_port = host_port(options.host, options.port);
+    pin.fingerprint = options.broker_key;
+    pin.say = [console](const std::string& line) {
+      console->print(line, LobbyConsole::Style::kNotice);
+    };
+    security.check_key = broker_pin_check(std::move(pin));
   }
+  out->conn.set_security(std::move(security));
+
+  // The connection is opened once the name, and so the identity, is known (settle_name).
   if (!settle_name(console, out)) return 1;
   if (!settle_share(console, &out->options)) return 1;
   if (!settle_downloads(console, &out->options)) return 1;

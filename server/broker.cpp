@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "common/crypto/fingerprint.h"
 #include "common/fs/key_file.h"
@@ -264,10 +265,41 @@ void Broker::on_readable(Connection& c) {
       return;
     }
     if (c.state == Connection::State::kClosing) continue;  // discard input while closing
-    c.input().append(buf, static_cast<size_t>(n));
+    if (c.transport() == Connection::Transport::kUndecided) {
+      choose_transport(c, buf[0]);
+      if (c.state == Connection::State::kClosing) continue;
+    }
+    if (c.transport() == Connection::Transport::kNoise) {
+      const bool was_dirty = c.dirty;
+      size_t answer = 0;
+      if (const Result r = c.take_noise(buf, static_cast<size_t>(n), &answer); !r) {
+        drop(c, r.message());  // at once: nothing more is read or written
+        return;
+      }
+      if (answer > 0) {  // a handshake message to write
+        total_output_ += answer;
+        c.dirty = true;
+        if (!was_dirty) dirty_.push_back(c.id());
+      }
+    } else {
+      c.input().append(buf, static_cast<size_t>(n));
+    }
     process_input(c);
     if (static_cast<size_t>(n) < sizeof buf) return;
   }
+}
+
+void Broker::choose_transport(Connection& c, char first) {
+  // A Noise client's first byte is the high byte of message 1's length (32): 0x00. A plaintext
+  // client's first line is HELLO (or whatever a person types into nc).
+  if (first == '\0') {
+    c.use_noise(key_);
+    return;
+  }
+  c.use_plaintext();
+  if (opt_.plaintext) return;
+  error(c, wire::err::kForbidden, std::string(wire::err::kEncryptionRequired), "<plaintext>");
+  close_after_reply(c);
 }
 
 void Broker::process_input(Connection& c) {
@@ -402,7 +434,11 @@ void Broker::reap_dead() {
 void Broker::unregister(Connection& c) {
   if (c.user.empty()) return;
   std::string user = c.user;
-  if (const User* u = registry_.find(user); u != nullptr) files_held_ -= u->files.size();
+  if (const User* u = registry_.find(user); u != nullptr) {
+    files_held_ -= u->files.size();
+    // Seen until now: the binding's expiry counts from the last time its user was here.
+    if (u->key_verified) names_.touch(user, static_cast<int64_t>(std::time(nullptr)));
+  }
   files_held_ -= c.announce_reserved;  // an announcement cut short
   c.announce_reserved = 0;
   registry_.remove(user);
@@ -433,7 +469,13 @@ void Broker::flush_dirty() {
       if (c.dead) continue;
       size_t before = c.pending_output();
       bool ok = c.flush();
-      total_output_ -= before - c.pending_output();
+      // Sealing adds a little (18 bytes a message) to what it writes.
+      size_t after = c.pending_output();
+      if (after >= before) {
+        total_output_ += after - before;
+      } else {
+        total_output_ -= std::min(total_output_, before - after);
+      }
       if (!ok) {
         drop(c, std::string("write error: ") + std::strerror(errno));
         continue;
@@ -472,6 +514,11 @@ void Broker::handle_timers() {
   for (uint64_t id : pending_.expired_chats(now)) expire_chat(id);
   for (uint64_t id : pending_.expired_offers(now)) expire_offer(id);
   save_names_if_due(now);
+}
+
+bool Broker::binding_expired(const NameKeys::Binding& b, int64_t now) const {
+  const int64_t expiry = int64_t{opt_.name_expiry_days} * 86400;
+  return now > b.last_seen && now - b.last_seen >= expiry;
 }
 
 int Broker::next_timeout_ms() const {

@@ -76,6 +76,9 @@ class Broker {
   void pause_accepting(Clock::time_point until);
   void resume_accepting();
   void on_readable(Connection& c);
+  // The first byte of a connection says plaintext or Noise; without --plaintext a plaintext
+  // client gets "ERR 403 encryption required" and is closed.
+  void choose_transport(Connection& c, char first);
   // Handles the complete lines in c's input buffer, until it runs out or c becomes busy.
   void process_input(Connection& c);
   // Goes on with the input of the connections deferred in the previous turn.
@@ -143,7 +146,10 @@ class Broker {
   void cmd_offer_answer(Connection& c, const Fields& f, bool accept);
   void reply(Connection& c, const std::string& line, std::string_view query);
   void error(Connection& c, int code, const std::string& reason, std::string_view query);
-  std::string owner_line(const User& owner, const SharedFile& f, const std::string& requester);
+  // "OWNER ..." for `requester`: the owner's key and a ticket bound to the requester's key.
+  std::string owner_line(const User& owner, const SharedFile& f, const User& requester);
+  // A binding last seen this long ago no longer holds its name (--name-expiry-days).
+  bool binding_expired(const NameKeys::Binding& b, int64_t now) const;
   // Everything pending that involves a departing user is answered ("gone").
   void forget_user(const std::string& user);
   void expire_chat(uint64_t id);

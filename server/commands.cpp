@@ -28,6 +28,11 @@ std::string event_line(std::string_view word, uint64_t id, const std::string& us
   return LineWriter(wire::kEvent).word(word).num(id).field(user).word(outcome).str();
 }
 
+// A user's key as the lines that vouch for it write it: 64 hex digits, or "-" for none.
+std::string_view key_text(const User& u) {
+  return u.key.empty() ? wire::kNoKey : std::string_view(u.key);
+}
+
 std::string file_line(const User& u, const SharedFile& f) {
   return LineWriter(wire::body::kFile).field(u.name).field(f.name).num(f.size).word(f.sha256).str();
 }
@@ -134,9 +139,10 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   if (c.state != Connection::State::kAwaitRegister) {
     return error(c, wire::err::kConflict, "already registered as " + c.user, "REGISTER");
   }
-  if (f.size() != 4)
-    return error(c, wire::err::kBadRequest, "usage: REGISTER <name> <peer-port> <ticket-key>",
-                 "REGISTER");
+  if (f.size() != 4 && f.size() != 5) {
+    return error(c, wire::err::kBadRequest,
+                 "usage: REGISTER <name> <peer-port> <ticket-key> [<user-key>]", "REGISTER");
+  }
   const std::string& name = f[1];
   std::string q = "REGISTER " + percent_encode(name);
   uint64_t port = 0;
@@ -152,6 +158,20 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   if (f[3].size() != 2 * wire::kTicketKeyBytes || !from_hex(f[3], &key_bytes)) {
     return error(c, wire::err::kBadRequest, "bad ticket key: 64 hex digits expected", q);
   }
+  // The user's key: on a Noise connection the one it proved (a key given must be that one); on
+  // a plaintext connection the one it claims, if any, unverified.
+  std::string user_key;
+  if (f.size() == 5 && !parse_sha256_hex(f[4], &user_key)) {  // 64 hex digits, lower-cased
+    return error(c, wire::err::kBadRequest, "bad user key: 64 hex digits expected", q);
+  }
+  const bool verified = c.transport() == Connection::Transport::kNoise;
+  if (verified) {
+    const std::string proved = c.noise_key_hex();
+    if (f.size() == 5 && user_key != proved) {
+      return error(c, wire::err::kBadRequest, std::string(wire::err::kKeyMismatch), q);
+    }
+    user_key = proved;
+  }
   if (const User* taken = registry_.find(name); taken != nullptr) {
     // Names are unique ignoring case, so `Alice` cannot pass for `alice`.
     return error(c, wire::err::kConflict,
@@ -159,11 +179,31 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
                                                      : " (as " + taken->name + ", ignoring case)"),
                  q);
   }
+  // The name's binding (server/name_keys.h): a Noise registration claims or refreshes it; a
+  // plaintext one never touches bindings and may only take a name no key holds.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (verified) {
+    switch (names_.claim(name, c.noise_key(), now)) {
+      case NameKeys::Claim::kBound:
+      case NameKeys::Claim::kSame:
+        break;
+      case NameKeys::Claim::kTaken:
+        return error(c, wire::err::kConflict, std::string(wire::err::kNameBelongsToAnotherKey), q);
+      case NameKeys::Claim::kFull:
+        return error(c, wire::err::kTooMany,
+                     "the broker holds too many names bound to keys, try again later", q);
+    }
+  } else if (const NameKeys::Binding* b = names_.find(name);
+             b != nullptr && !binding_expired(*b, now)) {
+    return error(c, wire::err::kConflict, std::string(wire::err::kNameBelongsToAnotherKey), q);
+  }
   User u;
   u.name = name;
   u.ip = c.ip();
   u.port = static_cast<uint16_t>(port);
   u.ticket_key = f[3];
+  u.key = user_key;
+  u.key_verified = verified;
   u.conn_id = c.id();
   registry_.add(std::move(u));
   c.user = name;
@@ -361,11 +401,11 @@ void Broker::run_jobs() {
   }
 }
 
-std::string Broker::owner_line(const User& owner, const SharedFile& f,
-                               const std::string& requester) {
+std::string Broker::owner_line(const User& owner, const SharedFile& f, const User& requester) {
   work_ += 16;  // an HMAC costs about as much as copying 1 KiB
-  TicketFields t{owner.name, f.name, requester,
-                 static_cast<int64_t>(std::time(nullptr)) + opt_.ticket_lifetime_s};
+  TicketFields t{owner.name, f.name, requester.name,
+                 static_cast<int64_t>(std::time(nullptr)) + opt_.ticket_lifetime_s,
+                 std::string(key_text(requester))};
   return LineWriter(wire::body::kOwner)
       .field(owner.name)
       .field(owner.ip)
@@ -373,6 +413,7 @@ std::string Broker::owner_line(const User& owner, const SharedFile& f,
       .field(f.name)
       .num(f.size)
       .word(f.sha256)
+      .word(key_text(owner))
       .word(sign_ticket(owner.ticket_key, t))
       .str();
 }
@@ -383,9 +424,10 @@ void Broker::cmd_whohas(Connection& c, const Fields& f) {
   std::string q = "WHOHAS " + percent_encode(f[1]);
   std::string lines;
   size_t n = 0;
+  const User* self = registry_.find(c.user);
   for (const auto& [u, file] : registry_.who_has(f[1], opt_.max_reply_lines)) {
     if (u->name == c.user) continue;
-    lines += owner_line(*u, *file, c.user);
+    lines += owner_line(*u, *file, *self);
     ++n;
   }
   reply(c, LineWriter(wire::kOk).word(wire::reply::kWhoHas).num(n).str() + lines, q);
@@ -442,7 +484,17 @@ void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
     return;
   }
   std::string token = random_hex(wire::kSessionTokenBytes);
-  send(c, LineWriter(wire::kOk).word(wire::reply::kAccept).num(id).word(token).str());
+  // Each side learns the other's key from the broker: the session checks it (wire contract).
+  const User* requester = registry_.find(req.from);
+  const User* target = registry_.find(c.user);
+  const std::string requester_key(requester ? key_text(*requester) : wire::kNoKey);
+  const std::string target_key(target ? key_text(*target) : wire::kNoKey);
+  send(c, LineWriter(wire::kOk)
+              .word(wire::reply::kAccept)
+              .num(id)
+              .word(token)
+              .word(requester_key)
+              .str());
   log_query(
       c, q,
       "OK ACCEPT " + std::to_string(id) + " (token sent to both)");  // secrets stay out of logs
@@ -453,6 +505,7 @@ void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
                              .field(c.ip())
                              .num(port)
                              .word(token)
+                             .word(target_key)
                              .str());
 }
 
@@ -528,7 +581,8 @@ void Broker::cmd_offer_answer(Connection& c, const Fields& f, bool accept) {
   t->second = false;
   const User* owner = registry_.find(o->from);
   if (accept && owner != nullptr) {
-    std::string line = owner_line(*owner, o->file, c.user);  // "OWNER ..." -> reuse its fields
+    std::string line =
+        owner_line(*owner, o->file, *registry_.find(c.user));  // "OWNER ..." -> reuse its fields
     std::string head = LineWriter(wire::kOk).word(wire::reply::kOfferAccept).num(id).str();
     head.pop_back();  // the '\n': the OWNER line's fields follow
     reply(c, head + line.substr(wire::body::kOwner.size()), q);

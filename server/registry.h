@@ -21,6 +21,10 @@ struct User {
   std::string ip;
   uint16_t port = 0;
   std::string ticket_key;  // 64 hex characters, used as text as the HMAC key
+  // The user's static public key, 64 lower-case hex digits: the Noise key of its connection, or
+  // on a plaintext connection (teaching mode) the one it claimed, unverified; "" if none.
+  std::string key;
+  bool key_verified = false;  // `key` is the connection's Noise key (and the name is bound to it)
   uint64_t conn_id = 0;
   // Which shared set `files` is: a fresh number for every registration and every announcement,
   // so index entries of a set that was replaced or removed (still being cleaned up) can never

@@ -30,7 +30,8 @@ bool broker_probably_down(int err) {
 
 }  // namespace
 
-BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) {
+BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port,
+                                        const X25519KeyPair& identity) {
   close();
   messages_.clear();  // events of an earlier connection refer to ids that no longer exist
   OpenResult result;
@@ -45,6 +46,17 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
     return result;
   }
   fd_ = std::move(*s);
+  if (!security_.plaintext) {
+    bool key_refused = false;
+    if (Result h = handshake(identity, &key_refused); !h) {
+      close();
+      result.fatal = key_refused;
+      result.result = key_refused
+                          ? std::move(h)
+                          : h.with_context("no encrypted connection with the broker at " + where_);
+      return result;
+    }
+  }
 
   std::string hello =
       LineWriter(wire::request::kHello)
@@ -63,6 +75,11 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
     result.result =
         Result::failure("the broker at " + where_ +
                         " speaks another protocol version: " + printable(r->head.reason));
+  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kForbidden) {
+    result.result = Result::failure("the broker at " + where_ +
+                                    " refused the hello: " + printable(r->head.reason) +
+                                    " (it takes encrypted connections only: run _c without "
+                                    "--plaintext)");
   } else if (r->head.kind == BrokerMessage::Kind::kErr) {
     result.result = Result::failure("the broker at " + where_ +
                                     " refused the hello: " + printable(r->head.reason));
@@ -72,8 +89,42 @@ BrokerConn::OpenResult BrokerConn::open(const std::string& host, uint16_t port) 
   return result;
 }
 
+Result BrokerConn::handshake(const X25519KeyPair& identity, bool* key_refused) {
+  *key_refused = false;
+  NoiseChannel::Setup setup;
+  setup.role = NoiseRole::kInitiator;
+  setup.prologue = kPrologueBroker;
+  setup.local_static = &identity;
+  setup.timeout_ms = kHelloTimeoutMs;
+  if (security_.check_key) {
+    // A copy of the check, not `this`: a BrokerConn is moved around (into the BrokerLink).
+    setup.check = [check = security_.check_key, key_refused](const X25519Key& key) {
+      Result r = check(key);
+      *key_refused = !r.ok();
+      return r;
+    };
+  }
+  Expected<std::unique_ptr<NoiseChannel>> channel = NoiseChannel::handshake(fd_.get(), setup);
+  if (!channel.ok()) return channel.result();
+  channel_ = std::move(*channel);
+  // Plaintext that came with the last handshake message (none, as the broker speaks second).
+  while (channel_->buffered() > 0) {
+    char buf[4096];
+    size_t got = 0;
+    if (Result r = channel_->recv_some(buf, sizeof buf, &got); !r) return r;
+    in_.append(buf, got);
+  }
+  return {};
+}
+
+Result BrokerConn::send_bytes(const std::string& bytes) {
+  if (channel_) return channel_->send(bytes);
+  return send_all(fd_.get(), bytes);
+}
+
 void BrokerConn::close() {
   // Queued events stay readable after a loss (the lobby may report them); open() drops them.
+  channel_.reset();  // it borrows the socket
   fd_.reset();
   in_ = LineBuffer(kMaxLine);
   replies_.clear();
@@ -106,14 +157,21 @@ Result BrokerConn::drain_lines() {
 
 Result BrokerConn::read_available() {
   if (!fd_.valid()) return Result::failure("not connected");
-  char buf[16384];
-  size_t got = 0;
-  Result r = recv_some(fd_.get(), buf, sizeof buf, &got);
+  Result r;
+  if (channel_) {
+    std::string plain;
+    r = channel_->receive(&plain);
+    if (r.ok()) in_.append(plain.data(), plain.size());
+  } else {
+    char buf[16384];
+    size_t got = 0;
+    r = recv_some(fd_.get(), buf, sizeof buf, &got);
+    if (r.ok()) in_.append(buf, got);
+  }
   if (r.status() == Status::kClosed) {
     return fail(Result::failure("the broker closed the connection"));
   }
   if (!r.ok()) return fail(std::move(r));
-  in_.append(buf, got);
   return drain_lines();
 }
 
@@ -135,7 +193,7 @@ Expected<BrokerConn::Reply> BrokerConn::request(const std::string& line, int tim
                                                 std::string_view body_word) {
   if (!fd_.valid()) return Result::failure("not connected");
   long long deadline = now_ms() + timeout_ms;
-  if (Result w = send_all(fd_.get(), line); !w.ok()) return fail(std::move(w));
+  if (Result w = send_bytes(line); !w.ok()) return fail(std::move(w));
   in_request_ = true;
   Expected<BrokerMessage> head = wait_reply_line(deadline);
   if (!head.ok()) return head.result();

@@ -1,9 +1,12 @@
-// The lobby's connection to the broker: connect + HELLO, requests with bounded waits for their
-// replies, and the events that arrive in between (docs/PROTOCOL.md, section 1).
+// The lobby's connection to the broker: connect, the Noise handshake (or plaintext in teaching
+// mode) + HELLO, requests with bounded waits for their replies, and the events that arrive in
+// between (docs/PROTOCOL.md, section 1).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +15,8 @@
 #include "client/lobby/messages.h"
 #include "common/base/fd.h"
 #include "common/base/result.h"
+#include "common/crypto/x25519.h"
+#include "common/noise/channel.h"
 #include "common/wire/broker_limits.h"
 #include "common/wire/line_codec.h"
 
@@ -22,14 +27,27 @@ namespace peerlink::lobby {
 // and handed out by take_messages(), so an event never runs in the middle of another action.
 class BrokerConn {
  public:
+  // How the connection is secured; set once, before the first open(), and kept for every
+  // reconnection.
+  struct Security {
+    bool plaintext = false;  // teaching mode (`_c --plaintext`): no Noise at all
+    // Sees the broker's static key during the handshake, before this side reveals its own: the
+    // pin check. Its failure ends the handshake and is fatal (retrying cannot change the key).
+    NoiseChannel::KeyCheck check_key;
+  };
+  void set_security(Security security) { security_ = std::move(security); }
+  bool encrypted() const { return channel_ != nullptr; }
+
   struct OpenResult {
     // Its message is a full sentence: "cannot reach h:p: connection refused — is _s running?"
     Result result;
-    // A retry cannot help (the server speaks another protocol version or is not a broker).
+    // A retry cannot help (the server speaks another protocol version, is not a broker, refused
+    // our kind of connection, or its key is not the one pinned).
     bool fatal = false;
   };
-  // Connects (closing any previous connection) and exchanges HELLO.
-  OpenResult open(const std::string& host, uint16_t port);
+  // Connects (closing any previous connection), runs the Noise handshake as `identity` (this
+  // user's static key pair) unless plaintext, and exchanges HELLO.
+  OpenResult open(const std::string& host, uint16_t port, const X25519KeyPair& identity);
 
   bool is_open() const { return fd_.valid(); }
   int fd() const { return fd_.get(); }
@@ -63,8 +81,14 @@ class BrokerConn {
   Expected<BrokerMessage> wait_reply_line(long long deadline_ms);
   // Closes the connection and returns `why` as the failure.
   Result fail(Result why);
+  // Writes `bytes` (sealed when encrypted).
+  Result send_bytes(const std::string& bytes);
+  // The Noise handshake on the fresh socket; *key_refused says the failure came from the check.
+  Result handshake(const X25519KeyPair& identity, bool* key_refused);
 
+  Security security_;
   UniqueFd fd_;
+  std::unique_ptr<NoiseChannel> channel_;  // encrypted: borrows fd_
   LineBuffer in_{kMaxLine};
   std::deque<BrokerMessage> messages_;
   std::deque<BrokerMessage> replies_;

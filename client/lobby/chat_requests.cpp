@@ -47,9 +47,7 @@ void ChatRequests::ask(const std::string& user) {
 void ChatRequests::start_requested_session(const BrokerEvent& e) {
   outgoing_.reset();
   console_->print(e.user + " accepted — starting a chat session", Style::kGood);
-  hand_off_([&] {
-    return exec_peer_client(options_, e.ip, e.port, e.user, /*peer_key_hex=*/"", e.token);
-  });
+  hand_off_([&] { return exec_peer_client(options_, e.ip, e.port, e.user, e.key, e.token); });
 }
 
 void ChatRequests::handle_event(const BrokerEvent& e) {
@@ -133,16 +131,16 @@ void ChatRequests::accept(const Question& req) {
                     Style::kError);
     return;
   }
-  if (!is_ok(r->head, wire::reply::kAccept) || r->head.fields.size() != 3 ||
-      !plausible_token(r->head.fields[2])) {
+  // OK ACCEPT <id> <token> <requester-key>: the key the session must prove.
+  std::string peer_key;
+  if (!is_ok(r->head, wire::reply::kAccept) || r->head.fields.size() != 4 ||
+      !plausible_token(r->head.fields[2]) || !parse_key_field(r->head.fields[3], &peer_key)) {
     console_->print("the broker answered the accept with nonsense", Style::kError);
     return;
   }
   const std::string token = r->head.fields[2];
   console_->print("starting a chat session with " + req.from, Style::kGood);
-  hand_off_([&] {
-    return exec_peer_server(options_, listener->get(), req.from, /*peer_key_hex=*/"", token);
-  });
+  hand_off_([&] { return exec_peer_server(options_, listener->get(), req.from, peer_key, token); });
 }
 
 }  // namespace peerlink::lobby

@@ -87,8 +87,9 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
   }
   if (w == wire::event::kChatAccepted) {
     out->type = BrokerEvent::Type::kChatAccepted;
-    if (f.size() != 6 || !id_at(1) || !user_at(2)) return false;
-    if (!plausible_ip(f[3]) || !port_field(f[4], &out->port) || !plausible_token(f[5])) {
+    if (f.size() != 7 || !id_at(1) || !user_at(2)) return false;
+    if (!plausible_ip(f[3]) || !port_field(f[4], &out->port) || !plausible_token(f[5]) ||
+        !parse_key_field(f[6], &out->key)) {
       return false;
     }
     out->ip = f[3];
@@ -182,6 +183,14 @@ bool plausible_ip(std::string_view ip) {
     }
   }
   return true;
+}
+
+bool parse_key_field(std::string_view text, std::string* hex) {
+  if (text == wire::kNoKey) {
+    hex->clear();
+    return true;
+  }
+  return parse_sha256_hex(text, hex);  // the same shape: 64 hex digits
 }
 
 bool plausible_token(std::string_view token) {

@@ -36,7 +36,7 @@ struct BrokerEvent {
     kLeave,           // user
     kShares,          // user count
     kChatRequest,     // id user(from)
-    kChatAccepted,    // id user(target) ip port token
+    kChatAccepted,    // id user(target) ip port token key(target's)
     kChatDeclined,    // id user(target) reason: declined|timeout|gone
     kChatCancelled,   // id user(from) reason: timeout|gone
     kOffer,           // id user(from) file size sha256: a file offered to us
@@ -54,6 +54,7 @@ struct BrokerEvent {
   uint16_t port = 0;
   uint64_t count = 0;
   std::string token;
+  std::string key;  // kChatAccepted: the target's static key, 64 lower-case hex ("" if it has none)
   std::string reason;
   std::string file;    // kOffer: a safe base name (safe_file_name)
   uint64_t size = 0;   // kOffer
@@ -86,5 +87,10 @@ bool is_ok(const BrokerMessage& m, std::string_view word);
 // it (digits, hex, '.', ':', '%' scope, at most 64 bytes) and a session token (hex, 16..256).
 bool plausible_ip(std::string_view ip);
 bool plausible_token(std::string_view token);
+
+// A key field as the broker writes it (OK ACCEPT, CHAT_ACCEPTED): 64 hex digits, stored in
+// *hex in lower case, or "-" for a user without a key (teaching mode), stored as "". False for
+// anything else.
+bool parse_key_field(std::string_view text, std::string* hex);
 
 }  // namespace peerlink::lobby

@@ -28,7 +28,7 @@ Reconnector::Outcome Reconnector::attempt(BrokerConn* conn, const std::string& h
   Outcome out;
   out.attempt = ++attempts_;
   bool hopeless = false;
-  BrokerConn::OpenResult o = conn->open(host, port);
+  BrokerConn::OpenResult o = conn->open(host, port, id.keys);
   if (o.result.ok()) {
     RegisterResult r = register_user(conn, id);
     if (r.status == RegisterResult::Status::kRegistered) {
@@ -38,6 +38,13 @@ Reconnector::Outcome Reconnector::attempt(BrokerConn* conn, const std::string& h
       return out;
     }
     conn->close();
+    if (r.status == RegisterResult::Status::kKeyTaken) {
+      // Bound to another key: no retry gets it back, only the broker's operator (--release).
+      active_ = false;
+      out.kind = Outcome::Kind::kGiveUp;
+      out.why = "the name " + id.name + " belongs to another key now";
+      return out;
+    }
     if (r.status == RegisterResult::Status::kTaken) {
       // Our own old registration the broker has not dropped yet, or someone who took the name
       // while we were away. Either way the broker is reachable: keep trying (backing off) and

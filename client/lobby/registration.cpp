@@ -1,6 +1,7 @@
 // REGISTER on an open broker connection.
 #include "client/lobby/registration.h"
 
+#include "common/base/hex.h"
 #include "common/fs/names.h"
 #include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
@@ -14,8 +15,10 @@ constexpr int kRegisterTimeoutMs = 10000;
 
 RegisterResult register_user(BrokerConn* conn, const Identity& id) {
   RegisterResult result;
-  std::string line =
-      LineWriter(wire::request::kRegister).field(id.name).num(id.file_port).word(id.key).str();
+  LineWriter w(wire::request::kRegister);
+  w.field(id.name).num(id.file_port).word(id.key);
+  if (id.claim_key) w.word(to_hex(id.keys.public_key.data(), id.keys.public_key.size()));
+  std::string line = w.str();
   Expected<BrokerConn::Reply> r = conn->request(line, kRegisterTimeoutMs);
   if (!r.ok()) {
     result.message = r.message();
@@ -28,7 +31,9 @@ RegisterResult register_user(BrokerConn* conn, const Identity& id) {
     return result;
   }
   if (m.kind == BrokerMessage::Kind::kErr && m.code == wire::err::kConflict) {
-    result.status = RegisterResult::Status::kTaken;
+    result.status = m.reason == wire::err::kNameBelongsToAnotherKey
+                        ? RegisterResult::Status::kKeyTaken
+                        : RegisterResult::Status::kTaken;
     result.message = printable(m.reason);
     return result;
   }

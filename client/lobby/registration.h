@@ -5,6 +5,7 @@
 #include <string>
 
 #include "client/lobby/broker_conn.h"
+#include "common/crypto/x25519.h"
 
 namespace peerlink::lobby {
 
@@ -14,12 +15,19 @@ struct Identity {
   std::string name;
   uint16_t file_port = 0;
   std::string key;  // 64 hex digits
+  // The user's static key pair: what the file server and the downloaders prove (and, with the
+  // broker link on Noise, the key the broker binds the name to).
+  X25519KeyPair keys;
+  // Teaching mode (plaintext broker link): REGISTER also gives the public key, unverified.
+  bool claim_key = false;
 };
 
 struct RegisterResult {
   enum class Status {
     kRegistered,  // ip holds the address the broker observes for us
     kTaken,       // ERR 409: someone else has the name; the connection stays usable
+    kKeyTaken,    // ERR 409 name belongs to another key: bound to another identity (a restart
+                  // does not change that; the broker's operator can release it)
     kRefused,     // another ERR (e.g. 400 bad name); message holds the broker's reason
     kLost,        // the connection failed; message says why (it is closed now)
   };

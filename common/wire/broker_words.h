@@ -16,8 +16,9 @@ inline constexpr std::string_view kEvent = "EVENT";
 
 // Requests: the first word of a client's line.
 namespace request {
-inline constexpr std::string_view kHello = "HELLO";        // HELLO <major>.<minor>
-inline constexpr std::string_view kRegister = "REGISTER";  // REGISTER <name> <port> <ticket-key>
+inline constexpr std::string_view kHello = "HELLO";  // HELLO <major>.<minor>
+// REGISTER <name> <port> <ticket-key> [<user-key>]
+inline constexpr std::string_view kRegister = "REGISTER";
 inline constexpr std::string_view kUsers = "USERS";
 inline constexpr std::string_view kInfo = "INFO";          // INFO <user>
 inline constexpr std::string_view kAnnounce = "ANNOUNCE";  // ANNOUNCE <n>, then n FILE lines
@@ -45,9 +46,10 @@ inline constexpr std::string_view kInfo = request::kInfo;      // OK INFO <name>
 inline constexpr std::string_view kAnnounced = "ANNOUNCED";    // OK ANNOUNCED <n>
 inline constexpr std::string_view kFiles =
     request::kFiles;  // OK FILES <n>, n FILE lines (SEARCH too)
-inline constexpr std::string_view kWhoHas = request::kWhoHas;    // OK WHOHAS <n>, n OWNER lines
-inline constexpr std::string_view kChat = request::kChat;        // OK CHAT <id>
-inline constexpr std::string_view kAccept = request::kAccept;    // OK ACCEPT <id> <token>
+inline constexpr std::string_view kWhoHas = request::kWhoHas;  // OK WHOHAS <n>, n OWNER lines
+inline constexpr std::string_view kChat = request::kChat;      // OK CHAT <id>
+// OK ACCEPT <id> <token> <requester-key>
+inline constexpr std::string_view kAccept = request::kAccept;
 inline constexpr std::string_view kDecline = request::kDecline;  // OK DECLINE <id>
 inline constexpr std::string_view kOffer = request::kOffer;      // OK OFFER <id> <targets>
 // OK OFFER_ACCEPT <id> followed by the fields of an OWNER line.
@@ -62,7 +64,7 @@ namespace body {
 inline constexpr std::string_view kUser = "USER";          // USER <name> <ip> <port> <files>
 inline constexpr std::string_view kFile = request::kFile;  // FILE <owner> <name> <size> <sha256>
 inline constexpr std::string_view kOwner = "OWNER";  // OWNER <owner> <ip> <port> <name> <size>
-                                                     //       <sha256> <ticket>
+                                                     //       <sha256> <owner-key> <ticket>
 }  // namespace body
 
 // Events: the word after EVENT.
@@ -72,7 +74,7 @@ inline constexpr std::string_view kLeave = "LEAVE";               // <name>
 inline constexpr std::string_view kShares = "SHARES";             // <name> <count>
 inline constexpr std::string_view kChatRequest = "CHAT_REQUEST";  // <id> <from>
 inline constexpr std::string_view kChatAccepted =
-    "CHAT_ACCEPTED";  // <id> <target> <ip> <port> <token>
+    "CHAT_ACCEPTED";  // <id> <target> <ip> <port> <token> <target-key>
 inline constexpr std::string_view kChatDeclined = "CHAT_DECLINED";    // <id> <target> <outcome>
 inline constexpr std::string_view kChatCancelled = "CHAT_CANCELLED";  // <id> <from> <outcome>
 inline constexpr std::string_view kOffer = request::kOffer;  // <id> <from> <name> <size> <sha256>
@@ -94,6 +96,7 @@ inline constexpr std::string_view kGone = "gone";          // the other side dis
 namespace err {
 inline constexpr int kBadRequest = 400;  // unknown command, wrong fields, bad escape or number
 inline constexpr int kNotYet = 401;      // say HELLO first / REGISTER first
+inline constexpr int kForbidden = 403;   // a plaintext client of a broker without --plaintext
 inline constexpr int kNotFound = 404;    // no such user, file or request
 inline constexpr int kTimedOut = 408;    // not registered in time; the broker closes
 inline constexpr int kConflict = 409;    // name taken, already registered, request pending
@@ -105,6 +108,14 @@ inline constexpr int kShuttingDown = 503;
 // A reason the lobby reads: an OFFER naming an unknown user gets
 // "ERR 404 no such user <user>" (percent-encoded), and nothing is offered to anyone.
 inline constexpr std::string_view kNoSuchUser = "no such user";
+// Reasons of the encryption layer (issue 9) that the lobby reads.
+inline constexpr std::string_view kEncryptionRequired = "encryption required";               // 403
+inline constexpr std::string_view kNameBelongsToAnotherKey = "name belongs to another key";  // 409
+inline constexpr std::string_view kKeyMismatch = "key does not match the connection";        // 400
 }  // namespace err
+
+// How a key is written where a user has none (a plaintext client that gave no key, teaching
+// mode only); a key is otherwise 64 lower-case hex digits.
+inline constexpr std::string_view kNoKey = "-";
 
 }  // namespace peerlink::wire

@@ -153,7 +153,7 @@ bool ServeConnection::handle(const GetRequest& g) {
   const bool known = g.requester == verified_requester_ && g.file == verified_file_ &&
                      g.ticket == verified_ticket_ && !verified_ticket_.empty();
   if (!known) {
-    const TicketCheck check = verify_ticket(ctx_.key, ctx_.owner, g.file, g.requester, g.ticket,
+    const TicketCheck check = verify_ticket(ctx_.key, ctx_.owner, g.file, g.requester, "", g.ticket,
                                             static_cast<int64_t>(std::time(nullptr)));
     if (check != TicketCheck::kOk) return refuse(g, ticket_check_text(check));
     // Only now, with a ticket that checks out, does the connection take a served slot: those

@@ -49,6 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         if (e.type == BrokerEvent::Type::kChatAccepted && !plausible_token(e.token)) std::abort();
+        if (e.type == BrokerEvent::Type::kChatAccepted && !e.key.empty() && !hex64(e.key)) {
+          std::abort();  // a key is 64 lower-case hex digits, or none
+        }
         if (e.type != BrokerEvent::Type::kOther && e.type != BrokerEvent::Type::kShutdown &&
             !e.user.empty() && !valid_user_name(e.user))
           std::abort();

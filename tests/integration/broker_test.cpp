@@ -24,7 +24,8 @@ const std::string kHashB(64, 'b');
 class BrokerTest : public ::testing::Test {
  protected:
   void start(const std::vector<std::string>& extra = {}) {
-    broker_ = start_broker(dir_.path(), extra);
+    // Teaching mode: these tests drive the line protocol in plaintext, as a person with nc does.
+    broker_ = start_plaintext_broker(dir_.path(), extra);
     ASSERT_NE(broker_.port, 0) << (broker_.proc ? broker_.proc->output() : "no process");
   }
   void SetUp() override { start(); }
@@ -169,21 +170,23 @@ TEST_F(BrokerTest, AnnounceListSearchWhoHas) {
     ASSERT_EQ(who.size(), 2u) << key;
     EXPECT_EQ(who[0], "OK WHOHAS 1");
     auto fields = split_fields(who[1]);
-    ASSERT_EQ(fields.size(), 8u);
+    ASSERT_EQ(fields.size(), 9u);
     EXPECT_EQ(fields[0], "OWNER");
     EXPECT_EQ(fields[1], "alice");
     EXPECT_EQ(fields[2], "127.0.0.1");
     EXPECT_EQ(fields[3], "40000");
     EXPECT_EQ(fields[4], "my%20song.ogg");
     EXPECT_EQ(fields[6], kHashA);
-    // The ticket verifies with alice's key for (alice, file, bob), and for nobody else.
+    EXPECT_EQ(fields[7], "-");  // plaintext clients that gave no key have none
+    // The ticket verifies with alice's key for (alice, file, bob, bob's key "-"), and for nobody
+    // else.
     int64_t now = static_cast<int64_t>(std::time(nullptr));
-    std::string ticket(fields[7]);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", ticket, now),
+    std::string ticket(fields[8]);
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", "-", ticket, now),
               TicketCheck::kOk);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "carol", ticket, now),
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "carol", "-", ticket, now),
               TicketCheck::kForged);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", ticket, now + 3600),
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", "-", ticket, now + 3600),
               TicketCheck::kExpired);
   }
   // Your own files are not offered back to you.
@@ -233,9 +236,10 @@ TEST_F(BrokerTest, ChatRequestAcceptedGivesBothTheSameToken) {
   ASSERT_EQ(acc[0].rfind("OK ACCEPT " + id + " ", 0), 0u);
   std::string token(split_fields(acc[0])[3]);
   EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(acc[0], "OK ACCEPT " + id + " " + token + " -");  // alice gave no key
   auto ev = a->event("EVENT CHAT_ACCEPTED");
   ASSERT_TRUE(ev);
-  EXPECT_EQ(*ev, "EVENT CHAT_ACCEPTED " + id + " bob 127.0.0.1 45678 " + token);
+  EXPECT_EQ(*ev, "EVENT CHAT_ACCEPTED " + id + " bob 127.0.0.1 45678 " + token + " -");
   // One-time: a second answer finds nothing.
   EXPECT_EQ(b->request("ACCEPT " + id + " 45678")[0], "ERR 404 no such request");
   // The token does not reach the log.
@@ -326,11 +330,12 @@ TEST_F(BrokerTest, OfferToTwoUsersOneAcceptsOneDeclines) {
   EXPECT_EQ(c->event("EVENT OFFER").value_or(""), expect_event);
   auto acc = b->request("OFFER_ACCEPT " + id);
   auto f = split_fields(acc[0]);
-  ASSERT_EQ(f.size(), 10u) << acc[0];
+  ASSERT_EQ(f.size(), 11u) << acc[0];
   EXPECT_EQ(f[3], "alice");
   EXPECT_EQ(f[4], "127.0.0.1");
   EXPECT_EQ(f[6], "report.pdf");
-  EXPECT_EQ(verify_ticket(kTestKey, "alice", "report.pdf", "bob", std::string(f[9]),
+  EXPECT_EQ(f[9], "-");
+  EXPECT_EQ(verify_ticket(kTestKey, "alice", "report.pdf", "bob", "-", std::string(f[10]),
                           static_cast<int64_t>(std::time(nullptr))),
             TicketCheck::kOk);
   EXPECT_EQ(c->request("OFFER_DECLINE " + id)[0], "OK OFFER_DECLINE " + id);

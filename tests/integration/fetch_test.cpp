@@ -183,7 +183,7 @@ class FetchTest : public ::testing::Test {
 };
 
 TEST_F(FetchTest, ThreeOwnersFoundThroughTheBrokerEachServeRanges) {
-  BrokerProcess broker = start_broker(dir_.path());
+  BrokerProcess broker = start_plaintext_broker(dir_.path());  // LineClient lobbies
   ASSERT_NE(broker.port, 0);
   constexpr uint64_t kSize = 12 * kMiB;
   std::string sha;
@@ -296,7 +296,7 @@ TEST_F(FetchTest, ACorruptedOwnerGivesAChecksumMismatchAndNothingUnderTheName) {
 }
 
 TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
-  BrokerProcess broker = start_broker(dir_.path());
+  BrokerProcess broker = start_plaintext_broker(dir_.path());  // LineClient lobbies
   ASSERT_NE(broker.port, 0);
   Owner& alice = add_owner("alice");
   Owner& bob = add_owner("bob");

@@ -64,7 +64,7 @@ double cpu_share(pid_t pid, milliseconds window) {
 class HostileBrokerTest : public ::testing::Test {
  protected:
   void start(const std::vector<std::string>& extra = {}, const Process::Options& options = {}) {
-    broker_ = start_broker(dir_.path(), extra, options);
+    broker_ = start_plaintext_broker(dir_.path(), extra, options);  // raw lines, as with nc
     ASSERT_NE(broker_.port, 0) << (broker_.proc ? broker_.proc->output() : "no process");
   }
   std::unique_ptr<LineClient> client(const std::string& name) {

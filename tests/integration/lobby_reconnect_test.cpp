@@ -1,6 +1,7 @@
 // Integration test: a lobby whose name was taken while it was away (a broker restart, and someone
 // else registered first) keeps trying, says why, and gets its name back when it is free. The
-// broker here is a scripted stand-in on a port the OS picked, so the order of events is exact.
+// broker here is a scripted stand-in on a port the OS picked, so the order of events is exact; it
+// speaks plaintext, the lobby runs with --plaintext.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -68,10 +69,11 @@ TEST(LobbyReconnectTest, KeepsTryingWhileItsNameIsTakenAndSaysWhy) {
   ASSERT_TRUE(l.ok()) << l.message();
   const uint16_t port = local_port(l->get());
   fs::create_directories(dir.file("share"));
-  // Two attempts would be the limit for an unreachable broker; a taken name is not one.
+  // Two attempts would be the limit for an unreachable broker; a taken name is not one. The
+  // stand-in speaks the plaintext protocol: the lobby runs in teaching mode (--plaintext).
   auto alice = Process::start({bin_path("_c"), "127.0.0.1", std::to_string(port), "--user", "alice",
                                "--share", dir.file("share"), "--downloads", dir.file("dl"),
-                               "--reconnect-attempts", "2"});
+                               "--reconnect-attempts", "2", "--plaintext"});
   ASSERT_TRUE(alice);
 
   constexpr int kRefusals = 3;  // more than --reconnect-attempts

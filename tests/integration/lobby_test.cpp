@@ -300,7 +300,9 @@ TEST_F(LobbyTest, ReconnectsWhenTheBrokerComesBack) {
   alice->write_line("users");
   EXPECT_TRUE(alice->wait_line("not connected to the broker")) << alice->output();
   TempDir log2;
-  broker_ = start_broker(log2.path(), {"--port", std::to_string(port)});
+  // A restarted broker keeps its key (its state dir's broker.key): the lobby pinned it.
+  broker_ =
+      start_broker(log2.path(), {"--port", std::to_string(port), "--key", dir_.file("broker.key")});
   ASSERT_EQ(broker_.port, port);
   ASSERT_TRUE(alice->wait_line("registered as alice on", milliseconds(20000))) << alice->output();
   alice->write_line("users");

@@ -505,7 +505,9 @@ TEST_F(SharingTest, AReconnectedLobbyAnnouncesAgainAndKeepsServing) {
   ASSERT_TRUE(broker_.proc->wait_exit());
   EXPECT_TRUE(alice->wait_line("lost the connection to the broker")) << alice->output();
   TempDir log2;
-  broker_ = start_broker(log2.path(), {"--port", std::to_string(broker_port)});
+  // A restarted broker keeps its key (its state dir's broker.key): the lobby pinned it.
+  broker_ = start_broker(log2.path(),
+                         {"--port", std::to_string(broker_port), "--key", dir_.file("broker.key")});
   ASSERT_EQ(broker_.port, broker_port);
   ASSERT_TRUE(alice->wait_line("registered as alice on", seconds(20))) << alice->output();
   EXPECT_TRUE(alice->wait_line("sharing 1 file from")) << alice->output();

@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "common/base/hex.h"
 #include "common/base/io.h"
 #include "common/net/net.h"
+#include "tests/support/noise_peer.h"
 
 namespace peerlink::testing {
 
@@ -17,8 +19,28 @@ LineClient::LineClient(uint16_t port) {
   if (r.ok()) fd_ = std::move(*r);
 }
 
+std::unique_ptr<LineClient> LineClient::encrypted(uint16_t port, const X25519KeyPair& key,
+                                                  NoiseChannel::KeyCheck check) {
+  std::unique_ptr<LineClient> c(new LineClient());
+  c->key_ = key;
+  Expected<NoisePeer> peer = noise_connect(port, kPrologueBroker, key, std::move(check));
+  if (!peer.ok()) {
+    c->handshake_error_ = peer.message();
+    return c;
+  }
+  c->fd_ = std::move(peer->fd);
+  c->channel_ = std::move(peer->channel);
+  return c;
+}
+
+std::string LineClient::key_hex() const {
+  return to_hex(key_.public_key.data(), key_.public_key.size());
+}
+
 bool LineClient::send_raw(const std::string& bytes) {
-  return fd_.valid() && send_all(fd_.get(), bytes).ok();
+  if (!fd_.valid()) return false;
+  if (channel_) return channel_->send(bytes).ok();
+  return send_all(fd_.get(), bytes).ok();
 }
 
 std::optional<std::string> LineClient::read_line(std::chrono::milliseconds timeout) {
@@ -31,14 +53,22 @@ std::optional<std::string> LineClient::read_line(std::chrono::milliseconds timeo
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return std::nullopt;
-    char buf[65536];
-    size_t got = 0;
-    if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) {
-      eof_ = true;
-      continue;
-    }
-    in_.append(buf, got);
+    if (!receive()) eof_ = true;
   }
+}
+
+bool LineClient::receive() {
+  if (channel_) {
+    std::string plain;
+    if (!channel_->receive(&plain).ok()) return false;  // closed, or a message that failed
+    in_.append(plain.data(), plain.size());
+    return true;
+  }
+  char buf[65536];
+  size_t got = 0;
+  if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) return false;
+  in_.append(buf, got);
+  return true;
 }
 
 std::optional<std::string> LineClient::next_line(std::chrono::milliseconds timeout) {
@@ -114,9 +144,7 @@ bool LineClient::closed_by_peer(std::chrono::milliseconds timeout) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     if (!wait_readable(fd_.get(), static_cast<int>(left.count())).ok()) return false;
-    char buf[65536];
-    size_t got = 0;
-    if (!recv_some(fd_.get(), buf, sizeof buf, &got).ok()) eof_ = true;
+    if (!receive()) eof_ = true;
   }
   return true;
 }

@@ -33,8 +33,23 @@ std::string bin_path(const std::string& program) {
   return std::string(PEERLINK_BIN_DIR) + "/" + program;
 }
 
+void give_lobby_config_dir(const std::vector<std::string>& argv,
+                           std::map<std::string, std::string>* env, std::unique_ptr<TempDir>* dir) {
+  if (argv.empty() || env->count("XDG_CONFIG_HOME") > 0) return;
+  const std::string& program = argv[0];
+  const size_t slash = program.rfind('/');
+  if (program.substr(slash == std::string::npos ? 0 : slash + 1) != "_c") return;
+  *dir = std::make_unique<TempDir>();
+  (*env)["XDG_CONFIG_HOME"] = (*dir)->path();
+}
+
+std::string Process::config_home() const { return config_dir_ ? config_dir_->path() : ""; }
+
 std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
                                         const Options& options) {
+  std::unique_ptr<TempDir> config_dir;
+  std::map<std::string, std::string> env_set = options.env;
+  give_lobby_config_dir(argv, &env_set, &config_dir);
   int in[2], out[2];
   if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) return nullptr;
   // Build argv/envp before fork: only async-signal-safe calls in the child.
@@ -42,11 +57,11 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
     std::string key = kv.substr(0, kv.find('='));
-    bool drop = options.env.count(key) > 0;
+    bool drop = env_set.count(key) > 0;
     for (const auto& u : options.unset_env) drop = drop || u == key;
     if (!drop) env_strings.push_back(kv);
   }
-  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : env_set) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -82,6 +97,7 @@ std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
   ::close(out[1]);
   std::unique_ptr<Process> p(new Process());
   p->child_.pid = pid;
+  p->config_dir_ = std::move(config_dir);
   p->stdin_fd_ = in[1];
   p->stdout_fd_ = out[0];
   p->reader_ = std::thread([raw = p.get()] { raw->reader_loop(); });
@@ -96,6 +112,7 @@ Process::~Process() {
   close_stdin();
   if (reader_.joinable()) reader_.join();
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  config_dir_.reset();  // after the child is gone
 }
 
 void Process::reader_loop() {
@@ -291,6 +308,18 @@ BrokerProcess start_broker(const std::string& log_dir, const std::vector<std::st
   if (colon != std::string::npos)
     b.port = static_cast<uint16_t>(std::atoi(line->c_str() + colon + 1));
   return b;
+}
+
+}  // namespace peerlink::testing
+
+namespace peerlink::testing {
+
+BrokerProcess start_plaintext_broker(const std::string& log_dir,
+                                     const std::vector<std::string>& extra,
+                                     const Process::Options& options) {
+  std::vector<std::string> args = {"--plaintext"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return start_broker(log_dir, args, options);
 }
 
 }  // namespace peerlink::testing

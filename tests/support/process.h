@@ -41,6 +41,16 @@ constexpr int sanitizer_slowdown() {
 // Absolute path of a built program ("_s", "_c", ...), from the build's bin directory.
 std::string bin_path(const std::string& program);
 
+class TempDir;
+
+// The lobby keeps its keys and pinned brokers in $XDG_CONFIG_HOME/peerlink: a test must never
+// use the real one, nor share one with another test. When `argv` starts `_c` and `env` does not
+// set XDG_CONFIG_HOME, this makes a fresh temporary folder for it (kept in *dir, which the
+// caller holds for the child's life) and sets it in `env`. Process::start and PtyProcess::start
+// call it, so no test can forget; a test that wants two lobbies to share one passes it itself.
+void give_lobby_config_dir(const std::vector<std::string>& argv,
+                           std::map<std::string, std::string>* env, std::unique_ptr<TempDir>* dir);
+
 // A child's pid and, once it is reaped, its wait status: what Process and PtyProcess share.
 class ChildStatus {
  public:
@@ -89,6 +99,8 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   pid_t pid() const { return child_.pid; }
+  // The XDG_CONFIG_HOME a `_c` was given by give_lobby_config_dir() ("" if none).
+  std::string config_home() const;
   bool write(std::string_view text);  // to the child's stdin
   bool write_line(std::string_view line) { return write(std::string(line) + "\n"); }
   void close_stdin();
@@ -114,6 +126,7 @@ class Process {
   void reader_loop();
 
   ChildStatus child_;
+  std::unique_ptr<TempDir> config_dir_;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   std::thread reader_;
@@ -150,5 +163,11 @@ struct BrokerProcess {
 };
 BrokerProcess start_broker(const std::string& log_dir, const std::vector<std::string>& extra = {},
                            const Process::Options& options = {});
+// The same with --plaintext (teaching mode): the broker also takes plaintext connections, for
+// the tests that drive the line protocol by hand (LineClient without encryption) or run
+// `_c --plaintext`.
+BrokerProcess start_plaintext_broker(const std::string& log_dir,
+                                     const std::vector<std::string>& extra = {},
+                                     const Process::Options& options = {});
 
 }  // namespace peerlink::testing

@@ -198,15 +198,18 @@ std::unique_ptr<PtyProcess> PtyProcess::start(const std::vector<std::string>& ar
   }
 
   // Build argv/envp before fork: only async-signal-safe calls in the child.
+  std::unique_ptr<TempDir> config_dir;
+  std::map<std::string, std::string> env_set = options.env;
+  give_lobby_config_dir(argv, &env_set, &config_dir);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
     std::string key = kv.substr(0, kv.find('='));
-    bool drop = options.env.count(key) > 0;
+    bool drop = env_set.count(key) > 0;
     for (const auto& u : options.unset_env) drop = drop || u == key;
     if (!drop) env_strings.push_back(kv);
   }
-  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : env_set) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -242,6 +245,7 @@ std::unique_ptr<PtyProcess> PtyProcess::start(const std::vector<std::string>& ar
   ::close(slave);
   std::unique_ptr<PtyProcess> p(new PtyProcess());
   p->child_.pid = pid;
+  p->config_dir_ = std::move(config_dir);
   p->master_fd_ = master;
   p->wake_pipe_[0] = wake[0];
   p->wake_pipe_[1] = wake[1];

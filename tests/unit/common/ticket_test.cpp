@@ -14,10 +14,10 @@ namespace {
 constexpr int64_t kExpiry = 1700000000;
 const char kKey[] = "per-owner secret key";
 
-TicketFields fields() { return TicketFields{"alice", "report.pdf", "bob", kExpiry}; }
+TicketFields fields() { return TicketFields{"alice", "report.pdf", "bob", kExpiry, ""}; }
 
 TicketCheck check(std::string_view ticket, int64_t now = kExpiry - 60) {
-  return verify_ticket(kKey, "alice", "report.pdf", "bob", ticket, now);
+  return verify_ticket(kKey, "alice", "report.pdf", "bob", "", ticket, now);
 }
 
 TEST(TicketTest, FormatIsExpiryDashLowerHexMac) {
@@ -38,17 +38,39 @@ TEST(TicketTest, SignThenVerifyOk) {
 TEST(TicketTest, ChangedFieldsAreForged) {
   const std::string t = sign_ticket(kKey, fields());
   const int64_t now = kExpiry - 60;
-  EXPECT_EQ(verify_ticket(kKey, "mallory", "report.pdf", "bob", t, now), TicketCheck::kForged);
-  EXPECT_EQ(verify_ticket(kKey, "alice", "secret.pdf", "bob", t, now), TicketCheck::kForged);
-  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "eve", t, now), TicketCheck::kForged);
-  EXPECT_EQ(verify_ticket("other key", "alice", "report.pdf", "bob", t, now), TicketCheck::kForged);
-  EXPECT_EQ(verify_ticket("", "alice", "report.pdf", "bob", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "mallory", "report.pdf", "bob", "", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "secret.pdf", "bob", "", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "eve", "", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket("other key", "alice", "report.pdf", "bob", "", t, now),
+            TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket("", "alice", "report.pdf", "bob", "", t, now), TicketCheck::kForged);
+}
+
+TEST(TicketTest, RequesterKeyIsCovered) {
+  // Issue 9: a ticket is for one requester's key; the same ticket on a connection with another
+  // key (or none) is forged, and the key cannot trade bytes with the requester's name.
+  const std::string bob_key(64, 'b'), eve_key(64, 'e');
+  TicketFields f = fields();
+  f.requester_key = bob_key;
+  const std::string t = sign_ticket(kKey, f);
+  const int64_t now = kExpiry - 60;
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", bob_key, t, now), TicketCheck::kOk);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", eve_key, t, now),
+            TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", "", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", "-", t, now), TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob\n" + bob_key, "", t, now),
+            TicketCheck::kForged);
+  // A ticket signed without a key is not one for bob's key either.
+  EXPECT_EQ(
+      verify_ticket(kKey, "alice", "report.pdf", "bob", bob_key, sign_ticket(kKey, fields()), now),
+      TicketCheck::kForged);
 }
 
 TEST(TicketTest, FieldBoundariesAreBound) {
   // Moving bytes between fields must not keep the MAC valid.
   const std::string t = sign_ticket(kKey, fields());
-  EXPECT_EQ(verify_ticket(kKey, "alicer", "eport.pdf", "bob", t, kExpiry - 60),
+  EXPECT_EQ(verify_ticket(kKey, "alicer", "eport.pdf", "bob", "", t, kExpiry - 60),
             TicketCheck::kForged);
 }
 
@@ -79,8 +101,8 @@ TEST(TicketTest, NegativeExpiryRoundTrips) {
   f.expiry = -5;
   const std::string t = sign_ticket(kKey, f);
   EXPECT_EQ(t.substr(0, 3), "-5-");
-  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", t, -10), TicketCheck::kOk);
-  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", t, 0), TicketCheck::kExpired);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", "", t, -10), TicketCheck::kOk);
+  EXPECT_EQ(verify_ticket(kKey, "alice", "report.pdf", "bob", "", t, 0), TicketCheck::kExpired);
 }
 
 TEST(TicketTest, GarbageIsMalformed) {

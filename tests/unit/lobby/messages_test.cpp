@@ -90,13 +90,17 @@ TEST(ClientMessages, ChatEvents) {
   EXPECT_EQ(r.id, 7u);
   EXPECT_EQ(r.user, "alice");
 
-  BrokerEvent a = event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken);
+  const std::string key = std::string(32, 'c') + std::string(32, 'D');
+  BrokerEvent a = event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken + " " + key);
   EXPECT_EQ(a.type, Type::kChatAccepted);
   EXPECT_EQ(a.id, 7u);
   EXPECT_EQ(a.user, "bob");
   EXPECT_EQ(a.ip, "127.0.0.1");
   EXPECT_EQ(a.port, 40123);
   EXPECT_EQ(a.token, kToken);
+  EXPECT_EQ(a.key, std::string(32, 'c') + std::string(32, 'd'));  // stored in lower case
+  // A target without a key (a plaintext client in teaching mode) is "-".
+  EXPECT_EQ(event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken + " -").key, "");
 
   BrokerEvent d = event("EVENT CHAT_DECLINED 7 bob timeout");
   EXPECT_EQ(d.type, Type::kChatDeclined);
@@ -164,6 +168,10 @@ TEST(ClientMessages, RejectsMalformedKnownEvents) {
   EXPECT_TRUE(bad_event("EVENT LEAVE"));
   EXPECT_TRUE(bad_event("EVENT CHAT_REQUEST x alice"));
   EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 nothex"));
+  EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken));  // no key
+  EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken + " abc"));
+  EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123 " + kToken + " " +
+                        std::string(64, 'g')));
   EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob 127.0.0.1 40123"));
   EXPECT_TRUE(bad_event("EVENT CHAT_ACCEPTED 7 bob -rf 40123 " + kToken));
   EXPECT_TRUE(bad_event("EVENT CHAT_DECLINED 7 bob"));
