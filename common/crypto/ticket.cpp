@@ -10,14 +10,15 @@ namespace peerlink {
 namespace {
 
 // The byte string the MAC covers. Newlines separate the fields; names that reach here are
-// validated user names and sanitized file names, neither of which may contain one.
+// validated user names, sanitized file names and hex keys, none of which may contain one.
 std::string signed_text(std::string_view owner, std::string_view file, std::string_view requester,
-                        int64_t expiry) {
+                        std::string_view requester_key, int64_t expiry) {
   std::string text;
-  text.reserve(owner.size() + file.size() + requester.size() + 24);
+  text.reserve(owner.size() + file.size() + requester.size() + requester_key.size() + 24);
   text.append(owner).push_back('\n');
   text.append(file).push_back('\n');
   text.append(requester).push_back('\n');
+  text.append(requester_key).push_back('\n');
   text.append(std::to_string(expiry));
   return text;
 }
@@ -35,12 +36,13 @@ bool parse_expiry(std::string_view text, int64_t* value) {
 }  // namespace
 
 std::string sign_ticket(std::string_view key, const TicketFields& f) {
-  const Sha256::Digest mac = hmac_sha256(key, signed_text(f.owner, f.file, f.requester, f.expiry));
+  const Sha256::Digest mac = hmac_sha256(key, signed_text(f.owner, f.file, f.requester, f.requester_key, f.expiry));
   return std::to_string(f.expiry) + "-" + to_hex(mac.data(), mac.size());
 }
 
 TicketCheck verify_ticket(std::string_view key, std::string_view owner, std::string_view file,
-                          std::string_view requester, std::string_view ticket, int64_t now) {
+                          std::string_view requester, std::string_view requester_key,
+                          std::string_view ticket, int64_t now) {
   // The MAC part is hex, so the last '-' separates it even when the expiry is negative.
   const size_t dash = ticket.rfind('-');
   if (dash == std::string_view::npos) return TicketCheck::kMalformed;
@@ -52,7 +54,7 @@ TicketCheck verify_ticket(std::string_view key, std::string_view owner, std::str
     return TicketCheck::kMalformed;
   }
 
-  const Sha256::Digest expected = hmac_sha256(key, signed_text(owner, file, requester, expiry));
+  const Sha256::Digest expected = hmac_sha256(key, signed_text(owner, file, requester, requester_key, expiry));
   const std::string_view expected_view(reinterpret_cast<const char*>(expected.data()),
                                        expected.size());
   if (!constant_time_equal(given_mac, expected_view)) return TicketCheck::kForged;
