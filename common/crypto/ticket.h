@@ -15,8 +15,8 @@ struct TicketFields {
   // The requester's public key as the broker saw it (64 lower-case hex digits; "" for none):
   // the ticket is good only on a download connection whose Noise key is this one, so that a
   // sniffed ticket is useless without the requester's private key. Last, so that the four-field
-  // {owner, file, requester, expiry} initialisers keep compiling.
-  std::string requester_key;
+  // {owner, file, requester, expiry} initialisers keep compiling (the {} keeps -Wextra quiet).
+  std::string requester_key{};
 };
 
 // Returns "<expiry decimal>-<64 lower-case hex digits>", the hex being

@@ -18,8 +18,8 @@ std::string join_identity_secret(const X25519KeyPair& identity, std::string_view
 
 Expected<IdentitySecret> split_identity_secret(std::string_view secret) {
   const Result bad = Result::failure("the secret has no IDENTITY line");
-  const size_t word = std::strlen(kIdentityWord);
-  const size_t line = word + 1 + 2 * kX25519Bytes;  // without the '\n'
+  const size_t word = sizeof kIdentityWord - 1;
+  const size_t line = kIdentityLineBytes - 1;  // where its '\n' is
   if (secret.size() <= line || secret.substr(0, word) != kIdentityWord || secret[word] != ' ' ||
       secret[line] != '\n') {
     return bad;

@@ -10,6 +10,7 @@
 // The public key is not sent: it is derived from the private key. Never argv or environment.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,8 +19,9 @@
 
 namespace peerlink {
 
-// The first word of the identity line.
+// The first word of the identity line, and the line's length with its '\n'.
 inline constexpr char kIdentityWord[] = "IDENTITY";
+inline constexpr size_t kIdentityLineBytes = (sizeof kIdentityWord - 1) + 1 + 2 * kX25519Bytes + 1;
 
 // "IDENTITY <hex>\n" + rest.
 std::string join_identity_secret(const X25519KeyPair& identity, std::string_view rest);

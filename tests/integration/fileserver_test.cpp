@@ -23,6 +23,7 @@
 #include "common/net/net.h"
 #include "common/wire/fetch_frames.h"
 #include "common/wire/frame.h"
+#include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
@@ -34,11 +35,20 @@ const std::string kOtherKey = std::string(64, '7');
 constexpr const char* kOwner = "alice";
 constexpr const char* kRequester = "dave";
 
+// The downloader's static key: every RawClient is dave's, unless told otherwise, and the tickets
+// below are bound to it.
+const X25519KeyPair& dave_key() {
+  static const X25519KeyPair key = x25519_generate();
+  return key;
+}
+
 std::string ticket_for(const std::string& file, const std::string& requester = kRequester,
                        const std::string& key = kKey, int64_t expiry_from_now = 300,
-                       const std::string& owner = kOwner) {
-  return sign_ticket(
-      key, {owner, file, requester, static_cast<int64_t>(std::time(nullptr)) + expiry_from_now});
+                       const std::string& owner = kOwner,
+                       const std::string& requester_key = key_hex(dave_key().public_key)) {
+  return sign_ticket(key, {owner, file, requester,
+                           static_cast<int64_t>(std::time(nullptr)) + expiry_from_now,
+                           requester_key});
 }
 
 struct Reply {
@@ -48,12 +58,21 @@ struct Reply {
   std::string data;
 };
 
-// A downloader speaking the raw protocol over one connection.
+// A downloader speaking the raw protocol over one connection, inside Noise as `key`.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).value_or(UniqueFd())) {}
-  bool ok() const { return fd_.valid(); }
-  int fd() const { return fd_.get(); }
+  explicit RawClient(uint16_t port, const X25519KeyPair& key = dave_key()) {
+    Expected<NoisePeer> peer = noise_connect(port, kPrologueServe, key);
+    if (peer) {
+      peer_ = std::move(*peer);
+    } else {
+      failure_ = peer.message();
+    }
+  }
+  bool ok() const { return peer_.channel != nullptr; }
+  const std::string& failure() const { return failure_; }  // why the handshake failed
+  int fd() const { return peer_.fd.get(); }
+  NoiseChannel* channel() { return peer_.channel.get(); }
 
   Reply get(const std::string& file, uint64_t offset, uint64_t length, const std::string& ticket,
             const std::string& requester = kRequester) {
@@ -65,7 +84,7 @@ class RawClient {
     g.file = file;
     g.ticket = ticket;
     Reply r;
-    if (!write_frame(fd_.get(), wire::kGet, encode_get_request(g)).ok()) {
+    if (!ok() || !send_frame(channel(), wire::kGet, encode_get_request(g)).ok()) {
       r.error = "send failed";
       return r;
     }
@@ -75,7 +94,7 @@ class RawClient {
   Reply receive(uint32_t id) {
     Reply r;
     Frame f;
-    if (!read_frame(fd_.get(), &f).ok()) {
+    if (!ok() || !receive_frame(channel(), &f).ok()) {
       r.error = "no reply";
       return r;
     }
@@ -88,7 +107,7 @@ class RawClient {
       return r;
     }
     while (r.data.size() < r.range.length) {
-      if (!read_frame(fd_.get(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
+      if (!receive_frame(channel(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
         r.error = "bad DATA";
         return r;
       }
@@ -101,7 +120,7 @@ class RawClient {
       r.data.append(f.payload, 4, std::string::npos);
     }
     uint32_t done_id = 0;
-    if (!read_frame(fd_.get(), &f).ok() || f.type != wire::kDone ||
+    if (!receive_frame(channel(), &f).ok() || f.type != wire::kDone ||
         !decode_serve_id(f.payload, &done_id) || done_id != id || r.data.size() != r.range.length) {
       r.error = "bad DONE";
       return r;
@@ -112,14 +131,15 @@ class RawClient {
 
   // True if the server closed the connection (EOF, or a reset) within the timeout.
   bool closed() {
-    if (!wait_readable(fd_.get(), 10000).ok()) return false;
+    if (!wait_readable(fd(), 10000).ok()) return false;
     char c;
-    const ssize_t n = ::recv(fd_.get(), &c, 1, 0);
+    const ssize_t n = ::recv(fd(), &c, 1, 0);
     return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:
-  UniqueFd fd_;
+  NoisePeer peer_;
+  std::string failure_;
   uint32_t next_id_ = 1;
 };
 
@@ -248,7 +268,8 @@ TEST_F(FileServerTest, RefusesBadTicketsAndServesNothing) {
 TEST_F(FileServerTest, ATicketThatExpiresMidDownloadKeepsItsConnection) {
   start();
   const auto expiry = static_cast<int64_t>(std::time(nullptr)) + 1;
-  const std::string t = sign_ticket(kKey, {kOwner, "song.ogg", kRequester, expiry});
+  const std::string t =
+      sign_ticket(kKey, {kOwner, "song.ogg", kRequester, expiry, key_hex(dave_key().public_key)});
   RawClient c(server_.port);
   ASSERT_TRUE(c.get("song.ogg", 0, 100, t).ok);
   // Wait (bounded) for the clock to pass the expiry: the property under test is about time.
@@ -293,26 +314,27 @@ TEST_F(FileServerTest, RefusesRangesBeyondTheFile) {
 TEST_F(FileServerTest, RefusesUnknownAndOversizeFrames) {
   start();
   RawClient a(server_.port);
-  ASSERT_TRUE(write_frame(a.fd(), 99, "x").ok());
+  ASSERT_TRUE(a.ok()) << a.failure();
+  ASSERT_TRUE(send_frame(a.channel(), 99, "x").ok());
   Frame f;
-  ASSERT_TRUE(read_frame(a.fd(), &f).ok());
+  ASSERT_TRUE(receive_frame(a.channel(), &f).ok());
   EXPECT_EQ(f.type, wire::kError);
   EXPECT_EQ(f.payload, "bad frame");
   EXPECT_TRUE(a.closed());
 
   RawClient b(server_.port);
-  ASSERT_TRUE(write_frame(b.fd(), wire::kGet, std::string(kMaxGetPayload + 1, 'x')).ok());
-  ASSERT_TRUE(read_frame(b.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(b.channel(), wire::kGet, std::string(kMaxGetPayload + 1, 'x')).ok());
+  ASSERT_TRUE(receive_frame(b.channel(), &f).ok());
   EXPECT_EQ(f.payload, "bad frame");
 
   RawClient c(server_.port);
-  ASSERT_TRUE(write_frame(c.fd(), wire::kChat, "hello").ok());
-  ASSERT_TRUE(read_frame(c.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(c.channel(), wire::kChat, "hello").ok());
+  ASSERT_TRUE(receive_frame(c.channel(), &f).ok());
   EXPECT_EQ(f.payload, "expected GET");
 
   RawClient d(server_.port);
-  ASSERT_TRUE(write_frame(d.fd(), wire::kGet, "short").ok());
-  ASSERT_TRUE(read_frame(d.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(d.channel(), wire::kGet, "short").ok());
+  ASSERT_TRUE(receive_frame(d.channel(), &f).ok());
   EXPECT_EQ(f.payload, "bad request");
 }
 
@@ -348,8 +370,9 @@ TEST_F(FileServerTest, RefusesConnectionsOverTheCapUntilOneEnds) {
   ASSERT_TRUE(first->get("other.txt", 0, 5, ticket_for("other.txt")).ok);
   {
     RawClient second(server_.port);
+    ASSERT_TRUE(second.ok()) << second.failure();
     Frame f;
-    ASSERT_TRUE(read_frame(second.fd(), &f).ok());
+    ASSERT_TRUE(receive_frame(second.channel(), &f).ok());
     EXPECT_EQ(f.type, wire::kError);
     EXPECT_EQ(f.payload, "server busy");
   }
@@ -423,7 +446,7 @@ TEST_F(FileServerTest, ExitsWhenItsParentDies) {
       "\"$0\" --serve --port 0 --bind 127.0.0.1 --share \"$1\" --user alice --parent-pid $$ "
       "\"$2\" \"$3\" & echo \"child $!\"; wait";  // $2 $3: the --secret-fd N the harness added
   Process::Options options;
-  options.secret = kKey;
+  options.secret = fetch_secret(x25519_generate(), kKey);  // an identity line, then the key
   auto shell = Process::start({"/bin/sh", "-c", script, bin_path("_peer_server"), share_}, options);
   ASSERT_TRUE(shell);
   // The shell's line and the server's may come in either order.
@@ -465,9 +488,21 @@ TEST_F(FileServerTest, NeedsATicketKeyInItsSecretDescriptor) {
   }
 }
 
-TEST_F(FileServerTest, BadUsageExitsTwo) {
+TEST_F(FileServerTest, NeedsTheOwnersIdentityInItsSecretDescriptor) {
+  // The ticket key alone, as the secret was before downloads were encrypted: no identity line.
+  std::vector<std::string> argv = in_build(serve_args(share_, kOwner, log_).to_argv());
   Process::Options options;
   options.secret = kKey;
+  auto p = Process::start(argv, options);
+  const auto status = p->wait_exit();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(WEXITSTATUS(*status), 2);
+  EXPECT_TRUE(p->saw("--secret-fd: the secret has no IDENTITY line")) << p->output();
+}
+
+TEST_F(FileServerTest, BadUsageExitsTwo) {
+  Process::Options options;
+  options.secret = fetch_secret(x25519_generate(), kKey);
   for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
            {"--share", share_, "--user", "alice"},                            // no port or fd
            {"--port", "0", "--share", share_, "--user", "-x"},                // bad user
