@@ -172,6 +172,9 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   out->file_listener = std::move(*fl);
   out->identity.file_port = local_port(out->file_listener.get());
   out->identity.key = random_hex(wire::kTicketKeyBytes);
+  // A key pair for this run until the user's own is loaded from the key folder
+  // (client/keys/identity): downloads and the file server need one either way.
+  out->identity.keys = x25519_generate();
 
   BrokerConn::OpenResult o = out->conn.open(options.host, options.port);
   if (!o.result.ok()) {

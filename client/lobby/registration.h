@@ -5,6 +5,7 @@
 #include <string>
 
 #include "client/lobby/broker_conn.h"
+#include "common/crypto/x25519.h"
 
 namespace peerlink::lobby {
 
@@ -14,6 +15,9 @@ struct Identity {
   std::string name;
   uint16_t file_port = 0;
   std::string key;  // 64 hex digits
+  // The user's static key pair: what the file server and the downloaders prove (and, with the
+  // broker link on Noise, the key the broker binds the name to).
+  X25519KeyPair keys;
 };
 
 struct RegisterResult {

@@ -17,6 +17,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@
 #include "common/wire/frame.h"
 #include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
+#include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
 
@@ -50,7 +52,29 @@ struct Owner {
   std::string log;
   std::unique_ptr<Process> proc;
   uint16_t port = 0;
+  X25519KeyPair identity = x25519_generate();  // the owner's static key, which its server proves
 };
+
+// Each requester's static key pair (one per name, for the whole test program): what its fetch
+// proves, and what its tickets are bound to.
+const X25519KeyPair& requester_identity(const std::string& name) {
+  static std::map<std::string, X25519KeyPair> keys;
+  auto it = keys.find(name);
+  if (it == keys.end()) it = keys.emplace(name, x25519_generate()).first;
+  return it->second;
+}
+
+// HELLO, then REGISTER with the user's key as the 4th field: what a client on a plaintext
+// connection claims (docs/PROTOCOL.md), so that the broker vouches for it in OWNER lines and binds
+// tickets to it.
+bool hello_register_keyed(LineClient* c, const std::string& name, uint16_t peer_port,
+                          const X25519KeyPair& key) {
+  const auto h = c->request("HELLO 1.0");
+  if (h.empty() || h[0].rfind("OK HELLO", 0) != 0) return false;
+  const auto r = c->request("REGISTER " + name + " " + std::to_string(peer_port) + " " +
+                            kTestKey + " " + key_hex(key.public_key));
+  return !r.empty() && r[0].rfind("OK REGISTERED " + name, 0) == 0;
+}
 
 // Writes `size` pseudo-random bytes (seeded) in 1 MiB pieces; returns their SHA-256 hex.
 std::string write_random_file(const std::string& path, uint64_t size, unsigned seed) {
@@ -96,7 +120,8 @@ uint64_t served_bytes(const std::string& log, const std::string& user = "") {
 
 std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
                        const std::string& sha, const std::string& requester = "dave") {
-  const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300};
+  const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300,
+                      key_hex(requester_identity(requester).public_key)};
   std::string line = LineWriter("OWNER")
                          .field(o.name)
                          .field("127.0.0.1")
@@ -104,6 +129,7 @@ std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
                          .field(file)
                          .num(size)
                          .word(sha)
+                         .word(key_hex(o.identity.public_key))
                          .word(sign_ticket(kTestKey, t))
                          .str();
   line.pop_back();  // the '\n'
@@ -132,7 +158,8 @@ class FetchTest : public ::testing::Test {
     return *owners_.back();
   }
   void start_owner(Owner& o, const std::vector<std::string>& extra = {}) {
-    ServeProcess s = start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra);
+    ServeProcess s = start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra, {},
+                                 &o.identity);
     o.proc = std::move(s.proc);
     ASSERT_TRUE(o.proc);
     ASSERT_NE(s.port, 0) << o.proc->output();
@@ -150,7 +177,7 @@ class FetchTest : public ::testing::Test {
     args.user = user;
     args.progress_fd = 1;
     Process::Options options;
-    options.secret = sources;
+    options.secret = fetch_secret(requester_identity(user), sources);
     return Process::start(in_build(args.to_argv(), extra), options);
   }
 
@@ -194,14 +221,14 @@ TEST_F(FetchTest, ThreeOwnersFoundThroughTheBrokerEachServeRanges) {
     // A cap per owner keeps any one of them from taking every block before the others connect.
     start_owner(o, {"--max-rate", std::to_string(8 * kMiB)});
     auto lobby = std::make_unique<LineClient>(broker.port);
-    ASSERT_TRUE(lobby->hello_register(name, o.port));
+    ASSERT_TRUE(hello_register_keyed(lobby.get(), name, o.port, o.identity));
     ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
     const auto reply = lobby->request("FILE big.bin " + std::to_string(kSize) + " " + sha);
     ASSERT_EQ(reply.at(0), "OK ANNOUNCED 1");
     lobbies.push_back(std::move(lobby));
   }
   LineClient dave(broker.port);
-  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  ASSERT_TRUE(hello_register_keyed(&dave, "dave", 40009, requester_identity("dave")));
   const auto whohas = dave.request("WHOHAS " + sha, true);
   ASSERT_EQ(whohas.at(0), "OK WHOHAS 3");
   std::string sources;
@@ -308,7 +335,7 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
   std::vector<std::unique_ptr<LineClient>> lobbies;
   for (Owner* o : {&alice, &bob}) {
     auto lobby = std::make_unique<LineClient>(broker.port);
-    ASSERT_TRUE(lobby->hello_register(o->name, o->port));
+    ASSERT_TRUE(hello_register_keyed(lobby.get(), o->name, o->port, o->identity));
     const std::string content = *read_file(o->share + "/notes.txt");
     ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
     ASSERT_EQ(lobby
@@ -319,7 +346,7 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
     lobbies.push_back(std::move(lobby));
   }
   LineClient dave(broker.port);
-  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  ASSERT_TRUE(hello_register_keyed(&dave, "dave", 40009, requester_identity("dave")));
   const auto whohas = dave.request("WHOHAS notes.txt", true);
   ASSERT_EQ(whohas.at(0), "OK WHOHAS 2");
   const std::string sources = whohas.at(1) + "\n" + whohas.at(2) + "\n";
@@ -516,12 +543,14 @@ double baseline_copy(const std::string& src, const std::string& dst) {
   return secs;
 }
 
-// Pulls a whole file from a serve-mode server over one connection in 1 MiB GETs, writing it to
-// `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on failure.
+// Pulls a whole file from a serve-mode server over one (encrypted) connection in 1 MiB GETs,
+// writing it to `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on failure.
 double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size,
                            const std::string& ticket, const std::string& dst) {
   const auto t0 = std::chrono::steady_clock::now();
-  Expected<UniqueFd> c = connect_tcp("127.0.0.1", port);
+  Expected<NoisePeer> c = noise_connect(port, kPrologueServe, requester_identity("dave"));
+  if (!c) return -1;
+  NoiseChannel* channel = c->channel.get();
   UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   Frame f;
   for (uint64_t off = 0; off < size; off += kMiB) {
@@ -532,10 +561,10 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
     g.requester = "dave";
     g.file = file;
     g.ticket = ticket;
-    if (!write_frame(c->get(), wire::kGet, encode_get_request(g)).ok()) return -1;
-    if (!read_frame(c->get(), &f).ok() || f.type != wire::kRange) return -1;
+    if (!send_frame(channel, wire::kGet, encode_get_request(g)).ok()) return -1;
+    if (!receive_frame(channel, &f).ok() || f.type != wire::kRange) return -1;
     uint64_t pos = off;
-    while (read_frame(c->get(), &f).ok() && f.type == wire::kData) {
+    while (receive_frame(channel, &f).ok() && f.type == wire::kData) {
       if (::pwrite(out.get(), f.payload.data() + 4, f.payload.size() - 4, static_cast<off_t>(pos)) <
           0)
         return -1;
@@ -591,8 +620,10 @@ TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
   }
   const std::string src = owners_[0]->share + "/bench.bin";
   const std::string dst = downloads_ + "/bench.bin";
-  const std::string ticket = sign_ticket(
-      kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300});
+  const std::string ticket =
+      sign_ticket(kTestKey, {"alice", "bench.bin", "dave",
+                             static_cast<int64_t>(std::time(nullptr)) + 300,
+                             key_hex(requester_identity("dave").public_key)});
   std::vector<double> copy, copy_hash, serve, one, three, nc;
   for (int run = 0; run < kRuns; ++run) {
     nc.push_back(nc_copy(src, dst, kSize));
