@@ -14,8 +14,8 @@
 namespace peerlink::lobby {
 namespace {
 
-// Rebuilds an OWNER line from decoded fields owner..ticket (owner-key before the ticket) and parses it, so both ways in share
-// one set of checks (parse_owner_line).
+// Rebuilds an OWNER line from decoded fields owner..ticket (owner-key before the ticket) and parses
+// it, so both ways in share one set of checks (parse_owner_line).
 bool owner_from_fields(const std::vector<std::string>& f, size_t first, FetchSource* out) {
   if (f.size() != first + 8) return false;
   LineWriter w(wire::body::kOwner);

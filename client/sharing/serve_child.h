@@ -14,13 +14,13 @@
 namespace peerlink::lobby {
 
 struct ServeChildConfig {
-  int listen_fd = -1;     // the lobby's listening socket (not owned); its port is registered
-  std::string share;      // absolute
-  std::string user;       // whose tickets it honours
-  std::string key;        // the ticket key registered with the broker (64 hex digits)
+  int listen_fd = -1;      // the lobby's listening socket (not owned); its port is registered
+  std::string share;       // absolute
+  std::string user;        // whose tickets it honours
+  std::string key;         // the ticket key registered with the broker (64 hex digits)
   X25519KeyPair identity;  // the user's static key: the one the broker vouches for in OWNER lines
-  std::string log;        // --serve-log: its --log FILE ("" = none)
-  uint64_t max_rate = 0;  // --serve-max-rate: its --max-rate (0 = no cap)
+  std::string log;         // --serve-log: its --log FILE ("" = none)
+  uint64_t max_rate = 0;   // --serve-max-rate: its --max-rate (0 = no cap)
 };
 
 // Owns the server process (stopped when this is destroyed). The listening socket stays the

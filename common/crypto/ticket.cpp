@@ -36,7 +36,8 @@ bool parse_expiry(std::string_view text, int64_t* value) {
 }  // namespace
 
 std::string sign_ticket(std::string_view key, const TicketFields& f) {
-  const Sha256::Digest mac = hmac_sha256(key, signed_text(f.owner, f.file, f.requester, f.requester_key, f.expiry));
+  const Sha256::Digest mac =
+      hmac_sha256(key, signed_text(f.owner, f.file, f.requester, f.requester_key, f.expiry));
   return std::to_string(f.expiry) + "-" + to_hex(mac.data(), mac.size());
 }
 
@@ -54,7 +55,8 @@ TicketCheck verify_ticket(std::string_view key, std::string_view owner, std::str
     return TicketCheck::kMalformed;
   }
 
-  const Sha256::Digest expected = hmac_sha256(key, signed_text(owner, file, requester, requester_key, expiry));
+  const Sha256::Digest expected =
+      hmac_sha256(key, signed_text(owner, file, requester, requester_key, expiry));
   const std::string_view expected_view(reinterpret_cast<const char*>(expected.data()),
                                        expected.size());
   if (!constant_time_equal(given_mac, expected_view)) return TicketCheck::kForged;

@@ -63,12 +63,10 @@ Result FetchConnection::connect() {
   // Checked as soon as the server's message 2 is in: an impostor never learns who asks.
   setup.check = [this](const X25519Key& remote) {
     if (to_hex(remote.data(), remote.size()) == source_.key) return Result();
-    return Result::failure(source_.owner +
-                               "'s file server presented a key the broker did not vouch for",
-                           EACCES);
+    return Result::failure(
+        source_.owner + "'s file server presented a key the broker did not vouch for", EACCES);
   };
-  Expected<std::unique_ptr<NoiseChannel>> channel =
-      NoiseChannel::handshake(socket_.get(), setup);
+  Expected<std::unique_ptr<NoiseChannel>> channel = NoiseChannel::handshake(socket_.get(), setup);
   if (!channel) {
     // A server that sheds connections closes them before the handshake is through.
     if (channel.error() == ECONNRESET) return Result::closed();

@@ -47,8 +47,8 @@ class FetchConnection {
   // Connects, runs the handshake (a server whose static key is not source.key fails the source:
   // "<owner>'s file server presented a key the broker did not vouch for", before this side
   // reveals its own key), and pulls blocks, keeping up to two GETs in flight so the server never
-  // waits for the next request. While there is nothing to take but other sources still hold blocks, it
-  // waits disconnected (a block may come back). On any failure every block taken goes back to
+  // waits for the next request. While there is nothing to take but other sources still hold blocks,
+  // it waits disconnected (a block may come back). On any failure every block taken goes back to
   // the queue.
   Outcome run();
 

@@ -24,8 +24,7 @@ constexpr int kTickMs = 200;
 }  // namespace
 
 Download::Download(const FetchArgs& options, std::string local_name,
-                   std::vector<FetchSource> sources, int signal_fd,
-                   const X25519KeyPair& identity)
+                   std::vector<FetchSource> sources, int signal_fd, const X25519KeyPair& identity)
     : options_(options),
       name_(std::move(local_name)),
       sources_(std::move(sources)),

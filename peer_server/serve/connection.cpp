@@ -99,6 +99,7 @@ class ServeConnection {
         requester_key_(to_hex(channel->remote_static().data(), channel->remote_static().size())),
         first_deadline_(first_deadline) {}
   void run();
+
  private:
   // Reads until the next request is complete. False (the connection ends) on EOF, an error, or
   // when `deadline` passes first (an ERROR "request timed out" is sent then).
@@ -125,7 +126,7 @@ class ServeConnection {
   const std::string requester_key_;
   const Clock::time_point first_deadline_;
   ServeRequestReader reader_;
-  std::string plain_;  // scratch: plaintext as the channel decrypts it
+  std::string plain_;      // scratch: plaintext as the channel decrypts it
   bool admitted_ = false;  // admit_ said yes: this connection holds one of the served slots
   bool refused_ = false;   // an ERROR went out: linger before closing
   std::string frames_;     // DATA frames being filled and sent (file bytes read into place)

@@ -22,7 +22,7 @@ struct ServeCounters {
   std::atomic<uint64_t> bytes_sent{0};
   // Connections cut for not completing the handshake or a request in time.
   std::atomic<uint64_t> timed_out{0};
-  std::atomic<uint64_t> dropped{0};    // connections without a ticket yet, dropped for newer ones
+  std::atomic<uint64_t> dropped{0};  // connections without a ticket yet, dropped for newer ones
 };
 
 // How long a request may take to arrive in full: the first (with the handshake before it) from
@@ -34,13 +34,13 @@ inline constexpr int kRequestTimeoutMs = 5000;
 class ShareDir;
 
 struct ServeContext {
-  std::string share;                    // the shared folder, as given
-  const ShareDir* share_dir = nullptr;  // the shared folder, held open: files open beneath it
-  std::string owner;                    // whose tickets are honoured
-  std::string key;                      // the ticket key (64 hex characters, used as text)
+  std::string share;                        // the shared folder, as given
+  const ShareDir* share_dir = nullptr;      // the shared folder, held open: files open beneath it
+  std::string owner;                        // whose tickets are honoured
+  std::string key;                          // the ticket key (64 hex characters, used as text)
   const X25519KeyPair* identity = nullptr;  // the owner's static key: what the handshake proves
-  Logger* log = nullptr;                // one line per request
-  RateLimiter* limiter = nullptr;       // nullptr: no upload cap
+  Logger* log = nullptr;                    // one line per request
+  RateLimiter* limiter = nullptr;           // nullptr: no upload cap
   ServeCounters* counters = nullptr;
   const std::atomic<bool>* stopping = nullptr;  // set when the server shuts down
   int idle_timeout_ms = 60'000;  // a connection that sends or takes nothing this long is closed

@@ -82,9 +82,8 @@ void FileServer::accept_one() {
     if (busy) {
       refuse_busy(raw->fd.get(), ctx_);
     } else {
-      serve_connection(raw->fd.get(), ctx_, [this, raw](const std::string& requester) {
-        return admit(raw, requester);
-      });
+      serve_connection(raw->fd.get(), ctx_,
+                       [this, raw](const std::string& requester) { return admit(raw, requester); });
     }
     {
       std::lock_guard<std::mutex> lock(raw->mu);

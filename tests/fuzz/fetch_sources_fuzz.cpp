@@ -28,7 +28,8 @@ void check_source(const FetchSource& s) {
   if (!parsed) std::abort();
   const FetchSource& back = *parsed;
   if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
-      back.size != s.size || back.sha256 != s.sha256 || back.key != s.key || back.ticket != s.ticket)
+      back.size != s.size || back.sha256 != s.sha256 || back.key != s.key ||
+      back.ticket != s.ticket)
     std::abort();
 }
 

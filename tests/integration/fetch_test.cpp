@@ -36,6 +36,7 @@
 #include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/tcp_relay.h"
 
 namespace peerlink::testing {
 namespace {
@@ -71,8 +72,8 @@ bool hello_register_keyed(LineClient* c, const std::string& name, uint16_t peer_
                           const X25519KeyPair& key) {
   const auto h = c->request("HELLO 1.0");
   if (h.empty() || h[0].rfind("OK HELLO", 0) != 0) return false;
-  const auto r = c->request("REGISTER " + name + " " + std::to_string(peer_port) + " " +
-                            kTestKey + " " + key_hex(key.public_key));
+  const auto r = c->request("REGISTER " + name + " " + std::to_string(peer_port) + " " + kTestKey +
+                            " " + key_hex(key.public_key));
   return !r.empty() && r[0].rfind("OK REGISTERED " + name, 0) == 0;
 }
 
@@ -121,7 +122,7 @@ uint64_t served_bytes(const std::string& log, const std::string& user = "") {
 std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
                        const std::string& sha, const std::string& requester = "dave") {
   const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300,
-                      key_hex(requester_identity(requester).public_key)};
+                       key_hex(requester_identity(requester).public_key)};
   std::string line = LineWriter("OWNER")
                          .field(o.name)
                          .field("127.0.0.1")
@@ -158,8 +159,8 @@ class FetchTest : public ::testing::Test {
     return *owners_.back();
   }
   void start_owner(Owner& o, const std::vector<std::string>& extra = {}) {
-    ServeProcess s = start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra, {},
-                                 &o.identity);
+    ServeProcess s =
+        start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra, {}, &o.identity);
     o.proc = std::move(s.proc);
     ASSERT_TRUE(o.proc);
     ASSERT_NE(s.port, 0) << o.proc->output();
@@ -359,6 +360,108 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
   EXPECT_EQ(served_bytes(bob.log), 19u);
 }
 
+// The request lines of a server log (refused ones included).
+size_t request_lines(const std::string& log) {
+  std::ifstream in(log);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) n += line.find(" get ") != std::string::npos ? 1 : 0;
+  return n;
+}
+
+// Issue 9: the broker vouches for each owner's key in its OWNER line. A file server that cannot
+// prove that key (an impostor at the owner's address, or the owner's line tampered with) is
+// refused before the downloader reveals its own key or sends a ticket; the other sources carry
+// on.
+TEST_F(FetchTest, AFileServerWithAnotherKeyThanTheVouchedOneIsRefused) {
+  Owner& alice = add_owner("alice");
+  Owner& bob = add_owner("bob");
+  const std::string content = random_data(200'000, 21);
+  ASSERT_TRUE(write_file(alice.share + "/song.ogg", content));
+  ASSERT_TRUE(write_file(bob.share + "/song.ogg", content));
+  start_owner(alice);
+  start_owner(bob);
+  const std::string sha = sha256_hex(content);
+  // Alice's line vouches for a key her server does not hold.
+  std::string forged = owner_line(alice, "song.ogg", content.size(), sha);
+  const std::string real_key = key_hex(alice.identity.public_key);
+  ASSERT_NE(forged.find(real_key), std::string::npos);
+  forged.replace(forged.find(real_key), real_key.size(), key_hex(x25519_generate().public_key));
+  const std::string refusal =
+      "source alice (127.0.0.1:" + std::to_string(alice.port) +
+      ") failed: alice's file server presented a key the broker did not vouch for";
+
+  auto p = fetch("song.ogg", content.size(), sha,
+                 forged + "\n" + owner_line(bob, "song.ogg", content.size(), sha) + "\n");
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw(refusal)) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/song.ogg").value_or(""), content);
+  EXPECT_EQ(served_bytes(bob.log), content.size());
+
+  std::filesystem::remove(downloads_ + "/song.ogg");
+  auto alone = fetch("song.ogg", content.size(), sha, forged + "\n");
+  EXPECT_EQ(exit_code(*alone), 1) << alone->output();
+  EXPECT_TRUE(alone->saw(refusal)) << alone->output();
+  EXPECT_TRUE(alone->saw("all sources failed")) << alone->output();
+  EXPECT_EQ(request_lines(alice.log), 0u) << "alice's server was never sent a GET (nor a ticket)";
+}
+
+// Issue 9: what crosses the wire during a real download holds no piece of the file, and neither
+// its name, the requester's nor the ticket.
+TEST_F(FetchTest, ADownloadCrossesTheWireEncrypted) {
+  Owner& o = add_owner("alice");
+  const std::string content = random_data(3 * kMiB + 17, 22);
+  ASSERT_TRUE(write_file(o.share + "/clip.mp4", content));
+  start_owner(o);
+  TcpRelay relay(o.port);
+  ASSERT_NE(relay.port(), 0);
+  const std::string sha = sha256_hex(content);
+  std::string line = owner_line(o, "clip.mp4", content.size(), sha);
+  const std::string ticket = line.substr(line.rfind(' ') + 1);
+  const uint16_t real_port = o.port;
+  o.port = relay.port();  // the line sends the downloader through the relay
+  line = owner_line(o, "clip.mp4", content.size(), sha);
+  o.port = real_port;
+  auto p = fetch("clip.mp4", content.size(), sha, line + "\n");
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  ASSERT_EQ(read_file(downloads_ + "/clip.mp4").value_or(""), content);
+  const std::string down = relay.recorded(TcpRelay::Direction::kToClient);
+  const std::string up = relay.recorded(TcpRelay::Direction::kToServer);
+  ASSERT_GT(down.size(), content.size());
+  size_t in_clear = 0;
+  for (size_t at = 0; at + 16 <= content.size(); at += 4099)
+    in_clear += down.find(content.substr(at, 16)) != std::string::npos ? 1 : 0;
+  EXPECT_EQ(in_clear, 0u);
+  for (const std::string& word : {std::string("clip.mp4"), std::string("dave"), ticket}) {
+    EXPECT_EQ(up.find(word), std::string::npos) << word;
+    EXPECT_EQ(down.find(word), std::string::npos) << word;
+  }
+}
+
+// Issue 9: a bit flipped in a transport message from the file server (an active attacker on the
+// path) fails that source at once, and no file appears.
+TEST_F(FetchTest, AFlippedBitFromTheServerFailsTheSource) {
+  Owner& o = add_owner("alice");
+  const std::string content = random_data(500'000, 23);
+  ASSERT_TRUE(write_file(o.share + "/f.bin", content));
+  start_owner(o);
+  TcpRelay relay(o.port);
+  // Past the server's handshake (2 + 96 bytes) and the RANGE frame's message (2 + 5 + 28 + 16),
+  // into the first DATA frame's.
+  relay.flip(TcpRelay::Direction::kToClient, 98 + 51 + 2 + 100, 0x04);
+  const std::string sha = sha256_hex(content);
+  const uint16_t real_port = o.port;
+  o.port = relay.port();
+  const std::string line = owner_line(o, "f.bin", content.size(), sha);
+  o.port = real_port;
+  auto p = fetch("f.bin", content.size(), sha, line + "\n");
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(p->saw("source alice (127.0.0.1:" + std::to_string(relay.port()) +
+                     ") failed: noise: a message failed to authenticate"))
+      << p->output();
+  EXPECT_FALSE(std::filesystem::exists(downloads_ + "/f.bin"));
+}
+
 TEST_F(FetchTest, AnExistingFileIsNeverOverwritten) {
   Owner& o = add_owner("alice");
   ASSERT_TRUE(write_file(o.share + "/report.txt", "the new report"));
@@ -544,7 +647,8 @@ double baseline_copy(const std::string& src, const std::string& dst) {
 }
 
 // Pulls a whole file from a serve-mode server over one (encrypted) connection in 1 MiB GETs,
-// writing it to `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on failure.
+// writing it to `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on
+// failure.
 double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size,
                            const std::string& ticket, const std::string& dst) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -620,10 +724,9 @@ TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
   }
   const std::string src = owners_[0]->share + "/bench.bin";
   const std::string dst = downloads_ + "/bench.bin";
-  const std::string ticket =
-      sign_ticket(kTestKey, {"alice", "bench.bin", "dave",
-                             static_cast<int64_t>(std::time(nullptr)) + 300,
-                             key_hex(requester_identity("dave").public_key)});
+  const std::string ticket = sign_ticket(
+      kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300,
+                 key_hex(requester_identity("dave").public_key)});
   std::vector<double> copy, copy_hash, serve, one, three, nc;
   for (int run = 0; run < kRuns; ++run) {
     nc.push_back(nc_copy(src, dst, kSize));

@@ -26,6 +26,7 @@
 #include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/tcp_relay.h"
 
 namespace peerlink::testing {
 namespace {
@@ -46,9 +47,9 @@ std::string ticket_for(const std::string& file, const std::string& requester = k
                        const std::string& key = kKey, int64_t expiry_from_now = 300,
                        const std::string& owner = kOwner,
                        const std::string& requester_key = key_hex(dave_key().public_key)) {
-  return sign_ticket(key, {owner, file, requester,
-                           static_cast<int64_t>(std::time(nullptr)) + expiry_from_now,
-                           requester_key});
+  return sign_ticket(
+      key, {owner, file, requester, static_cast<int64_t>(std::time(nullptr)) + expiry_from_now,
+            requester_key});
 }
 
 struct Reply {
@@ -235,6 +236,92 @@ TEST_F(FileServerTest, ServesAWholeFileAndRangesOnOneConnection) {
             std::string::npos)
       << lines[0];
   EXPECT_NE(lines[1].find("offset=1000 length=70000 result=ok sent=70000"), std::string::npos);
+}
+
+// Issue 9: a sniffer on the LAN used to read every file, name and ticket off the wire. Now what
+// the server sends holds not one 16-byte piece of the file, and neither side sends a name, the
+// requester or the ticket in clear.
+TEST_F(FileServerTest, NothingOnTheWireIsInClear) {
+  start();
+  TcpRelay relay(server_.port);
+  ASSERT_NE(relay.port(), 0);
+  const std::string t = ticket_for("song.ogg");
+  {
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, content_.size(), t);
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.data == content_);
+  }
+  const std::string down = relay.recorded(TcpRelay::Direction::kToClient);
+  const std::string up = relay.recorded(TcpRelay::Direction::kToServer);
+  ASSERT_GT(down.size(), content_.size()) << "the file went through the relay";
+  size_t pieces = 0, in_clear = 0;
+  for (size_t at = 0; at + 16 <= content_.size(); at += 997, ++pieces)
+    in_clear += down.find(content_.substr(at, 16)) != std::string::npos ? 1 : 0;
+  EXPECT_EQ(in_clear, 0u) << "of " << pieces << " pieces of the file";
+  for (const std::string& word : {std::string("song.ogg"), std::string(kRequester), t}) {
+    EXPECT_EQ(up.find(word), std::string::npos) << word;
+    EXPECT_EQ(down.find(word), std::string::npos) << word;
+  }
+}
+
+// Issue 9: tickets were bearer tokens, good from any machine for 300 s to whoever sniffed one.
+// Now a ticket is bound to the key it was issued to: on a connection with another key it is
+// forged, and nothing is served.
+TEST_F(FileServerTest, ASniffedTicketReplayedWithAnotherKeyIsRefused) {
+  start();
+  const std::string t = ticket_for("song.ogg");  // dave's, bound to dave's key
+  {
+    RawClient thief(server_.port, x25519_generate());
+    ASSERT_TRUE(thief.ok()) << thief.failure();
+    const Reply r = thief.get("song.ogg", 0, content_.size(), t);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "forged ticket");
+    EXPECT_TRUE(r.data.empty());
+    EXPECT_TRUE(thief.closed());
+  }
+  RawClient dave(server_.port);  // the same ticket on dave's own key
+  const Reply r = dave.get("song.ogg", 0, 10, t);
+  EXPECT_TRUE(r.ok) << r.error;
+  const auto lines = wait_log_lines(2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("result=forged%20ticket sent=0"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("result=ok sent=10"), std::string::npos) << lines[1];
+}
+
+// Issue 9: a connection whose decryption fails is closed at once. A bit flipped in the client's
+// first transport message (its GET) gets no answer at all, not even an ERROR; one flipped in the
+// server's first (the RANGE) fails on the client's side. The server serves others meanwhile.
+TEST_F(FileServerTest, AFlippedBitInATransportMessageEndsTheConnection) {
+  start();
+  // Handshake bytes before the first transport message: client 2+32 and 2+64, server 2+96.
+  constexpr size_t kClientHandshake = 100, kServerHandshake = 98;
+  {
+    TcpRelay relay(server_.port);
+    relay.flip(TcpRelay::Direction::kToServer, kClientHandshake + 2 + 5, 0x01);
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "no reply");
+    EXPECT_TRUE(relay.recorded(TcpRelay::Direction::kToClient).size() == kServerHandshake)
+        << "nothing but the handshake came back";
+  }
+  {
+    TcpRelay relay(server_.port);
+    relay.flip(TcpRelay::Direction::kToClient, kServerHandshake + 2 + 5, 0x80);
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "no reply");
+    EXPECT_TRUE(r.data.empty());
+  }
+  RawClient fine(server_.port);
+  const Reply r = fine.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.data == content_.substr(0, 100));
 }
 
 TEST_F(FileServerTest, ServesAZeroByteFile) {

@@ -34,8 +34,8 @@ ServeArgs serve_args(const std::string& share, const std::string& owner, const s
 
 struct ServeProcess {
   std::unique_ptr<Process> proc;
-  uint16_t port = 0;  // 0 if it did not say "serving ... on port N"
-  X25519KeyPair identity;  // the owner's static key the server proves
+  uint16_t port = 0;            // 0 if it did not say "serving ... on port N"
+  X25519KeyPair identity;       // the owner's static key the server proves
   std::string key_hex() const;  // its public key as OWNER lines carry it
 };
 

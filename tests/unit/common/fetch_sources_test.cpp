@@ -16,8 +16,8 @@ const std::string kTicket = "1763712000-" + std::string(64, '5');
 const std::string kKeyTicket = kOwnerKey + " " + kTicket;
 
 TEST(FetchSourcesTest, ParsesAnOwnerLineAsTheBrokerWritesIt) {
-  const Expected<FetchSource> parsed =
-      parse_owner_line("OWNER alice 127.0.0.1 40001 my%20song.ogg 4000000 " + kSha + " " + kKeyTicket);
+  const Expected<FetchSource> parsed = parse_owner_line(
+      "OWNER alice 127.0.0.1 40001 my%20song.ogg 4000000 " + kSha + " " + kKeyTicket);
   ASSERT_TRUE(parsed.ok()) << parsed.message();
   const FetchSource& s = *parsed;
   EXPECT_EQ(s.owner, "alice");

@@ -41,13 +41,13 @@ TEST(IdentitySecretTest, RefusesAnythingElse) {
   const std::string hex(64, '1');
   for (const std::string& bad : {
            std::string(""),
-           std::string(64, 'a'),               // the old serve secret: a ticket key alone
+           std::string(64, 'a'),  // the old serve secret: a ticket key alone
            std::string("OWNER alice 127.0.0.1 1 x 1\n"),  // the old fetch secret
-           "IDENTITY " + hex,                  // no '\n'
-           "IDENTITY " + hex.substr(1) + "\n",  // 63 digits
-           "IDENTITY " + hex + "0\n",          // 65
-           "IDENTITY  " + hex + "\n",          // two spaces
-           "identity " + hex + "\n",           // the word is upper case
+           "IDENTITY " + hex,                             // no '\n'
+           "IDENTITY " + hex.substr(1) + "\n",            // 63 digits
+           "IDENTITY " + hex + "0\n",                     // 65
+           "IDENTITY  " + hex + "\n",                     // two spaces
+           "identity " + hex + "\n",                      // the word is upper case
            "IDENTITY " + std::string(64, 'g') + "\n",
            " IDENTITY " + hex + "\n",
        }) {

@@ -14,8 +14,8 @@ namespace {
 
 constexpr int64_t kExpiry = 1700000000;
 const char kKey[] = "per-owner secret key";
-const std::string kBobKey = std::string(62, 'b') + "0b";    // bob's public key, as hex
-const std::string kEveKey = std::string(62, 'e') + "0e";    // someone else's
+const std::string kBobKey = std::string(62, 'b') + "0b";  // bob's public key, as hex
+const std::string kEveKey = std::string(62, 'e') + "0e";  // someone else's
 
 TicketFields fields() { return TicketFields{"alice", "report.pdf", "bob", kExpiry, kBobKey}; }
 
@@ -49,8 +49,7 @@ TEST(TicketTest, ChangedFieldsAreForged) {
             TicketCheck::kForged);
   EXPECT_EQ(verify_ticket("other key", "alice", "report.pdf", "bob", kBobKey, t, now),
             TicketCheck::kForged);
-  EXPECT_EQ(verify_ticket("", "alice", "report.pdf", "bob", kBobKey, t, now),
-            TicketCheck::kForged);
+  EXPECT_EQ(verify_ticket("", "alice", "report.pdf", "bob", kBobKey, t, now), TicketCheck::kForged);
 }
 
 TEST(TicketTest, ATicketPresentedWithAnotherRequesterKeyIsForged) {
@@ -84,8 +83,7 @@ TEST(TicketTest, FieldBoundariesAreBound) {
 TEST(TicketTest, TheMacCoversTheFieldsInTheDocumentedOrder) {
   // HMAC-SHA-256(key, owner \n file \n requester \n requester_key \n expiry), as docs/PROTOCOL.md
   // says: another implementation of the broker must be able to sign tickets this server accepts.
-  const std::string text =
-      "alice\nreport.pdf\nbob\n" + kBobKey + "\n" + std::to_string(kExpiry);
+  const std::string text = "alice\nreport.pdf\nbob\n" + kBobKey + "\n" + std::to_string(kExpiry);
   const Sha256::Digest mac = hmac_sha256(kKey, text);
   EXPECT_EQ(sign_ticket(kKey, fields()),
             std::to_string(kExpiry) + "-" + to_hex(mac.data(), mac.size()));

@@ -60,7 +60,7 @@ class FetchConnectionTest : public ::testing::Test {
   }
 
   // Serves one connection as `server_key_`: the handshake, then reads one GET and lets `answer`
-  // reply to it (given its id). *remote gets the downloader's key.
+  // reply to it (given its id). seen_key_ gets the downloader's key once the handshake is done.
   void serve(std::function<void(NoiseChannel* channel, uint32_t id)> answer) {
     server_ = std::thread([this, answer = std::move(answer)] {
       UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -105,7 +105,8 @@ class FetchConnectionTest : public ::testing::Test {
 TEST_F(FetchConnectionTest, WritesTheBlockAndFinishes) {
   serve([](NoiseChannel* c, uint32_t id) {
     using testing::send_frame;
-    (void)send_frame(c, wire::kRange, encode_range_reply({id, kContent.size(), 0, kContent.size()}));
+    (void)send_frame(c, wire::kRange,
+                     encode_range_reply({id, kContent.size(), 0, kContent.size()}));
     (void)send_frame(c, wire::kData, encode_serve_done(id) + kContent);
     (void)send_frame(c, wire::kDone, encode_serve_done(id));
   });
@@ -123,7 +124,8 @@ TEST_F(FetchConnectionTest, WritesTheBlockAndFinishes) {
 }
 
 TEST_F(FetchConnectionTest, ARefusalFailsTheSourceAndGivesTheBlockBack) {
-  serve([](NoiseChannel* c, uint32_t) { (void)testing::send_frame(c, wire::kError, "server busy"); });
+  serve(
+      [](NoiseChannel* c, uint32_t) { (void)testing::send_frame(c, wire::kError, "server busy"); });
   const FetchConnection::Outcome outcome = run();
   EXPECT_EQ(outcome.end, FetchConnection::End::kSourceFailed);
   EXPECT_EQ(outcome.why.message(), "refused: server busy");
