@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/crypto/fingerprint.h"
+#include "common/fs/key_file.h"
 #include "common/fs/names.h"
+#include "common/fs/private_dir.h"
 #include "common/net/keepalive.h"
 #include "common/net/net.h"
 #include "common/wire/broker_words.h"
@@ -23,15 +26,23 @@ constexpr int kReadsPerWakeup = 4;   // fairness: a flooding client yields to th
 constexpr int kAcceptsPerTurn = 64;  // likewise for a flood of connections
 constexpr int kAcceptRetryMs = 100;  // out of descriptors: look at the listener again after this
 constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this often
+constexpr auto kNamesSaveInterval = std::chrono::seconds(1);
+constexpr int64_t kSecondsPerDay = 86400;
 
 }  // namespace
 
 Broker::Broker(BrokerOptions options, StopSignals* signals)
     : opt_(std::move(options)), signals_(signals) {}
 
+Broker::~Broker() { ::explicit_bzero(&key_, sizeof key_); }
+
 Result Broker::start() {
   if (!poller_.ok()) return Result::system("epoll", errno);
+  if (!opt_.state_dir.empty()) {
+    if (const Result made = make_private_dirs(opt_.state_dir); !made) return made;
+  }
   if (const Result opened = log_.open(opt_.log_path); !opened) return opened;
+  if (const Result loaded = load_state(); !loaded) return loaded;
   if (!opt_.quiet) log_.set_echo(stdout);
   log_.set_autoflush(false);  // flushed once per loop turn, in run()
   Expected<UniqueFd> l = listen_tcp(opt_.bind, opt_.port, 4096);
@@ -49,10 +60,67 @@ Result Broker::start() {
 
 std::string Broker::listen_address() const { return listen_addr_; }
 
+Result Broker::load_state() {
+  if (opt_.key_path.empty()) {
+    // Made once per process: a fuzzer starts a broker per input.
+    static const X25519KeyPair ephemeral = x25519_generate();
+    key_ = ephemeral;
+    fingerprint_ = grouped_fingerprint(key_fingerprint(key_.public_key));
+    startup_notes_.push_back("broker key fingerprint " + fingerprint_ + " (ephemeral)");
+  } else {
+    bool created = false;
+    Expected<X25519KeyPair> key = load_or_create_key_file(opt_.key_path, &created);
+    if (!key.ok()) return key.result();
+    key_ = *key;
+    ::explicit_bzero(&*key, sizeof *key);
+    fingerprint_ = grouped_fingerprint(key_fingerprint(key_.public_key));
+    startup_notes_.push_back((created ? "created a new broker key in " : "broker key from ") +
+                             opt_.key_path);
+    startup_notes_.push_back("broker key fingerprint " + fingerprint_);
+  }
+  names_ = NameKeys(opt_.names_path, int64_t{opt_.name_expiry_days} * kSecondsPerDay);
+  if (opt_.names_path.empty()) return {};  // bindings not kept (tests, fuzzers)
+  Expected<NameKeys::LoadReport> report = names_.load();
+  if (!report.ok()) return report.result();
+  std::string note = "names file " + opt_.names_path + ": " + std::to_string(report->bindings) +
+                     " names bound to keys";
+  if (report->bad_lines > 0) {
+    note += " (" + std::to_string(report->bad_lines) + " bad lines skipped)";
+  }
+  startup_notes_.push_back(note);
+  for (const std::string& name : opt_.release) {
+    const NameKeys::Binding* b = names_.find(name);
+    if (b == nullptr) {
+      startup_notes_.push_back("release " + name + ": no key held that name");
+      continue;
+    }
+    const std::string was = grouped_fingerprint(key_fingerprint(b->key));
+    names_.release(name);
+    startup_notes_.push_back("released name " + name + " (it belonged to key " + was + ")");
+  }
+  if (names_.dirty()) {
+    if (const Result saved = names_.save(); !saved) return saved;
+  }
+  return {};
+}
+
+void Broker::save_names_if_due(Clock::time_point now, bool at_once) {
+  if (!names_.dirty() || (!at_once && now < names_save_at_)) return;
+  names_save_at_ = now + kNamesSaveInterval;
+  const Result saved = names_.save();
+  if (saved.ok() && names_save_failing_) log_line("names saved again to " + names_.path());
+  if (!saved.ok() && !names_save_failing_) log_line("cannot save the names: " + saved.message());
+  names_save_failing_ = !saved.ok();
+}
+
 int Broker::run() {
   log_line("broker started on " + listen_addr_);
+  for (const std::string& note : startup_notes_) log_line(note);
+  startup_notes_.clear();
+  log_.flush();  // the first turn may wait long for an event
   while (!stopping_) turn(next_timeout_ms());
   shutdown_all();
+  save_names_if_due(Clock::now(), true);
   log_line("broker stopped");
   log_.flush();
   return 0;
@@ -403,6 +471,7 @@ void Broker::handle_timers() {
   }
   for (uint64_t id : pending_.expired_chats(now)) expire_chat(id);
   for (uint64_t id : pending_.expired_offers(now)) expire_offer(id);
+  save_names_if_due(now);
 }
 
 int Broker::next_timeout_ms() const {
@@ -412,6 +481,7 @@ int Broker::next_timeout_ms() const {
   auto next = pending_.next_deadline();
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
   if (accept_paused_) next = std::min(next, accept_resume_at_);
+  if (names_.dirty()) next = std::min(next, names_save_at_);
   if (next == Clock::time_point::max()) return -1;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(ms + 1, 0, 60000));

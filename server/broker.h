@@ -12,8 +12,10 @@
 #include "common/base/fd.h"
 #include "common/base/log.h"
 #include "common/base/result.h"
+#include "common/crypto/x25519.h"
 #include "common/term/stop_signals.h"
 #include "server/connection.h"
+#include "server/name_keys.h"
 #include "server/options.h"
 #include "server/pending.h"
 #include "server/poller.h"
@@ -28,7 +30,13 @@ class Broker {
  public:
   // `signals` (if not null, it outlives the broker) ends run(): the loop watches its fd.
   explicit Broker(BrokerOptions options, StopSignals* signals = nullptr);
-  // Binds and prepares; a failure says why ("cannot listen on *:12000: address already in use").
+  ~Broker();  // wipes the private key
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+  // Loads (or creates) the static key and the names file, frees the --release names (saved at
+  // once), binds and prepares; a failure says why ("cannot listen on *:12000: address already in
+  // use", "broker.key: mode 0644 lets other users at the private key; fix it with: chmod 600
+  // broker.key").
   Result start();
   // The address it listens on, e.g. "127.0.0.1:40123" (valid after start()).
   std::string listen_address() const;
@@ -43,8 +51,22 @@ class Broker {
   bool adopt(UniqueFd fd, const std::string& ip, uint16_t port);
   bool busy() const { return !jobs_.empty(); }  // listings still in progress
 
+  // The broker's static key pair (valid after start()): from --key, or an ephemeral one (made
+  // once per process) when BrokerOptions::key_path is empty.
+  const X25519KeyPair& static_key() const { return key_; }
+  // Its public key's fingerprint in groups of 4 digits (valid after start()), what _s prints.
+  const std::string& fingerprint() const { return fingerprint_; }
+  // The name-to-key bindings, loaded by start(). The loop saves them at most once a second while
+  // they are dirty, and at shutdown.
+  NameKeys& names() { return names_; }
+
  private:
   using Fields = std::vector<std::string>;  // decoded fields of one request, [0] = command
+
+  // State kept across runs (broker.cpp): the key, the names file and the --release names.
+  Result load_state();
+  // Saves the names if they changed and the last save is a second old (or `now`: at once).
+  void save_names_if_due(Clock::time_point now, bool at_once = false);
 
   // Loop plumbing (broker.cpp).
   void accept_all();
@@ -156,6 +178,12 @@ class Broker {
                                     // output of every connection + listings in progress
   Registry registry_;
   Pending pending_;
+  X25519KeyPair key_;
+  std::string fingerprint_;
+  NameKeys names_;
+  Clock::time_point names_save_at_{};       // the next save may not happen before this
+  bool names_save_failing_ = false;         // the last save failed (logged once, until one works)
+  std::vector<std::string> startup_notes_;  // what start() found, logged when run() starts
   bool stopping_ = false;
 };
 

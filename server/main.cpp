@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("peerlink broker listening on %s\n", broker.listen_address().c_str());
+  std::printf("broker key fingerprint %s\n", broker.fingerprint().c_str());
   std::fflush(stdout);
   return broker.run();
 }

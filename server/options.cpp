@@ -1,14 +1,38 @@
 // Command-line options of the broker `_s`.
 #include "server/options.h"
 
+#include "common/fs/names.h"
+
 namespace peerlink::broker {
+namespace {
+
+// `file` inside `dir`; "." (the working directory) adds nothing: "server.log", "d/server.log".
+std::string inside(const std::string& dir, const char* file) {
+  if (dir == ".") return file;
+  if (!dir.empty() && dir.back() == '/') return dir + file;
+  return dir + "/" + file;
+}
+
+// --release NAME, repeatable: each a valid user name.
+OptionSetter add_release(std::vector<std::string>* out) {
+  return [out](std::string_view option, const std::string& value) {
+    if (!valid_user_name(value)) {
+      return Result::failure(std::string(option) + ": not a valid user name: " + value);
+    }
+    out->push_back(value);
+    return Result();
+  };
+}
+
+}  // namespace
 
 ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOptions* out) {
   BrokerOptions& o = *out;
+  bool log_given = false;
   CommandLineSpec spec;
   spec.program = "_s";
   spec.synopsis =
-      "usage: _s [--port PORT] [--bind ADDR] [--log FILE] [options]\n"
+      "usage: _s [--port PORT] [--bind ADDR] [--state-dir DIR] [--log FILE] [options]\n"
       "\n"
       "The peerlink broker: keeps the online users and their shared files, answers directory\n"
       "queries and relays chat requests and file offers. It never carries file bytes.\n";
@@ -16,7 +40,32 @@ ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOption
       {"port", 0, "PORT", "TCP port to listen on (default 12000; 0 = any free port)",
        set_port(&o.port, true)},
       {"bind", 0, "ADDR", "address to listen on (default: all, IPv4 and IPv6)", set_text(&o.bind)},
-      {"log", 0, "FILE", "append the event log here (default server.log)", set_text(&o.log_path)},
+      {"log", 0, "FILE", "append the event log here (default STATE_DIR/server.log)",
+       [&o, &log_given](std::string_view, const std::string& value) {
+         o.log_path = value;
+         log_given = true;
+         return Result();
+       }},
+      {"state-dir", 0, "DIR",
+       "where the broker's key, the names and the log are kept\n"
+       "(default: the working directory; created 0700 if missing)",
+       set_nonempty_text(&o.state_dir)},
+      {"key", 0, "FILE",
+       "the broker's static key pair, created mode 0600 on first\n"
+       "start (default STATE_DIR/broker.key)",
+       set_nonempty_text(&o.key_path)},
+      {"names", 0, "FILE", "which key each user name belongs to (default STATE_DIR/names)",
+       set_nonempty_text(&o.names_path)},
+      {"release", 0, "NAME",
+       "free NAME for any key at start-up (repeatable), e.g. for a\n"
+       "user who lost their key file",
+       add_release(&o.release)},
+      {"name-expiry-days", 0, "N",
+       "a name unused this long may be taken by another key\n"
+       "(default 30)",
+       set_number<int>(&o.name_expiry_days, 1, 36500)},
+      {"plaintext", 0, "", "teaching mode: also accept unencrypted connections",
+       set_flag(&o.plaintext)},
       {"quiet", 0, "", "do not print the log on stdout", set_flag(&o.quiet)},
       {"request-timeout", 0, "SECS", "how long a chat request waits for an answer (default 30)",
        set_number<long>(&o.request_timeout_s, 1, 86400)},
@@ -48,8 +97,15 @@ ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOption
        set_number<long>(&o.max_chats, 1, 10000000)},
   };
   spec.epilogue =
-      "The first line printed is the address it listens on. The protocol is in docs/PROTOCOL.md.\n";
-  return parse_command_line(spec, argc, argv);
+      "The first line printed is the address it listens on, the second the fingerprint of the\n"
+      "broker's key, which users compare with what their lobby shows. The protocol is in\n"
+      "docs/PROTOCOL.md.\n";
+  ArgsOutcome outcome = parse_command_line(spec, argc, argv);
+  if (!outcome.go_on()) return outcome;
+  if (o.key_path.empty()) o.key_path = inside(o.state_dir, "broker.key");
+  if (o.names_path.empty()) o.names_path = inside(o.state_dir, "names");
+  if (!log_given) o.log_path = inside(o.state_dir, "server.log");
+  return outcome;
 }
 
 }  // namespace peerlink::broker

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/base/args.h"
 #include "common/wire/wire.h"
@@ -14,8 +15,18 @@ struct BrokerOptions {
   uint16_t port = wire::kDefaultBrokerPort;
   std::string bind;  // empty: all interfaces
   std::string log_path = "server.log";
-  bool quiet = false;          // do not echo the log to stdout
-  int request_timeout_s = 30;  // pending chat request
+  // What outlives a run (issue 9): the broker's static key pair and the name-to-key bindings.
+  // parse_broker_options() sets both paths (and log_path, unless --log) inside state_dir; left
+  // empty, as tests and fuzzers may, the key is ephemeral (made once per process, never saved)
+  // and the bindings are not kept.
+  std::string state_dir = ".";
+  std::string key_path;              // --key FILE, default STATE_DIR/broker.key
+  std::string names_path;            // --names FILE, default STATE_DIR/names
+  std::vector<std::string> release;  // --release NAME: bindings freed (and saved) at start-up
+  int name_expiry_days = 30;         // a binding not seen this long goes to the next claimant
+  bool plaintext = false;            // --plaintext: also accept unencrypted connections
+  bool quiet = false;                // do not echo the log to stdout
+  int request_timeout_s = 30;        // pending chat request
   // pending file offer
   int offer_timeout_s = static_cast<int>(wire::kOfferTimeout.count());
   int register_timeout_s = 10;  // time to say HELLO + REGISTER

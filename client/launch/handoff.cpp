@@ -47,6 +47,9 @@ PeerArgs peer_args(const LobbyArgs& back, const std::string& peer, int secret_fd
   a.share = back.share;
   a.downloads = back.downloads;
   a.secret_fd = secret_fd;
+  a.broker_key = back.broker_key;
+  a.identity = back.identity;
+  a.plaintext = back.plaintext;
   return a;
 }
 

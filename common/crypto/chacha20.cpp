@@ -1,9 +1,11 @@
 // ChaCha20 (RFC 8439, section 2): the portable block function, and the choice among the
-// implementations the CPU can run.
+// implementations the CPU can run (the SIMD ones are in chacha20_sse2.cpp and chacha20_avx2.cpp).
 #include "common/crypto/chacha20.h"
 
 #include <cstdlib>
 #include <cstring>
+
+#include "common/crypto/chacha20_simd.h"
 
 namespace peerlink {
 namespace {
@@ -14,7 +16,8 @@ uint32_t load32(const uint8_t* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
 }
 
-void quarter_round(uint32_t* x, int a, int b, int c, int d) {
+// Inlined: as a call per quarter round the portable code runs at a third of its speed.
+[[gnu::always_inline]] inline void quarter_round(uint32_t* x, int a, int b, int c, int d) {
   x[a] += x[b];
   x[d] = rotl(x[d] ^ x[a], 16);
   x[c] += x[d];
@@ -45,6 +48,9 @@ ChaCha20Impl choose() {
     if (std::strcmp(forced, "portable") == 0) return ChaCha20Impl::kPortable;
     if (std::strcmp(forced, "sse2") == 0 && chacha20_has(ChaCha20Impl::kSse2)) {
       return ChaCha20Impl::kSse2;
+    }
+    if (std::strcmp(forced, "avx2") == 0 && chacha20_has(ChaCha20Impl::kAvx2)) {
+      return ChaCha20Impl::kAvx2;
     }
   }
   if (chacha20_has(ChaCha20Impl::kAvx2)) return ChaCha20Impl::kAvx2;
@@ -88,18 +94,56 @@ void chacha20_block(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kC
   explicit_bzero(state, sizeof state);
 }
 
-bool chacha20_has(ChaCha20Impl impl) { return impl == ChaCha20Impl::kPortable; }
+// CPUID, read once. __builtin_cpu_init first, as this may run from another file's static
+// initialiser; the AVX2 bit is set only if the OS saves the YMM registers.
+bool chacha20_has(ChaCha20Impl impl) {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool sse2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sse2") != 0;
+  }();
+  static const bool avx2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+#else
+  constexpr bool sse2 = false, avx2 = false;
+#endif
+  switch (impl) {
+    case ChaCha20Impl::kAvx2:
+      return avx2;
+    case ChaCha20Impl::kSse2:
+      return sse2;
+    case ChaCha20Impl::kPortable:
+      break;
+  }
+  return true;
+}
 
+// The widest batches first (AVX2 8 blocks, then SSE2 4 for what is left of an AVX2 batch), the
+// last < 256 bytes with the portable code from the block the batches reached (mod 2^32, like the
+// portable counter). What the CPU cannot run is left to the portable code.
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len) {
-  switch (impl) {
-    case ChaCha20Impl::kPortable:
-    case ChaCha20Impl::kSse2:
-    case ChaCha20Impl::kAvx2:
-      break;
+  size_t done = 0;
+#if defined(__x86_64__) || defined(__i386__)
+  const auto next_counter = [&] {
+    return counter + static_cast<uint32_t>(done / kChaCha20BlockBytes);
+  };
+  if (impl == ChaCha20Impl::kAvx2 && chacha20_has(ChaCha20Impl::kAvx2)) {
+    done += chacha20_detail::xor_batches_avx2(key, nonce, counter, in, out, len);
   }
-  xor_portable(key, nonce, counter, in, out, len);
+  if ((impl == ChaCha20Impl::kAvx2 || impl == ChaCha20Impl::kSse2) &&
+      chacha20_has(ChaCha20Impl::kSse2)) {
+    done += chacha20_detail::xor_batches_sse2(key, nonce, next_counter(), in + done, out + done,
+                                              len - done);
+  }
+  counter = next_counter();
+#else
+  (void)impl;
+#endif
+  xor_portable(key, nonce, counter, in + done, out + done, len - done);
 }
 
 void chacha20_xor(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kChaCha20NonceBytes],

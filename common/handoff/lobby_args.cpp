@@ -3,8 +3,20 @@
 
 #include <utility>
 
+#include "common/crypto/fingerprint.h"
+
 namespace peerlink {
 namespace {
+
+// --broker-key FP: any form parse_fingerprint() reads, kept as the 64 lower-case digits.
+OptionSetter set_fingerprint(std::string* out) {
+  return [out](std::string_view option, const std::string& value) {
+    Expected<std::string> fp = parse_fingerprint(value);
+    if (!fp.ok()) return Result::failure(std::string(option) + ": " + fp.message());
+    *out = std::move(*fp);
+    return Result();
+  };
+}
 
 CommandLineSpec lobby_spec(LobbyArgs* a) {
   CommandLineSpec spec;
@@ -27,6 +39,16 @@ CommandLineSpec lobby_spec(LobbyArgs* a) {
        set_text(&a->downloads)},
       {"reconnect-attempts", 0, "N", "tries to reach a lost broker before giving up\n(default 10)",
        set_number<int>(&a->reconnect_attempts, 0, 1000)},
+      {"broker-key", 0, "FP",
+       "the broker's key fingerprint, as _s prints it: pinned for\n"
+       "this host:port instead of trusting the first key seen",
+       set_fingerprint(&a->broker_key)},
+      {"identity", 0, "FILE",
+       "your key file (default: identity-NAME.key in\n"
+       "$XDG_CONFIG_HOME/peerlink or ~/.config/peerlink)",
+       set_nonempty_text(&a->identity)},
+      {"plaintext", 0, "", "talk to the broker unencrypted (only for _s --plaintext)",
+       set_flag(&a->plaintext)},
       // Not in --help: for tests and diagnosis (docs/LOBBY.md, "Test and diagnostic options").
       {"serve-log", 0, "FILE", "", set_nonempty_text(&a->serve_log), true},
       {"serve-max-rate", 0, "BYTES", "",
@@ -67,6 +89,9 @@ std::vector<std::string> LobbyArgs::to_argv() const {
   if (reconnect_attempts != defaults.reconnect_attempts) {
     add("--reconnect-attempts", std::to_string(reconnect_attempts));
   }
+  add("--broker-key", broker_key);
+  add("--identity", identity);
+  if (plaintext) argv.push_back("--plaintext");
   add("--serve-log", serve_log);
   if (serve_max_rate != defaults.serve_max_rate) {
     add("--serve-max-rate", std::to_string(serve_max_rate));

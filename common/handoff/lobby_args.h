@@ -18,6 +18,10 @@ struct LobbyArgs {
   std::string share;            // --share; empty: ask
   std::string downloads;        // --downloads; empty: "./downloads" next to where _c was started
   int reconnect_attempts = 10;  // --reconnect-attempts: after losing the broker, then exit 1
+  // Keys (issue 9):
+  std::string broker_key;  // --broker-key FP: the broker's fingerprint, 64 lower-case digits
+  std::string identity;    // --identity FILE: own key file (default: the config folder's)
+  bool plaintext = false;  // --plaintext: the unencrypted broker protocol (`_s --plaintext`)
   // Hidden test/diagnostic options, passed through to the file server (docs/LOBBY.md):
   std::string serve_log;        // --serve-log FILE -> `_peer_server --serve --log FILE`
   uint64_t serve_max_rate = 0;  // --serve-max-rate BYTES -> `--max-rate BYTES` (0 = no cap)
@@ -30,8 +34,9 @@ struct LobbyArgs {
 };
 
 // Parses `_c`'s argv (argv[0] is skipped) into *out. Exactly two positional arguments, the
-// broker's host (not empty) and port (1-65535); --reconnect-attempts 0..1000; --serve-log not
-// empty. Pure: no I/O.
+// broker's host (not empty) and port (1-65535); --reconnect-attempts 0..1000; --serve-log and
+// --identity not empty; --broker-key a fingerprint as parse_fingerprint() reads it (stored in
+// its 64-digit lower-case form). Pure: no I/O.
 ArgsOutcome parse_lobby_args(const std::vector<std::string>& argv, LobbyArgs* out);
 
 // The --help text.

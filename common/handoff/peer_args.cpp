@@ -5,6 +5,7 @@
 
 #include "common/base/numbers.h"
 #include "common/base/secret_fd.h"
+#include "common/crypto/fingerprint.h"
 #include "common/fs/names.h"
 
 namespace peerlink {
@@ -60,6 +61,16 @@ OptionSetter named(std::string* out, const char* what) {
   };
 }
 
+// --broker-key FP, as the lobby gave it (any form parse_fingerprint() reads).
+OptionSetter fingerprint(std::string* out) {
+  return [out](std::string_view option, const std::string& v) {
+    Expected<std::string> fp = parse_fingerprint(v);
+    if (!fp.ok()) return Result::failure(bad(option, v, fp.message().c_str()));
+    *out = std::move(*fp);
+    return Result();
+  };
+}
+
 CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
   const bool server = program == PeerProgram::kServer;
   CommandLineSpec spec;
@@ -109,6 +120,11 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
        "inherited descriptor holding the one-time session token\n"
        "(never argv or the environment, which others can read)",
        descriptor(&a->secret_fd)},
+      {"broker-key", 0, "FP", "the lobby's --broker-key (handed back to it)",
+       fingerprint(&a->broker_key)},
+      {"identity", 0, "FILE", "the lobby's --identity (handed back to it)",
+       named(&a->identity, "a file")},
+      {"plaintext", 0, "", "the lobby's --plaintext (handed back to it)", set_flag(&a->plaintext)},
   };
   spec.options.insert(spec.options.end(), common.begin(), common.end());
   spec.epilogue =
@@ -164,6 +180,9 @@ std::vector<std::string> PeerArgs::to_argv(PeerProgram program) const {
   } else {
     add_number("--connect-timeout", connect_timeout_seconds, defaults.connect_timeout_seconds);
   }
+  add("--broker-key", broker_key);
+  add("--identity", identity);
+  if (plaintext) argv.push_back("--plaintext");
   if (no_lobby) argv.push_back("--no-lobby");
   return argv;
 }
@@ -175,6 +194,9 @@ LobbyArgs PeerArgs::lobby() const {
   l.user = user;
   l.share = share;
   l.downloads = downloads;
+  l.broker_key = broker_key;
+  l.identity = identity;
+  l.plaintext = plaintext;
   return l;
 }
 

@@ -31,6 +31,10 @@ struct PeerArgs {
   std::string downloads;     // --downloads
   bool no_lobby = false;     // --no-lobby: exit at the end instead of exec'ing _c
   int secret_fd = -1;        // --secret-fd N: the inherited descriptor holding the session token
+  // The lobby's key options, handed back to it (LobbyArgs):
+  std::string broker_key;  // --broker-key FP (64 lower-case digits)
+  std::string identity;    // --identity FILE
+  bool plaintext = false;  // --plaintext
 
   bool operator==(const PeerArgs&) const = default;
 
@@ -39,7 +43,7 @@ struct PeerArgs {
   // other program) are left out, so parse_peer_args() gives back an equal PeerArgs.
   std::vector<std::string> to_argv(PeerProgram program) const;
 
-  // The lobby to return to: the broker, user, share and downloads.
+  // The lobby to return to: the broker, user, share, downloads and the key options.
   LobbyArgs lobby() const;
 };
 

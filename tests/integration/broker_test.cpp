@@ -524,7 +524,7 @@ TEST_F(BrokerOptionsTest, PortInUseIsAClearError) {
   ASSERT_TRUE(held.ok());
   std::string port = std::to_string(local_port(held->get()));
   auto p = Process::start(
-      {bin_path("_s"), "--port", port, "--bind", "127.0.0.1", "--log", dir_.file("server.log")});
+      {bin_path("_s"), "--port", port, "--bind", "127.0.0.1", "--state-dir", dir_.path()});
   auto status = p->wait_exit();
   ASSERT_TRUE(status);
   EXPECT_NE(WEXITSTATUS(*status), 0);
@@ -536,7 +536,7 @@ TEST_F(BrokerOptionsTest, BadArgumentsAreClearErrors) {
                                                          {"--bind", "not.an.address.invalid"},
                                                          {"--frobnicate", "1"},
                                                          {"--port"}}) {
-    std::vector<std::string> argv = {bin_path("_s"), "--log", dir_.file("server.log")};
+    std::vector<std::string> argv = {bin_path("_s"), "--state-dir", dir_.path()};
     argv.insert(argv.end(), args.begin(), args.end());
     auto p = Process::start(argv);
     auto status = p->wait_exit();

@@ -279,8 +279,9 @@ bool wait_for_file(const std::string& path, size_t size, milliseconds timeout) {
 BrokerProcess start_broker(const std::string& log_dir, const std::vector<std::string>& extra,
                            const Process::Options& options) {
   BrokerProcess b;
-  std::vector<std::string> argv = {
-      bin_path("_s"), "--port", "0", "--bind", "127.0.0.1", "--log", log_dir + "/server.log"};
+  std::vector<std::string> argv = {bin_path("_s"), "--port",    "0",
+                                   "--bind",       "127.0.0.1", "--state-dir",
+                                   log_dir,        "--log",     log_dir + "/server.log"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   b.proc = Process::start(argv, options);
   if (!b.proc) return b;

@@ -142,7 +142,8 @@ std::string random_data(size_t n, unsigned seed);
 // Polls (with short bounded waits) until `path` exists with exactly `size` bytes, or timeout.
 bool wait_for_file(const std::string& path, size_t size, milliseconds timeout = kDefaultWait);
 
-// Starts `_s --port 0 --log <dir>/server.log [extra...]` and reads the port from its first line.
+// Starts `_s --port 0 --state-dir <dir> --log <dir>/server.log [extra...]` (so its key and names
+// files are in <dir> too) and reads the port from its first line.
 struct BrokerProcess {
   std::unique_ptr<Process> proc;
   uint16_t port = 0;

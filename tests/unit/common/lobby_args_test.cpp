@@ -112,6 +112,38 @@ TEST(LobbyArgs, MessagesNameTheProblem) {
   EXPECT_EQ(lobby_usage(), parse({"--help"}).message);
 }
 
+TEST(LobbyArgs, KeyOptions) {
+  const std::string fp = "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925";
+  Parsed p = parse({"host", "1", "--broker-key",
+                    "SHA256:6668 7AAD F862 BD77 6C8F C18B 8E9F 8E20 0897 1485 6EE2 33B3 902A 591D "
+                    "0D5F 2925",
+                    "--identity", "me.key", "--plaintext"});
+  ASSERT_TRUE(p.go_on) << p.message;
+  EXPECT_EQ(p.options.broker_key, fp);  // the one form it is compared in
+  EXPECT_EQ(p.options.identity, "me.key");
+  EXPECT_TRUE(p.options.plaintext);
+  const std::vector<std::string> argv = p.options.to_argv();
+  const std::vector<std::string> expected = {"_c", "host",       "1",      "--broker-key",
+                                             fp,   "--identity", "me.key", "--plaintext"};
+  EXPECT_EQ(argv, expected);
+
+  Parsed defaults = parse({"host", "1"});
+  ASSERT_TRUE(defaults.go_on);
+  EXPECT_EQ(defaults.options.broker_key, "");
+  EXPECT_EQ(defaults.options.identity, "");
+  EXPECT_FALSE(defaults.options.plaintext);
+
+  EXPECT_EQ(parse({"host", "1", "--broker-key", "abc"}).message,
+            "_c: --broker-key: not a fingerprint: 3 hex digits, 64 expected (see _c --help)\n");
+  const std::string longer = fp + "x";
+  EXPECT_EQ(parse({"host", "1", "--broker-key", longer.c_str()}).message,
+            "_c: --broker-key: not a fingerprint: 'x' is not a hex digit (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "--identity", ""}).message,
+            "_c: --identity: needs a value (see _c --help)\n");
+  EXPECT_EQ(parse({"host", "1", "--plaintext=1"}).message,
+            "_c: --plaintext takes no value (see _c --help)\n");
+}
+
 // The argv a peer program builds to come back reads back as the same arguments.
 TEST(LobbyArgs, ArgvRoundTrip) {
   LobbyArgs minimal;
@@ -125,6 +157,9 @@ TEST(LobbyArgs, ArgvRoundTrip) {
   full.reconnect_attempts = 0;
   full.serve_log = "/tmp/serve.log";
   full.serve_max_rate = 1048576;
+  full.broker_key = std::string(64, 'a');
+  full.identity = "/home/bob/.keys/me key";
+  full.plaintext = true;
   LobbyArgs dashed = minimal;
   dashed.host = "-odd-host";
   for (const LobbyArgs& a : {minimal, full, dashed}) {

@@ -157,11 +157,15 @@ TEST(PeerArgs, ArgvRoundTrip) {
   PeerArgs server_waiting = server;
   server_waiting.wait_seconds = 5;
   server_waiting.no_lobby = true;
+  server_waiting.broker_key = std::string(64, 'f');
+  server_waiting.identity = "/home/bob/id.key";
 
   PeerArgs client = server;
   client.listen_fd = -1;
   client.host = "fe80::1";
   client.port = 40123;
+  client.plaintext = true;
+  client.identity = "-id";
   PeerArgs client_alone = client;
   client_alone.connect_timeout_seconds = 2;
   client_alone.no_lobby = true;
@@ -203,6 +207,30 @@ TEST(LobbyArgv, RoundTripsThroughTheLobbyParser) {
   EXPECT_EQ(lobby.user, "bob");
   EXPECT_EQ(lobby.share, "/home/bob/shared");
   EXPECT_EQ(lobby.downloads, "/home/bob/dl");
+}
+
+// The lobby's key options go through a session and back to the lobby unchanged.
+TEST(LobbyArgv, CarriesTheKeyOptions) {
+  const std::string fp(64, 'c');
+  std::vector<std::string> args = server_args();
+  args.insert(args.end(), {"--broker-key", "SHA256:" + std::string(64, 'C'), "--identity", "me.key",
+                           "--plaintext"});
+  PeerArgs a;
+  ASSERT_EQ(parse(PeerProgram::kServer, args, &a).action, Action::kRun);
+  EXPECT_EQ(a.broker_key, fp);
+  EXPECT_EQ(a.identity, "me.key");
+  EXPECT_TRUE(a.plaintext);
+  LobbyArgs lobby;
+  const ArgsOutcome r = parse_lobby_args(lobby_argv(a), &lobby);
+  ASSERT_TRUE(r.go_on()) << r.text();
+  EXPECT_EQ(lobby, a.lobby());
+  EXPECT_EQ(lobby.broker_key, fp);
+  EXPECT_EQ(lobby.identity, "me.key");
+  EXPECT_TRUE(lobby.plaintext);
+  PeerArgs bad;
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--broker-key", "12"}, &bad).error,
+            "bad --broker-key 12: not a fingerprint: 2 hex digits, 64 expected");
+  EXPECT_EQ(parse(PeerProgram::kClient, {"--identity", ""}, &bad).error, "--identity needs a file");
 }
 
 TEST(PeerArgs, VersionAndUnknownOptions) {
