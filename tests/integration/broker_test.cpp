@@ -179,11 +179,11 @@ TEST_F(BrokerTest, AnnounceListSearchWhoHas) {
     // The ticket verifies with alice's key for (alice, file, bob), and for nobody else.
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     std::string ticket(fields[7]);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", ticket, now),
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", "", ticket, now),
               TicketCheck::kOk);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "carol", ticket, now),
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "carol", "", ticket, now),
               TicketCheck::kForged);
-    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", ticket, now + 3600),
+    EXPECT_EQ(verify_ticket(kTestKey, "alice", "my song.ogg", "bob", "", ticket, now + 3600),
               TicketCheck::kExpired);
   }
   // Your own files are not offered back to you.
@@ -330,7 +330,7 @@ TEST_F(BrokerTest, OfferToTwoUsersOneAcceptsOneDeclines) {
   EXPECT_EQ(f[3], "alice");
   EXPECT_EQ(f[4], "127.0.0.1");
   EXPECT_EQ(f[6], "report.pdf");
-  EXPECT_EQ(verify_ticket(kTestKey, "alice", "report.pdf", "bob", std::string(f[9]),
+  EXPECT_EQ(verify_ticket(kTestKey, "alice", "report.pdf", "bob", "", std::string(f[9]),
                           static_cast<int64_t>(std::time(nullptr))),
             TicketCheck::kOk);
   EXPECT_EQ(c->request("OFFER_DECLINE " + id)[0], "OK OFFER_DECLINE " + id);
