@@ -220,8 +220,8 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   out->file_listener = std::move(*fl);
   out->identity.file_port = local_port(out->file_listener.get());
   out->identity.key = random_hex(wire::kTicketKeyBytes);
-  // A key pair for this run until the user's own is loaded from the key folder
-  // (client/keys/identity): downloads and the file server need one either way.
+  // Replaced by the name's own identity (client/keys/identity) in settle_name(), before the
+  // broker link, the file server or a download uses it.
   out->identity.keys = x25519_generate();
   out->identity.claim_key = options.plaintext;
 

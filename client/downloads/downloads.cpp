@@ -11,10 +11,10 @@
 #include <cstring>
 
 #include "client/downloads/progress.h"
-#include "client/lobby/files.h"
 #include "common/base/self_path.h"
 #include "common/fs/names.h"
 #include "common/handoff/fetch_args.h"
+#include "common/handoff/identity_secret.h"
 #include "common/net/net.h"
 
 namespace peerlink::lobby {
@@ -52,7 +52,7 @@ Result Downloads::start(DownloadRequest request) {
   set_nonblocking(read_end.get());
 
   std::string sources;
-  for (const FetchSource& s : request.sources) sources += owner_line(s) + "\n";
+  for (const FetchSource& s : request.sources) sources += format_owner_line(s) + "\n";
   ChildSpec spec;
   spec.path = sibling_program("_peer_client");
   FetchArgs args;
@@ -62,8 +62,8 @@ Result Downloads::start(DownloadRequest request) {
   args.downloads = dir_;
   args.user = user_;
   args.progress_fd = write_end.get();
-  spec.argv = args.to_argv();  // the sources' --secret-fd is added by the child's start
-  spec.secret = sources;
+  spec.argv = args.to_argv();  // the secrets' --secret-fd is added by the child's start
+  spec.secret = join_identity_secret(identity_, sources);
   spec.inherit_fd = write_end.get();
   // Its human lines would only repeat what the lobby prints; stderr (usage errors) stays visible.
   spec.quiet_stdout = true;

@@ -13,6 +13,7 @@
 #include "client/launch/child_process.h"
 #include "common/base/fd.h"
 #include "common/base/result.h"
+#include "common/crypto/x25519.h"
 #include "common/handoff/fetch_sources.h"
 #include "common/wire/line_codec.h"
 #include "common/wire/progress_words.h"
@@ -23,7 +24,7 @@ struct DownloadRequest {
   std::string name;  // the file's name (the local name is sanitize_file_name(name))
   uint64_t size = 0;
   std::string sha256;
-  std::vector<FetchSource> sources;  // tickets inside: they go to the child's environment only
+  std::vector<FetchSource> sources;  // tickets inside: they go to the child's secret fd only
 };
 
 // What the lobby prints when a download ends.
@@ -46,8 +47,10 @@ class Downloads {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Downloads(std::string downloads_dir, std::string user)
-      : dir_(std::move(downloads_dir)), user_(std::move(user)) {}
+  // `identity` is the user's static key pair: each downloader proves it to the file servers (the
+  // tickets are bound to its public key), handed over with the sources in the secret fd.
+  Downloads(std::string downloads_dir, std::string user, const X25519KeyPair& identity)
+      : dir_(std::move(downloads_dir)), user_(std::move(user)), identity_(identity) {}
 
   // Starts a download; a failure says why the downloader cannot be started.
   Result start(DownloadRequest request);
@@ -100,6 +103,7 @@ class Downloads {
 
   const std::string dir_;
   const std::string user_;
+  const X25519KeyPair identity_;
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<DownloadNotice> notices_;
 };

@@ -34,13 +34,14 @@ std::string owner_list(const std::vector<FetchSource>& sources) {
 }  // namespace
 
 DownloadManager::DownloadManager(LobbyConsole* console, const BrokerLink* link,
-                                 Directory* directory, const ClientOptions& options)
+                                 Directory* directory, const ClientOptions& options,
+                                 const X25519KeyPair& identity)
     : console_(console),
       link_(link),
       directory_(directory),
       dir_(options.downloads),
       user_(options.user),
-      downloads_(options.downloads, options.user),
+      downloads_(options.downloads, options.user, identity),
       held_check_(options.downloads) {}
 
 void DownloadManager::tick(Clock::time_point now) {

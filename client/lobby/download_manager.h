@@ -20,6 +20,7 @@
 #include "client/lobby/console.h"
 #include "client/lobby/directory.h"
 #include "client/options.h"
+#include "common/crypto/x25519.h"
 #include "common/handoff/fetch_sources.h"
 
 namespace peerlink::lobby {
@@ -31,8 +32,9 @@ class DownloadManager {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // `identity`: the user's static key pair, which the downloaders prove.
   DownloadManager(LobbyConsole* console, const BrokerLink* link, Directory* directory,
-                  const ClientOptions& options);
+                  const ClientOptions& options, const X25519KeyPair& identity);
 
   // `get NAME [USER]`.
   void get(const std::string& arg);

@@ -14,10 +14,10 @@
 namespace peerlink::lobby {
 namespace {
 
-// Rebuilds an OWNER line from decoded fields owner..ticket and parses it, so both ways in share
-// one set of checks (parse_owner_line).
+// Rebuilds an OWNER line from decoded fields owner..ticket (owner-key before the ticket) and parses
+// it, so both ways in share one set of checks (parse_owner_line).
 bool owner_from_fields(const std::vector<std::string>& f, size_t first, FetchSource* out) {
-  if (f.size() != first + 7) return false;
+  if (f.size() != first + 8) return false;
   LineWriter w(wire::body::kOwner);
   for (size_t i = first; i < f.size(); ++i) w.field(f[i]);
   std::string line = w.str();
@@ -67,26 +67,14 @@ bool parse_owner_message(const BrokerMessage& m, FetchSource* out) {
 
 bool parse_offer_accept(const BrokerMessage& m, uint64_t id, FetchSource* out) {
   uint64_t got = 0;
-  if (!is_ok(m, wire::reply::kOfferAccept) || m.fields.size() != 9 ||
+  if (!is_ok(m, wire::reply::kOfferAccept) || m.fields.size() != 10 ||
       !parse_u64(m.fields[1], &got) || got != id) {
     return false;
   }
   return owner_from_fields(m.fields, 2, out);
 }
 
-std::string owner_line(const FetchSource& s) {
-  std::string line = LineWriter(wire::body::kOwner)
-                         .field(s.owner)
-                         .field(s.ip)
-                         .num(s.port)
-                         .field(s.file)
-                         .num(s.size)
-                         .word(s.sha256)
-                         .field(s.ticket)
-                         .str();
-  line.pop_back();
-  return line;
-}
+std::string owner_line(const FetchSource& s) { return format_owner_line(s); }
 
 std::string short_sha(std::string_view sha256) { return std::string(sha256.substr(0, 12)); }
 

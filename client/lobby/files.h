@@ -22,11 +22,12 @@ struct FileEntry {
 };
 bool parse_file_line(const BrokerMessage& m, FileEntry* out);
 
-// One line of a WHOHAS reply: `OWNER <owner> <ip> <port> <name> <size> <sha256> <ticket>`.
+// One line of a WHOHAS reply:
+// `OWNER <owner> <ip> <port> <name> <size> <sha256> <owner-key> <ticket>`.
 bool parse_owner_message(const BrokerMessage& m, FetchSource* out);
 
 // The reply to OFFER_ACCEPT: `OK OFFER_ACCEPT <id> <owner> <ip> <port> <name> <size> <sha256>
-// <ticket>`, the same fields as an OWNER line. False unless it is that reply for `id`.
+// <owner-key> <ticket>`, the same fields as an OWNER line. False unless it is that reply for `id`.
 bool parse_offer_accept(const BrokerMessage& m, uint64_t id, FetchSource* out);
 
 // The OWNER line of `s` as the downloader reads it from its --secret-fd (no '\n').

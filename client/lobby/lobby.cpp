@@ -42,8 +42,9 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup setup)
       prompts_(console, &link_, options_.user),
       chat_(console, &link_, &prompts_, &directory_, options_,
             [this](const std::function<std::string()>& exec) { hand_off(exec); }),
-      shared_(console, &link_, options_, std::move(setup.file_listener), setup.identity.key),
-      downloads_(console, &link_, &directory_, options_),
+      shared_(console, &link_, options_, std::move(setup.file_listener), setup.identity.key,
+              setup.identity.keys),
+      downloads_(console, &link_, &directory_, options_, setup.identity.keys),
       offers_(console, &link_, &prompts_, &directory_, &shared_, &downloads_, options_) {
   link_.set_callbacks(link_callbacks());
   prompts_.set_answerers([this](const Question& q, bool yes) { chat_.answer(q, yes); },

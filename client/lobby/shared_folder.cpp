@@ -13,12 +13,13 @@ namespace peerlink::lobby {
 namespace {
 
 ServeChildConfig serve_child_config(const ClientOptions& options, int listen_fd,
-                                    const std::string& key) {
+                                    const std::string& key, const X25519KeyPair& identity) {
   ServeChildConfig c;
   c.listen_fd = listen_fd;
   c.share = options.share;
   c.user = options.user;
   c.key = key;
+  c.identity = identity;
   c.log = options.serve_log;
   c.max_rate = options.serve_max_rate;
   return c;
@@ -27,12 +28,13 @@ ServeChildConfig serve_child_config(const ClientOptions& options, int listen_fd,
 }  // namespace
 
 SharedFolder::SharedFolder(LobbyConsole* console, BrokerLink* link, const ClientOptions& options,
-                           UniqueFd file_listener, const std::string& key)
+                           UniqueFd file_listener, const std::string& key,
+                           const X25519KeyPair& identity)
     : console_(console),
       link_(link),
       file_listener_(std::move(file_listener)),
       shares_(options.share),
-      file_server_(serve_child_config(options, file_listener_.get(), key)) {}
+      file_server_(serve_child_config(options, file_listener_.get(), key, identity)) {}
 
 void SharedFolder::start() {
   if (const Result started = file_server_.start(); !started) {

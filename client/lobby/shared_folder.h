@@ -11,6 +11,7 @@
 #include "client/sharing/serve_child.h"
 #include "client/sharing/shares.h"
 #include "common/base/fd.h"
+#include "common/crypto/x25519.h"
 
 namespace peerlink::lobby {
 
@@ -21,8 +22,9 @@ class SharedFolder {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // `key` is the ticket key and `identity` the user's static key pair, both for the file server.
   SharedFolder(LobbyConsole* console, BrokerLink* link, const ClientOptions& options,
-               UniqueFd file_listener, const std::string& key);
+               UniqueFd file_listener, const std::string& key, const X25519KeyPair& identity);
 
   // At the lobby's start: the file server, then the first scan.
   void start();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/base/self_path.h"
+#include "common/handoff/identity_secret.h"
 #include "common/handoff/serve_args.h"
 
 namespace peerlink::lobby {
@@ -26,8 +27,8 @@ Result ServeChild::start() {
   args.parent_pid = ::getpid();
   args.log = config_.log;
   args.max_rate = config_.max_rate;
-  spec.argv = args.to_argv();  // the key's --secret-fd is added by the child's start
-  spec.secret = config_.key;
+  spec.argv = args.to_argv();  // the keys' --secret-fd is added by the child's start
+  spec.secret = join_identity_secret(config_.identity, config_.key);
   spec.inherit_fd = config_.listen_fd;
   if (Result started = child_.start(spec); !started) return started;
   started_ = std::chrono::steady_clock::now();

@@ -10,7 +10,7 @@ namespace peerlink {
 namespace {
 
 // The byte string the MAC covers. Newlines separate the fields; names that reach here are
-// validated user names and sanitized file names, neither of which may contain one.
+// validated user names, sanitized file names and hex keys, none of which may contain one.
 std::string signed_text(std::string_view owner, std::string_view file, std::string_view requester,
                         std::string_view requester_key, int64_t expiry) {
   std::string text;

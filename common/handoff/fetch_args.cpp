@@ -47,14 +47,19 @@ CommandLineSpec fetch_spec(FetchArgs* o, bool* have_size) {
        }},
       {"parallel", 0, "N", "sources used at once (default 8)",
        set_number<uint64_t>(&o->parallel, 1, 64)},
-      {kSecretFdOption + 2, 0, "FD", "the inherited descriptor holding the sources",
+      {kSecretFdOption + 2, 0, "FD",
+       "the inherited descriptor holding the identity and the sources",
        set_number<int>(&o->secret_fd, 3, 1'000'000)},
   };
   spec.epilogue =
-      "The sources (they hold tickets, which are secrets) are read from the inherited\n"
-      "descriptor given by --secret-fd (a pipe or memfd): one line per owner, exactly as\n"
-      "the broker's WHOHAS reply gives it:\n"
-      "  OWNER <owner> <ip> <port> <file-name> <size> <sha256> <ticket>\n";
+      "The requester's identity key and the sources (they hold tickets) are secrets, read\n"
+      "from the inherited descriptor given by --secret-fd (a pipe or memfd): the identity\n"
+      "line, then one line per owner, exactly as the broker's WHOHAS reply gives it:\n"
+      "  IDENTITY <the X25519 private key, 64 hex digits>\n"
+      "  OWNER <owner> <ip> <port> <file-name> <size> <sha256> <owner-key> <ticket>\n"
+      "Each owner's file server must prove it holds <owner-key> "
+      "(Noise_XX_25519_ChaChaPoly_SHA256,\n"
+      "prologue \"peerlink serve 1\"), or that source is refused.\n";
   spec.check = [o, have_size] {
     if (o->name.empty()) return Result::failure("--name is required");
     if (!*have_size) return Result::failure("--size is required");

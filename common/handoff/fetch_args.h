@@ -20,7 +20,7 @@ struct FetchArgs {
   std::string user;       // --user: the requester, as the tickets name it
   int progress_fd = -1;   // --progress-fd FD: machine-readable progress lines (-1: none)
   size_t parallel = 8;    // --parallel N: sources used at once (the rest stand by)
-  int secret_fd = -1;     // --secret-fd FD: inherited descriptor holding the OWNER lines
+  int secret_fd = -1;     // --secret-fd FD: inherited descriptor: the IDENTITY line, OWNER lines
 
   bool operator==(const FetchArgs&) const = default;
 

@@ -12,11 +12,33 @@
 #include "common/wire/line_codec.h"
 
 namespace peerlink {
+namespace {
+
+constexpr size_t kOwnerLineFields = 9;  // OWNER and its eight fields
+constexpr char kNoKey[] = "-";          // a user without a verified key
+
+}  // namespace
+
+std::string format_owner_line(const FetchSource& s) {
+  std::string line = LineWriter(wire::body::kOwner)
+                         .field(s.owner)
+                         .field(s.ip)
+                         .num(s.port)
+                         .field(s.file)
+                         .num(s.size)
+                         .word(s.sha256)
+                         .word(s.key)
+                         .field(s.ticket)
+                         .str();
+  line.pop_back();  // the '\n'
+  return line;
+}
+
 Expected<FetchSource> parse_owner_line(std::string_view line) {
   const std::vector<std::string_view> f = split_fields(line);
   if (f.empty() || f[0] != wire::body::kOwner) return Result::failure("not an OWNER line");
-  if (f.size() != 8) return Result::failure("an OWNER line has 8 fields");
-  std::string decoded[8];
+  if (f.size() != kOwnerLineFields) return Result::failure("an OWNER line has 9 fields");
+  std::string decoded[kOwnerLineFields];
   for (size_t i = 1; i < f.size(); ++i) {
     if (!percent_decode(f[i], &decoded[i])) return Result::failure("bad escape");
   }
@@ -32,7 +54,12 @@ Expected<FetchSource> parse_owner_line(std::string_view line) {
   if (!safe_file_name(s.file)) return Result::failure("bad file name");
   if (!parse_u64(decoded[5], &s.size)) return Result::failure("bad size");
   if (!parse_sha256_hex(decoded[6], &s.sha256)) return Result::failure("bad sha256");
-  s.ticket = decoded[7];
+  // The key the owner's file server must prove it holds. Without one ("-": the owner is on a
+  // plaintext broker connection) nothing tells the real server from an impostor, so the source is
+  // refused rather than downloaded from unchecked.
+  if (decoded[7] == kNoKey) return Result::failure("the owner has no vouched key");
+  if (!parse_sha256_hex(decoded[7], &s.key)) return Result::failure("bad owner key");
+  s.ticket = decoded[8];
   if (s.ticket.empty()) return Result::failure("bad ticket");
   return s;
 }

@@ -46,12 +46,16 @@ CommandLineSpec serve_spec(ServeArgs* o) {
          if (r.ok()) o->idle_timeout_ms = s * 1000;
          return r;
        }},
-      {kSecretFdOption + 2, 0, "N", "the inherited descriptor holding the ticket key",
+      {kSecretFdOption + 2, 0, "N", "the inherited descriptor holding the keys",
        set_number<int>(&o->secret_fd, 3, 1'000'000)},
   };
   spec.epilogue =
-      "The ticket key (64 hex digits) is read from the inherited descriptor N (a pipe or\n"
-      "memfd), never from the command line or the environment.\n";
+      "The owner's identity key and the ticket key are read from the inherited descriptor N\n"
+      "(a pipe or memfd), never from the command line or the environment:\n"
+      "  IDENTITY <the X25519 private key, 64 hex digits>\n"
+      "  <the ticket key, 64 hex digits>\n"
+      "Every download connection is encrypted (Noise_XX_25519_ChaChaPoly_SHA256, prologue\n"
+      "\"peerlink serve 1\"); a ticket is honoured only on the connection of the key it names.\n";
   spec.check = [o] {
     if ((o->listen_fd >= 0) == o->use_port) {
       return Result::failure("give exactly one of --listen-fd and --port");

@@ -26,7 +26,9 @@ struct ServeArgs {
   pid_t parent_pid = 0;     // --parent-pid P: exit when P dies (0 = not tied to a parent)
   uint64_t max_rate = 0;    // --max-rate BYTES: bytes per second for the whole server, 0 = no cap
   int idle_timeout_ms = 60'000;  // --idle-timeout S: a connection silent this long is closed
-  int secret_fd = -1;  // --secret-fd N: inherited descriptor holding the ticket key (required)
+  // --secret-fd N: inherited descriptor holding the identity and the ticket key (required;
+  // common/handoff/identity_secret.h)
+  int secret_fd = -1;
 
   bool operator==(const ServeArgs&) const = default;
 

@@ -9,6 +9,7 @@
 
 #include "common/base/bytes.h"
 #include "common/base/fd.h"
+#include "common/base/hex.h"
 #include "common/fs/names.h"
 #include "common/net/net.h"
 #include "common/wire/fetch_frames.h"
@@ -18,6 +19,8 @@ namespace peerlink::peer_client {
 namespace {
 
 constexpr int kConnectTimeoutMs = 5000;
+// The whole handshake, from the first message sent to the last.
+constexpr int kHandshakeTimeoutMs = 10'000;
 // A source that sends nothing for this long is given up on, and its blocks go to the others.
 constexpr int kStallTimeoutMs = 30'000;
 // GETs kept in flight per connection: two hide the round trip between blocks.
@@ -35,8 +38,14 @@ Result io_failure(const Result& r) {
 }  // namespace
 
 FetchConnection::FetchConnection(const FetchSource& source, const std::string& requester,
-                                 FetchQueue* queue, FetchTarget* target, FetchCounters* counters)
-    : source_(source), requester_(requester), queue_(queue), target_(target), counters_(counters) {}
+                                 const X25519KeyPair& identity, FetchQueue* queue,
+                                 FetchTarget* target, FetchCounters* counters)
+    : source_(source),
+      requester_(requester),
+      identity_(identity),
+      queue_(queue),
+      target_(target),
+      counters_(counters) {}
 
 Result FetchConnection::connect() {
   Expected<UniqueFd> conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
@@ -45,11 +54,31 @@ Result FetchConnection::connect() {
   set_io_timeouts(socket_.get(), kStallTimeoutMs);
   queue_->add_socket(socket_.get());
   counters_->active.fetch_add(1);
+
+  NoiseChannel::Setup setup;
+  setup.role = NoiseRole::kInitiator;
+  setup.prologue = kPrologueServe;
+  setup.local_static = &identity_;
+  setup.timeout_ms = kHandshakeTimeoutMs;
+  // Checked as soon as the server's message 2 is in: an impostor never learns who asks.
+  setup.check = [this](const X25519Key& remote) {
+    if (to_hex(remote.data(), remote.size()) == source_.key) return Result();
+    return Result::failure(
+        source_.owner + "'s file server presented a key the broker did not vouch for", EACCES);
+  };
+  Expected<std::unique_ptr<NoiseChannel>> channel = NoiseChannel::handshake(socket_.get(), setup);
+  if (!channel) {
+    // A server that sheds connections closes them before the handshake is through.
+    if (channel.error() == ECONNRESET) return Result::closed();
+    return io_failure(channel.result());
+  }
+  channel_ = std::move(*channel);
   return {};
 }
 
 void FetchConnection::disconnect() {
   if (!socket_) return;
+  channel_.reset();
   counters_->active.fetch_sub(1);
   queue_->remove_socket(socket_.get());  // before the close, so stop() never sees a reused fd
   socket_.reset();
@@ -117,12 +146,12 @@ Result FetchConnection::send_get(const Pending& p) {
   g.requester = requester_;
   g.file = source_.file;
   g.ticket = source_.ticket;
-  return io_failure(write_frame(socket_.get(), wire::kGet, encode_get_request(g)));
+  return io_failure(channel_->send(encode_frame(wire::kGet, encode_get_request(g))));
 }
 
 Expected<FetchConnection::Header> FetchConnection::read_header() {
   unsigned char h[wire::kFrameHeaderBytes];
-  if (const Result r = recv_exact(socket_.get(), h, sizeof h); !r) return io_failure(r);
+  if (const Result r = channel_->recv_exact(h, sizeof h); !r) return io_failure(r);
   Header header{h[0], get_u32(h + 1)};
   if (header.length > wire::kMaxFramePayload)
     return Result::failure("protocol error: oversize frame");
@@ -131,7 +160,7 @@ Expected<FetchConnection::Header> FetchConnection::read_header() {
 
 Result FetchConnection::read_error(uint32_t length) {
   std::string reason(length < kMaxErrorText ? length : kMaxErrorText, '\0');
-  if (!recv_exact(socket_.get(), reason.data(), reason.size()).ok()) reason = "(reason lost)";
+  if (!channel_->recv_exact(reason.data(), reason.size()).ok()) reason = "(reason lost)";
   return Result::failure("refused: " + printable(reason));
 }
 
@@ -145,7 +174,7 @@ FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
   RangeReply range;
   const uint32_t len = header->length;
   if (header->type != wire::kRange || len != kRangeReplyBytes ||
-      !recv_exact(socket_.get(), buffer_.data(), len).ok() ||
+      !channel_->recv_exact(buffer_.data(), len).ok() ||
       !decode_range_reply(std::string_view(buffer_.data(), len), &range) || range.id != p.id) {
     return source_failed(Result::failure("protocol error: bad RANGE"));
   }
@@ -165,7 +194,7 @@ FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
     const uint32_t data_len = header->length;
     if (header->type != wire::kData || data_len <= 4 || data_len - 4 > left)
       return source_failed(Result::failure("protocol error: bad DATA"));
-    if (const Result r = recv_exact(socket_.get(), buffer_.data(), data_len); !r)
+    if (const Result r = channel_->recv_exact(buffer_.data(), data_len); !r)
       return source_failed(io_failure(r));
     uint32_t id = 0;
     decode_serve_id(std::string_view(buffer_.data(), 4), &id);
@@ -185,7 +214,7 @@ FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
   if (!header) return source_failed(header.result());
   uint32_t id = 0;
   if (header->type != wire::kDone || header->length != 4 ||
-      !recv_exact(socket_.get(), buffer_.data(), 4).ok() ||
+      !channel_->recv_exact(buffer_.data(), 4).ok() ||
       !decode_serve_id(std::string_view(buffer_.data(), 4), &id) || id != p.id) {
     return source_failed(Result::failure("protocol error: bad DONE"));
   }

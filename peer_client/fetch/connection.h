@@ -1,14 +1,19 @@
 // One source of a download: a connection to one owner's file server that pulls blocks from the
-// shared queue until the work runs out or the source fails.
+// shared queue until the work runs out or the source fails. Every connection is a Noise channel
+// (this side the initiator, prologue "peerlink serve 1") to a server whose key must be the one the
+// broker vouched for in the OWNER line.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "common/base/fd.h"
 #include "common/base/result.h"
+#include "common/crypto/x25519.h"
 #include "common/handoff/fetch_sources.h"
+#include "common/noise/channel.h"
 #include "peer_client/fetch/queue.h"
 #include "peer_client/fetch/target.h"
 
@@ -23,9 +28,11 @@ struct FetchCounters {
 
 class FetchConnection {
  public:
-  // `requester` is copied; nothing else is owned, and all of it must outlive run().
-  FetchConnection(const FetchSource& source, const std::string& requester, FetchQueue* queue,
-                  FetchTarget* target, FetchCounters* counters);
+  // `requester` is copied; nothing else is owned, and all of it must outlive run(). `identity` is
+  // the requester's static key pair: the one its tickets are bound to.
+  FetchConnection(const FetchSource& source, const std::string& requester,
+                  const X25519KeyPair& identity, FetchQueue* queue, FetchTarget* target,
+                  FetchCounters* counters);
 
   enum class End {
     kFinished,      // no work left for this source
@@ -37,9 +44,11 @@ class FetchConnection {
     End end = End::kFinished;
     Result why;
   };
-  // Connects and pulls blocks, keeping up to two GETs in flight so the server never waits for
-  // the next request. While there is nothing to take but other sources still hold blocks, it
-  // waits disconnected (a block may come back). On any failure every block taken goes back to
+  // Connects, runs the handshake (a server whose static key is not source.key fails the source:
+  // "<owner>'s file server presented a key the broker did not vouch for", before this side
+  // reveals its own key), and pulls blocks, keeping up to two GETs in flight so the server never
+  // waits for the next request. While there is nothing to take but other sources still hold blocks,
+  // it waits disconnected (a block may come back). On any failure every block taken goes back to
   // the queue.
   Outcome run();
 
@@ -54,7 +63,9 @@ class FetchConnection {
     uint8_t type = 0;
     uint32_t length = 0;
   };
-  // Connects and registers the socket with the queue (so stop() can cut it).
+  // Connects, registers the socket with the queue (so stop() can cut it, also mid-handshake) and
+  // runs the handshake. A server that closes during the handshake (it sheds connections) is
+  // Status::kClosed, as one that closes before answering a GET.
   Result connect();
   void disconnect();
   Result send_get(const Pending& p);
@@ -67,10 +78,12 @@ class FetchConnection {
 
   const FetchSource& source_;
   const std::string requester_;  // a copy: callers pass temporaries
+  const X25519KeyPair& identity_;
   FetchQueue* queue_;
   FetchTarget* target_;
   FetchCounters* counters_;
   UniqueFd socket_;
+  std::unique_ptr<NoiseChannel> channel_;  // over socket_, once the handshake is done
   uint64_t bytes_ = 0;
   uint64_t partial_ = 0;  // bytes of the block being received that are already written
   std::string buffer_;

@@ -24,11 +24,12 @@ constexpr int kTickMs = 200;
 }  // namespace
 
 Download::Download(const FetchArgs& options, std::string local_name,
-                   std::vector<FetchSource> sources, int signal_fd)
+                   std::vector<FetchSource> sources, int signal_fd, const X25519KeyPair& identity)
     : options_(options),
       name_(std::move(local_name)),
       sources_(std::move(sources)),
       signal_fd_(signal_fd),
+      identity_(identity),
       target_(options.downloads, name_, options.size, options.sha256),
       reporter_(name_, options.size, options.progress_fd),
       wake_fd_(::eventfd(0, EFD_CLOEXEC)),
@@ -133,7 +134,7 @@ void Download::worker() {
     FetchConnection::End end = FetchConnection::End::kSourceFailed;
     uint64_t delivered = 0;
     for (int retry = 0;; ++retry) {
-      FetchConnection conn(s, options_.user, queue_.get(), &target_, &counters_);
+      FetchConnection conn(s, options_.user, identity_, queue_.get(), &target_, &counters_);
       const FetchConnection::Outcome outcome = conn.run();
       end = outcome.end;
       failure = outcome.why.message();

@@ -12,6 +12,7 @@
 
 #include "common/base/fd.h"
 #include "common/crypto/sha256.h"
+#include "common/crypto/x25519.h"
 #include "common/handoff/fetch_args.h"
 #include "common/handoff/fetch_sources.h"
 #include "peer_client/fetch/connection.h"
@@ -24,9 +25,10 @@ namespace peerlink::peer_client {
 class Download {
  public:
   // `sources` must already match the options' size and hash. `signal_fd` (a signalfd, not
-  // owned) stops the download when readable; what was fetched stays for a resume.
+  // owned) stops the download when readable; what was fetched stays for a resume. `identity` is
+  // the requester's static key pair, proved to every file server.
   Download(const FetchArgs& options, std::string local_name, std::vector<FetchSource> sources,
-           int signal_fd);
+           int signal_fd, const X25519KeyPair& identity);
 
   // Returns the exit status: 0 done and verified, 1 failed.
   int run();
@@ -46,6 +48,7 @@ class Download {
   const std::string name_;
   const std::vector<FetchSource> sources_;
   const int signal_fd_;
+  const X25519KeyPair identity_;
   FetchTarget target_;
   FetchReporter reporter_;
   FetchCounters counters_;

@@ -14,6 +14,7 @@
 #include "common/fs/names.h"
 #include "common/handoff/fetch_args.h"
 #include "common/handoff/fetch_sources.h"
+#include "common/handoff/identity_secret.h"
 #include "common/term/stop_signals.h"
 #include "peer_client/fetch/download.h"
 
@@ -37,16 +38,22 @@ int run_fetch_mode(int argc, char** argv) {
   const ArgsOutcome parsed = parse_fetch_args(std::vector<std::string>(argv, argv + argc), &opt);
   if (!parsed.go_on()) return parsed.report();
   std::string error;
-  // The tickets are secrets: read and their descriptor closed before anything else.
+  // The identity and the tickets are secrets: read and their descriptor closed before anything
+  // else. The descriptor holds the IDENTITY line, then the OWNER lines.
   std::string sources_text;
+  X25519KeyPair identity;
   if (opt.secret_fd < 0) {
     error = "the sources are needed: --secret-fd FD";
   } else {
-    Expected<std::string> taken = take_secret_fd(opt.secret_fd, kMaxSourcesBytes);
-    if (taken) {
-      sources_text = std::move(*taken);
+    Expected<std::string> taken =
+        take_secret_fd(opt.secret_fd, kIdentityLineBytes + kMaxSourcesBytes);
+    Expected<IdentitySecret> split =
+        taken ? split_identity_secret(*taken) : Expected<IdentitySecret>(taken.result());
+    if (split) {
+      identity = split->identity;
+      sources_text = std::move(split->rest);
     } else {
-      error = taken.message();
+      error = taken ? split.result().with_context("--secret-fd").message() : taken.message();
     }
   }
   if (!error.empty()) {
@@ -71,7 +78,7 @@ int run_fetch_mode(int argc, char** argv) {
     std::fprintf(stderr, "_peer_client: signalfd: %s\n", std::strerror(signals.error()));
     return 1;
   }
-  Download download(opt, name, std::move(usable), signals.fd());
+  Download download(opt, name, std::move(usable), signals.fd(), identity);
   return download.run();
 }
 

@@ -18,6 +18,7 @@
 #include "common/base/fd.h"
 #include "common/base/log.h"
 #include "common/base/secret_fd.h"
+#include "common/handoff/identity_secret.h"
 #include "common/handoff/serve_args.h"
 #include "common/net/net.h"
 #include "common/term/stop_signals.h"
@@ -34,16 +35,20 @@ int setup_error(const std::string& message) {
   return 2;
 }
 
-// Reads the ticket key from its descriptor and closes it, so that nothing exec'd later inherits
-// it. Fails when it is missing or not 64 hex digits.
-Expected<std::string> take_ticket_key(int secret_fd) {
+// Reads the identity line and the ticket key from their descriptor and closes it, so that nothing
+// exec'd later inherits it. Fails when it is missing, has no identity line, or the key is not 64
+// hex digits.
+Expected<IdentitySecret> take_secrets(int secret_fd) {
   if (secret_fd < 0) return Result::failure("the ticket key is needed: --secret-fd N");
   constexpr size_t kKeyChars = 2 * wire::kTicketKeyBytes;  // as the lobby registered it
-  Expected<std::string> key = take_secret_fd(secret_fd, kKeyChars);
-  if (!key) return key;
-  if (key->size() == kKeyChars &&
-      key->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
-    return key;
+  Expected<std::string> text = take_secret_fd(secret_fd, kIdentityLineBytes + kKeyChars);
+  if (!text) return text.result();
+  Expected<IdentitySecret> secrets = split_identity_secret(*text);
+  if (!secrets) return secrets.result().with_context("--secret-fd");
+  const std::string& key = secrets->rest;
+  if (key.size() == kKeyChars &&
+      key.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+    return secrets;
   return Result::failure("the ticket key (--secret-fd) must hold 64 hex digits");
 }
 
@@ -60,13 +65,13 @@ int run_serve_mode(int argc, char** argv) {
   // PR_SET_PDEATHSIG sends; blocking them first means none can kill us half set up. Threads
   // started later inherit the mask.
   StopSignals signals;
-  ::signal(SIGPIPE, SIG_IGN);  // sendfile() to a vanished peer must fail, not kill us
+  ::signal(SIGPIPE, SIG_IGN);  // a send() to a vanished peer must fail, not kill us
 
   ServeArgs opt;
   const ArgsOutcome parsed = parse_serve_args(std::vector<std::string>(argv, argv + argc), &opt);
   if (!parsed.go_on()) return parsed.report();
-  // The key's descriptor is closed before anything else can go wrong.
-  Expected<std::string> key = take_ticket_key(opt.secret_fd);
+  // The secrets' descriptor is closed before anything else can go wrong.
+  Expected<IdentitySecret> secrets = take_secrets(opt.secret_fd);
 
   if (opt.parent_pid != 0) {
     // Set the death signal, then check the parent: if it died before prctl() took effect we are
@@ -78,7 +83,7 @@ int run_serve_mode(int argc, char** argv) {
       return 0;
     }
   }
-  if (!key) return setup_error(key.message());
+  if (!secrets) return setup_error(secrets.message());
 
   ShareDir share_dir;
   if (const Result opened = share_dir.open(opt.share); !opened)
@@ -123,7 +128,8 @@ int run_serve_mode(int argc, char** argv) {
   ctx.share = opt.share;
   ctx.share_dir = &share_dir;
   ctx.owner = opt.user;
-  ctx.key = *key;
+  ctx.key = secrets->rest;
+  ctx.identity = &secrets->identity;
   ctx.log = &log;
   ctx.limiter = limiter.get();
   ctx.counters = &counters;

@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "common/net/net.h"
-#include "common/wire/frame.h"
 
 namespace peerlink::peer_server {
 
@@ -55,24 +54,37 @@ void FileServer::accept_one() {
   set_io_timeouts(fd.get(), ctx_.idle_timeout_ms);
   ctx_.counters->connections.fetch_add(1);
   std::string ip = peer_ip(fd.get());
+  bool busy = false;
   {
     std::lock_guard<std::mutex> lock(slots_mu_);
-    // Every served slot taken: nobody new could be admitted anyway. The thread cap also bounds
-    // the dropped connections that have not finished yet.
-    if (admitted_ >= max_clients_ || workers_.size() >= max_clients_ + 2 * kMaxPending) {
-      (void)write_frame(fd.get(), wire::kError, "server busy");
-      if (ctx_.log != nullptr) ctx_.log->line("busy: refused a connection from " + ip);
+    // The thread cap bounds the connections being refused or dropped that have not finished
+    // yet: beyond it, a connection is closed at once (an answer would need a handshake, and so a
+    // thread).
+    if (workers_.size() >= max_clients_ + 2 * kMaxPending) {
+      if (ctx_.log != nullptr) ctx_.log->line("busy: closed a connection from " + ip);
       return;
     }
-    make_pending_room(ip);
+    // Every served slot taken: nobody new could be admitted anyway. It is told so, inside its
+    // own handshake, on a thread of its own, and never counts as pending.
+    busy = admitted_ >= max_clients_;
+    if (busy) {
+      if (ctx_.log != nullptr) ctx_.log->line("busy: refused a connection from " + ip);
+    } else {
+      make_pending_room(ip);
+    }
   }
   auto w = std::make_unique<Worker>();
   w->fd = std::move(fd);
   w->ip = std::move(ip);
+  w->dropped = busy;  // not written by anyone else before the thread starts
   Worker* raw = w.get();
-  w->thread = std::thread([this, raw] {
-    serve_connection(raw->fd.get(), ctx_,
-                     [this, raw](const std::string& requester) { return admit(raw, requester); });
+  w->thread = std::thread([this, raw, busy] {
+    if (busy) {
+      refuse_busy(raw->fd.get(), ctx_);
+    } else {
+      serve_connection(raw->fd.get(), ctx_,
+                       [this, raw](const std::string& requester) { return admit(raw, requester); });
+    }
     {
       std::lock_guard<std::mutex> lock(raw->mu);
       raw->fd.reset();

@@ -21,7 +21,9 @@ namespace peerlink::peer_server {
 // `ERROR server busy`). Connections that have not shown a valid ticket yet are pending: at most
 // kMaxPending of them, kMaxPendingPerPeer from one IP address; a new one beyond either cap drops
 // the oldest pending one (of that address, or overall), so whoever trickles or waits cannot keep a
-// downloader out, and each has kRequestTimeoutMs to send its request in full. Owns the listening
+// downloader out, and each has kRequestTimeoutMs to send its request in full. The Noise handshake
+// runs on the connection's own thread, within that same time: a stalled handshake is one more
+// pending connection and never holds up the accept loop or another downloader. Owns the listening
 // socket and every connection socket; the ServeContext's pointees must outlive run().
 inline constexpr size_t kMaxPending = 32;
 inline constexpr size_t kMaxPendingPerPeer = 8;

@@ -1,35 +1,35 @@
 // Fuzz target: the OWNER lines a downloader is handed through --secret-fd (the broker's WHOHAS
-// lines). Every source that parses must satisfy the rules the downloader relies on, survive a round
-// trip through the OWNER line format, and no line may yield more than one result.
+// lines). Every source that parses must satisfy the rules the downloader relies on (a vouched key
+// among them), survive a round trip through the OWNER line format, and no line may yield more than
+// one result.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "client/lobby/files.h"
 #include "common/base/hex.h"
 #include "common/fs/names.h"
 #include "common/handoff/fetch_sources.h"
 #include "common/wire/line_codec.h"
 
 using namespace peerlink;
-using namespace peerlink::lobby;
 
 namespace {
 
 void check_source(const FetchSource& s) {
   if (!valid_user_name(s.owner) || s.ip.empty() || s.port == 0 || !safe_file_name(s.file) ||
-      !is_sha256_hex(s.sha256) || s.ticket.empty())
+      !is_sha256_hex(s.sha256) || !is_sha256_hex(s.key) || s.ticket.empty())
     std::abort();
-  for (char c : s.sha256) {
+  for (char c : s.sha256 + s.key) {
     if (c >= 'A' && c <= 'F') std::abort();  // stored lower-case
   }
-  const Expected<FetchSource> parsed = parse_owner_line(owner_line(s));
+  const Expected<FetchSource> parsed = parse_owner_line(format_owner_line(s));
   if (!parsed) std::abort();
   const FetchSource& back = *parsed;
   if (back.owner != s.owner || back.ip != s.ip || back.port != s.port || back.file != s.file ||
-      back.size != s.size || back.sha256 != s.sha256 || back.ticket != s.ticket)
+      back.size != s.size || back.sha256 != s.sha256 || back.key != s.key ||
+      back.ticket != s.ticket)
     std::abort();
 }
 

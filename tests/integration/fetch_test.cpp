@@ -17,6 +17,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,8 +33,10 @@
 #include "common/wire/frame.h"
 #include "common/wire/line_codec.h"
 #include "tests/support/line_client.h"
+#include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/tcp_relay.h"
 
 namespace peerlink::testing {
 namespace {
@@ -50,7 +53,29 @@ struct Owner {
   std::string log;
   std::unique_ptr<Process> proc;
   uint16_t port = 0;
+  X25519KeyPair identity = x25519_generate();  // the owner's static key, which its server proves
 };
+
+// Each requester's static key pair (one per name, for the whole test program): what its fetch
+// proves, and what its tickets are bound to.
+const X25519KeyPair& requester_identity(const std::string& name) {
+  static std::map<std::string, X25519KeyPair> keys;
+  auto it = keys.find(name);
+  if (it == keys.end()) it = keys.emplace(name, x25519_generate()).first;
+  return it->second;
+}
+
+// HELLO, then REGISTER with the user's key as the 4th field: what a client on a plaintext
+// connection claims (docs/PROTOCOL.md), so that the broker vouches for it in OWNER lines and binds
+// tickets to it.
+bool hello_register_keyed(LineClient* c, const std::string& name, uint16_t peer_port,
+                          const X25519KeyPair& key) {
+  const auto h = c->request("HELLO 1.0");
+  if (h.empty() || h[0].rfind("OK HELLO", 0) != 0) return false;
+  const auto r = c->request("REGISTER " + name + " " + std::to_string(peer_port) + " " + kTestKey +
+                            " " + key_hex(key.public_key));
+  return !r.empty() && r[0].rfind("OK REGISTERED " + name, 0) == 0;
+}
 
 // Writes `size` pseudo-random bytes (seeded) in 1 MiB pieces; returns their SHA-256 hex.
 std::string write_random_file(const std::string& path, uint64_t size, unsigned seed) {
@@ -96,7 +121,8 @@ uint64_t served_bytes(const std::string& log, const std::string& user = "") {
 
 std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
                        const std::string& sha, const std::string& requester = "dave") {
-  const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300};
+  const TicketFields t{o.name, file, requester, static_cast<int64_t>(std::time(nullptr)) + 300,
+                       key_hex(requester_identity(requester).public_key)};
   std::string line = LineWriter("OWNER")
                          .field(o.name)
                          .field("127.0.0.1")
@@ -104,6 +130,7 @@ std::string owner_line(const Owner& o, const std::string& file, uint64_t size,
                          .field(file)
                          .num(size)
                          .word(sha)
+                         .word(key_hex(o.identity.public_key))
                          .word(sign_ticket(kTestKey, t))
                          .str();
   line.pop_back();  // the '\n'
@@ -132,7 +159,8 @@ class FetchTest : public ::testing::Test {
     return *owners_.back();
   }
   void start_owner(Owner& o, const std::vector<std::string>& extra = {}) {
-    ServeProcess s = start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra);
+    ServeProcess s =
+        start_serve(serve_args(o.share, o.name, o.log), kTestKey, extra, {}, &o.identity);
     o.proc = std::move(s.proc);
     ASSERT_TRUE(o.proc);
     ASSERT_NE(s.port, 0) << o.proc->output();
@@ -150,7 +178,7 @@ class FetchTest : public ::testing::Test {
     args.user = user;
     args.progress_fd = 1;
     Process::Options options;
-    options.secret = sources;
+    options.secret = fetch_secret(requester_identity(user), sources);
     return Process::start(in_build(args.to_argv(), extra), options);
   }
 
@@ -194,14 +222,14 @@ TEST_F(FetchTest, ThreeOwnersFoundThroughTheBrokerEachServeRanges) {
     // A cap per owner keeps any one of them from taking every block before the others connect.
     start_owner(o, {"--max-rate", std::to_string(8 * kMiB)});
     auto lobby = std::make_unique<LineClient>(broker.port);
-    ASSERT_TRUE(lobby->hello_register(name, o.port));
+    ASSERT_TRUE(hello_register_keyed(lobby.get(), name, o.port, o.identity));
     ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
     const auto reply = lobby->request("FILE big.bin " + std::to_string(kSize) + " " + sha);
     ASSERT_EQ(reply.at(0), "OK ANNOUNCED 1");
     lobbies.push_back(std::move(lobby));
   }
   LineClient dave(broker.port);
-  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  ASSERT_TRUE(hello_register_keyed(&dave, "dave", 40009, requester_identity("dave")));
   const auto whohas = dave.request("WHOHAS " + sha, true);
   ASSERT_EQ(whohas.at(0), "OK WHOHAS 3");
   std::string sources;
@@ -308,7 +336,7 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
   std::vector<std::unique_ptr<LineClient>> lobbies;
   for (Owner* o : {&alice, &bob}) {
     auto lobby = std::make_unique<LineClient>(broker.port);
-    ASSERT_TRUE(lobby->hello_register(o->name, o->port));
+    ASSERT_TRUE(hello_register_keyed(lobby.get(), o->name, o->port, o->identity));
     const std::string content = *read_file(o->share + "/notes.txt");
     ASSERT_TRUE(lobby->send("ANNOUNCE 1"));
     ASSERT_EQ(lobby
@@ -319,7 +347,7 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
     lobbies.push_back(std::move(lobby));
   }
   LineClient dave(broker.port);
-  ASSERT_TRUE(dave.hello_register("dave", 40009));
+  ASSERT_TRUE(hello_register_keyed(&dave, "dave", 40009, requester_identity("dave")));
   const auto whohas = dave.request("WHOHAS notes.txt", true);
   ASSERT_EQ(whohas.at(0), "OK WHOHAS 2");
   const std::string sources = whohas.at(1) + "\n" + whohas.at(2) + "\n";
@@ -330,6 +358,108 @@ TEST_F(FetchTest, SameNameFromTwoUsersDownloadsTheOneWithTheAskedHash) {
   EXPECT_EQ(read_file(downloads_ + "/notes.txt").value_or(""), "bob's notes, longer");
   EXPECT_EQ(served_bytes(alice.log), 0u);
   EXPECT_EQ(served_bytes(bob.log), 19u);
+}
+
+// The request lines of a server log (refused ones included).
+size_t request_lines(const std::string& log) {
+  std::ifstream in(log);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) n += line.find(" get ") != std::string::npos ? 1 : 0;
+  return n;
+}
+
+// Issue 9: the broker vouches for each owner's key in its OWNER line. A file server that cannot
+// prove that key (an impostor at the owner's address, or the owner's line tampered with) is
+// refused before the downloader reveals its own key or sends a ticket; the other sources carry
+// on.
+TEST_F(FetchTest, AFileServerWithAnotherKeyThanTheVouchedOneIsRefused) {
+  Owner& alice = add_owner("alice");
+  Owner& bob = add_owner("bob");
+  const std::string content = random_data(200'000, 21);
+  ASSERT_TRUE(write_file(alice.share + "/song.ogg", content));
+  ASSERT_TRUE(write_file(bob.share + "/song.ogg", content));
+  start_owner(alice);
+  start_owner(bob);
+  const std::string sha = sha256_hex(content);
+  // Alice's line vouches for a key her server does not hold.
+  std::string forged = owner_line(alice, "song.ogg", content.size(), sha);
+  const std::string real_key = key_hex(alice.identity.public_key);
+  ASSERT_NE(forged.find(real_key), std::string::npos);
+  forged.replace(forged.find(real_key), real_key.size(), key_hex(x25519_generate().public_key));
+  const std::string refusal =
+      "source alice (127.0.0.1:" + std::to_string(alice.port) +
+      ") failed: alice's file server presented a key the broker did not vouch for";
+
+  auto p = fetch("song.ogg", content.size(), sha,
+                 forged + "\n" + owner_line(bob, "song.ogg", content.size(), sha) + "\n");
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  EXPECT_TRUE(p->saw(refusal)) << p->output();
+  EXPECT_EQ(read_file(downloads_ + "/song.ogg").value_or(""), content);
+  EXPECT_EQ(served_bytes(bob.log), content.size());
+
+  std::filesystem::remove(downloads_ + "/song.ogg");
+  auto alone = fetch("song.ogg", content.size(), sha, forged + "\n");
+  EXPECT_EQ(exit_code(*alone), 1) << alone->output();
+  EXPECT_TRUE(alone->saw(refusal)) << alone->output();
+  EXPECT_TRUE(alone->saw("all sources failed")) << alone->output();
+  EXPECT_EQ(request_lines(alice.log), 0u) << "alice's server was never sent a GET (nor a ticket)";
+}
+
+// Issue 9: what crosses the wire during a real download holds no piece of the file, and neither
+// its name, the requester's nor the ticket.
+TEST_F(FetchTest, ADownloadCrossesTheWireEncrypted) {
+  Owner& o = add_owner("alice");
+  const std::string content = random_data(3 * kMiB + 17, 22);
+  ASSERT_TRUE(write_file(o.share + "/clip.mp4", content));
+  start_owner(o);
+  TcpRelay relay(o.port);
+  ASSERT_NE(relay.port(), 0);
+  const std::string sha = sha256_hex(content);
+  std::string line = owner_line(o, "clip.mp4", content.size(), sha);
+  const std::string ticket = line.substr(line.rfind(' ') + 1);
+  const uint16_t real_port = o.port;
+  o.port = relay.port();  // the line sends the downloader through the relay
+  line = owner_line(o, "clip.mp4", content.size(), sha);
+  o.port = real_port;
+  auto p = fetch("clip.mp4", content.size(), sha, line + "\n");
+  ASSERT_EQ(exit_code(*p), 0) << p->output();
+  ASSERT_EQ(read_file(downloads_ + "/clip.mp4").value_or(""), content);
+  const std::string down = relay.recorded(TcpRelay::Direction::kToClient);
+  const std::string up = relay.recorded(TcpRelay::Direction::kToServer);
+  ASSERT_GT(down.size(), content.size());
+  size_t in_clear = 0;
+  for (size_t at = 0; at + 16 <= content.size(); at += 4099)
+    in_clear += down.find(content.substr(at, 16)) != std::string::npos ? 1 : 0;
+  EXPECT_EQ(in_clear, 0u);
+  for (const std::string& word : {std::string("clip.mp4"), std::string("dave"), ticket}) {
+    EXPECT_EQ(up.find(word), std::string::npos) << word;
+    EXPECT_EQ(down.find(word), std::string::npos) << word;
+  }
+}
+
+// Issue 9: a bit flipped in a transport message from the file server (an active attacker on the
+// path) fails that source at once, and no file appears.
+TEST_F(FetchTest, AFlippedBitFromTheServerFailsTheSource) {
+  Owner& o = add_owner("alice");
+  const std::string content = random_data(500'000, 23);
+  ASSERT_TRUE(write_file(o.share + "/f.bin", content));
+  start_owner(o);
+  TcpRelay relay(o.port);
+  // Past the server's handshake (2 + 96 bytes) and the RANGE frame's message (2 + 5 + 28 + 16),
+  // into the first DATA frame's.
+  relay.flip(TcpRelay::Direction::kToClient, 98 + 51 + 2 + 100, 0x04);
+  const std::string sha = sha256_hex(content);
+  const uint16_t real_port = o.port;
+  o.port = relay.port();
+  const std::string line = owner_line(o, "f.bin", content.size(), sha);
+  o.port = real_port;
+  auto p = fetch("f.bin", content.size(), sha, line + "\n");
+  EXPECT_EQ(exit_code(*p), 1) << p->output();
+  EXPECT_TRUE(p->saw("source alice (127.0.0.1:" + std::to_string(relay.port()) +
+                     ") failed: noise: a message failed to authenticate"))
+      << p->output();
+  EXPECT_FALSE(std::filesystem::exists(downloads_ + "/f.bin"));
 }
 
 TEST_F(FetchTest, AnExistingFileIsNeverOverwritten) {
@@ -516,12 +646,15 @@ double baseline_copy(const std::string& src, const std::string& dst) {
   return secs;
 }
 
-// Pulls a whole file from a serve-mode server over one connection in 1 MiB GETs, writing it to
-// `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on failure.
+// Pulls a whole file from a serve-mode server over one (encrypted) connection in 1 MiB GETs,
+// writing it to `dst` without hashing: the transport alone. Returns the seconds taken, or -1 on
+// failure.
 double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size,
                            const std::string& ticket, const std::string& dst) {
   const auto t0 = std::chrono::steady_clock::now();
-  Expected<UniqueFd> c = connect_tcp("127.0.0.1", port);
+  Expected<NoisePeer> c = noise_connect(port, kPrologueServe, requester_identity("dave"));
+  if (!c) return -1;
+  NoiseChannel* channel = c->channel.get();
   UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   Frame f;
   for (uint64_t off = 0; off < size; off += kMiB) {
@@ -532,10 +665,10 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
     g.requester = "dave";
     g.file = file;
     g.ticket = ticket;
-    if (!write_frame(c->get(), wire::kGet, encode_get_request(g)).ok()) return -1;
-    if (!read_frame(c->get(), &f).ok() || f.type != wire::kRange) return -1;
+    if (!send_frame(channel, wire::kGet, encode_get_request(g)).ok()) return -1;
+    if (!receive_frame(channel, &f).ok() || f.type != wire::kRange) return -1;
     uint64_t pos = off;
-    while (read_frame(c->get(), &f).ok() && f.type == wire::kData) {
+    while (receive_frame(channel, &f).ok() && f.type == wire::kData) {
       if (::pwrite(out.get(), f.payload.data() + 4, f.payload.size() - 4, static_cast<off_t>(pos)) <
           0)
         return -1;
@@ -592,7 +725,8 @@ TEST_F(FetchTest, DISABLED_Benchmark100MiB) {
   const std::string src = owners_[0]->share + "/bench.bin";
   const std::string dst = downloads_ + "/bench.bin";
   const std::string ticket = sign_ticket(
-      kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300});
+      kTestKey, {"alice", "bench.bin", "dave", static_cast<int64_t>(std::time(nullptr)) + 300,
+                 key_hex(requester_identity("dave").public_key)});
   std::vector<double> copy, copy_hash, serve, one, three, nc;
   for (int run = 0; run < kRuns; ++run) {
     nc.push_back(nc_copy(src, dst, kSize));

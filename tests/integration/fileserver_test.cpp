@@ -23,8 +23,10 @@
 #include "common/net/net.h"
 #include "common/wire/fetch_frames.h"
 #include "common/wire/frame.h"
+#include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
+#include "tests/support/tcp_relay.h"
 
 namespace peerlink::testing {
 namespace {
@@ -34,11 +36,20 @@ const std::string kOtherKey = std::string(64, '7');
 constexpr const char* kOwner = "alice";
 constexpr const char* kRequester = "dave";
 
+// The downloader's static key: every RawClient is dave's, unless told otherwise, and the tickets
+// below are bound to it.
+const X25519KeyPair& dave_key() {
+  static const X25519KeyPair key = x25519_generate();
+  return key;
+}
+
 std::string ticket_for(const std::string& file, const std::string& requester = kRequester,
                        const std::string& key = kKey, int64_t expiry_from_now = 300,
-                       const std::string& owner = kOwner) {
+                       const std::string& owner = kOwner,
+                       const std::string& requester_key = key_hex(dave_key().public_key)) {
   return sign_ticket(
-      key, {owner, file, requester, static_cast<int64_t>(std::time(nullptr)) + expiry_from_now});
+      key, {owner, file, requester, static_cast<int64_t>(std::time(nullptr)) + expiry_from_now,
+            requester_key});
 }
 
 struct Reply {
@@ -48,12 +59,21 @@ struct Reply {
   std::string data;
 };
 
-// A downloader speaking the raw protocol over one connection.
+// A downloader speaking the raw protocol over one connection, inside Noise as `key`.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) : fd_(connect_tcp("127.0.0.1", port).value_or(UniqueFd())) {}
-  bool ok() const { return fd_.valid(); }
-  int fd() const { return fd_.get(); }
+  explicit RawClient(uint16_t port, const X25519KeyPair& key = dave_key()) {
+    Expected<NoisePeer> peer = noise_connect(port, kPrologueServe, key);
+    if (peer) {
+      peer_ = std::move(*peer);
+    } else {
+      failure_ = peer.message();
+    }
+  }
+  bool ok() const { return peer_.channel != nullptr; }
+  const std::string& failure() const { return failure_; }  // why the handshake failed
+  int fd() const { return peer_.fd.get(); }
+  NoiseChannel* channel() { return peer_.channel.get(); }
 
   Reply get(const std::string& file, uint64_t offset, uint64_t length, const std::string& ticket,
             const std::string& requester = kRequester) {
@@ -65,7 +85,7 @@ class RawClient {
     g.file = file;
     g.ticket = ticket;
     Reply r;
-    if (!write_frame(fd_.get(), wire::kGet, encode_get_request(g)).ok()) {
+    if (!ok() || !send_frame(channel(), wire::kGet, encode_get_request(g)).ok()) {
       r.error = "send failed";
       return r;
     }
@@ -75,7 +95,7 @@ class RawClient {
   Reply receive(uint32_t id) {
     Reply r;
     Frame f;
-    if (!read_frame(fd_.get(), &f).ok()) {
+    if (!ok() || !receive_frame(channel(), &f).ok()) {
       r.error = "no reply";
       return r;
     }
@@ -88,7 +108,7 @@ class RawClient {
       return r;
     }
     while (r.data.size() < r.range.length) {
-      if (!read_frame(fd_.get(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
+      if (!receive_frame(channel(), &f).ok() || f.type != wire::kData || f.payload.size() < 4) {
         r.error = "bad DATA";
         return r;
       }
@@ -101,7 +121,7 @@ class RawClient {
       r.data.append(f.payload, 4, std::string::npos);
     }
     uint32_t done_id = 0;
-    if (!read_frame(fd_.get(), &f).ok() || f.type != wire::kDone ||
+    if (!receive_frame(channel(), &f).ok() || f.type != wire::kDone ||
         !decode_serve_id(f.payload, &done_id) || done_id != id || r.data.size() != r.range.length) {
       r.error = "bad DONE";
       return r;
@@ -112,14 +132,15 @@ class RawClient {
 
   // True if the server closed the connection (EOF, or a reset) within the timeout.
   bool closed() {
-    if (!wait_readable(fd_.get(), 10000).ok()) return false;
+    if (!wait_readable(fd(), 10000).ok()) return false;
     char c;
-    const ssize_t n = ::recv(fd_.get(), &c, 1, 0);
+    const ssize_t n = ::recv(fd(), &c, 1, 0);
     return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:
-  UniqueFd fd_;
+  NoisePeer peer_;
+  std::string failure_;
   uint32_t next_id_ = 1;
 };
 
@@ -217,6 +238,92 @@ TEST_F(FileServerTest, ServesAWholeFileAndRangesOnOneConnection) {
   EXPECT_NE(lines[1].find("offset=1000 length=70000 result=ok sent=70000"), std::string::npos);
 }
 
+// Issue 9: a sniffer on the LAN used to read every file, name and ticket off the wire. Now what
+// the server sends holds not one 16-byte piece of the file, and neither side sends a name, the
+// requester or the ticket in clear.
+TEST_F(FileServerTest, NothingOnTheWireIsInClear) {
+  start();
+  TcpRelay relay(server_.port);
+  ASSERT_NE(relay.port(), 0);
+  const std::string t = ticket_for("song.ogg");
+  {
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, content_.size(), t);
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.data == content_);
+  }
+  const std::string down = relay.recorded(TcpRelay::Direction::kToClient);
+  const std::string up = relay.recorded(TcpRelay::Direction::kToServer);
+  ASSERT_GT(down.size(), content_.size()) << "the file went through the relay";
+  size_t pieces = 0, in_clear = 0;
+  for (size_t at = 0; at + 16 <= content_.size(); at += 997, ++pieces)
+    in_clear += down.find(content_.substr(at, 16)) != std::string::npos ? 1 : 0;
+  EXPECT_EQ(in_clear, 0u) << "of " << pieces << " pieces of the file";
+  for (const std::string& word : {std::string("song.ogg"), std::string(kRequester), t}) {
+    EXPECT_EQ(up.find(word), std::string::npos) << word;
+    EXPECT_EQ(down.find(word), std::string::npos) << word;
+  }
+}
+
+// Issue 9: tickets were bearer tokens, good from any machine for 300 s to whoever sniffed one.
+// Now a ticket is bound to the key it was issued to: on a connection with another key it is
+// forged, and nothing is served.
+TEST_F(FileServerTest, ASniffedTicketReplayedWithAnotherKeyIsRefused) {
+  start();
+  const std::string t = ticket_for("song.ogg");  // dave's, bound to dave's key
+  {
+    RawClient thief(server_.port, x25519_generate());
+    ASSERT_TRUE(thief.ok()) << thief.failure();
+    const Reply r = thief.get("song.ogg", 0, content_.size(), t);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "forged ticket");
+    EXPECT_TRUE(r.data.empty());
+    EXPECT_TRUE(thief.closed());
+  }
+  RawClient dave(server_.port);  // the same ticket on dave's own key
+  const Reply r = dave.get("song.ogg", 0, 10, t);
+  EXPECT_TRUE(r.ok) << r.error;
+  const auto lines = wait_log_lines(2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("result=forged%20ticket sent=0"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("result=ok sent=10"), std::string::npos) << lines[1];
+}
+
+// Issue 9: a connection whose decryption fails is closed at once. A bit flipped in the client's
+// first transport message (its GET) gets no answer at all, not even an ERROR; one flipped in the
+// server's first (the RANGE) fails on the client's side. The server serves others meanwhile.
+TEST_F(FileServerTest, AFlippedBitInATransportMessageEndsTheConnection) {
+  start();
+  // Handshake bytes before the first transport message: client 2+32 and 2+64, server 2+96.
+  constexpr size_t kClientHandshake = 100, kServerHandshake = 98;
+  {
+    TcpRelay relay(server_.port);
+    relay.flip(TcpRelay::Direction::kToServer, kClientHandshake + 2 + 5, 0x01);
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "no reply");
+    EXPECT_TRUE(relay.recorded(TcpRelay::Direction::kToClient).size() == kServerHandshake)
+        << "nothing but the handshake came back";
+  }
+  {
+    TcpRelay relay(server_.port);
+    relay.flip(TcpRelay::Direction::kToClient, kServerHandshake + 2 + 5, 0x80);
+    RawClient c(relay.port());
+    ASSERT_TRUE(c.ok()) << c.failure();
+    const Reply r = c.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error, "no reply");
+    EXPECT_TRUE(r.data.empty());
+  }
+  RawClient fine(server_.port);
+  const Reply r = fine.get("song.ogg", 0, 100, ticket_for("song.ogg"));
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.data == content_.substr(0, 100));
+}
+
 TEST_F(FileServerTest, ServesAZeroByteFile) {
   ASSERT_TRUE(write_file(share_ + "/empty", ""));
   start();
@@ -248,7 +355,8 @@ TEST_F(FileServerTest, RefusesBadTicketsAndServesNothing) {
 TEST_F(FileServerTest, ATicketThatExpiresMidDownloadKeepsItsConnection) {
   start();
   const auto expiry = static_cast<int64_t>(std::time(nullptr)) + 1;
-  const std::string t = sign_ticket(kKey, {kOwner, "song.ogg", kRequester, expiry});
+  const std::string t =
+      sign_ticket(kKey, {kOwner, "song.ogg", kRequester, expiry, key_hex(dave_key().public_key)});
   RawClient c(server_.port);
   ASSERT_TRUE(c.get("song.ogg", 0, 100, t).ok);
   // Wait (bounded) for the clock to pass the expiry: the property under test is about time.
@@ -293,26 +401,27 @@ TEST_F(FileServerTest, RefusesRangesBeyondTheFile) {
 TEST_F(FileServerTest, RefusesUnknownAndOversizeFrames) {
   start();
   RawClient a(server_.port);
-  ASSERT_TRUE(write_frame(a.fd(), 99, "x").ok());
+  ASSERT_TRUE(a.ok()) << a.failure();
+  ASSERT_TRUE(send_frame(a.channel(), 99, "x").ok());
   Frame f;
-  ASSERT_TRUE(read_frame(a.fd(), &f).ok());
+  ASSERT_TRUE(receive_frame(a.channel(), &f).ok());
   EXPECT_EQ(f.type, wire::kError);
   EXPECT_EQ(f.payload, "bad frame");
   EXPECT_TRUE(a.closed());
 
   RawClient b(server_.port);
-  ASSERT_TRUE(write_frame(b.fd(), wire::kGet, std::string(kMaxGetPayload + 1, 'x')).ok());
-  ASSERT_TRUE(read_frame(b.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(b.channel(), wire::kGet, std::string(kMaxGetPayload + 1, 'x')).ok());
+  ASSERT_TRUE(receive_frame(b.channel(), &f).ok());
   EXPECT_EQ(f.payload, "bad frame");
 
   RawClient c(server_.port);
-  ASSERT_TRUE(write_frame(c.fd(), wire::kChat, "hello").ok());
-  ASSERT_TRUE(read_frame(c.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(c.channel(), wire::kChat, "hello").ok());
+  ASSERT_TRUE(receive_frame(c.channel(), &f).ok());
   EXPECT_EQ(f.payload, "expected GET");
 
   RawClient d(server_.port);
-  ASSERT_TRUE(write_frame(d.fd(), wire::kGet, "short").ok());
-  ASSERT_TRUE(read_frame(d.fd(), &f).ok());
+  ASSERT_TRUE(send_frame(d.channel(), wire::kGet, "short").ok());
+  ASSERT_TRUE(receive_frame(d.channel(), &f).ok());
   EXPECT_EQ(f.payload, "bad request");
 }
 
@@ -348,8 +457,9 @@ TEST_F(FileServerTest, RefusesConnectionsOverTheCapUntilOneEnds) {
   ASSERT_TRUE(first->get("other.txt", 0, 5, ticket_for("other.txt")).ok);
   {
     RawClient second(server_.port);
+    ASSERT_TRUE(second.ok()) << second.failure();
     Frame f;
-    ASSERT_TRUE(read_frame(second.fd(), &f).ok());
+    ASSERT_TRUE(receive_frame(second.channel(), &f).ok());
     EXPECT_EQ(f.type, wire::kError);
     EXPECT_EQ(f.payload, "server busy");
   }
@@ -423,7 +533,7 @@ TEST_F(FileServerTest, ExitsWhenItsParentDies) {
       "\"$0\" --serve --port 0 --bind 127.0.0.1 --share \"$1\" --user alice --parent-pid $$ "
       "\"$2\" \"$3\" & echo \"child $!\"; wait";  // $2 $3: the --secret-fd N the harness added
   Process::Options options;
-  options.secret = kKey;
+  options.secret = fetch_secret(x25519_generate(), kKey);  // an identity line, then the key
   auto shell = Process::start({"/bin/sh", "-c", script, bin_path("_peer_server"), share_}, options);
   ASSERT_TRUE(shell);
   // The shell's line and the server's may come in either order.
@@ -465,9 +575,21 @@ TEST_F(FileServerTest, NeedsATicketKeyInItsSecretDescriptor) {
   }
 }
 
-TEST_F(FileServerTest, BadUsageExitsTwo) {
+TEST_F(FileServerTest, NeedsTheOwnersIdentityInItsSecretDescriptor) {
+  // The ticket key alone, as the secret was before downloads were encrypted: no identity line.
+  std::vector<std::string> argv = in_build(serve_args(share_, kOwner, log_).to_argv());
   Process::Options options;
   options.secret = kKey;
+  auto p = Process::start(argv, options);
+  const auto status = p->wait_exit();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(WEXITSTATUS(*status), 2);
+  EXPECT_TRUE(p->saw("--secret-fd: the secret has no IDENTITY line")) << p->output();
+}
+
+TEST_F(FileServerTest, BadUsageExitsTwo) {
+  Process::Options options;
+  options.secret = fetch_secret(x25519_generate(), kKey);
   for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
            {"--share", share_, "--user", "alice"},                            // no port or fd
            {"--port", "0", "--share", share_, "--user", "-x"},                // bad user

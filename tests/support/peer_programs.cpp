@@ -1,12 +1,15 @@
 // The peer programs started with the lobby's own argv builders.
 #include "tests/support/peer_programs.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
 
+#include "common/base/bytes.h"
 #include "common/base/hex.h"
 #include "common/crypto/sha256.h"
+#include "common/handoff/identity_secret.h"
 #include "common/handoff/session_secret.h"
 
 namespace peerlink::testing {
@@ -63,10 +66,16 @@ ServeArgs serve_args(const std::string& share, const std::string& owner, const s
   return a;
 }
 
+std::string ServeProcess::key_hex() const {
+  return to_hex(identity.public_key.data(), identity.public_key.size());
+}
+
 ServeProcess start_serve(const ServeArgs& args, const std::string& key,
-                         const std::vector<std::string>& extra, Process::Options options) {
-  options.secret = key;
+                         const std::vector<std::string>& extra, Process::Options options,
+                         const X25519KeyPair* identity) {
   ServeProcess s;
+  s.identity = identity != nullptr ? *identity : x25519_generate();
+  options.secret = join_identity_secret(s.identity, key);
   s.proc = Process::start(in_build(args.to_argv(), extra), options);
   if (!s.proc) return s;
   const auto line = s.proc->wait_line("serving ");
@@ -74,6 +83,24 @@ ServeProcess start_serve(const ServeArgs& args, const std::string& key,
   const size_t at = line->rfind("on port ");
   if (at != std::string::npos) s.port = static_cast<uint16_t>(std::atoi(line->c_str() + at + 8));
   return s;
+}
+
+std::string fetch_secret(const X25519KeyPair& identity, const std::string& sources) {
+  return join_identity_secret(identity, sources);
+}
+
+Result send_frame(NoiseChannel* channel, uint8_t type, std::string_view payload) {
+  return channel->send(encode_frame(type, payload));
+}
+
+Result receive_frame(NoiseChannel* channel, Frame* frame, uint32_t max_payload) {
+  unsigned char h[wire::kFrameHeaderBytes];
+  if (Result r = channel->recv_exact(h, sizeof h); !r) return r;
+  const uint32_t length = get_u32(h + 1);
+  if (length > max_payload) return Result::failure("oversize frame", EPROTO);
+  frame->type = h[0];
+  frame->payload.assign(length, '\0');
+  return channel->recv_exact(frame->payload.data(), length);
 }
 
 }  // namespace peerlink::testing

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/base/result.h"
 #include "common/crypto/x25519.h"
 #include "common/handoff/fetch_args.h"
 #include "common/handoff/peer_args.h"
 #include "common/handoff/serve_args.h"
+#include "common/noise/channel.h"
+#include "common/wire/frame.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -43,12 +46,26 @@ ServeArgs serve_args(const std::string& share, const std::string& owner, const s
 
 struct ServeProcess {
   std::unique_ptr<Process> proc;
-  uint16_t port = 0;  // 0 if it did not say "serving ... on port N"
+  uint16_t port = 0;            // 0 if it did not say "serving ... on port N"
+  X25519KeyPair identity;       // the owner's static key the server proves
+  std::string key_hex() const;  // its public key as OWNER lines carry it
 };
 
-// Starts `args` (plus `extra` options) with `key` as its ticket key, and waits for its "serving"
-// line to learn the port.
+// Starts `args` (plus `extra` options) with `key` as its ticket key and `identity` (a fresh key
+// pair if null) as the owner's, both in its secret descriptor, and waits for its "serving" line to
+// learn the port.
 ServeProcess start_serve(const ServeArgs& args, const std::string& key,
-                         const std::vector<std::string>& extra = {}, Process::Options options = {});
+                         const std::vector<std::string>& extra = {}, Process::Options options = {},
+                         const X25519KeyPair* identity = nullptr);
+
+// What `_peer_client --fetch` reads from its secret descriptor: `identity`'s line, then the OWNER
+// lines `sources`.
+std::string fetch_secret(const X25519KeyPair& identity, const std::string& sources);
+
+// Peer frames over a Noise channel, as a downloader and a file server exchange them.
+Result send_frame(NoiseChannel* channel, uint8_t type, std::string_view payload);
+// One whole frame (payload at most `max_payload`): kError/EPROTO for a longer one.
+Result receive_frame(NoiseChannel* channel, Frame* frame,
+                     uint32_t max_payload = wire::kMaxFramePayload);
 
 }  // namespace peerlink::testing

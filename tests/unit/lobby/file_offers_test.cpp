@@ -40,9 +40,9 @@ class FileOffersTest : public OfflineLobbyTest {
     directory_ = std::make_unique<Directory>(console_.get(), link_.get(), "alice");
     prompts_ = std::make_unique<Prompts>(console_.get(), link_.get(), "alice");
     shared_ = std::make_unique<SharedFolder>(console_.get(), link_.get(), options_, UniqueFd(),
-                                             std::string(64, '0'));
-    downloads_ =
-        std::make_unique<DownloadManager>(console_.get(), link_.get(), directory_.get(), options_);
+                                             std::string(64, '0'), identity_);
+    downloads_ = std::make_unique<DownloadManager>(console_.get(), link_.get(), directory_.get(),
+                                                   options_, identity_);
     offers_ =
         std::make_unique<FileOffers>(console_.get(), link_.get(), prompts_.get(), directory_.get(),
                                      shared_.get(), downloads_.get(), options_);
@@ -62,6 +62,7 @@ class FileOffersTest : public OfflineLobbyTest {
   std::unique_ptr<Prompts> prompts_;
   std::unique_ptr<SharedFolder> shared_;
   std::unique_ptr<DownloadManager> downloads_;
+  X25519KeyPair identity_ = x25519_generate();
   std::unique_ptr<FileOffers> offers_;
 };
 

@@ -12,6 +12,7 @@ namespace {
 
 const std::string kShaA(64, 'a');
 const std::string kShaB(64, 'b');
+const std::string kOwnerKey(64, '4');  // the owner's public key, as the broker vouches it
 
 BrokerMessage msg(const std::string& line) {
   BrokerMessage m;
@@ -28,6 +29,7 @@ FetchSource owner(const std::string& name, uint64_t size, const std::string& sha
   s.file = file;
   s.size = size;
   s.sha256 = sha;
+  s.key = kOwnerKey;
   s.ticket = "1763712000-" + std::string(64, 'c');
   return s;
 }
@@ -54,29 +56,36 @@ TEST(ClientFiles, FileLines) {
 }
 
 TEST(ClientFiles, OwnerLinesRoundTrip) {
-  const std::string line = "OWNER alice 127.0.0.1 40001 read%20me.txt 15 " + kShaA +
-                           " 1763712000-" + std::string(64, 'd');
+  const std::string line = "OWNER alice 127.0.0.1 40001 read%20me.txt 15 " + kShaA + " " +
+                           kOwnerKey + " 1763712000-" + std::string(64, 'd');
   FetchSource s;
   ASSERT_TRUE(parse_owner_message(msg(line), &s));
   EXPECT_EQ(s.owner, "alice");
   EXPECT_EQ(s.port, 40001);
   EXPECT_EQ(s.file, "read me.txt");
   EXPECT_EQ(s.size, 15u);
+  EXPECT_EQ(s.key, kOwnerKey);
   EXPECT_EQ(owner_line(s), line);  // what the downloader gets through --secret-fd
-  EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 0 x 1 " + kShaA + " t"), &s));
-  EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 1 ../x 1 " + kShaA + " t"), &s));
+  EXPECT_FALSE(parse_owner_message(
+      msg("OWNER alice 127.0.0.1 0 x 1 " + kShaA + " " + kOwnerKey + " t"), &s));
+  EXPECT_FALSE(parse_owner_message(
+      msg("OWNER alice 127.0.0.1 1 ../x 1 " + kShaA + " " + kOwnerKey + " t"), &s));
+  // Without the owner's key (the old 8-field line, or `-`), no source: it could not be checked.
+  EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 1 x 1 " + kShaA + " t"), &s));
+  EXPECT_FALSE(parse_owner_message(msg("OWNER alice 127.0.0.1 1 x 1 " + kShaA + " - t"), &s));
   EXPECT_FALSE(parse_owner_message(msg("FILE alice x 1 " + kShaA), &s));
 }
 
 TEST(ClientFiles, OfferAcceptReply) {
   const std::string reply = "OK OFFER_ACCEPT 9 alice 127.0.0.1 40001 report.pdf 52344 " + kShaB +
-                            " 1763712000-" + std::string(64, 'e');
+                            " " + kOwnerKey + " 1763712000-" + std::string(64, 'e');
   FetchSource s;
   ASSERT_TRUE(parse_offer_accept(msg(reply), 9, &s));
   EXPECT_EQ(s.owner, "alice");
   EXPECT_EQ(s.file, "report.pdf");
   EXPECT_EQ(s.size, 52344u);
   EXPECT_EQ(s.sha256, kShaB);
+  EXPECT_EQ(s.key, kOwnerKey);
   EXPECT_FALSE(parse_offer_accept(msg(reply), 10, &s));  // another offer's reply
   EXPECT_FALSE(parse_offer_accept(msg("OK OFFER_ACCEPT 9"), 9, &s));
   EXPECT_FALSE(parse_offer_accept(msg("OK OFFER_DECLINE 9"), 9, &s));
