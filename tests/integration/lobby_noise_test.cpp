@@ -297,8 +297,11 @@ TEST_F(LobbyNoiseTest, NameOfAnotherIdentityIsRefusedAndAskedAgain) {
     a->write_line("quit");
     ASSERT_TRUE(a->wait_exit());
   }
-  // Another configuration folder: another identity for the same name.
-  auto b = Process::start(argv("alice", broker_.port));
+  // Another configuration folder (another machine): another identity for the same name.
+  TempDir elsewhere;
+  Process::Options o;
+  o.env["XDG_CONFIG_HOME"] = elsewhere.path();
+  auto b = Process::start(argv("alice", broker_.port), o);
   ASSERT_TRUE(b->wait_line("belongs to another key")) << b->output();
   ASSERT_TRUE(b->wait_line("your user name:")) << b->output();
   b->write_line("carol");

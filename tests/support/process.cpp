@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -34,12 +36,22 @@ std::string bin_path(const std::string& program) {
 }
 
 void give_lobby_config_dir(const std::vector<std::string>& argv,
-                           std::map<std::string, std::string>* env, std::unique_ptr<TempDir>* dir) {
+                           std::map<std::string, std::string>* env, std::shared_ptr<TempDir>* dir) {
   if (argv.empty() || env->count("XDG_CONFIG_HOME") > 0) return;
   const std::string& program = argv[0];
   const size_t slash = program.rfind('/');
   if (program.substr(slash == std::string::npos ? 0 : slash + 1) != "_c") return;
-  *dir = std::make_unique<TempDir>();
+  // One folder per test: keyed by the running test's full name (a binary may run many).
+  static std::string owner;
+  static std::shared_ptr<TempDir> folder;
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string name =
+      test != nullptr ? std::string(test->test_suite_name()) + "." + test->name() : "";
+  if (folder == nullptr || owner != name) {
+    folder = std::make_shared<TempDir>();
+    owner = name;
+  }
+  *dir = folder;
   (*env)["XDG_CONFIG_HOME"] = (*dir)->path();
 }
 
@@ -47,7 +59,7 @@ std::string Process::config_home() const { return config_dir_ ? config_dir_->pat
 
 std::unique_ptr<Process> Process::start(const std::vector<std::string>& argv,
                                         const Options& options) {
-  std::unique_ptr<TempDir> config_dir;
+  std::shared_ptr<TempDir> config_dir;
   std::map<std::string, std::string> env_set = options.env;
   give_lobby_config_dir(argv, &env_set, &config_dir);
   int in[2], out[2];

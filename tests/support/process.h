@@ -45,11 +45,13 @@ class TempDir;
 
 // The lobby keeps its keys and pinned brokers in $XDG_CONFIG_HOME/peerlink: a test must never
 // use the real one, nor share one with another test. When `argv` starts `_c` and `env` does not
-// set XDG_CONFIG_HOME, this makes a fresh temporary folder for it (kept in *dir, which the
-// caller holds for the child's life) and sets it in `env`. Process::start and PtyProcess::start
-// call it, so no test can forget; a test that wants two lobbies to share one passes it itself.
+// set XDG_CONFIG_HOME, this gives it the running test's own temporary folder (one per test, made
+// at its first `_c`, shared by all the test's lobbies like one machine's home: alice started
+// again has alice's identity; kept alive by *dir while the child runs) and sets it in `env`.
+// Process::start and PtyProcess::start call it, so no test can forget; a test that wants another
+// folder passes it itself.
 void give_lobby_config_dir(const std::vector<std::string>& argv,
-                           std::map<std::string, std::string>* env, std::unique_ptr<TempDir>* dir);
+                           std::map<std::string, std::string>* env, std::shared_ptr<TempDir>* dir);
 
 // A child's pid and, once it is reaped, its wait status: what Process and PtyProcess share.
 class ChildStatus {
@@ -126,7 +128,7 @@ class Process {
   void reader_loop();
 
   ChildStatus child_;
-  std::unique_ptr<TempDir> config_dir_;
+  std::shared_ptr<TempDir> config_dir_;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   std::thread reader_;

@@ -198,7 +198,7 @@ std::unique_ptr<PtyProcess> PtyProcess::start(const std::vector<std::string>& ar
   }
 
   // Build argv/envp before fork: only async-signal-safe calls in the child.
-  std::unique_ptr<TempDir> config_dir;
+  std::shared_ptr<TempDir> config_dir;
   std::map<std::string, std::string> env_set = options.env;
   give_lobby_config_dir(argv, &env_set, &config_dir);
   std::vector<std::string> env_strings;

@@ -81,7 +81,7 @@ class PtyProcess {
   bool wait_in(bool stripped, std::string_view needle, size_t* from, milliseconds timeout);
 
   ChildStatus child_;
-  std::unique_ptr<TempDir> config_dir_;  // see give_lobby_config_dir()
+  std::shared_ptr<TempDir> config_dir_;  // see give_lobby_config_dir()
   int master_fd_ = -1;
   int wake_pipe_[2] = {-1, -1};  // written by the destructor to stop the reader
   std::thread reader_;
