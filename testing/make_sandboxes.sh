@@ -101,6 +101,9 @@ for n in $clients; do
 #!/bin/sh
 # Starts client$n's lobby: ./run.sh [HOST] [PORT] (default 127.0.0.1 12000).
 cd "\$(dirname "\$0")" || exit 1
+# Each sandbox is its own machine: its identity key and the broker key it pinned live in
+# ./config/peerlink, and go away with the sandbox (docs/SECURITY.md).
+export XDG_CONFIG_HOME="\$PWD/config"
 exec ./_c "\${1:-127.0.0.1}" "\${2:-12000}" --user client$n --share ./shared --downloads ./downloads
 RUN
   chmod +x "$dir/run.sh"
