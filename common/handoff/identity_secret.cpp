@@ -28,6 +28,7 @@ Expected<IdentitySecret> split_identity_secret(std::string_view secret) {
   if (!from_hex(secret.substr(word + 1, 2 * kX25519Bytes), &raw)) return bad;
   X25519Key private_key{};
   std::memcpy(private_key.data(), raw.data(), private_key.size());
+  std::memset(raw.data(), 0, raw.size());  // the private key: wiped before it is freed
   IdentitySecret out;
   out.identity = x25519_from_private(private_key);
   out.rest = std::string(secret.substr(line + 1));

@@ -3,15 +3,14 @@
 
 #include <cstring>
 
-#include "common/base/hex.h"
 #include "common/base/secret_fd.h"
+#include "common/handoff/identity_secret.h"
 #include "common/wire/broker_limits.h"
 
 namespace peerlink {
 namespace {
 
 constexpr std::string_view kTokenPrefix = "token ";
-constexpr std::string_view kIdentityPrefix = "identity ";
 
 bool valid_token(std::string_view t) {
   if (t.empty() || t.size() > wire::kMaxSessionTokenChars) return false;
@@ -32,39 +31,51 @@ bool take_line(std::string_view* rest, std::string_view prefix, std::string_view
   return true;
 }
 
+// The session's own part, after the IDENTITY line: the header and the token line.
+std::string session_part(const std::string& token) {
+  std::string out = kSessionSecretHeader;
+  out += kTokenPrefix;
+  out += token;
+  out += '\n';
+  return out;
+}
+
+// Reads the session's own part strictly into *token.
+Result read_session_part(std::string_view rest, std::string* token) {
+  const std::string_view header = kSessionSecretHeader;
+  if (rest.substr(0, header.size()) != header) return Result::failure("no header line");
+  rest.remove_prefix(header.size());
+  std::string_view value;
+  if (!take_line(&rest, kTokenPrefix, &value) || !valid_token(value)) {
+    return Result::failure("bad token line");
+  }
+  if (!rest.empty()) return Result::failure("trailing bytes");
+  token->assign(value);
+  return Result();
+}
+
 }  // namespace
 
 std::string encode_session_secret(const SessionSecret& secret) {
-  std::string out = kSessionSecretHeader;
-  out += kTokenPrefix;
-  out += secret.token;
-  out += '\n';
-  out += kIdentityPrefix;
-  out += to_hex(secret.identity.data(), secret.identity.size());
-  out += '\n';
+  // join_identity_secret() takes a key pair but writes only its private half.
+  X25519KeyPair identity{};
+  identity.private_key = secret.identity;
+  std::string out = join_identity_secret(identity, session_part(secret.token));
+  std::memset(identity.private_key.data(), 0, identity.private_key.size());
   return out;
 }
 
 Expected<SessionSecret> parse_session_secret(std::string_view text) {
   if (text.size() > kMaxSessionSecretBytes) return Result::failure("too long");
-  const std::string_view header = kSessionSecretHeader;
-  if (text.substr(0, header.size()) != header) return Result::failure("no header line");
-  std::string_view rest = text.substr(header.size());
-  std::string_view token, identity;
-  if (!take_line(&rest, kTokenPrefix, &token) || !valid_token(token)) {
-    return Result::failure("bad token line");
-  }
-  std::string key;
-  if (!take_line(&rest, kIdentityPrefix, &identity) || identity.size() != 2 * kX25519Bytes ||
-      !from_hex(identity, &key)) {
-    return Result::failure("bad identity line");
-  }
-  if (!rest.empty()) return Result::failure("trailing bytes");
+  Expected<IdentitySecret> split = split_identity_secret(text);
+  if (!split) return split.result();
+  X25519Key& key = split->identity.private_key;
   SessionSecret secret;
-  secret.token.assign(token);
-  std::memcpy(secret.identity.data(), key.data(), kX25519Bytes);
-  // `key` held the private key: wipe the copy before it is freed.
+  const Result read = read_session_part(split->rest, &secret.token);
+  if (read.ok()) secret.identity = key;
+  // The split held the private key: wipe that copy before it is freed.
   std::memset(key.data(), 0, key.size());
+  if (!read.ok()) return read;
   return secret;
 }
 

@@ -11,6 +11,7 @@
 
 #include "common/base/fd.h"
 #include "common/base/secret_fd.h"
+#include "common/handoff/identity_secret.h"
 #include "common/session/hello.h"
 
 namespace peerlink {
@@ -24,15 +25,20 @@ X25519Key counting_key() {
 
 const std::string kCountingHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
+// What the lobby writes: the IDENTITY line, then the session's own header and token lines.
 std::string secret_text(const std::string& token, const std::string& identity = kCountingHex) {
-  return "peerlink session secret 1\ntoken " + token + "\nidentity " + identity + "\n";
+  return "IDENTITY " + identity + "\npeerlink session secret 1\ntoken " + token + "\n";
 }
 
-TEST(SessionSecret, ThreeLines) {
+TEST(SessionSecret, TheIdentityLineThenHeaderAndToken) {
   SessionSecret s;
   s.token = "deadbeef";
   s.identity = counting_key();
   EXPECT_EQ(encode_session_secret(s), secret_text("deadbeef"));
+  // The same IDENTITY line as the serve and fetch secrets, written by the one function.
+  EXPECT_EQ(encode_session_secret(s),
+            join_identity_secret(x25519_from_private(counting_key()),
+                                 "peerlink session secret 1\ntoken deadbeef\n"));
   Expected<SessionSecret> back = parse_session_secret(encode_session_secret(s));
   ASSERT_TRUE(back) << back.message();
   EXPECT_EQ(back->token, "deadbeef");
@@ -49,21 +55,31 @@ TEST(SessionSecret, UpperCaseIdentityDigitsAreRead) {
 TEST(SessionSecret, RefusesAnythingElse) {
   const std::string good = secret_text("tok");
   ASSERT_TRUE(parse_session_secret(good));
+  const std::string no_identity = "the secret has no IDENTITY line";
+  const std::string identity_line = "IDENTITY " + kCountingHex + "\n";
   const std::pair<std::string, std::string> bad[] = {
-      {"", "no header line"},
-      {"tok", "no header line"},  // a bare token, as the hand-over was before keys
-      {"peerlink session secret 2\ntoken tok\nidentity " + kCountingHex + "\n", "no header line"},
+      {"", no_identity},
+      {"tok", no_identity},  // a bare token, as the hand-over was before keys
+      // The three-line format sessions had before they shared the IDENTITY line.
+      {"peerlink session secret 1\ntoken tok\nidentity " + kCountingHex + "\n", no_identity},
+      {"peerlink session secret 1\ntoken tok\n", no_identity},
+      {"peerlink session secret 1\ntoken tok\n" + identity_line, no_identity},
+      {secret_text("tok", kCountingHex.substr(2)), no_identity},
+      {secret_text("tok", kCountingHex + "00"), no_identity},
+      {secret_text("tok", "zz" + kCountingHex.substr(2)), no_identity},
+      {"identity " + kCountingHex + "\npeerlink session secret 1\ntoken tok\n", no_identity},
+      {identity_line, "no header line"},
+      {identity_line + "peerlink session secret 2\ntoken tok\n", "no header line"},
+      {identity_line + "token tok\npeerlink session secret 1\n", "no header line"},
+      {identity_line + "peerlink session secret 1\n", "bad token line"},
       {secret_text(""), "bad token line"},
       {secret_text("a b"), "bad token line"},
       {secret_text("a\tb"), "bad token line"},
       {secret_text(std::string(kMaxTokenBytes + 1, 'a')), "bad token line"},
-      {"peerlink session secret 1\nidentity " + kCountingHex + "\ntoken tok\n", "bad token line"},
-      {secret_text("tok", kCountingHex.substr(2)), "bad identity line"},
-      {secret_text("tok", kCountingHex + "00"), "bad identity line"},
-      {secret_text("tok", "zz" + kCountingHex.substr(2)), "bad identity line"},
-      {good.substr(0, good.size() - 1), "bad identity line"},  // no last newline
+      {good.substr(0, good.size() - 1), "bad token line"},  // no last newline
       {good + "\n", "trailing bytes"},
       {good + "more\n", "trailing bytes"},
+      {good + identity_line, "trailing bytes"},
       {good + std::string(kMaxSessionSecretBytes, 'x'), "too long"},
   };
   for (const auto& [text, why] : bad) {
@@ -95,6 +111,12 @@ TEST(TakeSessionSecret, RefusesMissingOrMalformedTokensAndStillClosesThem) {
   const Expected<SessionSecret> none = take_session_secret(-1);
   EXPECT_FALSE(none.ok());
   EXPECT_EQ(none.message(), "no session token (no --secret-fd)");
+  // A secret without the IDENTITY line says so.
+  const Expected<SessionSecret> keyless =
+      take_session_secret(handed_over("peerlink session secret 1\ntoken deadbeef\n"));
+  EXPECT_EQ(keyless.message(),
+            "no session token (a malformed secret was handed over: the secret has no IDENTITY "
+            "line)");
   for (const std::string& bad :
        {secret_text("two\nlines"), secret_text(""),
         secret_text(std::string(kMaxTokenBytes + 1, 'a')), std::string("deadbeef"),
