@@ -23,6 +23,11 @@ HandshakeState::HandshakeState(NoiseRole role, std::string_view prologue,
   symmetric_.mix_hash(prologue);
 }
 
+HandshakeState::~HandshakeState() {
+  explicit_bzero(&s_, sizeof s_);
+  if (e_) explicit_bzero(&*e_, sizeof *e_);
+}
+
 bool HandshakeState::my_turn() const {
   if (step_ < 0 || step_ >= 3) return false;
   // Messages 1 and 3 are the initiator's, message 2 the responder's.

@@ -30,6 +30,9 @@ class HandshakeState {
   // fixes the ephemeral key pair (test vectors only); by default a fresh one is drawn when needed.
   HandshakeState(NoiseRole role, std::string_view prologue, const X25519KeyPair& local_static,
                  std::optional<X25519KeyPair> ephemeral = std::nullopt);
+  ~HandshakeState();  // wipes the key pairs it holds
+  HandshakeState(const HandshakeState&) = delete;
+  HandshakeState& operator=(const HandshakeState&) = delete;
 
   // WriteMessage(payload): appends the message to *out. A failure (not this side's turn, a
   // low-order point) is final.
@@ -42,6 +45,8 @@ class HandshakeState {
   bool my_turn() const;
   // All three messages are done: split() may be called.
   bool finished() const { return step_ == 3; }
+  // Messages written or read so far (0..3; -1 after a failure).
+  int messages_done() const { return step_; }
   // The transport CipherStates: (for sending, for receiving) from this side's point of view.
   std::pair<CipherState, CipherState> split() const;
 

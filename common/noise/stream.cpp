@@ -9,8 +9,14 @@ NoiseStream::NoiseStream(NoiseRole role, std::string_view prologue,
 
 NoiseStream::~NoiseStream() = default;
 
+size_t NoiseStream::expected_handshake_bytes() const {
+  // Message 1 (e), 2 (e, s + tag, payload tag), 3 (s + tag, payload tag), with empty payloads.
+  const int step = handshake_ == nullptr ? 3 : handshake_->messages_done();
+  return step == 0 ? 32 : step == 1 ? 96 : 64;
+}
+
 Result NoiseStream::fail(Result why) {
-  failed_ = true;
+  failed_.store(true, std::memory_order_release);
   handshake_.reset();
   return why;
 }
@@ -40,7 +46,7 @@ Result NoiseStream::write_handshake(std::string* wire_out) {
 }
 
 Result NoiseStream::start(std::string* wire_out) {
-  if (failed_ || handshake_ == nullptr || !handshake_->my_turn()) {
+  if (failed_.load(std::memory_order_acquire) || handshake_ == nullptr || !handshake_->my_turn()) {
     return fail(Result::failure("noise: start() out of turn", EPROTO));
   }
   return write_handshake(wire_out);
@@ -82,7 +88,9 @@ Result NoiseStream::on_message(std::string_view message, std::string* wire_out,
 
 Result NoiseStream::on_wire(const char* data, size_t len, std::string* wire_out,
                             std::string* plain_out) {
-  if (failed_) return Result::failure("noise: connection already failed", EPROTO);
+  if (failed_.load(std::memory_order_acquire)) {
+    return Result::failure("noise: connection already failed", EPROTO);
+  }
   in_.append(data, len);
   while (in_.size() >= kLengthBytes) {
     const auto* p = reinterpret_cast<const unsigned char*>(in_.data());
@@ -90,6 +98,13 @@ Result NoiseStream::on_wire(const char* data, size_t len, std::string* wire_out,
     if (n == 0) return fail(Result::failure("noise: empty message", EPROTO));
     if (!established_ && handshake_ != nullptr && handshake_->my_turn()) {
       return fail(Result::failure("noise: message out of turn during the handshake", EPROTO));
+    }
+    // Handshake payloads are empty in this project, so each handshake message has one exact
+    // length (32, 96, 64): a stranger cannot make this side hold 64 KiB before it is known.
+    if (!established_ && n != expected_handshake_bytes()) {
+      return fail(Result::failure("noise: handshake message of " + std::to_string(n) + " bytes (" +
+                                      std::to_string(expected_handshake_bytes()) + " expected)",
+                                  EPROTO));
     }
     if (in_.size() < kLengthBytes + n) break;
     const std::string_view message(in_.data() + kLengthBytes, n);
@@ -103,6 +118,11 @@ Result NoiseStream::on_wire(const char* data, size_t len, std::string* wire_out,
 
 Result NoiseStream::seal(const char* data, size_t len, std::string* wire_out) {
   if (!established_) return Result::failure("noise: seal() before the handshake ended", EPROTO);
+  // A connection whose receiving side failed is finished: nothing more goes out either (the
+  // sending thread may not have heard yet).
+  if (failed_.load(std::memory_order_acquire)) {
+    return Result::failure("noise: connection already failed", EPROTO);
+  }
   const size_t start = wire_out->size();
   wire_out->resize(start + sealed_size(len));
   auto* out = reinterpret_cast<uint8_t*>(wire_out->data()) + start;

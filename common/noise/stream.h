@@ -5,13 +5,14 @@
 //
 // Wire format (docs/PROTOCOL.md, "Encryption"):
 //   frame   = length (2 bytes, big endian, 1..65535) | Noise message
-//   1st     = initiator's `-> e` (32 bytes, empty payload)
+//   1st     = initiator's `-> e` (32 bytes, empty payload; any other length is refused)
 //   2nd     = responder's `<- e, ee, s, es` (96 bytes)
 //   3rd     = initiator's `-> s, se` (64 bytes)
 //   then    transport messages: ciphertext of 0..65519 plaintext bytes + 16-byte tag
 // The plaintext is one byte stream per direction, cut anywhere; the nonce counts messages.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -67,12 +68,15 @@ class NoiseStream {
   Result fail(Result why);
   Result on_message(std::string_view message, std::string* wire_out, std::string* plain_out);
   Result write_handshake(std::string* wire_out);
+  // The length the next handshake message must have (empty payloads).
+  size_t expected_handshake_bytes() const;
 
   std::unique_ptr<HandshakeState> handshake_;
   CipherState send_;
   CipherState receive_;
   bool established_ = false;
-  bool failed_ = false;
+  // Set by a failure on either side; read by the other thread's seal() (one sends, one receives).
+  std::atomic<bool> failed_{false};
   X25519Key remote_static_{};
   bool has_remote_static_ = false;
   Buffer in_;

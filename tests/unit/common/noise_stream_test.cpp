@@ -184,5 +184,30 @@ TEST(NoiseStreamTest, APartialFrameIsHeldNotMore) {
   EXPECT_EQ(got.size(), 65519u);
 }
 
+TEST(NoiseStreamTest, AHandshakeMessageOfAnyOtherLengthIsRefusedFromItsLengthBytes) {
+  // Payloads are empty: message 1 is 32 bytes exactly. A stranger announcing 65535 bytes is
+  // refused as soon as the two length bytes are in, before it sends (or this side holds) more.
+  const X25519KeyPair k = x25519_generate();
+  std::string out, plain;
+  NoiseStream r(NoiseRole::kResponder, kPrologueBroker, k);
+  EXPECT_FALSE(r.on_wire("\xff\xff", 2, &out, &plain).ok());
+  NoiseStream r2(NoiseRole::kResponder, kPrologueBroker, k);
+  const std::string m1_with_payload = std::string("\x00\x21", 2) + std::string(33, '\x09');
+  EXPECT_FALSE(r2.on_wire(m1_with_payload.data(), m1_with_payload.size(), &out, &plain).ok());
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(NoiseStreamTest, NothingIsSealedAfterTheReceivingSideFailed) {
+  Pair p;
+  p.handshake();
+  std::string bad = seal(p.initiator, "x");
+  bad.back() ^= 0x01;
+  std::string got, answer;
+  ASSERT_FALSE(p.responder.on_wire(bad.data(), bad.size(), &answer, &got).ok());
+  std::string wire;
+  EXPECT_FALSE(p.responder.seal("reply", 5, &wire).ok());
+  EXPECT_TRUE(wire.empty());
+}
+
 }  // namespace
 }  // namespace peerlink
