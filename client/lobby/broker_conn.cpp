@@ -96,14 +96,17 @@ Result BrokerConn::handshake(const X25519KeyPair& identity, bool* key_refused) {
   setup.prologue = kPrologueBroker;
   setup.local_static = &identity;
   setup.timeout_ms = kHelloTimeoutMs;
-  if (security_.check_key) {
-    // A copy of the check, not `this`: a BrokerConn is moved around (into the BrokerLink).
-    setup.check = [check = security_.check_key, key_refused](const X25519Key& key) {
-      Result r = check(key);
-      *key_refused = !r.ok();
-      return r;
-    };
+  // Fails closed: an encrypted link without a pin check would trust any broker's key.
+  if (!security_.check_key) {
+    return Result::failure("no check of the broker's key was set up (a bug): not connecting",
+                           EINVAL);
   }
+  // A copy of the check, not `this`: a BrokerConn is moved around (into the BrokerLink).
+  setup.check = [check = security_.check_key, key_refused](const X25519Key& key) {
+    Result r = check(key);
+    *key_refused = !r.ok();
+    return r;
+  };
   Expected<std::unique_ptr<NoiseChannel>> channel = NoiseChannel::handshake(fd_.get(), setup);
   if (!channel.ok()) return channel.result();
   channel_ = std::move(*channel);
