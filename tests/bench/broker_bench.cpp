@@ -170,6 +170,12 @@ BrokerProcess start_s(const std::string& binary, const std::string& dir,
   BrokerProcess b;
   std::vector<std::string> argv = {binary,      "--port",  "0",     "--bind",
                                    "127.0.0.1", "--quiet", "--log", dir + "/server.log"};
+  // A broker that knows teaching mode needs it for these plaintext clients (an older one, for a
+  // side-by-side run, has no such option and takes plaintext anyway); its key goes in `dir`.
+  auto help = Process::start({binary, "--help"});
+  if (help && help->wait_exit().has_value() && help->output().find("--plaintext") != std::string::npos) {
+    argv.insert(argv.end(), {"--plaintext", "--state-dir", dir});
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   b.proc = Process::start(argv, o);
   if (!b.proc) return b;
@@ -403,7 +409,9 @@ int main(int argc, char** argv) {
   std::vector<double> reg_b, reg_base, rps_b, rps_base;
   for (int run = 0; run < kRuns; ++run) {
     TempDir dir;
-    auto broker = start_broker(dir.path(), {"--quiet"});
+    // The line protocol in clear (teaching mode), as the baseline speaks it: this measures the
+    // broker's own cost, not the handshake's (docs/SECURITY.md).
+    auto broker = start_plaintext_broker(dir.path(), {"--quiet"});
     if (broker.port == 0) {
       std::fprintf(stderr, "cannot start _s\n");
       return 1;

@@ -70,7 +70,7 @@ void expect_same_as_portable(ChaCha20Impl impl, const Params& p, const Bytes& in
                " offsets " + std::to_string(in_at) + "/" + std::to_string(out_at));
 
   Bytes src(in_at + len + kGuard, kFill), dst(out_at + len + kGuard, kFill);
-  std::memcpy(src.data() + in_at, in.data(), len);
+  if (len > 0) std::memcpy(src.data() + in_at, in.data(), len);  // in.data() may be null at 0
   chacha20_xor_with(impl, p.key, p.nonce, p.counter, src.data() + in_at, dst.data() + out_at, len);
   ASSERT_EQ(
       Bytes(dst.begin() + static_cast<long>(out_at), dst.begin() + static_cast<long>(out_at + len)),
