@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <iterator>
 
 #include "common/crypto/fingerprint.h"
 #include "common/fs/key_file.h"
@@ -235,6 +236,46 @@ void Broker::note_fd_exhaustion(int err, size_t shed) {
   fd_shed_unlogged_ = 0;
 }
 
+bool Broker::allow_handshake(const std::string& ip) {
+  const size_t rate = opt_.handshakes_per_ip_per_s;
+  if (rate == 0) return true;
+  const Clock::time_point now = Clock::now();
+  const double burst = 2.0 * static_cast<double>(rate);
+  // Bounded: past this many addresses, forget the ones whose buckets have refilled (they would
+  // start full anyway); if that frees too little, start over (a flood of spoofed addresses).
+  constexpr size_t kMaxAddresses = 65536;
+  if (handshake_buckets_.size() >= kMaxAddresses && handshake_buckets_.count(ip) == 0) {
+    for (auto it = handshake_buckets_.begin(); it != handshake_buckets_.end();) {
+      const double idle = std::chrono::duration<double>(now - it->second.at).count();
+      it = it->second.tokens + idle * static_cast<double>(rate) >= burst
+               ? handshake_buckets_.erase(it)
+               : std::next(it);
+    }
+    if (handshake_buckets_.size() >= kMaxAddresses / 2) handshake_buckets_.clear();
+  }
+  auto [it, fresh] = handshake_buckets_.try_emplace(ip, HandshakeBucket{burst, now});
+  HandshakeBucket& b = it->second;
+  if (!fresh) {
+    const double idle = std::chrono::duration<double>(now - b.at).count();
+    b.tokens = std::min(burst, b.tokens + idle * static_cast<double>(rate));
+    b.at = now;
+  }
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return true;
+  }
+  ++handshakes_refused_unlogged_;
+  if (now >= handshake_log_next_) {
+    handshake_log_next_ = now + std::chrono::seconds(kFdLogIntervalS);
+    log_line("refused " + std::to_string(handshakes_refused_unlogged_) +
+             " connection(s): more than " + std::to_string(rate) +
+             " handshakes a second from one address (" + ip + "); next report in " +
+             std::to_string(kFdLogIntervalS) + " s at the earliest");
+    handshakes_refused_unlogged_ = 0;
+  }
+  return false;
+}
+
 void Broker::pause_accepting(Clock::time_point until) {
   if (!accept_paused_) poller_.remove(listen_fd_.get());
   accept_paused_ = true;
@@ -293,6 +334,10 @@ void Broker::choose_transport(Connection& c, char first) {
   // A Noise client's first byte is the high byte of message 1's length (32): 0x00. A plaintext
   // client's first line is HELLO (or whatever a person types into nc).
   if (first == '\0') {
+    if (!allow_handshake(c.ip())) {
+      drop(c, "too many handshakes", false);
+      return;
+    }
     c.use_noise(key_);
     return;
   }
@@ -401,7 +446,7 @@ void Broker::close_after_reply(Connection& c) {
   c.state = Connection::State::kClosing;
 }
 
-void Broker::drop(Connection& c, const std::string& why) {
+void Broker::drop(Connection& c, const std::string& why, bool log) {
   if (c.dead) return;
   c.dead = true;
   dead_.push_back(c.id());
@@ -410,7 +455,7 @@ void Broker::drop(Connection& c, const std::string& why) {
   total_output_ -= std::min(total_output_, c.pending_output());
   if (auto job = jobs_.find(c.id()); job != jobs_.end())
     total_output_ -= std::min(total_output_, job->second.lines.size());
-  log_line(c.label() + " closed: " + why);
+  if (log) log_line(c.label() + " closed: " + why);
   // Its user leaves in reap_dead(), not here: drop() runs inside send(), which runs inside loops
   // over the registry and the pending requests that unregister() changes.
 }

@@ -95,7 +95,10 @@ class Broker {
   // Drops the clients with the most pending output while the total is over max_total_output.
   void enforce_output_budget();
   void close_after_reply(Connection& c);
-  void drop(Connection& c, const std::string& why);
+  void drop(Connection& c, const std::string& why, bool log = true);
+  // Takes one handshake from `ip`'s token bucket; false when it is empty (the connection is then
+  // closed, counted, and reported in the log at most every few seconds).
+  bool allow_handshake(const std::string& ip);
   // Removes the connection's user (if registered), answers what is pending for it, tells everyone.
   void unregister(Connection& c);
   // At the end of a turn: the users of connections dropped during it leave (LEAVE, pending
@@ -166,6 +169,13 @@ class Broker {
   Clock::time_point accept_resume_at_{};
   size_t fd_shed_unlogged_ = 0;  // connections shed since the last "out of descriptors" line
   Clock::time_point fd_log_next_{};
+  struct HandshakeBucket {
+    double tokens = 0;
+    Clock::time_point at{};
+  };
+  std::unordered_map<std::string, HandshakeBucket> handshake_buckets_;  // by IP, bounded
+  size_t handshakes_refused_unlogged_ = 0;
+  Clock::time_point handshake_log_next_{};
   std::string listen_addr_;
   uint64_t next_conn_id_ = 16;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;

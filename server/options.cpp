@@ -95,6 +95,9 @@ ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOption
        set_number<long>(&o.max_offers, 1, 10000000)},
       {"max-chats", 0, "N", "pending chat requests in total (default 10000)",
        set_number<long>(&o.max_chats, 1, 10000000)},
+      {"handshake-rate", 0, "N",
+       "encrypted connections one address may open per second, 0 = no limit (default 50)",
+       set_number<long>(&o.handshakes_per_ip_per_s, 0, 1000000)},
   };
   spec.epilogue =
       "The first line printed is the address it listens on, the second the fingerprint of the\n"

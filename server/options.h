@@ -56,6 +56,9 @@ struct BrokerOptions {
   size_t max_offers_per_user = 64;  // pending offers one user may have made (ERR 429 past it)
   size_t max_offers = 10000;        // pending offers in total (ERR 429 past it)
   size_t max_chats = 10000;         // pending chat requests in total (one per sender anyway)
+  // Noise handshakes one address may start per second (a token bucket holding two seconds'
+  // worth): each costs the loop three X25519 operations and the sender nothing. 0: no limit.
+  size_t handshakes_per_ip_per_s = 50;
 };
 
 // Parses argv into *out (common/base/args.h): run, or exit after printing the outcome's text.

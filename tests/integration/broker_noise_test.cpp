@@ -307,5 +307,28 @@ TEST_F(BrokerNoiseTest, LinesOfOneTurnGoInOneTransportMessage) {
   EXPECT_EQ(first, n.plain.size() + 16);
 }
 
+TEST_F(BrokerNoiseTest, HandshakesPerAddressAreRateLimited) {
+  // Each message 1 costs the broker three X25519 operations and the sender nothing: one address
+  // gets --handshake-rate a second (a bucket of two seconds' worth), the rest are closed
+  // unanswered.
+  restart({"--handshake-rate", "2"});
+  int answered = 0, refused = 0;
+  for (int i = 0; i < 12; ++i) {
+    HandNoise n(broker_.port);
+    if (n.message3().empty()) {
+      ++refused;
+    } else {
+      ++answered;
+    }
+  }
+  EXPECT_GE(answered, 4);  // the bucket starts full (4)
+  EXPECT_LE(answered, 8);  // and refills at 2 a second while this runs (slowly, in sanitizer builds)
+  EXPECT_GE(refused, 4);
+  EXPECT_TRUE(wait_log("handshakes a second from one address (127.0.0.1)"));
+  // The limit can be turned off (the default is 50 a second).
+  restart({"--handshake-rate", "0"});
+  for (int i = 0; i < 12; ++i) EXPECT_FALSE(HandNoise(broker_.port).message3().empty()) << i;
+}
+
 }  // namespace
 }  // namespace peerlink::testing
