@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "common/base/bytes.h"
@@ -205,9 +206,22 @@ Expected<SessionListener::Accepted> SessionListener::wait(Clock::time_point dead
     if (fds[0].revents != 0) {
       UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (fd) {
-        if (pending.size() >= kMaxPending) pending.erase(pending.begin());  // drop the oldest
+        std::string ip = peer_ip(fd.get());
+        // One address holds at most kMaxPendingPerAddress slots (a newcomer past that is closed),
+        // and a full table makes room at the address holding the most, oldest first: strangers
+        // from one machine cannot push out the peer that is finishing its handshake elsewhere.
+        std::map<std::string, size_t> per_address;
+        for (const Stranger& q : pending) ++per_address[q.ip];
+        if (per_address[ip] >= kMaxPendingPerAddress) continue;
+        if (pending.size() >= kMaxPending) {
+          const auto busiest =
+              std::max_element(per_address.begin(), per_address.end(),
+                               [](const auto& a, const auto& b) { return a.second < b.second; });
+          pending.erase(std::find_if(pending.begin(), pending.end(),
+                                     [&](const Stranger& q) { return q.ip == busiest->first; }));
+        }
         Stranger p;
-        p.ip = peer_ip(fd.get());
+        p.ip = std::move(ip);
         set_nodelay(fd.get());  // handshake messages and WELCOME are small and must not wait
         p.fd = std::move(fd);
         p.noise =

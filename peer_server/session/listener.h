@@ -27,8 +27,9 @@ class SessionListener {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::milliseconds kHelloTime{5000};
-  static constexpr size_t kMaxPending = 16;         // connections that have not said HELLO yet
-  static constexpr uint32_t kMaxHelloBytes = 4096;  // a bigger first frame is refused unread
+  static constexpr size_t kMaxPending = 16;           // connections that have not said HELLO yet
+  static constexpr size_t kMaxPendingPerAddress = 4;  // of those, from one IP address
+  static constexpr uint32_t kMaxHelloBytes = 4096;    // a bigger first frame is refused unread
 
   struct Keys {
     X25519KeyPair identity;  // our static key pair

@@ -3,6 +3,7 @@
 // Noise handshake, is refused while the wait goes on. Loopback, port 0.
 #include "peer_server/session/listener.h"
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -224,6 +225,51 @@ TEST_F(SessionListenerTest, AStrangerWithoutAHandshakeIsDroppedWhenItsTimeIsUp) 
   EXPECT_EQ(printed(), "refused a connection from 127.0.0.1: no handshake in time\n");
   char c;
   EXPECT_EQ(::recv(silent.get(), &c, 1, 0), 0);  // closed, nothing sent
+}
+
+TEST_F(SessionListenerTest, StrangersFromOneAddressCannotPushOutThePeerFromAnother) {
+  // The peer (127.0.0.2) is between messages 2 and 3 when twenty idle strangers connect from
+  // 127.0.0.1: they may take 4 of the 16 slots, never the peer's.
+  Console console(console_pipe_[1], false, false);
+  SessionListener waiter(std::move(listener_), "token", "bob", bobs_keys(), &console);
+  auto waiting = std::async(
+      std::launch::async, [&] { return waiter.wait(Clock::now() + std::chrono::seconds(10), -1); });
+  UniqueFd peer_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(0x7f000002);  // 127.0.0.2
+  ASSERT_EQ(::bind(peer_fd.get(), reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  sockaddr_in to = from;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(port_);
+  ASSERT_EQ(::connect(peer_fd.get(), reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  NoiseStream alice(NoiseRole::kInitiator, kPrologueSession, test_identity("alice"));
+  std::string m1, m3, plain;
+  ASSERT_TRUE(alice.start(&m1));
+  ASSERT_TRUE(send_all(peer_fd.get(), m1).ok());
+  while (m3.empty()) {  // message 2, answered by message 3, which waits
+    ASSERT_TRUE(wait_readable(peer_fd.get(), 5000).ok());
+    char buf[512];
+    size_t got = 0;
+    ASSERT_TRUE(recv_some(peer_fd.get(), buf, sizeof buf, &got).ok());
+    ASSERT_TRUE(alice.on_wire(buf, got, &m3, &plain));
+  }
+  std::vector<UniqueFd> strangers;
+  for (int i = 0; i < 20; ++i) strangers.push_back(connect_peer());
+  // The last one is closed (over its address's share) or answered: either way the listener has
+  // dealt with every connection before it.
+  std::string m1_last;
+  NoiseStream last(NoiseRole::kInitiator, kPrologueSession, test_identity("carol"));
+  ASSERT_TRUE(last.start(&m1_last));
+  (void)send_all(strangers.back().get(), m1_last);
+  ASSERT_TRUE(wait_readable(strangers.back().get(), 5000).ok());
+
+  std::string hello = encode_frame(wire::kHello, encode_hello("token", "alice"));
+  ASSERT_TRUE(alice.seal(hello.data(), hello.size(), &m3));
+  ASSERT_TRUE(send_all(peer_fd.get(), m3).ok());
+  Expected<SessionListener::Accepted> r = waiting.get();
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->hello_name, "alice");
 }
 
 }  // namespace
