@@ -13,9 +13,15 @@ constexpr uint64_t kMask44 = (uint64_t{1} << 44) - 1;
 constexpr uint64_t kMask42 = (uint64_t{1} << 42) - 1;
 
 uint64_t load64(const uint8_t* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);  // one load: GCC does not fold the byte loop below
+  return v;
+#else
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
   return v;
+#endif
 }
 
 void store64(uint8_t* p, uint64_t v) {
