@@ -173,7 +173,8 @@ BrokerProcess start_s(const std::string& binary, const std::string& dir,
   // A broker that knows teaching mode needs it for these plaintext clients (an older one, for a
   // side-by-side run, has no such option and takes plaintext anyway); its key goes in `dir`.
   auto help = Process::start({binary, "--help"});
-  if (help && help->wait_exit().has_value() && help->output().find("--plaintext") != std::string::npos) {
+  if (help && help->wait_exit().has_value() &&
+      help->output().find("--plaintext") != std::string::npos) {
     argv.insert(argv.end(), {"--plaintext", "--state-dir", dir});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());

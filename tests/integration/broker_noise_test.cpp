@@ -322,7 +322,8 @@ TEST_F(BrokerNoiseTest, HandshakesPerAddressAreRateLimited) {
     }
   }
   EXPECT_GE(answered, 4);  // the bucket starts full (4)
-  EXPECT_LE(answered, 8);  // and refills at 2 a second while this runs (slowly, in sanitizer builds)
+  EXPECT_LE(answered,
+            8);  // and refills at 2 a second while this runs (slowly, in sanitizer builds)
   EXPECT_GE(refused, 4);
   EXPECT_TRUE(wait_log("handshakes a second from one address (127.0.0.1)"));
   // The limit can be turned off (the default is 50 a second).
