@@ -5,7 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common/crypto/chacha20_simd.h"
+#include "common/crypto/chacha20_avx2.h"
+#include "common/crypto/chacha20_sse2.h"
 
 namespace peerlink {
 namespace {

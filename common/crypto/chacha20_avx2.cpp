@@ -1,10 +1,10 @@
-// The AVX2 back end of chacha20_simd.h: eight ChaCha20 blocks at once (RFC 8439, section 2.3).
-// As in the SSE2 one, register i holds state word i of every block, one block per 32-bit lane;
-// rotations by 16 and 8 are byte shuffles. The output transpose works within each 128-bit half
-// (blocks 0..3 low, 4..7 high), then joins halves into 32-byte runs of one block. The function
-// carries target("avx2"), so the file needs no compiler flag; chacha20.cpp calls it only when the
-// CPU (and OS) support AVX2. No branch or index depends on the key or the data.
-#include "common/crypto/chacha20_simd.h"
+// The AVX2 back end of chacha20.h (declared in chacha20_avx2.h): eight ChaCha20 blocks at once (RFC
+// 8439, section 2.3). As in the SSE2 one, register i holds state word i of every block, one block
+// per 32-bit lane; rotations by 16 and 8 are byte shuffles. The output transpose works within each
+// 128-bit half (blocks 0..3 low, 4..7 high), then joins halves into 32-byte runs of one block. The
+// function carries target("avx2"), so the file needs no compiler flag; chacha20.cpp calls it only
+// when the CPU (and OS) support AVX2. No branch or index depends on the key or the data.
+#include "common/crypto/chacha20_avx2.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 

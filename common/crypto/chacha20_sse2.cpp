@@ -1,10 +1,10 @@
-// The SSE2 back end of chacha20_simd.h: four ChaCha20 blocks at once (RFC 8439, section 2.3).
-// Register i holds state word i of the four blocks, one per 32-bit lane, so the column and the
-// diagonal rounds are the same lane-wise operations on different registers and need no shuffles;
-// only the output is transposed back into four 64-byte blocks. The function carries
+// The SSE2 back end of chacha20.h (declared in chacha20_sse2.h): four ChaCha20 blocks at once (RFC
+// 8439, section 2.3). Register i holds state word i of the four blocks, one per 32-bit lane, so the
+// column and the diagonal rounds are the same lane-wise operations on different registers and need
+// no shuffles; only the output is transposed back into four 64-byte blocks. The function carries
 // target("sse2"), so the file needs no compiler flag (SSE2 is baseline on x86-64 anyway). No
 // branch or index depends on the key or the data, only on the length.
-#include "common/crypto/chacha20_simd.h"
+#include "common/crypto/chacha20_sse2.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 

@@ -63,7 +63,6 @@ for p in $programs; do
 done
 
 # 3. Who reaches each common/ module.
-orphans=$(for f in $(find common -name '*.cpp'); do [ -f "${f%.cpp}.h" ] || echo "$f"; done)
 reach=$(mktemp)
 trap 'rm -f "$reach" "$reach".*' EXIT
 for p in $programs; do
@@ -74,14 +73,6 @@ for p in $programs; do
       [ -f "$inc" ] && echo "$inc"
       case $inc in *.h) [ -f "${inc%.h}.cpp" ] && echo "${inc%.h}.cpp" ;; esac
     done | cat - "$reach.set" | sort -u >"$reach.next"
-    # A .cpp without a header of its own (chacha20_avx2.cpp behind chacha20_simd.h) is part of
-    # the modules whose headers it implements: reached with them.
-    for f in $orphans; do
-      for inc in $(includes "$f"); do
-        grep -qx "$inc" "$reach.next" && { echo "$f" >>"$reach.next"; break; }
-      done
-    done
-    sort -u -o "$reach.next" "$reach.next"
     cmp -s "$reach.set" "$reach.next" && break
     mv "$reach.next" "$reach.set"
   done
