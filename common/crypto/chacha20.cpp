@@ -152,8 +152,10 @@ void chacha20_xor(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kCha
   chacha20_xor_with(chosen(), key, nonce, counter, in, out, len);
 }
 
-const char* chacha20_impl_name() {
-  switch (chosen()) {
+const char* chacha20_impl_name() { return chacha20_impl_name(chosen()); }
+
+const char* chacha20_impl_name(ChaCha20Impl impl) {
+  switch (impl) {
     case ChaCha20Impl::kAvx2:
       return "avx2";
     case ChaCha20Impl::kSse2:

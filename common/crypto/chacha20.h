@@ -28,7 +28,9 @@ bool chacha20_has(ChaCha20Impl impl);
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len);
-// The implementation chacha20_xor() uses ("avx2", "sse2" or "portable").
+// "avx2", "sse2" or "portable".
+const char* chacha20_impl_name(ChaCha20Impl impl);
+// The implementation chacha20_xor() uses, by that name.
 const char* chacha20_impl_name();
 
 }  // namespace peerlink

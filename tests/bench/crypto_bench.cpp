@@ -51,18 +51,6 @@ double throughput(const std::function<void()>& one_message) {
   return median(rates);
 }
 
-const char* name_of(ChaCha20Impl impl) {
-  switch (impl) {
-    case ChaCha20Impl::kAvx2:
-      return "avx2";
-    case ChaCha20Impl::kSse2:
-      return "sse2";
-    case ChaCha20Impl::kPortable:
-      break;
-  }
-  return "portable";
-}
-
 // The first executable `openssl` in PATH, or nothing.
 std::optional<std::string> find_openssl() {
   const char* path = std::getenv("PATH");
@@ -122,19 +110,20 @@ int run() {
   double portable_rate = 0;
   for (ChaCha20Impl impl : {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2}) {
     if (!chacha20_has(impl)) {
-      std::printf("chacha20_xor %-8s  not on this CPU\n", name_of(impl));
+      std::printf("chacha20_xor %-8s  not on this CPU\n", chacha20_impl_name(impl));
       continue;
     }
     const double rate = throughput([&] {
       chacha20_xor_with(impl, key, nonce, 1, message.data(), out.data(), message.size());
     });
     if (out != reference) {
-      std::fprintf(stderr, "chacha20_xor %s differs from the portable code\n", name_of(impl));
+      std::fprintf(stderr, "chacha20_xor %s differs from the portable code\n",
+                   chacha20_impl_name(impl));
       return 1;
     }
     if (impl == ChaCha20Impl::kPortable) portable_rate = rate;
-    std::printf("chacha20_xor %-8s  %8.1f MiB/s  (%.2fx portable)\n", name_of(impl), rate,
-                rate / portable_rate);
+    std::printf("chacha20_xor %-8s  %8.1f MiB/s  (%.2fx portable)\n", chacha20_impl_name(impl),
+                rate, rate / portable_rate);
   }
 
   // The AEAD uses the implementation chacha20_xor chose; 13 bytes of associated data as in TLS.

@@ -19,18 +19,6 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-const char* name_of(ChaCha20Impl impl) {
-  switch (impl) {
-    case ChaCha20Impl::kAvx2:
-      return "avx2";
-    case ChaCha20Impl::kSse2:
-      return "sse2";
-    case ChaCha20Impl::kPortable:
-      break;
-  }
-  return "portable";
-}
-
 struct Params {
   uint8_t key[kChaCha20KeyBytes];
   uint8_t nonce[kChaCha20NonceBytes];
@@ -93,7 +81,8 @@ void expect_same_as_portable(ChaCha20Impl impl, const Params& p, const Bytes& in
 class ChaCha20ImplTest : public ::testing::TestWithParam<ChaCha20Impl> {
  protected:
   void SetUp() override {
-    if (!chacha20_has(GetParam())) GTEST_SKIP() << name_of(GetParam()) << " not on this CPU";
+    if (!chacha20_has(GetParam()))
+      GTEST_SKIP() << chacha20_impl_name(GetParam()) << " not on this CPU";
   }
 };
 
@@ -199,7 +188,7 @@ INSTANTIATE_TEST_SUITE_P(Impls, ChaCha20ImplTest,
                          ::testing::Values(ChaCha20Impl::kPortable, ChaCha20Impl::kSse2,
                                            ChaCha20Impl::kAvx2),
                          [](const ::testing::TestParamInfo<ChaCha20Impl>& param_info) {
-                           return std::string(name_of(param_info.param));
+                           return std::string(chacha20_impl_name(param_info.param));
                          });
 
 TEST(ChaCha20DispatchTest, PortableIsAlwaysThere) {

@@ -36,18 +36,6 @@ std::vector<ChaCha20Impl> offered_impls() {
   return impls;
 }
 
-const char* impl_name(ChaCha20Impl impl) {
-  switch (impl) {
-    case ChaCha20Impl::kPortable:
-      return "portable";
-    case ChaCha20Impl::kSse2:
-      return "sse2";
-    case ChaCha20Impl::kAvx2:
-      return "avx2";
-  }
-  return "?";
-}
-
 std::string block_hex(std::string_view key_hex, std::string_view nonce_hex, uint32_t counter) {
   const std::string key = unhex(key_hex);
   const std::string nonce = unhex(nonce_hex);
@@ -68,15 +56,15 @@ void expect_encryption(std::string_view key_hex, std::string_view nonce_hex, uin
   for (ChaCha20Impl impl : offered_impls()) {
     std::fill(out.begin(), out.end(), '\0');
     chacha20_xor_with(impl, u8(key), u8(nonce), counter, u8(plaintext), u8(out), out.size());
-    EXPECT_EQ(hex_of(out), ciphertext_hex) << impl_name(impl);
+    EXPECT_EQ(hex_of(out), ciphertext_hex) << chacha20_impl_name(impl);
     std::string in_place(plaintext);
     chacha20_xor_with(impl, u8(key), u8(nonce), counter, u8(in_place), u8(in_place),
                       in_place.size());
-    EXPECT_EQ(hex_of(in_place), ciphertext_hex) << impl_name(impl) << " in place";
+    EXPECT_EQ(hex_of(in_place), ciphertext_hex) << chacha20_impl_name(impl) << " in place";
     // Decryption is the same operation.
     chacha20_xor_with(impl, u8(key), u8(nonce), counter, u8(in_place), u8(in_place),
                       in_place.size());
-    EXPECT_EQ(in_place, plaintext) << impl_name(impl) << " decrypting";
+    EXPECT_EQ(in_place, plaintext) << chacha20_impl_name(impl) << " decrypting";
   }
 }
 
@@ -168,7 +156,7 @@ TEST(ChaCha20Test, PortableIsAlwaysOfferedAndNamed) {
   const std::string name = chacha20_impl_name();
   EXPECT_TRUE(name == "portable" || name == "sse2" || name == "avx2") << name;
   bool offered = false;
-  for (ChaCha20Impl impl : offered_impls()) offered |= name == impl_name(impl);
+  for (ChaCha20Impl impl : offered_impls()) offered |= name == chacha20_impl_name(impl);
   EXPECT_TRUE(offered) << name << " is used but chacha20_has() does not offer it";
 }
 
@@ -199,7 +187,7 @@ TEST(ChaCha20Test, ImplementationsAgreeWithTheBlockFunction) {
         expected[i] = static_cast<char>(message[i] ^ keystream[i]);
       }
       for (ChaCha20Impl impl : offered_impls()) {
-        SCOPED_TRACE(std::string(impl_name(impl)) + " counter " + std::to_string(counter) +
+        SCOPED_TRACE(std::string(chacha20_impl_name(impl)) + " counter " + std::to_string(counter) +
                      " length " + std::to_string(len));
         std::string out(len, '\x5a');
         chacha20_xor_with(impl, u8(key), u8(nonce), counter, u8(message), u8(out), len);
@@ -221,7 +209,7 @@ TEST(ChaCha20Test, WritesOnlyLenBytes) {
       std::string in(len + 64, 'x');
       std::string out(len + 64, '\x77');
       chacha20_xor_with(impl, u8(key), u8(nonce), 1, u8(in), u8(out), len);
-      EXPECT_EQ(out.substr(len), std::string(64, '\x77')) << impl_name(impl) << " " << len;
+      EXPECT_EQ(out.substr(len), std::string(64, '\x77')) << chacha20_impl_name(impl) << " " << len;
     }
   }
 }
