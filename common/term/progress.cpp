@@ -15,23 +15,33 @@ double seconds_between(ProgressClock::time_point from, ProgressClock::time_point
 
 }  // namespace
 
-std::string format_rate(double bytes_per_second) {
-  if (!std::isfinite(bytes_per_second) || bytes_per_second < 0) bytes_per_second = 0;
-  static const char* const kUnits[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
-  double v = bytes_per_second;
+namespace {
+
+// A size in 1024-based units followed by `suffix` ("" or "/s").
+std::string scaled(long double v, const char* suffix) {  // long double: exact for any uint64_t
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   size_t unit = 0;
   while (v >= 1024 && unit + 1 < sizeof kUnits / sizeof kUnits[0]) {
     v /= 1024;
     ++unit;
   }
-  char buf[32];
+  char buf[40];
   if (unit == 0 || v >= 100) {
-    std::snprintf(buf, sizeof buf, "%.0f %s", std::floor(v), kUnits[unit]);
+    std::snprintf(buf, sizeof buf, "%.0Lf %s%s", std::floor(v), kUnits[unit], suffix);
   } else {
     // Rounded down to one decimal so "99.96" never prints as "100.0".
-    std::snprintf(buf, sizeof buf, "%.1f %s", std::floor(v * 10) / 10, kUnits[unit]);
+    std::snprintf(buf, sizeof buf, "%.1Lf %s%s", std::floor(v * 10) / 10, kUnits[unit], suffix);
   }
   return buf;
+}
+
+}  // namespace
+
+std::string format_size(uint64_t bytes) { return scaled(static_cast<long double>(bytes), ""); }
+
+std::string format_rate(double bytes_per_second) {
+  if (!std::isfinite(bytes_per_second) || bytes_per_second < 0) bytes_per_second = 0;
+  return scaled(bytes_per_second, "/s");
 }
 
 std::string format_eta(double seconds) {

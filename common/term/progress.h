@@ -12,6 +12,10 @@ namespace peerlink {
 
 using ProgressClock = std::chrono::steady_clock;
 
+// "0 B", "999 B", "1.5 KiB", "50.0 MiB", "512 MiB", "1.2 GiB": 1024-based units, one decimal
+// below 100 (rounded down, so a size never looks bigger than it is), none from 100 up.
+std::string format_size(uint64_t bytes);
+
 // "0 B/s", "999 B/s", "1.5 KiB/s", "12.3 MiB/s", "512 MiB/s", "1.2 GiB/s": 1024-based units, one
 // decimal below 100, none from 100 up. Negative or non-finite rates print as "0 B/s".
 std::string format_rate(double bytes_per_second);

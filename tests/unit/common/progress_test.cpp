@@ -12,6 +12,18 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+TEST(FormatSize, UnitsAndPrecision) {
+  EXPECT_EQ(format_size(0), "0 B");
+  EXPECT_EQ(format_size(1023), "1023 B");
+  EXPECT_EQ(format_size(1024), "1.0 KiB");
+  EXPECT_EQ(format_size(1536), "1.5 KiB");
+  EXPECT_EQ(format_size(52428800), "50.0 MiB");
+  EXPECT_EQ(format_size(104857600 - 1), "99.9 MiB");  // rounded down, never up to "100.0"
+  EXPECT_EQ(format_size(512ull << 20), "512 MiB");
+  EXPECT_EQ(format_size(1288490188ull), "1.1 GiB");
+  EXPECT_EQ(format_size(UINT64_MAX), "15.9 EiB");
+}
+
 TEST(FormatRate, UnitsAndPrecision) {
   EXPECT_EQ(format_rate(0), "0 B/s");
   EXPECT_EQ(format_rate(1), "1 B/s");
@@ -24,7 +36,7 @@ TEST(FormatRate, UnitsAndPrecision) {
   EXPECT_EQ(format_rate(12.34 * 1024 * 1024), "12.3 MiB/s");
   EXPECT_EQ(format_rate(512.0 * 1024 * 1024), "512 MiB/s");
   EXPECT_EQ(format_rate(1.25 * 1024 * 1024 * 1024), "1.2 GiB/s");
-  EXPECT_EQ(format_rate(5e15), "4547 TiB/s");  // no unit beyond TiB
+  EXPECT_EQ(format_rate(5e15), "4.4 PiB/s");
 }
 
 TEST(FormatRate, NonsenseIsZero) {
