@@ -5,36 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
-#include <cstring>
 
 #include "common/base/io.h"
 #include "common/term/stdin_lines.h"
-#include "common/term/terminal.h"
+#include "common/term/text_width.h"
 
 namespace peerlink::lobby {
 namespace {
-
-constexpr std::string_view kClearLine = "\r\033[K";
-constexpr std::string_view kReset = "\033[0m";
-
-// Screen columns of UTF-8 text, one per character (wide characters are not told apart).
-size_t columns(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xc0) != 0x80 ? 1 : 0;
-  return n;
-}
-
-// The end of `s` that takes at most `cols` columns, cut between characters.
-std::string_view last_columns(std::string_view s, size_t cols) {
-  size_t start = s.size();
-  while (start > 0 && cols > 0) {
-    --start;
-    if ((static_cast<unsigned char>(s[start]) & 0xc0) != 0x80) --cols;
-  }
-  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80) ++start;
-  return s.substr(start);
-}
 
 bool readable_now(int fd) {
   pollfd p{fd, POLLIN, 0};
@@ -52,7 +29,7 @@ LobbyConsole::LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour)
     : in_fd_(in_fd),
       out_fd_(out_fd),
       interactive_(interactive),
-      colour_(colour),
+      screen_(out_fd, interactive, colour),
       terminal_(in_fd) {}
 
 void LobbyConsole::write_out(std::string_view bytes) {
@@ -60,71 +37,36 @@ void LobbyConsole::write_out(std::string_view bytes) {
   (void)send_all(out_fd_, bytes.data(), bytes.size());
 }
 
-std::string LobbyConsole::styled(std::string_view text, Style style) const {
-  if (!colour_) return std::string(text);
-  std::string_view code;
+Screen::Tone LobbyConsole::tone_of(Style style) {
   switch (style) {
     case Style::kPlain:
-      return std::string(text);
+      return Screen::Tone::kPlain;
     case Style::kNotice:
-      code = "\033[36m";  // cyan
-      break;
+      return Screen::Tone::kNews;
     case Style::kQuestion:
-      code = "\033[1;33m";  // bold yellow
-      break;
+      return Screen::Tone::kQuestion;
     case Style::kError:
-      code = "\033[31m";  // red
-      break;
+      return Screen::Tone::kError;
     case Style::kGood:
-      code = "\033[32m";  // green
-      break;
+      return Screen::Tone::kGood;
     case Style::kTitle:
-      code = "\033[1m";  // bold
-      break;
+      return Screen::Tone::kTitle;
   }
-  std::string out(code);
-  out.append(text);
-  out.append(kReset);
-  return out;
+  return Screen::Tone::kPlain;
 }
 
-void LobbyConsole::print(std::string_view text, Style style) {
-  std::string out;
-  if (editing_) out.append(kClearLine);
-  out.append(styled(text, style));
-  out.push_back('\n');
-  if (editing_) out.append(typed_row());
-  write_out(out);
-}
-
-std::string LobbyConsole::typed_row() {
-  const size_t width = terminal_columns(out_fd_);
-  const std::string& typed = editor_.buffer();
-  const size_t prompt_cols = columns(prompt_);
-  std::string row = styled(prompt_, Style::kTitle);
-  // Room for the typed text short of the last column, where a terminal would wrap.
-  const size_t room = width > prompt_cols + 2 ? width - 1 - prompt_cols : 2;
-  scrolled_ = columns(typed) > room;
-  if (!scrolled_) {
-    row.append(typed);
-  } else {
-    row.push_back('<');
-    row.append(last_columns(typed, room - 1));
-  }
-  return row;
-}
+void LobbyConsole::print(std::string_view text, Style style) { screen_.line(text, tone_of(style)); }
 
 void LobbyConsole::fatal(std::string_view text) {
-  std::string out;
-  if (editing_) out.append(kClearLine);
-  out.append(styled(text, Style::kError));
+  screen_.hide_input();  // the line goes to stderr, on the row the prompt had
+  std::string out = screen_.styled(text, Screen::Tone::kError);
   out.push_back('\n');
   (void)send_all(2, out.data(), out.size());
 }
 
 bool LobbyConsole::ask(std::string_view question, std::string* answer) {
   if (interactive_) {
-    std::string q = styled(question, Style::kQuestion);
+    std::string q = screen_.styled(question, Screen::Tone::kQuestion);
     q.push_back(' ');
     write_out(q);
   } else {
@@ -143,10 +85,9 @@ void LobbyConsole::start_editing() {
 
 void LobbyConsole::stop_editing() {
   if (!editing_) return;
-  write_out(kClearLine);
+  screen_.hide_input();
   terminal_.restore();
   editing_ = false;
-  scrolled_ = false;
   editor_.clear();
 }
 
@@ -155,6 +96,7 @@ void LobbyConsole::resume_editing() {
   terminal_.restore();
   if (!terminal_.enter_raw()) {
     editing_ = false;
+    screen_.hide_input();
     return;
   }
   show_prompt();
@@ -168,9 +110,25 @@ void LobbyConsole::set_prompt(std::string prompt) {
 
 void LobbyConsole::show_prompt() {
   if (!editing_) return;
-  std::string out(kClearLine);
-  out.append(typed_row());
-  write_out(out);
+  screen_.set_input(prompt_, editor_.buffer(), editor_.cursor());
+}
+
+void LobbyConsole::list_candidates() {
+  // In rows of names two spaces apart, each row short of the terminal's last column.
+  const std::vector<std::string>& names = editor_.candidates();
+  const size_t width = terminal_columns(out_fd_);
+  std::string row;
+  for (const std::string& name : names) {
+    if (!row.empty() && display_width(row) + 2 + display_width(name) >= width) {
+      print(row);
+      row.clear();
+    }
+    if (!row.empty()) row += "  ";
+    row += name;
+  }
+  if (!row.empty()) print(row);
+  if (editor_.candidates_total() > names.size())
+    print("... and " + std::to_string(editor_.candidates_total() - names.size()) + " more");
 }
 
 LobbyConsole::Input LobbyConsole::read_input(std::string* line) {
@@ -191,24 +149,19 @@ LobbyConsole::Input LobbyConsole::read_input(std::string* line) {
       case LineEditor::Event::kNone:
         break;
       case LineEditor::Event::kEcho:
-        // A byte echoed where the row is scrolled, or would reach the last column, would wrap
-        // or show the wrong end: the row is drawn again instead.
-        if (scrolled_ ||
-            columns(prompt_) + columns(editor_.buffer()) >= terminal_columns(out_fd_)) {
-          show_prompt();
-        } else {
-          write_out(echo);
-        }
+        screen_.echo_input(echo, editor_.buffer(), editor_.cursor());
         break;
       case LineEditor::Event::kRedraw:
         show_prompt();
         break;
+      case LineEditor::Event::kList:
+        list_candidates();
+        break;
       case LineEditor::Event::kLine:
-        scrolled_ = false;
-        write_out("\n");
+        screen_.commit_input();  // the line stays on the screen as typed
         return Input::kLine;
       case LineEditor::Event::kEof:
-        write_out("\n");
+        screen_.commit_input();
         return Input::kEof;
     }
   } while (readable_now(in_fd_));

@@ -1,12 +1,15 @@
 // The lobby's screen and keyboard: a terminal (colour, a prompt kept below asynchronous
-// notifications, line editing) or plain pipes (one line per result, nothing else).
+// notifications, line editing with history and Tab completion) or plain pipes (one line per
+// result, nothing else). The drawing is the shared Screen's and the editing the shared
+// LineEditor's (common/term), the same as in a chat session.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-#include "client/lobby/line_editor.h"
-#include "client/lobby/terminal_mode.h"
+#include "common/term/line_editor.h"
+#include "common/term/screen.h"
+#include "common/term/terminal_mode.h"
 
 namespace peerlink::lobby {
 
@@ -60,8 +63,14 @@ class LobbyConsole {
   // The prompt shown while editing ("> "); repainted at once if it changed.
   void set_prompt(std::string prompt);
   const std::string& prompt() const { return prompt_; }
-  // Repaints the prompt and the partly typed line (terminal only).
+  // Repaints the prompt and the partly typed line (terminal only), at the terminal's current
+  // width (also the answer to SIGWINCH).
   void show_prompt();
+
+  // What Tab completes (terminal only): see LineEditor::Completer.
+  void set_completer(LineEditor::Completer completer) {
+    editor_.set_completer(std::move(completer));
+  }
 
   // Call when `in_fd` is readable. On a terminal, consumes the bytes available (one read(2) per
   // byte, stopping at the end of a line); otherwise reads one whole line. Never reads past '\n',
@@ -70,19 +79,15 @@ class LobbyConsole {
 
  private:
   void write_out(std::string_view bytes);
-  std::string styled(std::string_view text, Style style) const;
-  // The prompt and the typed line as drawn: kept on one screen row (a line that would reach the
-  // last column shows only its end, after '<'), so one "\r ESC[K" always wipes all of it.
-  // Sets scrolled_.
-  std::string typed_row();
+  static Screen::Tone tone_of(Style style);
+  void list_candidates();  // after a second Tab
 
   int in_fd_;
   int out_fd_;
   bool interactive_;
-  bool colour_;
   bool editing_ = false;
   std::string prompt_ = "> ";
-  bool scrolled_ = false;  // the row shows only the end of the typed line
+  Screen screen_;
   TerminalMode terminal_;
   LineEditor editor_;
 };

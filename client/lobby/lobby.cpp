@@ -66,6 +66,7 @@ int Lobby::run() {
       break;
     }
     if (take_continue_signal()) console_->resume_editing();
+    if (take_resize_signal()) console_->show_prompt();  // at the new width
     handle_messages();
     if (done_) break;
 

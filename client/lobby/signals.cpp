@@ -15,6 +15,7 @@ namespace {
 // wake-up; the byte in the pipe makes that poll() return at once.
 volatile sig_atomic_t g_quit = 0;
 volatile sig_atomic_t g_continue = 0;
+volatile sig_atomic_t g_resize = 0;
 int g_pipe[2] = {-1, -1};
 
 void poke() {
@@ -30,6 +31,11 @@ void on_quit(int) {
 }
 void on_continue(int) {
   g_continue = 1;
+  poke();
+}
+
+void on_resize(int) {
+  g_resize = 1;
   poke();
 }
 
@@ -50,6 +56,7 @@ void install_lobby_signals() {
   install(SIGTERM, on_quit);
   install(SIGHUP, on_quit);
   install(SIGCONT, on_continue);
+  install(SIGWINCH, on_resize);
   // A blocked mask survives exec: whatever started us (a peer program that failed to restore
   // its mask, a script) must not leave the lobby deaf to Ctrl-C. A signal pending from before
   // reaches the handlers just installed.
@@ -79,6 +86,12 @@ bool take_quit_signal() {
 bool take_continue_signal() {
   if (g_continue == 0) return false;
   g_continue = 0;
+  return true;
+}
+
+bool take_resize_signal() {
+  if (g_resize == 0) return false;
+  g_resize = 0;
   return true;
 }
 

@@ -1,5 +1,6 @@
 // The signals the lobby handles itself: Ctrl-C / SIGTERM / SIGHUP leave cleanly (saying BYE and
-// restoring the terminal) and SIGCONT re-enters raw terminal mode after a Ctrl-Z.
+// restoring the terminal), SIGCONT re-enters raw terminal mode after a Ctrl-Z, and SIGWINCH
+// (the window was resized) redraws the prompt at the new width.
 #pragma once
 
 namespace peerlink::lobby {
@@ -19,5 +20,8 @@ bool take_quit_signal();
 
 // True once if SIGCONT arrived since the last call.
 bool take_continue_signal();
+
+// True once if SIGWINCH arrived since the last call.
+bool take_resize_signal();
 
 }  // namespace peerlink::lobby

@@ -1,12 +1,12 @@
-// Terminal mode switching for the interactive lobby: non-canonical, no echo, restored reliably.
+// Terminal mode switching for the lobby and the session: non-canonical, no echo, restored reliably.
 #pragma once
 
 #include <termios.h>
 
-namespace peerlink::lobby {
+namespace peerlink {
 
 // Switches the terminal on `fd` to non-canonical mode without echo (signals stay on, so Ctrl-C
-// still raises SIGINT), so the lobby can edit the input line itself and redraw it under
+// still raises SIGINT), so the program (lobby or session) can edit the input line itself and redraw it under
 // notifications. Restores the saved settings on restore() and when destroyed. Does not own `fd`.
 class TerminalMode {
  public:
@@ -30,4 +30,4 @@ class TerminalMode {
   bool raw_ = false;
 };
 
-}  // namespace peerlink::lobby
+}  // namespace peerlink

@@ -1,9 +1,9 @@
-// Terminal mode switching for the interactive lobby.
-#include "client/lobby/terminal_mode.h"
+// Terminal mode switching for the lobby and the session.
+#include "common/term/terminal_mode.h"
 
 #include <cerrno>
 
-namespace peerlink::lobby {
+namespace peerlink {
 namespace {
 
 int set_attr(int fd, const termios& t) {
@@ -35,4 +35,4 @@ void TerminalMode::restore() {
   raw_ = false;
 }
 
-}  // namespace peerlink::lobby
+}  // namespace peerlink
