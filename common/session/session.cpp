@@ -15,7 +15,10 @@
 #include "common/session/commands.h"
 #include "common/session/source.h"
 #include "common/term/interrupted.h"
+#include "common/term/progress.h"
 #include "common/term/stdin_lines.h"
+#include "common/term/terminal_mode.h"
+#include "common/term/window_changes.h"
 #include "common/wire/transfer_codec.h"
 #include "common/wire/wire.h"
 
@@ -34,6 +37,13 @@ void drain_pipe(int fd) {
   while (::read(fd, buf, sizeof buf) > 0) {
   }
 }
+
+// Files from this size on say that they are being hashed, with a bar (hashing 1 GiB takes
+// seconds); smaller ones are offered before anyone could read it.
+constexpr uint64_t kHashNoticeSize = 1024 * 1024;
+// The status entry of the file being hashed: above every transfer's key (ids are 32-bit; the
+// receiver's keys have bit 32 set).
+constexpr uint64_t kHashStatusKey = uint64_t{1} << 40;
 
 const char* frame_name(uint8_t type) {
   switch (type) {
@@ -58,6 +68,7 @@ Session::Session(UniqueFd socket, std::unique_ptr<NoiseChannel> channel, FrameDe
       channel_(std::move(channel)),
       decoder_(std::move(decoder)),
       config_(std::move(config)),
+      prompt_("[" + config_.peer_name + "] "),
       console_(console),
       sender_(channel_.get(), console, config_.peer_name, config_.accepting_side ? 2 : 1),
       receiver_(&sender_, console, config_.peer_name, config_.downloads) {
@@ -81,6 +92,11 @@ Session::~Session() {
 }
 
 Session::End Session::run() {
+  console_->set_conversation(true);
+  // On a terminal the input thread edits the line itself; the mode is restored below, before the
+  // caller execs the lobby, which then sets its own.
+  TerminalMode mode(config_.input_fd);
+  const bool editing = console_->terminal() && mode.enter_raw();
   console_->line("connected to " + config_.peer_name + " — type to chat; /send PATH, /quit, /help");
   // Before any transfer of ours starts: what a receiver killed earlier left (docs/SESSION.md).
   const size_t stale = remove_stale_session_parts(config_.downloads, kStaleSessionPartAge);
@@ -95,12 +111,14 @@ Session::End Session::run() {
     }
     wake();
   });
-  input_thread_ = std::thread([this] { input_loop(); });
+  input_thread_ = std::thread([this, editing] { input_loop(editing); });
 
   const End end = receive_loop();
 
   stop_input();
   input_thread_.join();
+  console_->hide_input();
+  mode.restore();
   sender_.stop();
   const std::string why = end.connection_lost ? "connection lost" : "session ended";
   receiver_.fail_all(why);
@@ -214,7 +232,7 @@ Session::Outcome Session::handle_frame(const Frame& frame) {
   Result handled;
   switch (frame.type) {
     case wire::kChat:
-      console_->line(peer + ": " + printable(frame.payload), Console::Tone::kPeer);
+      console_->chat(peer, printable(frame.payload), false);
       return {};
     case wire::kOffer:
       handled = receiver_.on_offer(frame.payload);
@@ -269,13 +287,23 @@ Session::Outcome Session::handle_cancel(const Frame& frame) {
 
 // ---- input thread ----
 
-void Session::input_loop() {
+void Session::input_loop(bool editing) {
+  LineEditor editor;
+  const int window_fd = editing ? window_change_fd() : -1;
+  if (editing) console_->set_input(prompt_, "", 0);
   for (;;) {
-    pollfd fds[2] = {{config_.input_fd, POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
-    const int n = ::poll(fds, 2, -1);
+    pollfd fds[3] = {{config_.input_fd, POLLIN, 0},
+                     {stop_read_.get(), POLLIN, 0},
+                     {window_fd, POLLIN, 0}};  // poll skips it if -1
+    const int n = ::poll(fds, 3, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 || fds[1].revents != 0) return;
+    if (fds[2].revents != 0 && take_window_change()) console_->redraw();  // the new width
     if (fds[0].revents == 0) continue;
+    if (editing) {
+      if (!edit_byte(&editor)) return;
+      continue;
+    }
     // Readable (or hung up): read_line_unbuffered takes exactly one line and nothing after it,
     // so whatever the user typed next is still there for the lobby we exec afterwards.
     std::string line;
@@ -290,6 +318,41 @@ void Session::input_loop() {
   }
 }
 
+bool Session::edit_byte(LineEditor* editor) {
+  // One byte per read(2), as on a pipe: the bytes after the line that ends the session stay in
+  // the terminal for the lobby.
+  char c = 0;
+  size_t got = 0;
+  const Result r = recv_some(config_.input_fd, &c, 1, &got);
+  if (!r.ok() && r.status() != Status::kClosed && (r.error() == EINTR || r.error() == EAGAIN))
+    return true;
+  if (!r.ok()) {
+    request_end(End{true, false, "input closed"}, "input closed");
+    return false;
+  }
+  std::string echo, line;
+  switch (editor->feed(c, &echo, &line)) {
+    case LineEditor::Event::kNone:
+    case LineEditor::Event::kList:  // no completion in a session
+      return true;
+    case LineEditor::Event::kEcho:
+      console_->echo_input(echo, editor->buffer(), editor->cursor());
+      return true;
+    case LineEditor::Event::kRedraw:
+      console_->set_input(prompt_, editor->buffer(), editor->cursor());
+      return true;
+    case LineEditor::Event::kEof:  // Ctrl-D on an empty line, as the end of a pipe
+      request_end(End{true, false, "input closed"}, "input closed");
+      return false;
+    case LineEditor::Event::kLine:
+      break;
+  }
+  console_->set_input(prompt_, "", 0);
+  handle_line(line);
+  std::lock_guard<std::mutex> lock(mu_);
+  return !requested_end_;
+}
+
 void Session::handle_line(const std::string& line) {
   using Kind = SessionCommand::Kind;
   const SessionCommand cmd = parse_session_line(line, receiver_.offer_pending());
@@ -297,8 +360,11 @@ void Session::handle_line(const std::string& line) {
     case Kind::kEmpty:
       return;
     case Kind::kChat:
-      if (!sender_.queue(wire::kChat, cmd.text))
+      if (!sender_.queue(wire::kChat, cmd.text)) {
         console_->line("not sent: the session is closing", Console::Tone::kError);
+      } else {
+        console_->chat(config_.own_name, printable(cmd.text), true);  // terminal only
+      }
       return;
     case Kind::kSend:
       if (cmd.text.empty()) {
@@ -325,7 +391,25 @@ void Session::handle_line(const std::string& line) {
 }
 
 void Session::offer_file(const std::string& path) {
-  Expected<std::unique_ptr<SourceFile>> opened = SourceFile::open(path, &input_stopping_);
+  // On a terminal a large file says it is being hashed, with a bar in the status line; pipes
+  // keep their lines as they were (docs/HANDOFF.md).
+  std::unique_ptr<TransferProgress> hashing;
+  SourceFile::HashProgress on_hashed;
+  if (console_->terminal()) {
+    on_hashed = [&](const SourceFile& file, uint64_t hashed) {
+      if (file.size() < kHashNoticeSize) return;
+      if (!hashing) {
+        const std::string shown = printable(file.name());
+        console_->line("hashing " + shown + " (" + format_size(file.size()) + ")...");
+        hashing = std::make_unique<TransferProgress>(console_, kHashStatusKey,
+                                                     "hashing " + shown + ":", file.size());
+      }
+      hashing->update(hashed);
+    };
+  }
+  Expected<std::unique_ptr<SourceFile>> opened =
+      SourceFile::open(path, &input_stopping_, on_hashed);
+  hashing.reset();  // the bar goes; "offered" (or why not) follows
   if (!opened) {
     if (input_stopping_) return;  // the session is ending; nothing to say about the file
     console_->line("cannot send: " + printable(opened.message()), Console::Tone::kError);

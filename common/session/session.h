@@ -15,6 +15,7 @@
 #include "common/noise/channel.h"
 #include "common/session/receiver.h"
 #include "common/session/sender.h"
+#include "common/term/line_editor.h"
 #include "common/term/stop_signals.h"
 #include "common/term/terminal.h"
 #include "common/wire/frame.h"
@@ -29,7 +30,8 @@ namespace peerlink {
 //    drives incoming transfers (TransferReceiver) and takes the stop signals;
 //  - an input thread reads the user's lines from `input_fd` one byte at a time, never reading
 //    past the current line (docs/HANDOFF.md, "stdin across exec"), and turns them into chat,
-//    offers, answers or /quit;
+//    offers, answers or /quit. On a terminal it puts it in raw mode and edits the line itself
+//    (common/term/line_editor.h), drawn as the screen's input line (docs/TERMINAL.md);
 //  - the SessionSender thread is the only writer of the socket (the channel's one sender).
 // Owns the socket and the channel; the socket is closed when the Session is destroyed.
 class Session {
@@ -90,7 +92,9 @@ class Session {
   Outcome violation(const std::string& reason);
 
   // Input thread.
-  void input_loop();
+  void input_loop(bool editing);
+  // One byte from a terminal in raw mode; false once the input is over (the line ended it).
+  bool edit_byte(LineEditor* editor);
   void handle_line(const std::string& line);
   void offer_file(const std::string& path);
   // Ends the session from our side: queues BYE and tells the receive thread to drain. Called by
@@ -106,6 +110,7 @@ class Session {
   std::unique_ptr<NoiseChannel> channel_;
   FrameDecoder decoder_;
   const Config config_;
+  const std::string prompt_;  // of the input line on a terminal: "[peer] "
   Console* const console_;
   SessionSender sender_;
   TransferReceiver receiver_;

@@ -20,7 +20,8 @@ constexpr size_t kHashChunk = 256 * 1024;
 }  // namespace
 
 Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
-                                                       const std::atomic<bool>* cancel) {
+                                                       const std::atomic<bool>* cancel,
+                                                       const HashProgress& progress) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return Result::system("cannot open " + path, errno);
@@ -39,6 +40,7 @@ Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
   std::vector<unsigned char> chunk(kHashChunk);
   Sha256 hash;
   uint64_t offset = 0;
+  if (progress) progress(*src, 0);
   for (;;) {
     if (cancel != nullptr && cancel->load()) return Result::cancelled();
     const Expected<size_t> n = src->read_at(offset, chunk.data(), chunk.size());
@@ -46,6 +48,7 @@ Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
     if (*n == 0) break;
     hash.update(chunk.data(), *n);
     offset += *n;
+    if (progress) progress(*src, offset);
   }
   if (offset != src->size_) return Result::failure(path + " changed while it was being read");
   const Sha256::Digest digest = hash.finish();

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,9 +22,12 @@ class SourceFile {
   // Opens `path` (refusing anything but a regular file, without blocking on a FIFO) and hashes
   // it. A failure says why, e.g. "cannot open x: No such file or directory". Hashing a large
   // file takes a while: once `*cancel` (if given) is true it stops between two chunks and fails
-  // with Result::cancelled() ("cancelled").
+  // with Result::cancelled() ("cancelled"). `progress` (if given) is called with the file (its
+  // name and size known) and the bytes hashed so far: 0 before the first chunk, then after each.
+  using HashProgress = std::function<void(const SourceFile& file, uint64_t hashed)>;
   static Expected<std::unique_ptr<SourceFile>> open(const std::string& path,
-                                                    const std::atomic<bool>* cancel = nullptr);
+                                                    const std::atomic<bool>* cancel = nullptr,
+                                                    const HashProgress& progress = nullptr);
 
   const std::string& path() const { return path_; }
   const std::string& name() const { return name_; }      // base name of the path
