@@ -99,6 +99,10 @@ ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOption
        "how long a user who left for a chat session is shown as\n"
        "in a chat, at most (default 14400)",
        set_number<long>(&o.busy_expiry_s, 1, 30L * 86400)},
+      {"busy-grace", 0, "SECS",
+       "once one end of a chat session is back, how long the other\n"
+       "is still shown as in a chat (default 20)",
+       set_number<long>(&o.busy_grace_s, 1, 86400)},
       {"handshake-rate", 0, "N",
        "encrypted connections one address may open per second, 0 = no limit (default 50)",
        set_number<long>(&o.handshakes_per_ip_per_s, 0, 1000000)},
