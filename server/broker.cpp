@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <iterator>
+#include <optional>
 
 #include "common/crypto/fingerprint.h"
 #include "common/fs/key_file.h"
@@ -31,10 +32,18 @@ constexpr int kFdLogIntervalS = 10;  // ... and say so in the log at most this o
 constexpr auto kNamesSaveInterval = std::chrono::seconds(1);
 constexpr int64_t kSecondsPerDay = 86400;
 
+BusyLimits busy_limits(const BrokerOptions& o) {
+  BusyLimits l;
+  l.max_records = o.max_busy;
+  l.expiry = std::chrono::seconds(o.busy_expiry_s);
+  l.grace = std::chrono::seconds(o.busy_grace_s);
+  return l;
+}
+
 }  // namespace
 
 Broker::Broker(BrokerOptions options, StopSignals* signals)
-    : opt_(std::move(options)), signals_(signals) {}
+    : opt_(std::move(options)), signals_(signals), busy_(busy_limits(opt_)) {}
 
 Broker::~Broker() { ::explicit_bzero(&key_, sizeof key_); }
 
@@ -489,6 +498,13 @@ void Broker::unregister(Connection& c) {
   registry_.remove(user);
   c.user.clear();
   forget_user(user);
+  // A user leaving for the session the broker just relayed is away, not gone (server/busy.h).
+  if (std::optional<std::string> partner = busy_.left(user, Clock::now())) {
+    log_line(user + " left for a chat session with " + *partner);
+    broadcast(LineWriter(wire::kEvent).word(wire::event::kBusy).field(user).field(*partner).str(),
+              user);
+    return;
+  }
   broadcast(LineWriter(wire::kEvent).word(wire::event::kLeave).field(user).str(), user);
 }
 
@@ -558,6 +574,10 @@ void Broker::handle_timers() {
   }
   for (uint64_t id : pending_.expired_chats(now)) expire_chat(id);
   for (uint64_t id : pending_.expired_offers(now)) expire_offer(id);
+  for (const std::string& user : busy_.expire(now)) {
+    log_line(user + " did not come back from its chat session");
+    broadcast(LineWriter(wire::kEvent).word(wire::event::kLeave).field(user).str(), user);
+  }
   save_names_if_due(now);
 }
 
@@ -570,7 +590,7 @@ int Broker::next_timeout_ms() const {
   if (!jobs_.empty() || !deferred_.empty() || registry_.garbage() > 0) {
     return 0;  // work to go on with: do not sleep
   }
-  auto next = pending_.next_deadline();
+  auto next = std::min(pending_.next_deadline(), busy_.next_deadline());
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
   if (accept_paused_) next = std::min(next, accept_resume_at_);
   if (names_.dirty()) next = std::min(next, names_save_at_);

@@ -14,6 +14,7 @@
 #include "common/base/result.h"
 #include "common/crypto/x25519.h"
 #include "common/term/stop_signals.h"
+#include "server/busy.h"
 #include "server/connection.h"
 #include "server/name_keys.h"
 #include "server/options.h"
@@ -157,6 +158,8 @@ class Broker {
   void forget_user(const std::string& user);
   void expire_chat(uint64_t id);
   void expire_offer(uint64_t id);
+  // "OK USERS n" with the USER lines of the registered users, then the BUSY lines.
+  std::string users_reply() const;
 
   BrokerOptions opt_;
   Logger log_;
@@ -194,6 +197,7 @@ class Broker {
                                     // output of every connection + listings in progress
   Registry registry_;
   Pending pending_;
+  BusyTable busy_;  // users away in a chat session
   X25519KeyPair key_;
   std::string fingerprint_;
   NameKeys names_;

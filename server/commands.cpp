@@ -206,6 +206,7 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   u.key_verified = verified;
   u.conn_id = c.id();
   registry_.add(std::move(u));
+  busy_.returned(name, Clock::now());  // back from a session, if it was in one
   c.user = name;
   c.state = Connection::State::kRegistered;
   std::string old_label = c.label();
@@ -217,11 +218,19 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
       name);
 }
 
-void Broker::cmd_users(Connection& c, const Fields&) {
-  std::string out = LineWriter(wire::kOk).word(wire::reply::kUsers).num(registry_.size()).str();
+std::string Broker::users_reply() const {
+  std::string out = LineWriter(wire::kOk)
+                        .word(wire::reply::kUsers)
+                        .num(registry_.size() + busy_.busy_count())
+                        .str();
   for (const auto& [name, u] : registry_.users()) out += user_line(u);
-  reply(c, out, "USERS");
+  for (const BusyTable::Record* r : busy_.busy_list()) {
+    out += LineWriter(wire::body::kBusy).field(r->name).field(r->partner).str();
+  }
+  return out;
 }
+
+void Broker::cmd_users(Connection& c, const Fields&) { reply(c, users_reply(), "USERS"); }
 
 void Broker::cmd_info(Connection& c, const Fields& f) {
   if (f.size() != 2) return error(c, wire::err::kBadRequest, "usage: INFO <user>", "INFO");
@@ -439,8 +448,14 @@ void Broker::cmd_chat(Connection& c, const Fields& f) {
   const User* peer = registry_.find(f[1]);  // any case; the registered spelling from here on
   if (peer != nullptr && peer->name == c.user)
     return error(c, wire::err::kBadRequest, "cannot chat with yourself", q);
-  if (peer == nullptr)
+  if (peer == nullptr) {
+    if (const BusyTable::Record* away = busy_.busy(f[1]); away != nullptr) {
+      return error(c, wire::err::kConflict,
+                   away->name + " " + std::string(wire::err::kInAChatWith) + " " + away->partner,
+                   q);
+    }
     return error(c, wire::err::kNotFound, std::string(wire::err::kNoSuchUser), q);
+  }
   if (pending_.outgoing_chat(c.user) != nullptr)
     return error(c, wire::err::kConflict, "request already pending", q);
   if (pending_.chat_count() >= opt_.max_chats) {
@@ -498,6 +513,7 @@ void Broker::cmd_chat_answer(Connection& c, const Fields& f, bool accept) {
   log_query(
       c, q,
       "OK ACCEPT " + std::to_string(id) + " (token sent to both)");  // secrets stay out of logs
+  busy_.session_started(req.from, req.to, Clock::now());  // both are about to leave for it
   send_to_user(req.from, LineWriter(wire::kEvent)
                              .word(wire::event::kChatAccepted)
                              .num(id)

@@ -95,6 +95,14 @@ ArgsOutcome parse_broker_options(int argc, const char* const* argv, BrokerOption
        set_number<long>(&o.max_offers, 1, 10000000)},
       {"max-chats", 0, "N", "pending chat requests in total (default 10000)",
        set_number<long>(&o.max_chats, 1, 10000000)},
+      {"busy-expiry", 0, "SECS",
+       "how long a user who left for a chat session is shown as\n"
+       "in a chat, at most (default 14400)",
+       set_number<long>(&o.busy_expiry_s, 1, 30L * 86400)},
+      {"busy-grace", 0, "SECS",
+       "once one end of a chat session is back, how long the other\n"
+       "is still shown as in a chat (default 20)",
+       set_number<long>(&o.busy_grace_s, 1, 86400)},
       {"handshake-rate", 0, "N",
        "encrypted connections one address may open per second, 0 = no limit (default 50)",
        set_number<long>(&o.handshakes_per_ip_per_s, 0, 1000000)},

@@ -56,6 +56,11 @@ struct BrokerOptions {
   size_t max_offers_per_user = 64;  // pending offers one user may have made (ERR 429 past it)
   size_t max_offers = 10000;        // pending offers in total (ERR 429 past it)
   size_t max_chats = 10000;         // pending chat requests in total (one per sender anyway)
+  // Users away in a chat session (server/busy.h): how long one stays "in a chat with X" at most,
+  // how long the other has once its partner is back, and how many such records are kept.
+  int busy_expiry_s = 4 * 3600;
+  int busy_grace_s = 20;
+  size_t max_busy = 10000;
   // Noise handshakes one address may start per second (a token bucket holding two seconds'
   // worth): each costs the loop three X25519 operations and the sender nothing. 0: no limit.
   size_t handshakes_per_ip_per_s = 50;

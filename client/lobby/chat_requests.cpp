@@ -37,6 +37,9 @@ void ChatRequests::ask(const std::string& user) {
     console_->print("asked " + user + " to chat, waiting for an answer", Style::kNotice);
   } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kNotFound) {
     directory_->say_no_such_user(user);
+  } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kConflict &&
+             r->head.reason.find(wire::err::kInAChatWith) != std::string::npos) {
+    console_->print(printable(r->head.reason), Style::kNotice);  // "bob is in a chat with alice"
   } else if (r->head.kind == BrokerMessage::Kind::kErr && r->head.code == wire::err::kConflict) {
     console_->print("a chat request of yours is already waiting for an answer", Style::kError);
   } else {

@@ -15,6 +15,8 @@ void Directory::say_no_such_user(const std::string& user) {
   console_->print(printable(user) + ": no such user", Style::kError);
 }
 
+std::string in_a_chat_with(const std::string& partner) { return "in a chat with " + partner; }
+
 void Directory::users() {
   Expected<BrokerConn::Reply> r =
       link_->request(LineWriter(wire::request::kUsers).str(), wire::reply::kUsers);
@@ -27,10 +29,14 @@ void Directory::users() {
   console_->print(std::to_string(n) + (n == 1 ? " user online:" : " users online:"), Style::kTitle);
   for (const BrokerMessage& m : r->body) {
     UserEntry u;
-    if (!parse_user_line(m, &u)) continue;
-    std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
-    if (u.name == user_) line += "  (you)";
-    console_->print(line);
+    BusyEntry b;
+    if (parse_user_line(m, &u)) {
+      std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
+      if (u.name == user_) line += "  (you)";
+      console_->print(line);
+    } else if (parse_busy_line(m, &b)) {
+      console_->print("  " + b.name + "  " + in_a_chat_with(b.partner));
+    }
   }
 }
 

@@ -14,6 +14,9 @@
 
 namespace peerlink::lobby {
 
+// "in a chat with PARTNER": how a user away in a chat session is shown.
+std::string in_a_chat_with(const std::string& partner);
+
 // Stateless: nothing the broker says is cached. Each request goes through `link` (a transport
 // failure starts reconnecting there); the results are printed on `console`. Neither is owned.
 class Directory {

@@ -257,6 +257,11 @@ void Lobby::handle_event(const BrokerEvent& e) {
       console_->print("* " + e.user + " left", Style::kNotice);
       offers_.withdraw_from(e.user);
       break;
+    case BrokerEvent::Type::kBusy:
+      if (e.user == me) break;
+      console_->print("* " + e.user + " is " + in_a_chat_with(e.partner), Style::kNotice);
+      offers_.withdraw_from(e.user);  // its lobby is gone for now, with what it offered
+      break;
     case BrokerEvent::Type::kShares:
       if (e.user != me) {
         console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);

@@ -77,6 +77,12 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->type = BrokerEvent::Type::kLeave;
     return f.size() == 2 && user_at(1);
   }
+  if (w == wire::event::kBusy) {
+    out->type = BrokerEvent::Type::kBusy;
+    if (f.size() != 3 || !user_at(1) || !valid_user_name(f[2])) return false;
+    out->partner = f[2];
+    return true;
+  }
   if (w == wire::event::kShares) {
     out->type = BrokerEvent::Type::kShares;
     return f.size() == 3 && user_at(1) && parse_u64(f[2], &out->count);
@@ -139,6 +145,17 @@ bool parse_user_line(const BrokerMessage& m, UserEntry* out) {
   }
   out->name = f[1];
   out->ip = f[2];
+  return true;
+}
+
+bool parse_busy_line(const BrokerMessage& m, BusyEntry* out) {
+  const std::vector<std::string>& f = m.fields;
+  if (m.kind != BrokerMessage::Kind::kOther || f.size() != 3 || f[0] != wire::body::kBusy ||
+      !valid_user_name(f[1]) || !valid_user_name(f[2])) {
+    return false;
+  }
+  out->name = f[1];
+  out->partner = f[2];
   return true;
 }
 

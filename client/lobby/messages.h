@@ -34,6 +34,7 @@ struct BrokerEvent {
   enum class Type {
     kJoin,            // user ip port
     kLeave,           // user
+    kBusy,            // user partner: left for a chat session with partner (not gone)
     kShares,          // user count
     kChatRequest,     // id user(from)
     kChatAccepted,    // id user(target) ip port token key(target's)
@@ -56,9 +57,10 @@ struct BrokerEvent {
   std::string token;
   std::string key;  // kChatAccepted: the target's static key, 64 lower-case hex ("" if it has none)
   std::string reason;
-  std::string file;    // kOffer: a safe base name (safe_file_name)
-  uint64_t size = 0;   // kOffer
-  std::string sha256;  // kOffer: 64 lower-case hex digits
+  std::string partner;  // kBusy
+  std::string file;     // kOffer: a safe base name (safe_file_name)
+  uint64_t size = 0;    // kOffer
+  std::string sha256;   // kOffer: 64 lower-case hex digits
 };
 
 // Interprets an EVENT message. False if it is a known event with missing or invalid fields
@@ -75,6 +77,12 @@ struct UserEntry {
 };
 bool parse_user_line(const BrokerMessage& m, UserEntry* out);
 bool parse_info_reply(const BrokerMessage& m, UserEntry* out);
+// A user away in a chat session, in a USERS reply: "BUSY name partner".
+struct BusyEntry {
+  std::string name;
+  std::string partner;
+};
+bool parse_busy_line(const BrokerMessage& m, BusyEntry* out);
 
 // For a multi-line reply "OK <WORD> <n>", the number of lines that follow. False if `m` is not
 // such a reply or n is not a number (up to `max`).

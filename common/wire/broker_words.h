@@ -62,6 +62,7 @@ inline constexpr std::string_view kBye = request::kBye;
 // Body lines: the first word of each line that follows "OK <word> <n>".
 namespace body {
 inline constexpr std::string_view kUser = "USER";          // USER <name> <ip> <port> <files>
+inline constexpr std::string_view kBusy = "BUSY";          // BUSY <name> <partner> (in USERS)
 inline constexpr std::string_view kFile = request::kFile;  // FILE <owner> <name> <size> <sha256>
 inline constexpr std::string_view kOwner = "OWNER";  // OWNER <owner> <ip> <port> <name> <size>
                                                      //       <sha256> <owner-key> <ticket>
@@ -69,9 +70,10 @@ inline constexpr std::string_view kOwner = "OWNER";  // OWNER <owner> <ip> <port
 
 // Events: the word after EVENT.
 namespace event {
-inline constexpr std::string_view kJoin = "JOIN";                 // <name> <ip> <port>
-inline constexpr std::string_view kLeave = "LEAVE";               // <name>
-inline constexpr std::string_view kShares = "SHARES";             // <name> <count>
+inline constexpr std::string_view kJoin = "JOIN";      // <name> <ip> <port>
+inline constexpr std::string_view kLeave = "LEAVE";    // <name>
+inline constexpr std::string_view kBusy = "BUSY";      // <name> <partner>: left for a chat session
+inline constexpr std::string_view kShares = "SHARES";  // <name> <count>
 inline constexpr std::string_view kChatRequest = "CHAT_REQUEST";  // <id> <from>
 inline constexpr std::string_view kChatAccepted =
     "CHAT_ACCEPTED";  // <id> <target> <ip> <port> <token> <target-key>
@@ -112,6 +114,8 @@ inline constexpr std::string_view kNoSuchUser = "no such user";
 inline constexpr std::string_view kEncryptionRequired = "encryption required";               // 403
 inline constexpr std::string_view kNameBelongsToAnotherKey = "name belongs to another key";  // 409
 inline constexpr std::string_view kKeyMismatch = "key does not match the connection";        // 400
+// CHAT to a user who left for a session: "ERR 409 <user> is in a chat with <partner>".
+inline constexpr std::string_view kInAChatWith = "is in a chat with";  // 409
 }  // namespace err
 
 // How a key is written where a user has none (a plaintext client that gave no key, teaching

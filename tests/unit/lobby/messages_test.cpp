@@ -218,5 +218,24 @@ TEST(ClientMessages, PlausibleValues) {
   EXPECT_FALSE(plausible_token(std::string(300, 'a')));
 }
 
+TEST(ClientMessages, BusyEventAndLine) {
+  BrokerEvent e;
+  ASSERT_TRUE(parse_broker_event(msg("EVENT BUSY bob alice"), &e));
+  EXPECT_EQ(e.type, BrokerEvent::Type::kBusy);
+  EXPECT_EQ(e.user, "bob");
+  EXPECT_EQ(e.partner, "alice");
+  EXPECT_FALSE(parse_broker_event(msg("EVENT BUSY bob"), &e));
+  EXPECT_FALSE(parse_broker_event(msg("EVENT BUSY bob al%20ice"), &e));
+
+  BusyEntry b;
+  ASSERT_TRUE(parse_busy_line(msg("BUSY bob alice"), &b));
+  EXPECT_EQ(b.name, "bob");
+  EXPECT_EQ(b.partner, "alice");
+  EXPECT_FALSE(parse_busy_line(msg("BUSY bob"), &b));
+  EXPECT_FALSE(parse_busy_line(msg("USER bob 10.0.0.2 40002 3"), &b));
+  UserEntry u;
+  EXPECT_FALSE(parse_user_line(msg("BUSY bob alice"), &u));  // old parsers skip it
+}
+
 }  // namespace
 }  // namespace peerlink::lobby
