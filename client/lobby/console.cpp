@@ -89,6 +89,7 @@ std::string LobbyConsole::styled(std::string_view text, Style style) const {
 }
 
 void LobbyConsole::print(std::string_view text, Style style) {
+  if (style == Style::kError) ++error_lines_;
   std::string out;
   if (editing_) out.append(kClearLine);
   out.append(styled(text, style));

@@ -2,6 +2,7 @@
 // notifications, line editing) or plain pipes (one line per result, nothing else).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,9 @@ class LobbyConsole {
   // Prints one line. While editing, it appears above the prompt and the partly typed input is
   // redrawn below it, so notifications never garble what the user is typing.
   void print(std::string_view text, Style style = Style::kPlain);
+  // How many kError lines print() has written: a command that adds one has failed (the exit
+  // status of a script, docs/LOBBY.md).
+  size_t error_lines() const { return error_lines_; }
 
   // Prints the one line that explains why the program is about to exit non-zero, to stderr (in
   // order with stdout, as both are written unbuffered).
@@ -83,6 +87,7 @@ class LobbyConsole {
   bool editing_ = false;
   std::string prompt_ = "> ";
   bool scrolled_ = false;  // the row shows only the end of the typed line
+  size_t error_lines_ = 0;
   TerminalMode terminal_;
   LineEditor editor_;
 };

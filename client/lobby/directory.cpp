@@ -28,7 +28,7 @@ void Directory::users() {
   for (const BrokerMessage& m : r->body) {
     UserEntry u;
     if (!parse_user_line(m, &u)) continue;
-    std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
+    std::string line = "  " + listed_name(u.name, style_) + "  " + host_port(u.ip, u.port);
     if (u.name == user_) line += "  (you)";
     console_->print(line);
   }
@@ -106,7 +106,7 @@ void Directory::print_files(const BrokerConn::Reply& r,
     return;
   }
   console_->print(title(files.size()), Style::kTitle);
-  for (const FileEntry& f : files) console_->print(file_line(f));
+  for (const FileEntry& f : files) console_->print(file_line(f, style_));
   if (r.body.size() >= wire::kMaxReplyLines) {
     console_->print("(the broker lists at most " + std::to_string(wire::kMaxReplyLines) + ")");
   }
