@@ -96,6 +96,14 @@ size_t Downloads::running_count() const {
   }));
 }
 
+std::vector<std::string> Downloads::running_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : transfers_) {
+    if (t->state == Transfer::State::kRunning) names.push_back(t->local_name);
+  }
+  return names;
+}
+
 void Downloads::add_poll_fds(std::vector<pollfd>* fds) const {
   for (const auto& t : transfers_) {
     if (t->progress.valid()) fds->push_back({t->progress.get(), POLLIN, 0});
@@ -148,6 +156,10 @@ void Downloads::on_line(Transfer* t, const std::string& line) {
       t->done = p.done;
       t->rate = p.rate;
       t->active = p.active;
+      break;
+    case FetchProgress::Kind::kResumed:
+      t->done = p.done;
+      notices_.push_back({true, false, resumed_text(t->local_name, p.done, p.total)});
       break;
     case FetchProgress::Kind::kDone:
       t->final_line = true;
@@ -211,7 +223,10 @@ int Downloads::poll_timeout_ms() const {
 
 std::vector<DownloadNotice> Downloads::take_notices() { return std::exchange(notices_, {}); }
 
-std::vector<std::string> Downloads::status_lines() const {
+std::vector<std::string> Downloads::status_lines(bool encoded) const {
+  auto shown = [encoded](std::string_view text) {
+    return encoded ? percent_encode(text) : printable(text);
+  };
   std::vector<std::string> lines;
   const size_t n = transfers_.size();
   if (n == 0) {
@@ -222,16 +237,16 @@ std::vector<std::string> Downloads::status_lines() const {
   for (const auto& t : transfers_) {
     switch (t->state) {
       case Transfer::State::kRunning:
-        lines.push_back(running_transfer_line(t->local_name, t->done, t->request.size, t->rate,
-                                              t->active, t->request.sources.size()));
+        lines.push_back(running_transfer_line(shown(t->local_name), t->done, t->request.size,
+                                              t->rate, t->active, t->request.sources.size()));
         break;
       case Transfer::State::kDone:
-        lines.push_back("  " + printable(t->local_name) + "  done -> " + printable(t->result) +
-                        " (" + std::to_string(t->request.size) + " bytes in " +
+        lines.push_back("  " + shown(t->local_name) + "  done -> " + shown(t->result) + " (" +
+                        std::to_string(t->request.size) + " bytes in " +
                         seconds_text(t->ended - t->started) + ")");
         break;
       case Transfer::State::kFailed:
-        lines.push_back("  " + printable(t->local_name) + "  failed: " + printable(t->result));
+        lines.push_back("  " + shown(t->local_name) + "  failed: " + printable(t->result));
         break;
     }
   }

@@ -27,10 +27,11 @@ struct DownloadRequest {
   std::vector<FetchSource> sources;  // tickets inside: they go to the child's secret fd only
 };
 
-// What the lobby prints when a download ends.
+// What the lobby prints about a download: its end, or news on the way.
 struct DownloadNotice {
   bool ok = false;
-  std::string text;  // "downloaded NAME -> PATH (...)" or "NAME: download failed: REASON"
+  bool final = true;  // false: news ("resuming NAME at ..."), the download goes on
+  std::string text;   // "downloaded NAME -> PATH (...)" or "NAME: download failed: REASON"
 };
 
 // A download stop_all() stopped: what starting it again takes (new owners and tickets aside).
@@ -57,6 +58,8 @@ class Downloads {
   // A download of this local name runs (two downloaders cannot share NAME.part).
   bool running(const std::string& local_name) const;
   size_t running_count() const;
+  // The local names of the running downloads, oldest first.
+  std::vector<std::string> running_names() const;
   // A download of this local name finished (verified) since this lobby started; the last
   // 50 ended downloads are remembered.
   bool finished(const std::string& local_name) const;
@@ -72,8 +75,9 @@ class Downloads {
   // Endings since the last call, in order.
   std::vector<DownloadNotice> take_notices();
 
-  // The `transfers` listing: "N transfers:" then one line each, oldest first.
-  std::vector<std::string> status_lines() const;
+  // The `transfers` listing: "N transfers:" then one line each, oldest first. `encoded`: names
+  // and paths percent-encoded (a script's listing, docs/LOBBY.md), else made printable.
+  std::vector<std::string> status_lines(bool encoded = false) const;
 
   // Stops every running download (SIGTERM, bounded wait) and returns them, oldest first. Their
   // .part files stay: the same download started again resumes them. A download that finished

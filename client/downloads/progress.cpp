@@ -32,6 +32,9 @@ bool parse_fetch_progress(std::string_view line, FetchProgress* out) {
       return false;
     }
     p.kind = FetchProgress::Kind::kProgress;
+  } else if (f[0] == wire::progress::kResumed) {
+    if (f.size() != 3 || !parse_u64(f[1], &p.done) || !parse_u64(f[2], &p.total)) return false;
+    p.kind = FetchProgress::Kind::kResumed;
   } else if (f[0] == wire::progress::kDone || f[0] == wire::progress::kFailed) {
     if (f.size() != 2 || !percent_decode(f[1], &p.text)) return false;
     p.kind =
@@ -41,6 +44,11 @@ bool parse_fetch_progress(std::string_view line, FetchProgress* out) {
   }
   *out = std::move(p);
   return true;
+}
+
+std::string resumed_text(std::string_view name, uint64_t done, uint64_t total) {
+  return "resuming " + printable(name) + " at " + format_size(done) + " of " + format_size(total) +
+         " (" + std::to_string(percent_of(done, total)) + "%)";
 }
 
 std::string size_text(uint64_t bytes) {

@@ -10,19 +10,24 @@ namespace peerlink::lobby {
 
 // One --progress-fd line:
 //   progress <done-bytes> <total-bytes> <bytes-per-second> <active-sources>
+//   resumed <done-bytes> <total-bytes>     (a .part of an earlier run is carried on)
 //   done <percent-encoded final path>
 //   failed <percent-encoded reason>
 struct FetchProgress {
-  enum class Kind { kProgress, kDone, kFailed };
+  enum class Kind { kProgress, kResumed, kDone, kFailed };
   Kind kind = Kind::kProgress;
   uint64_t done = 0;
   uint64_t total = 0;
-  uint64_t rate = 0;  // bytes per second
-  uint64_t active = 0;
-  std::string text;  // kDone: the final path; kFailed: the reason (both decoded)
+  uint64_t rate = 0;    // bytes per second
+  uint64_t active = 0;  // kResumed: 0
+  std::string text;     // kDone: the final path; kFailed: the reason (both decoded)
 };
 // False for anything else (a malformed or unknown line, which the lobby ignores).
 bool parse_fetch_progress(std::string_view line, FetchProgress* out);
+
+// What the lobby says when a download carries on a .part:
+//   "resuming report.pdf at 12.0 MiB of 50.0 MiB (24%)"   (name made printable)
+std::string resumed_text(std::string_view name, uint64_t done, uint64_t total);
 
 // "999 bytes", "1.5 KiB", "100.0 MiB", "2.0 GiB".
 std::string size_text(uint64_t bytes);

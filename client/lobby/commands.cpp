@@ -11,7 +11,7 @@ struct Alias {
   LobbyCommandKind kind;
 };
 
-constexpr std::array<Alias, 25> kAliases = {{
+constexpr std::array<Alias, 26> kAliases = {{
     {"users", LobbyCommandKind::kUsers},
     {"list", LobbyCommandKind::kUsers},
     {"who", LobbyCommandKind::kUsers},
@@ -27,6 +27,7 @@ constexpr std::array<Alias, 25> kAliases = {{
     {"share", LobbyCommandKind::kShare},
     {"rescan", LobbyCommandKind::kShare},
     {"transfers", LobbyCommandKind::kTransfers},
+    {"wait", LobbyCommandKind::kWait},
     {"help", LobbyCommandKind::kHelp},
     {"?", LobbyCommandKind::kHelp},
     {"menu", LobbyCommandKind::kHelp},

@@ -19,7 +19,8 @@ enum class LobbyCommandKind {
   kShare,      // share (rescan the shared folder now)
   kTransfers,  // transfers
   kHelp,       // help
-  kQuit,       // quit
+  kQuit,       // quit [now]
+  kWait,       // wait: for the running downloads (not in the numbered menu)
   kYes,        // y: answers the oldest open question (a chat request or a file offer)
   kNo,         // n
   kUnknown,    // anything else; `word` holds what was typed
@@ -42,7 +43,7 @@ struct MenuEntry {
 // The lobby menu, in display order (entry i is number i + 1).
 const std::vector<MenuEntry>& lobby_menu();
 
-// The menu entry of `kind`, or nullptr (kEmpty, kYes, kNo, kUnknown have none).
+// The menu entry of `kind`, or nullptr (kEmpty, kWait, kYes, kNo, kUnknown have none).
 const MenuEntry* menu_entry(LobbyCommandKind kind);
 
 // True if `kind` needs an argument (info, chat, search, get, send). Typed alone, the lobby asks
@@ -55,7 +56,7 @@ const char* argument_prompt(LobbyCommandKind kind);
 
 // Parses one typed line. The first word is a menu number ("3"), a command word or one of its
 // aliases (case-insensitive: "users"/"list"/"who", "info", "chat", "files", "search"/"find",
-// "get"/"download", "send"/"upload", "share"/"rescan", "transfers", "help"/"?"/"menu",
+// "get"/"download", "send"/"upload", "share"/"rescan", "transfers", "wait", "help"/"?"/"menu",
 // "quit"/"exit"/"q", "y"/"yes", "n"/"no"); the rest of the line is the argument. Tabs count as
 // spaces. Never fails: an unrecognised word gives kUnknown.
 LobbyCommand parse_lobby_command(std::string_view line);

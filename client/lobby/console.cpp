@@ -55,7 +55,10 @@ Screen::Tone LobbyConsole::tone_of(Style style) {
   return Screen::Tone::kPlain;
 }
 
-void LobbyConsole::print(std::string_view text, Style style) { screen_.line(text, tone_of(style)); }
+void LobbyConsole::print(std::string_view text, Style style) {
+  if (style == Style::kError) ++error_lines_;
+  screen_.line(text, tone_of(style));
+}
 
 void LobbyConsole::fatal(std::string_view text) {
   screen_.hide_input();  // the line goes to stderr, on the row the prompt had

@@ -4,6 +4,7 @@
 // LineEditor's (common/term), the same as in a chat session.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,9 @@ class LobbyConsole {
   // Prints one line. While editing, it appears above the prompt and the partly typed input is
   // redrawn below it, so notifications never garble what the user is typing.
   void print(std::string_view text, Style style = Style::kPlain);
+  // How many kError lines print() has written: a command that adds one has failed (the exit
+  // status of a script, docs/LOBBY.md).
+  size_t error_lines() const { return error_lines_; }
 
   // Prints the one line that explains why the program is about to exit non-zero, to stderr (in
   // order with stdout, as both are written unbuffered).
@@ -88,6 +92,7 @@ class LobbyConsole {
   bool editing_ = false;
   std::string prompt_ = "> ";
   Screen screen_;
+  size_t error_lines_ = 0;
   TerminalMode terminal_;
   LineEditor editor_;
 };

@@ -31,11 +31,11 @@ void Directory::users() {
     UserEntry u;
     BusyEntry b;
     if (parse_user_line(m, &u)) {
-      std::string line = "  " + u.name + "  " + host_port(u.ip, u.port);
+      std::string line = "  " + listed_name(u.name, style_) + "  " + host_port(u.ip, u.port);
       if (u.name == user_) line += "  (you)";
       console_->print(line);
     } else if (parse_busy_line(m, &b)) {
-      console_->print("  " + b.name + "  " + in_a_chat_with(b.partner));
+      console_->print("  " + listed_name(b.name, style_) + "  " + in_a_chat_with(b.partner));
     }
   }
 }
@@ -112,7 +112,7 @@ void Directory::print_files(const BrokerConn::Reply& r,
     return;
   }
   console_->print(title(files.size()), Style::kTitle);
-  for (const FileEntry& f : files) console_->print(file_line(f));
+  for (const FileEntry& f : files) console_->print(file_line(f, style_));
   if (r.body.size() >= wire::kMaxReplyLines) {
     console_->print("(the broker lists at most " + std::to_string(wire::kMaxReplyLines) + ")");
   }

@@ -10,6 +10,7 @@
 #include "client/lobby/broker_conn.h"
 #include "client/lobby/broker_link.h"
 #include "client/lobby/console.h"
+#include "client/lobby/files.h"
 #include "common/handoff/fetch_sources.h"
 
 namespace peerlink::lobby {
@@ -21,8 +22,12 @@ std::string in_a_chat_with(const std::string& partner);
 // failure starts reconnecting there); the results are printed on `console`. Neither is owned.
 class Directory {
  public:
-  Directory(LobbyConsole* console, BrokerLink* link, std::string user)
-      : console_(console), link_(link), user_(std::move(user)) {}
+  // Listings follow listing_style(console->interactive(), exact_bytes) (files.h).
+  Directory(LobbyConsole* console, BrokerLink* link, std::string user, bool exact_bytes = false)
+      : console_(console),
+        link_(link),
+        user_(std::move(user)),
+        style_(listing_style(console->interactive(), exact_bytes)) {}
 
   void users();  // marks our own line "(you)"
   void info(const std::string& user);
@@ -44,6 +49,7 @@ class Directory {
   LobbyConsole* console_;
   BrokerLink* link_;
   const std::string user_;
+  const ListingStyle style_;
 };
 
 }  // namespace peerlink::lobby

@@ -131,7 +131,8 @@ void DownloadManager::start_download(const std::string& name, uint64_t size,
 
 void DownloadManager::print_notices() {
   for (const DownloadNotice& n : downloads_.take_notices()) {
-    console_->print(n.text, n.ok ? Style::kGood : Style::kError);
+    if (!n.ok) ++failed_;
+    console_->print(n.text, !n.final ? Style::kNotice : n.ok ? Style::kGood : Style::kError);
   }
 }
 

@@ -42,7 +42,15 @@ class DownloadManager {
   void start_download(const std::string& name, uint64_t size, const std::string& sha256,
                       std::vector<FetchSource> sources);
   bool running(const std::string& local_name) const { return downloads_.running(local_name); }
-  std::vector<std::string> status_lines() const { return downloads_.status_lines(); }
+  // `transfers`: names percent-encoded for a script (not a terminal).
+  std::vector<std::string> status_lines() const {
+    return downloads_.status_lines(!console_->interactive());
+  }
+  // For `wait`: the local names of the running downloads, and how many downloads have failed
+  // (reported "download failed") since the lobby started.
+  std::vector<std::string> running_names() const { return downloads_.running_names(); }
+  bool finished(const std::string& local_name) const { return downloads_.finished(local_name); }
+  size_t failed_count() const { return failed_; }
 
   // The poll set: the held check's wake fd, and each download's progress pipe from `first` on.
   int held_check_fd() const { return held_check_.wake_fd(); }
@@ -86,6 +94,7 @@ class DownloadManager {
   Downloads downloads_;
   HeldCheck held_check_;
   ResumeQueue resumes_;
+  size_t failed_ = 0;
 };
 
 }  // namespace peerlink::lobby

@@ -8,6 +8,7 @@
 
 #include "common/base/numbers.h"
 #include "common/fs/names.h"
+#include "common/term/progress.h"
 #include "common/wire/broker_words.h"
 #include "common/wire/line_codec.h"
 
@@ -83,9 +84,24 @@ std::string files_count(size_t n) {
   return std::to_string(n) + (n == 1 ? " file" : " files");
 }
 
-std::string file_line(const FileEntry& f) {
-  return "  " + f.owner + "  " + printable(f.name) + "  " + std::to_string(f.size) +
-         " bytes  sha256 " + short_sha(f.sha256);
+ListingStyle listing_style(bool interactive, bool exact_bytes) {
+  ListingStyle style;
+  style.encoded = !interactive;
+  style.human_sizes = interactive && !exact_bytes;
+  return style;
+}
+
+std::string listed_name(std::string_view name, ListingStyle style) {
+  return style.encoded ? percent_encode(name) : printable(name);
+}
+
+std::string listed_size(uint64_t bytes, ListingStyle style) {
+  return style.human_sizes ? format_size(bytes) : std::to_string(bytes) + " bytes";
+}
+
+std::string file_line(const FileEntry& f, ListingStyle style) {
+  return "  " + listed_name(f.owner, style) + "  " + listed_name(f.name, style) + "  " +
+         listed_size(f.size, style) + "  sha256 " + short_sha(f.sha256);
 }
 
 std::vector<FetchSource> sources_with(const std::vector<FetchSource>& owners, uint64_t size,

@@ -37,8 +37,21 @@ std::string owner_line(const FetchSource& s);
 std::string short_sha(std::string_view sha256);
 // "1 file", "3 files", "no files".
 std::string files_count(size_t n);
-// A listing line: "  alice  notes.txt  1234 bytes  sha256 2cf24dba5fb0" (name made printable).
-std::string file_line(const FileEntry& f);
+// How listings (`users`, `files`, `search`, `transfers`) show names and sizes. For people (a
+// terminal): names through printable(), sizes as "50.0 MiB" (exact with `_c --bytes`). For
+// scripts (not a terminal): names percent-encoded as on the broker's wire, so a name with spaces
+// stays one column, and sizes exact (docs/LOBBY.md, "Scripted output").
+struct ListingStyle {
+  bool encoded = false;      // percent_encode(name), else printable(name)
+  bool human_sizes = false;  // format_size(), else "N bytes"
+};
+ListingStyle listing_style(bool interactive, bool exact_bytes);
+std::string listed_name(std::string_view name, ListingStyle style);
+std::string listed_size(uint64_t bytes, ListingStyle style);
+
+// A listing line: "  alice  notes.txt  1234 bytes  sha256 2cf24dba5fb0" (the default style:
+// name made printable, exact size).
+std::string file_line(const FileEntry& f, ListingStyle style = {});
 
 // What `get NAME [USER]` downloads, given the owners WHOHAS named.
 struct DownloadChoice {

@@ -38,7 +38,7 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup setup)
     : console_(console),
       options_(std::move(setup.options)),
       link_(console, options_, std::move(setup.conn), setup.identity, std::move(setup.observed_ip)),
-      directory_(console, &link_, options_.user),
+      directory_(console, &link_, options_.user, options_.bytes),
       prompts_(console, &link_, options_.user),
       chat_(console, &link_, &prompts_, &directory_, options_,
             [this](const std::function<std::string()>& exec) { hand_off(exec); }),
@@ -70,7 +70,7 @@ int Lobby::run() {
     handle_messages();
     if (done_) break;
 
-    fds.assign({{0, POLLIN, 0},
+    fds.assign({{waiting_ == Waiting::kNo ? 0 : -1, POLLIN, 0},  // a wait reads nothing
                 {-1, POLLIN, 0},
                 {shared_.wake_fd(), POLLIN, 0},
                 {downloads_.held_check_fd(), POLLIN, 0},
@@ -88,16 +88,21 @@ int Lobby::run() {
     if (fds[kScanSlot].revents != 0) shared_.on_scan_ready();
     if (fds[kHeldSlot].revents != 0) downloads_.on_held_check();
     downloads_.handle(fds, kDownloadSlots);
-    if (fds[kStdinSlot].revents != 0) {
+    if (fds[kStdinSlot].fd >= 0 && fds[kStdinSlot].revents != 0) {
       std::string line;
       switch (console_->read_input(&line)) {
-        case LobbyConsole::Input::kLine:
+        case LobbyConsole::Input::kLine: {
+          const size_t errors_before = console_->error_lines();
           handle_line(line);
+          count_failures(errors_before);
           console_->show_prompt();  // Enter took the prompt off the screen
           break;
+        }
         case LobbyConsole::Input::kPending:
           break;
         case LobbyConsole::Input::kEof:
+          quit(false);
+          break;
         case LobbyConsole::Input::kError:
           leave(0);
           break;
@@ -105,8 +110,12 @@ int Lobby::run() {
     }
     if (done_) break;
     tick();
+    if (done_) break;
+    check_strict();
+    if (waiting_ != Waiting::kNo && !done_) check_wait();
   }
   console_->stop_editing();
+  if (status_ == 0 && scripted() && (failures_ > 0 || downloads_.failed_count() > 0)) return 1;
   return status_;
 }
 
@@ -210,7 +219,14 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       show_help();
       break;
     case K::kQuit:
-      leave(0);
+      if (!arg.empty() && arg != "now") {
+        console_->print("usage: quit [now]", Style::kError);
+        break;
+      }
+      quit(arg == "now");
+      break;
+    case K::kWait:
+      start_wait(Waiting::kForWait);
       break;
     case K::kYes:
       prompts_.answer(true);
@@ -233,6 +249,74 @@ void Lobby::leave(int status) {
   console_->print("bye");
   status_ = status;
   done_ = true;
+}
+
+// ---- Scripts ----
+
+void Lobby::quit(bool now) {
+  // A script's downloads are part of what it asked for: quitting waits for them, unless told not
+  // to. On a terminal the user sees them stop, and `get` resumes them later.
+  if (now || options_.no_wait || !scripted()) {
+    leave(0);
+    return;
+  }
+  start_wait(Waiting::kForQuit);
+}
+
+void Lobby::start_wait(Waiting why) {
+  waited_ = downloads_.running_names();
+  if (waited_.empty()) {
+    if (why == Waiting::kForQuit) {
+      leave(0);
+    } else {
+      console_->print("no downloads running");
+    }
+    return;
+  }
+  waiting_ = why;
+  const size_t n = waited_.size();
+  const std::string count = std::to_string(n) + (n == 1 ? " download" : " downloads");
+  console_->print(why == Waiting::kForQuit
+                      ? "waiting for " + count + " before quitting (quit now would stop them)"
+                      : "waiting for " + count,
+                  Style::kNotice);
+}
+
+void Lobby::check_wait() {
+  for (const std::string& name : waited_) {
+    if (downloads_.running(name)) return;
+  }
+  size_t ok = 0;
+  for (const std::string& name : waited_) ok += downloads_.finished(name) ? 1 : 0;
+  const size_t n = waited_.size();
+  console_->print(
+      (n == 1 ? "the download ended: " : "all " + std::to_string(n) + " downloads ended: ") +
+          std::to_string(ok) + " downloaded, " + std::to_string(n - ok) + " failed",
+      ok == n ? Style::kGood : Style::kNotice);
+  const Waiting why = waiting_;
+  waiting_ = Waiting::kNo;
+  waited_.clear();
+  if (why == Waiting::kForQuit) {
+    leave(0);
+  } else {
+    prompts_.update();
+    console_->show_prompt();
+  }
+}
+
+void Lobby::count_failures(size_t errors_before) {
+  if (scripted() && console_->error_lines() > errors_before) ++failures_;
+  check_strict();
+}
+
+void Lobby::check_strict() {
+  if (done_ || !options_.strict || !scripted()) return;
+  const size_t failed_downloads = downloads_.failed_count();
+  if (failures_ == 0 && failed_downloads == downloads_failed_seen_) return;
+  downloads_failed_seen_ = failed_downloads;
+  console_->fatal(failures_ > 0 ? "stopping at the first failed command (--strict)"
+                                : "stopping at the first failed download (--strict)");
+  leave(1);
 }
 
 // ---- Broker events ----

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "client/lobby/broker_link.h"
 #include "client/lobby/chat_requests.h"
@@ -41,8 +42,10 @@ class Lobby {
   Lobby& operator=(const Lobby&) = delete;
 
   // Runs until `quit`, the end of input, a quit signal, or giving up on a lost broker, and
-  // returns the exit status (0, or 1 after giving up). When a chat session starts the process
-  // execs a peer program instead, and this does not return.
+  // returns the exit status: 0, or 1 after giving up, or 1 in a script (stdin not a terminal)
+  // where a command or a download failed (at the first one with --strict; docs/LOBBY.md,
+  // "Scripts"). When a chat session starts the process execs a peer program instead, and this
+  // does not return.
   int run();
 
  private:
@@ -57,6 +60,15 @@ class Lobby {
   void run_command(LobbyCommandKind kind, const std::string& arg);
   void show_help();
   void leave(int status);
+
+  // Scripts: failures, `wait`, and `quit` or the end of input waiting for downloads.
+  enum class Waiting { kNo, kForWait, kForQuit };
+  bool scripted() const { return !console_->interactive(); }
+  void quit(bool now);  // `quit [now]` or the end of input
+  void start_wait(Waiting why);
+  void check_wait();  // ends the wait once every download it waits for has ended
+  void count_failures(size_t errors_before);  // after a command
+  void check_strict();                        // --strict: leaves at the first failure
 
   // Broker events, and the broker link's news.
   BrokerLink::Callbacks link_callbacks();
@@ -79,6 +91,10 @@ class Lobby {
   FileOffers offers_;
   bool done_ = false;
   int status_ = 0;
+  size_t failures_ = 0;               // failed commands (script only)
+  size_t downloads_failed_seen_ = 0;  // downloads_.failed_count() already counted
+  Waiting waiting_ = Waiting::kNo;
+  std::vector<std::string> waited_;  // local names of the downloads waited for
 };
 
 }  // namespace peerlink::lobby

@@ -10,6 +10,9 @@ constexpr const char* kAnswers =
     "answer a chat request or a file offer with y or n; with several open, y/n answers the "
     "oldest";
 
+constexpr const char* kScripts =
+    "wait waits for the running downloads; quit waits for them too (quit now does not)";
+
 }  // namespace
 
 std::vector<std::string> menu_lines(bool numbered) {
@@ -23,6 +26,7 @@ std::vector<std::string> menu_lines(bool numbered) {
     }
     lines.push_back(list);
     lines.push_back(kAnswers);
+    lines.push_back(kScripts);
     return lines;
   }
   constexpr size_t kCommandWidth = 18;

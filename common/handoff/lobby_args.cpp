@@ -49,6 +49,15 @@ CommandLineSpec lobby_spec(LobbyArgs* a) {
        set_nonempty_text(&a->identity)},
       {"plaintext", 0, "", "talk to the broker unencrypted (only for _s --plaintext)",
        set_flag(&a->plaintext)},
+      {"bytes", 0, "", "exact sizes in bytes in files and search listings", set_flag(&a->bytes)},
+      {"strict", 0, "",
+       "without a terminal: exit with status 1 at the first failing\n"
+       "command or download (else at the end)",
+       set_flag(&a->strict)},
+      {"no-wait", 0, "",
+       "without a terminal: quit and the end of input stop running\n"
+       "downloads (else they are waited for)",
+       set_flag(&a->no_wait)},
       // Not in --help: for tests and diagnosis (docs/LOBBY.md, "Test and diagnostic options").
       {"serve-log", 0, "FILE", "", set_nonempty_text(&a->serve_log), true},
       {"serve-max-rate", 0, "BYTES", "",
@@ -56,8 +65,9 @@ CommandLineSpec lobby_spec(LobbyArgs* a) {
   };
   spec.epilogue =
       "Lobby commands (a number from the menu or the word): users, info USER, chat USER,\n"
-      "files [USER], search TEXT, get NAME [USER], send PATH USER..., share, transfers, help,\n"
-      "quit. A chat request or a file offer is answered with y or n (the oldest question first).\n"
+      "files [USER], search TEXT, get NAME [USER], send PATH USER..., share, transfers, wait,\n"
+      "help, quit [now]. A chat request or a file offer is answered with y or n (the oldest "
+      "question first).\n"
       "See docs/LOBBY.md.\n";
   spec.positional = [a](const std::vector<std::string>& args) {
     if (args.size() < 2) return Result::failure("the broker's host and port are required");
@@ -92,6 +102,9 @@ std::vector<std::string> LobbyArgs::to_argv() const {
   add("--broker-key", broker_key);
   add("--identity", identity);
   if (plaintext) argv.push_back("--plaintext");
+  if (bytes) argv.push_back("--bytes");
+  if (strict) argv.push_back("--strict");
+  if (no_wait) argv.push_back("--no-wait");
   add("--serve-log", serve_log);
   if (serve_max_rate != defaults.serve_max_rate) {
     add("--serve-max-rate", std::to_string(serve_max_rate));

@@ -22,6 +22,10 @@ struct LobbyArgs {
   std::string broker_key;  // --broker-key FP: the broker's fingerprint, 64 lower-case digits
   std::string identity;    // --identity FILE: own key file (default: the config folder's)
   bool plaintext = false;  // --plaintext: the unencrypted broker protocol (`_s --plaintext`)
+  // Output and scripts (issue 10; docs/LOBBY.md, "Scripted output"):
+  bool bytes = false;    // --bytes: exact sizes in listings on a terminal too
+  bool strict = false;   // --strict: a script exits (status 1) at its first failure
+  bool no_wait = false;  // --no-wait: a script's quit or end of input stops running downloads
   // Hidden test/diagnostic options, passed through to the file server (docs/LOBBY.md):
   std::string serve_log;        // --serve-log FILE -> `_peer_server --serve --log FILE`
   uint64_t serve_max_rate = 0;  // --serve-max-rate BYTES -> `--max-rate BYTES` (0 = no cap)

@@ -49,6 +49,7 @@ int Download::run() {
   if (prepared->resumed) {
     reporter_.say("resuming " + printable(name_) + ": " + std::to_string(already) + " of " +
                   std::to_string(options_.size) + " bytes already here");
+    reporter_.resumed(already);
   }
   reporter_.say("fetching " + printable(name_) + " (" + std::to_string(options_.size) +
                 " bytes, sha256 " + options_.sha256.substr(0, 12) + ") from " +

@@ -39,6 +39,14 @@ void FetchReporter::start_at(uint64_t done) {
   while (next_quarter_ <= 3 && total_ > 0 && passed(done, next_quarter_)) ++next_quarter_;
 }
 
+void FetchReporter::resumed(uint64_t done) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (progress_fd_ >= 0) {
+    emit(progress_fd_, std::string(wire::progress::kResumed) + " " + std::to_string(done) + " " +
+                           std::to_string(total_));
+  }
+}
+
 void FetchReporter::say(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
   emit(STDOUT_FILENO, line);

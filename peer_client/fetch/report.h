@@ -16,6 +16,7 @@ namespace peerlink::peer_client {
 //
 // Progress-fd lines (docs/SHARING.md):
 //   progress <done-bytes> <total-bytes> <bytes-per-second> <active-sources>
+//   resumed <done-bytes> <total-bytes>         (first, when a .part is carried on)
 //   done <percent-encoded final path>          (last line on success)
 //   failed <percent-encoded reason>            (last line on failure)
 class FetchReporter {
@@ -25,6 +26,9 @@ class FetchReporter {
   // Starts the clock. Percentages already passed when the download starts (a resume) are not
   // announced again.
   void start_at(uint64_t done);
+  // A .part of an earlier run is carried on with `done` bytes already there: the progress-fd
+  // line saying so (the human line is say()'s).
+  void resumed(uint64_t done);
   // A human line on stdout ('\n' appended).
   void say(const std::string& line);
   // Called a few times a second: `done` bytes of the file are on disk, `received` bytes arrived in

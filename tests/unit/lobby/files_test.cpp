@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/wire/line_codec.h"
+
 namespace peerlink::lobby {
 namespace {
 
@@ -53,6 +55,33 @@ TEST(ClientFiles, FileLines) {
   // "invoice_?fdp.exe", never something a terminal turns into "invoice_exe.pdf".
   ASSERT_TRUE(parse_file_line(msg("FILE alice invoice_%E2%80%AEfdp.exe 1 " + kShaA), &f));
   EXPECT_EQ(file_line(f), "  alice  invoice_?fdp.exe  1 bytes  sha256 aaaaaaaaaaaa");
+}
+
+// A terminal shows sizes for people; `--bytes` and scripts exact sizes; scripts percent-encode
+// names, so "two  spaces.txt" stays one column and decodes back to itself.
+TEST(ClientFiles, ListingStyles) {
+  const FileEntry f{"alice", "two  spaces.txt", 52428800, kShaA};
+  EXPECT_EQ(file_line(f, listing_style(true, false)),
+            "  alice  two  spaces.txt  50.0 MiB  sha256 aaaaaaaaaaaa");
+  EXPECT_EQ(file_line(f, listing_style(true, true)),
+            "  alice  two  spaces.txt  52428800 bytes  sha256 aaaaaaaaaaaa");
+  const std::string scripted = file_line(f, listing_style(false, false));
+  EXPECT_EQ(scripted, "  alice  two%20%20spaces.txt  52428800 bytes  sha256 aaaaaaaaaaaa");
+  EXPECT_EQ(file_line(f, listing_style(false, true)), scripted);
+  const std::vector<std::string_view> columns = split_fields(scripted);
+  ASSERT_EQ(columns.size(), 6u);
+  std::string name;
+  ASSERT_TRUE(percent_decode(columns[1], &name));
+  EXPECT_EQ(name, f.name);
+  // A control byte is encoded, not replaced: a script gets the name as the owner has it.
+  EXPECT_EQ(listed_name("a\x1b"
+                        "b%",
+                        listing_style(false, false)),
+            "a%1Bb%25");
+  EXPECT_EQ(listed_name("a\x1b"
+                        "b%",
+                        listing_style(true, false)),
+            "a?b%");
 }
 
 TEST(ClientFiles, OwnerLinesRoundTrip) {

@@ -26,6 +26,21 @@ TEST(ClientProgress, ParsesTheThreeKindsOfLine) {
   EXPECT_EQ(p.text, "all sources failed");
 }
 
+// A resumed .part: the downloader says how much is already there, the lobby says it for people.
+TEST(ClientProgress, ResumedLine) {
+  FetchProgress p;
+  ASSERT_TRUE(parse_fetch_progress("resumed 12582912 52428800", &p));
+  EXPECT_EQ(p.kind, Kind::kResumed);
+  EXPECT_EQ(p.done, 12582912u);
+  EXPECT_EQ(p.total, 52428800u);
+  EXPECT_FALSE(parse_fetch_progress("resumed 1", &p));
+  EXPECT_FALSE(parse_fetch_progress("resumed 1 2 3", &p));
+  EXPECT_FALSE(parse_fetch_progress("resumed x 2", &p));
+  EXPECT_EQ(resumed_text("report.pdf", 12582912, 52428800),
+            "resuming report.pdf at 12.0 MiB of 50.0 MiB (24%)");
+  EXPECT_EQ(resumed_text("a\x1b.bin", 0, 2097152), "resuming a?.bin at 0 B of 2.0 MiB (0%)");
+}
+
 TEST(ClientProgress, RejectsAnythingElse) {
   FetchProgress p;
   EXPECT_FALSE(parse_fetch_progress("", &p));
