@@ -56,6 +56,8 @@ class Lobby {
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
   void show_help();
+  // Gives the console's editor its Tab completion (client/lobby/completions.h).
+  void install_completions();
   void leave(int status);
 
   // Broker events, and the broker link's news.
