@@ -10,10 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "client/lobby/completions.h"
 #include "client/lobby/files.h"
 #include "client/lobby/menu.h"
+#include "client/lobby/messages.h"
 #include "client/lobby/signals.h"
 #include "common/fs/names.h"
+#include "common/wire/broker_words.h"
+#include "common/wire/line_codec.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -53,6 +57,7 @@ Lobby::Lobby(LobbyConsole* console, LobbySetup setup)
 
 int Lobby::run() {
   install_lobby_signals();
+  install_completions();
   console_->start_editing();
   if (console_->interactive()) show_help();
   shared_.start();
@@ -235,6 +240,44 @@ void Lobby::run_command(LobbyCommandKind kind, const std::string& arg) {
       prompts_.answer(false);
       break;
   }
+}
+
+void Lobby::install_completions() {
+  if (!console_->interactive()) return;
+  // Asked of the broker when Tab needs them (a bounded request, like any command's), so they are
+  // as fresh as `users` and `files` would print; nothing when offline.
+  const auto body = [this](std::string_view word) {
+    std::vector<BrokerMessage> lines;
+    if (!link_.online()) return lines;
+    Expected<BrokerConn::Reply> r = link_.request(LineWriter(word).str(), word);
+    if (r.ok() && r->head.kind != BrokerMessage::Kind::kErr) lines = std::move(r->body);
+    return lines;
+  };
+  CompletionSources sources;
+  sources.users = [body] {
+    std::vector<std::string> names;
+    for (const BrokerMessage& m : body(wire::request::kUsers)) {
+      UserEntry u;
+      if (parse_user_line(m, &u)) names.push_back(u.name);
+    }
+    return names;
+  };
+  sources.remote_files = [body] {
+    std::vector<std::string> names;
+    for (const BrokerMessage& m : body(wire::request::kFiles)) {
+      FileEntry f;
+      if (parse_file_line(m, &f)) names.push_back(f.name);
+    }
+    return names;
+  };
+  sources.local_files = [this] {
+    std::vector<std::string> names;
+    for (const ShareEntry& e : shared_.files()) names.push_back(e.name);
+    return names;
+  };
+  console_->set_completer([sources = std::move(sources)](std::string_view before) {
+    return complete_lobby_line(before, sources);
+  });
 }
 
 void Lobby::show_help() {

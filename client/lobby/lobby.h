@@ -59,6 +59,8 @@ class Lobby {
   void handle_line(const std::string& line);
   void run_command(LobbyCommandKind kind, const std::string& arg);
   void show_help();
+  // Gives the console's editor its Tab completion (client/lobby/completions.h).
+  void install_completions();
   void leave(int status);
 
   // Scripts: failures, `wait`, and `quit` or the end of input waiting for downloads.

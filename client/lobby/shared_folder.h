@@ -38,6 +38,8 @@ class SharedFolder {
   // and announcing if need be; else says why not.
   bool ensure_announced(const std::string& name);
   const ShareEntry* find(const std::string& name) const { return shares_.find(name); }
+  // The files of the last scan (for Tab completion).
+  const std::vector<ShareEntry>& files() const { return shares_.files(); }
 
   // The broker connection was lost: what it was told is void.
   void dropped() { shares_.set_announced(false); }

@@ -170,6 +170,17 @@ class TerminalTest : public ::testing::Test {
     return alice->raw_output();
   }
 
+  // alice asks bob to chat and bob accepts: both terminals are in the session when it returns.
+  void start_session(PtyProcess* alice, PtyProcess* bob) {
+    ASSERT_TRUE(alice->write("chat bob\r"));
+    ASSERT_TRUE(bob->wait_for("alice wants to chat — accept? [y/n]")) << bob->text_output();
+    ASSERT_TRUE(bob->write("y\r"));
+    ASSERT_TRUE(alice->wait_for("connected to bob — type to chat")) << alice->text_output();
+    ASSERT_TRUE(bob->wait_for("connected to alice — type to chat")) << bob->text_output();
+    ASSERT_TRUE(alice->wait_for("[bob] ")) << alice->text_output();  // the input line
+    ASSERT_TRUE(bob->wait_for("[alice] ")) << bob->text_output();
+  }
+
   TempDir dir_;
   BrokerProcess broker_;
 };
@@ -591,6 +602,147 @@ TEST_F(TerminalTest, PipesCarryNoEscapeSequences) {
   EXPECT_EQ(out.find("  1  users"), std::string::npos) << out;
   EXPECT_EQ(out.find("alice> "), std::string::npos) << out;
   EXPECT_EQ(out.back(), '\n') << out;
+}
+
+// ---- issue 10: the line editor and the screen in a session ----
+
+size_t rows_containing(const std::vector<std::string>& rows, const std::string& needle) {
+  size_t n = 0;
+  for (const std::string& r : rows) n += r.find(needle) != std::string::npos ? 1 : 0;
+  return n;
+}
+
+// Arrow keys edit the line (on main's code they reached the peer as "?[D"), Up recalls it, and
+// a resized window gets its input line drawn again at the new width.
+TEST_F(TerminalTest, SessionEditsTheLineWithArrowsHistoryAndResize) {
+  auto alice = pty_lobby("alice");
+  ASSERT_TRUE(alice);
+  auto bob = pty_lobby("bob");
+  ASSERT_TRUE(bob);
+  start_session(alice.get(), bob.get());
+
+  ASSERT_TRUE(alice->write("helo\x1b[Dl\r"));  // helo, Left, l, Enter
+  ASSERT_TRUE(bob->wait_for("alice: hello")) << bob->text_output();
+  EXPECT_TRUE(has_line_matching(screen_lines(bob->raw_output()), R"(\d\d:\d\d alice: hello)"))
+      << joined(screen_lines(bob->raw_output()));
+  EXPECT_EQ(bob->text_output().find("[D"), std::string::npos) << bob->text_output();
+  ASSERT_TRUE(alice->wait_for("alice: hello")) << alice->text_output();             // our own line
+  ASSERT_TRUE(alice->wait_for_raw(": hello\r\n")) << visible(alice->raw_output());  // past edits
+
+  ASSERT_TRUE(alice->write("\x1b[A"));  // Up: the line again, ready to edit
+  ASSERT_TRUE(alice->wait_for_raw(std::string(kClearLine) + kBold + "[bob] " + kReset + "hello"))
+      << visible(alice->raw_output());
+  EXPECT_EQ(screen_lines(alice->raw_output()).back(), "[bob] hello");
+  ASSERT_TRUE(alice->write("\x01!\r"));  // Ctrl-A, "!", Enter
+  ASSERT_TRUE(bob->wait_for("alice: !hello")) << bob->text_output();
+
+  // 60 characters fit 100 columns; at 40 the row is drawn again, scrolled, short of the edge.
+  const std::string typed(60, 'x');
+  ASSERT_TRUE(alice->write(typed));
+  ASSERT_TRUE(alice->wait_for(typed)) << alice->text_output();
+  ASSERT_TRUE(alice->resize(40, 30));
+  ASSERT_TRUE(alice->wait_for_raw(std::string(kClearLine) + kBold + "[bob] " + kReset + "<" +
+                                  std::string(32, 'x')))
+      << visible(alice->raw_output());
+  const std::vector<std::string> narrow = screen_lines(alice->raw_output(), 40);
+  EXPECT_EQ(narrow.back(), "[bob] <" + std::string(32, 'x')) << joined(narrow);
+  ASSERT_TRUE(alice->write("\r"));
+  EXPECT_TRUE(bob->wait_for("alice: " + typed)) << bob->text_output();
+}
+
+// A half-typed line stays whole on the input row when a chat line arrives (on main's code it
+// was glued to it: "half-typedbob: hi") and while a transfer's bar is redrawn above it.
+TEST_F(TerminalTest, SessionKeepsAPartialLineBelowChatAndProgress) {
+  auto alice = pty_lobby("alice");
+  ASSERT_TRUE(alice);
+  auto bob = pty_lobby("bob");
+  ASSERT_TRUE(bob);
+  start_session(alice.get(), bob.get());
+
+  ASSERT_TRUE(alice->write("half-typed"));
+  ASSERT_TRUE(alice->wait_for("half-typed")) << alice->text_output();
+  ASSERT_TRUE(bob->write("hi\r"));
+  ASSERT_TRUE(alice->wait_for("bob: hi")) << alice->text_output();
+  ASSERT_TRUE(alice->wait_for("[bob] half-typed")) << alice->text_output();
+  std::vector<std::string> screen = screen_lines(alice->raw_output());
+  EXPECT_EQ(screen.back(), "[bob] half-typed") << joined(screen);
+  EXPECT_TRUE(has_line_matching(screen, R"(\d\d:\d\d bob: hi)")) << joined(screen);
+  EXPECT_EQ(rows_containing(screen, "half-typed"), 1u) << joined(screen);
+
+  // bob offers a file and types on while it is hashed, offered and sent.
+  const std::string data = random_data(4 * 1024 * 1024, 9);
+  ASSERT_TRUE(write_file(share_of("bob") + "/big.bin", data));
+  ASSERT_TRUE(bob->write("/send " + share_of("bob") + "/big.bin\rpartial"));
+  ASSERT_TRUE(bob->wait_for("hashing big.bin (4.0 MiB)...")) << bob->text_output();
+  ASSERT_TRUE(bob->wait_for("offered big.bin")) << bob->text_output();
+  ASSERT_TRUE(bob->wait_for("[alice] partial")) << bob->text_output();
+  ASSERT_TRUE(alice->wait_for("bob offers big.bin")) << alice->text_output();
+  ASSERT_TRUE(alice->write("\x15y\r"));  // Ctrl-U (the half-typed line goes), then y
+  ASSERT_TRUE(bob->wait_for("sent big.bin", kTransferWait)) << bob->text_output();
+  ASSERT_TRUE(bob->wait_for("[alice] partial")) << bob->text_output();
+  const std::string raw = bob->raw_output();
+  // The bar was drawn above the partial line, which came back under it each time.
+  EXPECT_NE(raw.find(bar_at_zero("big.bin") + "\r\n" + kBold + "[alice] " + kReset + "partial"),
+            std::string::npos)
+      << visible(raw);
+  screen = screen_lines(raw);
+  EXPECT_EQ(screen.back(), "[alice] partial") << joined(screen);
+  EXPECT_EQ(rows_containing(screen, "partial"), 1u) << joined(screen);
+  EXPECT_EQ(rows_containing(screen, "big.bin ["), 0u) << "a bar left behind\n" << joined(screen);
+  EXPECT_EQ(rows_containing(screen, "hashing big.bin: ["), 0u) << joined(screen);
+  ASSERT_TRUE(bob->write("\r"));
+  EXPECT_TRUE(alice->wait_for("bob: partial")) << alice->text_output();
+}
+
+// Tab in the lobby: a command word, then a user name from the broker's list; a second Tab
+// lists what is left to choose from.
+TEST_F(TerminalTest, TabCompletesCommandsAndUserNames) {
+  auto alice = pty_lobby("alice");
+  ASSERT_TRUE(alice);
+  auto bob = pipe_lobby("bob");
+  ASSERT_TRUE(bob);
+  ASSERT_TRUE(alice->wait_for("* bob shares no files")) << alice->text_output();
+  ASSERT_TRUE(alice->write("inf\t"));
+  ASSERT_TRUE(alice->wait_for_raw(std::string(kClearLine) + kBold + "alice> " + kReset + "info "))
+      << visible(alice->raw_output());
+  ASSERT_TRUE(alice->write("b\t"));
+  ASSERT_TRUE(
+      alice->wait_for_raw(std::string(kClearLine) + kBold + "alice> " + kReset + "info bob "))
+      << visible(alice->raw_output());
+  ASSERT_TRUE(alice->write("\r"));
+  ASSERT_TRUE(alice->wait_for("bob is at 127.0.0.1:")) << alice->text_output();
+
+  ASSERT_TRUE(alice->write("s\t\t"));  // search, send, share
+  ASSERT_TRUE(alice->wait_for("search  send  share")) << alice->text_output();
+  ASSERT_TRUE(alice->wait_for("alice> s")) << alice->text_output();  // the prompt below
+  EXPECT_EQ(screen_lines(alice->raw_output()).back(), "alice> s");
+}
+
+// Two lobbies on pipes chat: the session writes plain lines only, not one escape byte, and our
+// own lines are not repeated (as on main).
+TEST_F(TerminalTest, SessionOnPipesWritesNoEscapeByte) {
+  Process::Options o;
+  o.env["TERM"] = "xterm-256color";
+  o.unset_env = {"NO_COLOR"};
+  auto alice = pipe_lobby("alice", o);
+  ASSERT_TRUE(alice);
+  auto bob = pipe_lobby("bob", o);
+  ASSERT_TRUE(bob);
+  ASSERT_TRUE(alice->write_line("chat bob"));
+  ASSERT_TRUE(bob->wait_line("alice wants to chat")) << bob->output();
+  ASSERT_TRUE(bob->write_line("y"));
+  ASSERT_TRUE(alice->wait_line("connected to bob")) << alice->output();
+  ASSERT_TRUE(bob->wait_line("connected to alice")) << bob->output();
+  ASSERT_TRUE(alice->write_line("hello there"));
+  ASSERT_TRUE(bob->wait_line("alice: hello there")) << bob->output();
+  ASSERT_TRUE(bob->write_line("/quit"));
+  ASSERT_TRUE(alice->wait_line("bob left")) << alice->output();
+  for (const std::string& out : {alice->output(), bob->output()}) {
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  }
+  EXPECT_NE(bob->output().find("\nalice: hello there\n"), std::string::npos) << bob->output();
+  EXPECT_EQ(alice->output().find("alice: hello there"), std::string::npos) << alice->output();
 }
 
 }  // namespace

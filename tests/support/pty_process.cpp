@@ -288,6 +288,13 @@ void PtyProcess::reader_loop() {
   cv_.notify_all();
 }
 
+bool PtyProcess::resize(unsigned short columns, unsigned short rows) {
+  winsize ws{};
+  ws.ws_col = columns;
+  ws.ws_row = rows;
+  return ::ioctl(master_fd_, TIOCSWINSZ, &ws) == 0;
+}
+
 bool PtyProcess::write(std::string_view text) {
   const char* p = text.data();
   size_t left = text.size();

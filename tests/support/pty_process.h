@@ -59,6 +59,10 @@ class PtyProcess {
   // The same on the raw bytes (escape sequences and "\r" included), with its own position.
   bool wait_for_raw(std::string_view needle, milliseconds timeout = kDefaultWait);
 
+  // Changes the window size, as a terminal window being resized does: the kernel sends SIGWINCH
+  // to the terminal's foreground process group.
+  bool resize(unsigned short columns, unsigned short rows);
+
   std::string raw_output();   // every byte read from the master so far
   std::string text_output();  // strip_ansi(raw_output())
 
