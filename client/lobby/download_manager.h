@@ -43,6 +43,9 @@ class DownloadManager {
                       std::vector<FetchSource> sources);
   bool running(const std::string& local_name) const { return downloads_.running(local_name); }
   std::vector<std::string> status_lines() const { return downloads_.status_lines(); }
+  // The `transfers` history carried through a chat session (Downloads::history_lines()).
+  std::vector<std::string> history_lines(size_t max) const { return downloads_.history_lines(max); }
+  void set_history(std::vector<std::string> lines) { downloads_.set_history(std::move(lines)); }
 
   // The poll set: the held check's wake fd, and each download's progress pipe from `first` on.
   int held_check_fd() const { return held_check_.wake_fd(); }
