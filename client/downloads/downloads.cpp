@@ -223,33 +223,44 @@ int Downloads::poll_timeout_ms() const {
 
 std::vector<DownloadNotice> Downloads::take_notices() { return std::exchange(notices_, {}); }
 
-std::vector<std::string> Downloads::status_lines(bool encoded) const {
+std::string Downloads::status_line(const Transfer& t, bool encoded) const {
   auto shown = [encoded](std::string_view text) {
     return encoded ? percent_encode(text) : printable(text);
   };
+  switch (t.state) {
+    case Transfer::State::kRunning:
+      return running_transfer_line(shown(t.local_name), t.done, t.request.size, t.rate, t.active,
+                                   t.request.sources.size());
+    case Transfer::State::kDone:
+      return "  " + shown(t.local_name) + "  done -> " + shown(t.result) + " (" +
+             std::to_string(t.request.size) + " bytes in " + seconds_text(t.ended - t.started) +
+             ")";
+    case Transfer::State::kFailed:
+      break;
+  }
+  return "  " + shown(t.local_name) + "  failed: " + printable(t.result);
+}
+
+std::vector<std::string> Downloads::status_lines(bool encoded) const {
   std::vector<std::string> lines;
-  const size_t n = transfers_.size();
+  const size_t n = history_.size() + transfers_.size();
   if (n == 0) {
     lines.push_back("no transfers");
     return lines;
   }
   lines.push_back(std::to_string(n) + (n == 1 ? " transfer:" : " transfers:"));
+  lines.insert(lines.end(), history_.begin(), history_.end());
+  for (const auto& t : transfers_) lines.push_back(status_line(*t, encoded));
+  return lines;
+}
+
+std::vector<std::string> Downloads::history_lines(size_t max, bool encoded) const {
+  std::vector<std::string> lines = history_;
   for (const auto& t : transfers_) {
-    switch (t->state) {
-      case Transfer::State::kRunning:
-        lines.push_back(running_transfer_line(shown(t->local_name), t->done, t->request.size,
-                                              t->rate, t->active, t->request.sources.size()));
-        break;
-      case Transfer::State::kDone:
-        lines.push_back("  " + shown(t->local_name) + "  done -> " + shown(t->result) + " (" +
-                        std::to_string(t->request.size) + " bytes in " +
-                        seconds_text(t->ended - t->started) + ")");
-        break;
-      case Transfer::State::kFailed:
-        lines.push_back("  " + shown(t->local_name) + "  failed: " + printable(t->result));
-        break;
-    }
+    if (t->state == Transfer::State::kRunning || t->stopping) continue;
+    lines.push_back(status_line(*t, encoded));
   }
+  if (lines.size() > max) lines.erase(lines.begin(), lines.end() - static_cast<long>(max));
   return lines;
 }
 

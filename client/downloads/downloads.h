@@ -75,9 +75,17 @@ class Downloads {
   // Endings since the last call, in order.
   std::vector<DownloadNotice> take_notices();
 
-  // The `transfers` listing: "N transfers:" then one line each, oldest first. `encoded`: names
-  // and paths percent-encoded (a script's listing, docs/LOBBY.md), else made printable.
+  // The `transfers` listing: "N transfers:" then one line each, oldest first (the history of
+  // the lobbies before this one in this run first). `encoded`: names and paths percent-encoded
+  // (a script's listing, docs/LOBBY.md), else made printable.
   std::vector<std::string> status_lines(bool encoded = false) const;
+  // The history the lobby carries through a chat session (client/lobby/run_state.h): the lines
+  // of the ended downloads, after those carried in, oldest first, at most `max`, encoded as
+  // status_lines(encoded) would. Downloads stopped for the session are left out: the next lobby
+  // resumes them.
+  std::vector<std::string> history_lines(size_t max, bool encoded = false) const;
+  // Lines of the lobbies before this one in this run, listed first.
+  void set_history(std::vector<std::string> lines) { history_ = std::move(lines); }
 
   // Stops every running download (SIGTERM, bounded wait) and returns them, oldest first. Their
   // .part files stay: the same download started again resumes them. A download that finished
@@ -101,6 +109,7 @@ class Downloads {
     Clock::time_point ended{};
   };
 
+  std::string status_line(const Transfer& t, bool encoded) const;
   void read_progress(Transfer* t);
   void on_line(Transfer* t, const std::string& line);
   void end(Transfer* t, bool ok, std::string result);
@@ -110,6 +119,7 @@ class Downloads {
   const X25519KeyPair identity_;
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<DownloadNotice> notices_;
+  std::vector<std::string> history_;  // carried in: listed before transfers_
 };
 
 }  // namespace peerlink::lobby

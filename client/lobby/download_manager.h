@@ -51,6 +51,11 @@ class DownloadManager {
   std::vector<std::string> running_names() const { return downloads_.running_names(); }
   bool finished(const std::string& local_name) const { return downloads_.finished(local_name); }
   size_t failed_count() const { return failed_; }
+  // The `transfers` history carried through a chat session (Downloads::history_lines()).
+  std::vector<std::string> history_lines(size_t max) const {
+    return downloads_.history_lines(max, !console_->interactive());
+  }
+  void set_history(std::vector<std::string> lines) { downloads_.set_history(std::move(lines)); }
 
   // The poll set: the held check's wake fd, and each download's progress pipe from `first` on.
   int held_check_fd() const { return held_check_.wake_fd(); }

@@ -10,10 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "client/keys/config_dir.h"
 #include "client/lobby/completions.h"
 #include "client/lobby/files.h"
 #include "client/lobby/menu.h"
 #include "client/lobby/messages.h"
+#include "client/lobby/run_state.h"
 #include "client/lobby/signals.h"
 #include "common/fs/names.h"
 #include "common/wire/broker_words.h"
@@ -59,7 +61,15 @@ int Lobby::run() {
   install_lobby_signals();
   install_completions();
   console_->start_editing();
-  if (console_->interactive()) show_help();
+  const bool back = take_run_state_back();
+  if (console_->interactive()) {
+    // The full menu at the start of a run and on `help`, not every time a session ends.
+    if (back) {
+      console_->print("back in the lobby — type help for the commands");
+    } else {
+      show_help();
+    }
+  }
   shared_.start();
   downloads_.load_paused();  // registered by now: downloads a chat session paused can be asked for
   prompts_.update();
@@ -456,6 +466,31 @@ void Lobby::hand_off(const std::function<std::string()>& exec) {
   link_.begin_reconnect();
 }
 
+bool Lobby::take_run_state_back() {
+  Expected<std::string> dir = config_dir_path();
+  if (!dir) return false;
+  Expected<std::optional<RunState>> state = take_run_state(*dir);
+  if (!state) {
+    console_->print("ignoring what the lobby kept through the session: " + state.message(),
+                    Style::kError);
+    return false;
+  }
+  if (!*state) return false;
+  downloads_.set_history(std::move((*state)->transfers));
+  return true;
+}
+
+void Lobby::save_run_state_for_exec() {
+  Expected<std::string> dir = config_dir();
+  Result saved = dir ? save_run_state(*dir, RunState{process_identity(),
+                                                     downloads_.history_lines(kMaxRunHistoryLines)})
+                     : dir.result();
+  if (!saved) {
+    console_->print("the transfers list will start empty after the session: " + saved.message(),
+                    Style::kError);
+  }
+}
+
 void Lobby::before_exec() {
   // The peer program cannot follow our children: downloads stop (resumable, and listed in the
   // pause file so the next lobby resumes them), the file server stops (HANDOFF.md), and a scan in
@@ -463,9 +498,11 @@ void Lobby::before_exec() {
   // session starts all of it again.
   downloads_.pause();
   shared_.pause();
+  save_run_state_for_exec();  // after pause(): the downloads it stopped are not history
 }
 
 void Lobby::after_failed_exec() {
+  if (Expected<std::string> dir = config_dir_path(); dir) (void)remove_run_state(*dir);
   shared_.resume();
   downloads_.load_paused();  // what pause() just wrote: resumed once the broker is back
 }

@@ -79,6 +79,10 @@ class Lobby {
 
   // The hand-off to a peer program (ChatRequests::HandOff).
   void hand_off(const std::function<std::string()>& exec);
+  // What this run carries through a session (client/lobby/run_state.h): taken at the start
+  // (true: back from a session), saved before the exec.
+  bool take_run_state_back();
+  void save_run_state_for_exec();
   void before_exec();        // stops the helpers: the peer program is on its own
   void after_failed_exec();  // brings them back: we stay in the lobby
 

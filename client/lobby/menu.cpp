@@ -38,7 +38,9 @@ std::vector<std::string> menu_lines(bool numbered) {
     if (command.size() < kCommandWidth) command.append(kCommandWidth - command.size(), ' ');
     lines.push_back(" " + number + "  " + command + "  " + menu[i].what);
   }
-  lines.push_back("  type a number or a command; " + std::string(kAnswers));
+  // Each hint line fits an 80-column terminal (tests/unit/lobby/menu_commands_test.cpp).
+  lines.push_back("  type a number or a command; help shows this menu again");
+  lines.push_back("  y or n answers a chat request or a file offer (the oldest first)");
   return lines;
 }
 

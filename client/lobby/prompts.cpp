@@ -16,7 +16,11 @@ void Prompts::add(Question q) {
 
 void Prompts::ask_next() {
   if (questions_.empty()) return;
-  console_->print(questions_.front().text(), Style::kQuestion);
+  // Asked once: on a terminal the prompt asks it ("accept alice? [y/n] ", update()), so the line
+  // above is only the news; in a pipe there is no prompt and the line asks.
+  const Question& q = questions_.front();
+  console_->print(console_->interactive() ? q.summary() : q.text(), Style::kQuestion);
+  update();
 }
 
 void Prompts::answer(bool yes) {
@@ -25,6 +29,7 @@ void Prompts::answer(bool yes) {
     return;
   }
   Question q = questions_.pop_front();
+  update();  // the answered question's prompt goes now, not after the answer's lines
   if (q.kind == Question::Kind::kChat) {
     answer_chat_(q, yes);
   } else {

@@ -32,7 +32,8 @@ class Prompts {
   void add(Question q);
   // `y` / `n`: answers the oldest question, then asks the next one while online.
   void answer(bool yes);
-  // Asks the oldest question (again), if any.
+  // Asks the oldest question (again), if any: a line in a pipe; on a terminal the prompt asks
+  // and the line says what it is about.
   void ask_next();
   bool has_questions() const { return !questions_.empty(); }
   // Removes the first question matching `pred` (withdrawn or expired) and returns it;

@@ -109,5 +109,33 @@ TEST_F(LobbyBusyTest, BusyRecordsExpire) {
   EXPECT_TRUE(carol->wait_line("* bob left")) << carol->output();
 }
 
+// The `transfers` history of a run survives the chat session (the lobby is exec'd again).
+TEST_F(LobbyBusyTest, TransfersKeepTheirHistoryAcrossASession) {
+  start();
+  fs::create_directories(dir_.file("share-carol"));
+  ASSERT_TRUE(write_file(dir_.file("share-carol") + "/notes.txt", "some notes\n"));
+  auto carol = client("carol");
+  ASSERT_TRUE(carol->wait_line("sharing 1 file from")) << carol->output();
+  auto alice = client("alice");
+  auto bob = client("bob");
+  alice->write_line("get notes.txt");
+  ASSERT_TRUE(alice->wait_line("downloaded notes.txt -> ")) << alice->output();
+  alice->write_line("transfers");
+  ASSERT_TRUE(alice->wait_line("1 transfer:")) << alice->output();
+  ASSERT_TRUE(alice->wait_line("  notes.txt  done -> ")) << alice->output();
+
+  start_session(alice.get(), bob.get(), carol.get());
+  if (HasFailure()) return;
+  bob->write_line("/quit");
+  ASSERT_TRUE(alice->wait_line("registered as alice on")) << alice->output();
+  alice->write_line("transfers");
+  ASSERT_TRUE(alice->wait_line("1 transfer:")) << alice->output();
+  EXPECT_TRUE(alice->wait_line("  notes.txt  done -> ")) << alice->output();
+  // Taken: the file that carried it is gone.
+  ASSERT_FALSE(alice->config_home().empty());
+  EXPECT_FALSE(
+      fs::exists(alice->config_home() + "/peerlink/lobby-run-" + std::to_string(alice->pid())));
+}
+
 }  // namespace
 }  // namespace peerlink::testing

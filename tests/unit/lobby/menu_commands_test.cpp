@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "client/lobby/commands.h"
+#include "client/lobby/menu.h"
 
 namespace peerlink::lobby {
 namespace {
@@ -103,6 +105,17 @@ TEST(MenuCommands, TableLookups) {
   EXPECT_STREQ(argument_question(K::kUsers), "");
   EXPECT_STREQ(argument_prompt(K::kInfo), "user> ");
   EXPECT_STREQ(argument_prompt(K::kGet), "file> ");
+}
+
+TEST(MenuCommands, TheTerminalMenuFitsEightyColumns) {
+  const std::vector<std::string> lines = menu_lines(true);
+  ASSERT_GT(lines.size(), 11u);
+  for (const std::string& l : lines) {
+    size_t columns = 0;  // UTF-8: count the bytes that start a character
+    for (unsigned char c : l) columns += (c & 0xC0) != 0x80;
+    EXPECT_LE(columns, 80u) << l;
+  }
+  EXPECT_EQ(lines[lines.size() - 2], "  type a number or a command; help shows this menu again");
 }
 
 }  // namespace
