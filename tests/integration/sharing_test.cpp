@@ -187,8 +187,9 @@ TEST_F(SharingTest, AnnouncedFilesAreListedAndSearched) {
 
   const std::string notes =
       "  alice  notes.txt  6 bytes  sha256 " + sha256_hex("hello\n").substr(0, 12);
+  // A script's listing percent-encodes names (docs/LOBBY.md, "Scripted output").
   const std::string readme =
-      "  alice  read me.txt  15 bytes  sha256 " + sha256_hex("read me, please").substr(0, 12);
+      "  alice  read%20me.txt  15 bytes  sha256 " + sha256_hex("read me, please").substr(0, 12);
   bob->write_line("files");
   EXPECT_EQ(bob->wait_line("shared:").value_or(""), "2 files shared:") << bob->output();
   EXPECT_EQ(bob->wait_line("  alice  ").value_or(""), notes);

@@ -144,6 +144,22 @@ TEST(LobbyArgs, KeyOptions) {
             "_c: --plaintext takes no value (see _c --help)\n");
 }
 
+// The output and script options (docs/LOBBY.md, "Scripts"): flags, off by default.
+TEST(LobbyArgs, ScriptOptions) {
+  Parsed p = parse({"host", "1", "--bytes", "--strict", "--no-wait"});
+  ASSERT_TRUE(p.go_on) << p.message;
+  EXPECT_TRUE(p.options.bytes);
+  EXPECT_TRUE(p.options.strict);
+  EXPECT_TRUE(p.options.no_wait);
+  EXPECT_EQ(p.options.to_argv(),
+            (std::vector<std::string>{"_c", "host", "1", "--bytes", "--strict", "--no-wait"}));
+  Parsed defaults = parse({"host", "1"});
+  ASSERT_TRUE(defaults.go_on);
+  EXPECT_FALSE(defaults.options.bytes || defaults.options.strict || defaults.options.no_wait);
+  EXPECT_EQ(parse({"host", "1", "--strict=yes"}).message,
+            "_c: --strict takes no value (see _c --help)\n");
+}
+
 // The argv a peer program builds to come back reads back as the same arguments.
 TEST(LobbyArgs, ArgvRoundTrip) {
   LobbyArgs minimal;
@@ -160,6 +176,9 @@ TEST(LobbyArgs, ArgvRoundTrip) {
   full.broker_key = std::string(64, 'a');
   full.identity = "/home/bob/.keys/me key";
   full.plaintext = true;
+  full.bytes = true;
+  full.strict = true;
+  full.no_wait = true;
   LobbyArgs dashed = minimal;
   dashed.host = "-odd-host";
   for (const LobbyArgs& a : {minimal, full, dashed}) {
