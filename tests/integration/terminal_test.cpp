@@ -177,7 +177,7 @@ class TerminalTest : public ::testing::Test {
   // alice asks bob to chat and bob accepts: both terminals are in the session when it returns.
   void start_session(PtyProcess* alice, PtyProcess* bob) {
     ASSERT_TRUE(alice->write("chat bob\r"));
-    ASSERT_TRUE(bob->wait_for("alice wants to chat — accept? [y/n]")) << bob->text_output();
+    ASSERT_TRUE(bob->wait_for("accept alice? [y/n] ")) << bob->text_output();
     ASSERT_TRUE(bob->write("y\r"));
     ASSERT_TRUE(alice->wait_for("connected to bob — type to chat")) << alice->text_output();
     ASSERT_TRUE(bob->wait_for("connected to alice — type to chat")) << bob->text_output();
