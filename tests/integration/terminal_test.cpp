@@ -721,6 +721,23 @@ TEST_F(TerminalTest, TabCompletesCommandsAndUserNames) {
   EXPECT_EQ(screen_lines(alice->raw_output()).back(), "alice> s");
 }
 
+// The lobby redraws its prompt when the window is resized (SIGWINCH): a typed line that fitted
+// 100 columns is scrolled to fit 40.
+TEST_F(TerminalTest, LobbyRedrawsThePromptOnResize) {
+  auto alice = pty_lobby("alice");
+  ASSERT_TRUE(alice);
+  const std::string typed = "search " + std::string(50, 'y');
+  ASSERT_TRUE(alice->write(typed));
+  ASSERT_TRUE(alice->wait_for(typed)) << alice->text_output();
+  ASSERT_TRUE(alice->resize(40, 30));
+  // 40 columns: the prompt (7), '<' and the last 31 characters, short of the last column.
+  ASSERT_TRUE(alice->wait_for_raw(std::string(kClearLine) + kBold + "alice> " + kReset + "<" +
+                                  std::string(31, 'y')))
+      << visible(alice->raw_output());
+  ASSERT_TRUE(alice->write("\r"));
+  EXPECT_TRUE(alice->wait_for("no files match")) << alice->text_output();
+}
+
 // Two lobbies on pipes chat: the session writes plain lines only, not one escape byte, and our
 // own lines are not repeated (as on main).
 TEST_F(TerminalTest, SessionOnPipesWritesNoEscapeByte) {
