@@ -324,8 +324,7 @@ bool Session::edit_byte(LineEditor* editor) {
   char c = 0;
   size_t got = 0;
   const Result r = recv_some(config_.input_fd, &c, 1, &got);
-  if (!r.ok() && r.status() != Status::kClosed && (r.error() == EINTR || r.error() == EAGAIN))
-    return true;
+  if (!r.ok() && r.status() != Status::kClosed && r.error() == EAGAIN) return true;
   if (!r.ok()) {
     request_end(End{true, false, "input closed"}, "input closed");
     return false;

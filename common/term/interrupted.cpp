@@ -19,7 +19,8 @@ std::string interrupted_reason(int signo) {
 }
 
 void end_line_after_ctrl_c(int signo, Console* console) {
-  if (signo == SIGINT && console->terminal()) console->line("");
+  // In cooked mode the tty echoed "^C" after the text; the input line of raw mode needs nothing.
+  if (signo == SIGINT && console->terminal() && !console->input_shown()) console->line("");
 }
 
 }  // namespace peerlink

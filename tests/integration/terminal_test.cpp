@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <termios.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -14,6 +16,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/process.h"
@@ -726,6 +729,23 @@ TEST_F(TerminalTest, TabCompletesCommandsAndUserNames) {
   EXPECT_EQ(screen_lines(alice->raw_output()).back(), "alice> s");
 }
 
+// The lobby redraws its prompt when the window is resized (SIGWINCH): a typed line that fitted
+// 100 columns is scrolled to fit 40.
+TEST_F(TerminalTest, LobbyRedrawsThePromptOnResize) {
+  auto alice = pty_lobby("alice");
+  ASSERT_TRUE(alice);
+  const std::string typed = "search " + std::string(50, 'y');
+  ASSERT_TRUE(alice->write(typed));
+  ASSERT_TRUE(alice->wait_for(typed)) << alice->text_output();
+  ASSERT_TRUE(alice->resize(40, 30));
+  // 40 columns: the prompt (7), '<' and the last 31 characters, short of the last column.
+  ASSERT_TRUE(alice->wait_for_raw(std::string(kClearLine) + kBold + "alice> " + kReset + "<" +
+                                  std::string(31, 'y')))
+      << visible(alice->raw_output());
+  ASSERT_TRUE(alice->write("\r"));
+  EXPECT_TRUE(alice->wait_for("no files match")) << alice->text_output();
+}
+
 // Two lobbies on pipes chat: the session writes plain lines only, not one escape byte, and our
 // own lines are not repeated (as on main).
 TEST_F(TerminalTest, SessionOnPipesWritesNoEscapeByte) {
@@ -751,6 +771,92 @@ TEST_F(TerminalTest, SessionOnPipesWritesNoEscapeByte) {
   }
   EXPECT_NE(bob->output().find("\nalice: hello there\n"), std::string::npos) << bob->output();
   EXPECT_EQ(alice->output().find("alice: hello there"), std::string::npos) << alice->output();
+}
+
+// ---- a real terminal: tmux on a private socket ----
+
+// Runs `command` with /bin/sh; its standard output.
+std::string shell_output(const std::string& command) {
+  std::string out;
+  FILE* f = ::popen(command.c_str(), "r");
+  if (f == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  ::pclose(f);
+  return out;
+}
+
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// One tmux server on its own socket, 80x24, killed with everything in it when destroyed.
+class Tmux {
+ public:
+  Tmux(const std::string& socket, const std::string& command) : socket_(socket) {
+    ok_ = std::system((tmux() + " new-session -d -x 80 -y 24 " + quoted(command)).c_str()) == 0;
+  }
+  ~Tmux() { (void)std::system((tmux() + " kill-server 2>/dev/null").c_str()); }
+  bool ok() const { return ok_; }
+  std::string capture() { return shell_output(tmux() + " capture-pane -p"); }
+  // Waits (bounded) until the visible pane contains `needle`.
+  bool wait_for(const std::string& needle, milliseconds timeout = kDefaultWait) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (capture().find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the pane
+    }
+    return false;
+  }
+  void keys(const std::string& literal) {
+    (void)std::system((tmux() + " send-keys -l " + quoted(literal)).c_str());
+  }
+  void enter() { (void)std::system((tmux() + " send-keys Enter").c_str()); }
+
+ private:
+  std::string tmux() const { return "tmux -f /dev/null -S " + quoted(socket_); }
+  std::string socket_;
+  bool ok_ = false;
+};
+
+// What a user sees in a real terminal: the half-typed line alone on the last row, the incoming
+// chat line above it with its time, nothing glued together.
+TEST_F(TerminalTest, TmuxShowsThePartialLineBelowAnIncomingLine) {
+  if (std::system("command -v tmux >/dev/null 2>&1") != 0) GTEST_SKIP() << "tmux is missing";
+  std::string command =
+      "env XDG_CONFIG_HOME=" + quoted(dir_.file("config-alice")) + " TERM=xterm-256color";
+  for (const std::string& a : lobby_argv("alice")) command += " " + quoted(a);
+  Tmux tmux(dir_.file("tmux.sock"), command);
+  ASSERT_TRUE(tmux.ok());
+  ASSERT_TRUE(tmux.wait_for("alice>")) << tmux.capture();  // (trailing spaces are not captured)
+  auto bob = pipe_lobby("bob");
+  ASSERT_TRUE(bob);
+  tmux.keys("chat bob");
+  tmux.enter();
+  ASSERT_TRUE(bob->wait_line("alice wants to chat")) << bob->output();
+  ASSERT_TRUE(bob->write_line("y"));
+  ASSERT_TRUE(tmux.wait_for("[bob]")) << tmux.capture();
+  tmux.keys("half-typed");
+  ASSERT_TRUE(tmux.wait_for("[bob] half-typed")) << tmux.capture();
+  ASSERT_TRUE(bob->write_line("hi there"));
+  ASSERT_TRUE(tmux.wait_for("bob: hi there")) << tmux.capture();
+  ASSERT_TRUE(tmux.wait_for("[bob] half-typed")) << tmux.capture();
+  std::vector<std::string> rows;
+  const std::string pane = tmux.capture();
+  for (size_t at = 0; at < pane.size();) {
+    const size_t nl = pane.find('\n', at);
+    rows.push_back(pane.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+    at = nl == std::string::npos ? pane.size() : nl + 1;
+  }
+  while (!rows.empty() && rows.back().empty()) rows.pop_back();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back(), "[bob] half-typed") << pane;
+  EXPECT_EQ(rows_containing(rows, "half-typed"), 1u) << pane;
+  EXPECT_TRUE(has_line_matching(rows, R"(\d\d:\d\d bob: hi there)")) << pane;
+  std::printf("[ screen ] a session in tmux, 80x24:\n%s", pane.c_str());
 }
 
 }  // namespace
