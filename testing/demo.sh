@@ -113,8 +113,9 @@ else
     c=$(t new-window -d -P -F '#{pane_id}' -t "$session:$n" -n "client$n" "$(pane "client$n")")
     t split-window -v -b -d -t "$c" -l 4 "$(log_strip)"
   done
-  t set-option -t "$session" status-right " Ctrl-b 0: broker  Ctrl-b n: next client " > /dev/null
-  t set-option -t "$session" status-right-length 45 > /dev/null
+  # Room in 80 columns for the five window names and the one key that is not obvious.
+  t set-option -t "$session" status-left "" > /dev/null
+  t set-option -t "$session" status-right " Ctrl-b 0: broker " > /dev/null
   t select-window -t "$session:1"
 fi
 
