@@ -150,6 +150,35 @@ TEST_F(LobbyTest, MissingSharedFolderIsAskedAgain) {
   EXPECT_TRUE(p->wait_line("1 user online:")) << p->output();
 }
 
+// The folders are checked before registering: nobody sees a lobby join and leave while it
+// complains. Without a terminal its errors go to stderr, its results to stdout.
+TEST_F(LobbyTest, FoldersAreCheckedBeforeRegisteringAndErrorsGoToStderr) {
+  auto alice = client("alice");
+  std::vector<std::string> argv = client_argv("dora");
+  argv[6] = dir_.file("no-such-folder");
+  std::string command = "exec";
+  for (const std::string& a : argv) command += " '" + a + "'";
+  command += " 2>'" + dir_.file("dora.err") + "'";
+  auto dora = Process::start({"/bin/sh", "-c", command});
+  ASSERT_TRUE(dora->wait_line("folder to share:")) << dora->output();
+  dora->close_stdin();
+  EXPECT_EQ(exit_status(dora->wait_exit()), 1) << dora->output();
+  const std::string out = dora->output();
+  EXPECT_EQ(out.find("does not exist"), std::string::npos) << out;
+  EXPECT_EQ(out.find("registered as"), std::string::npos) << out;
+  std::optional<std::string> err = read_file(dir_.file("dora.err"));
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->find("shared folder " + dir_.file("no-such-folder") + " does not exist\n"),
+            std::string::npos)
+      << *err;
+  EXPECT_NE(err->find("no shared folder given (input closed)\n"), std::string::npos) << *err;
+  EXPECT_EQ(err->find("folder to share:"), std::string::npos) << *err;
+
+  auto erin = client("erin");  // alice hears of erin, and so would have heard of dora before
+  ASSERT_TRUE(alice->wait_line("* erin joined")) << alice->output();
+  EXPECT_FALSE(alice->saw("dora")) << alice->output();
+}
+
 TEST_F(LobbyTest, UnknownUserGivesErrorLine) {
   auto alice = client("alice");
   alice->write_line("chat nobody");
