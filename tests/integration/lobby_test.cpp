@@ -362,5 +362,23 @@ TEST(LobbyIpv6Test, RegistersOverIpv6) {
   EXPECT_TRUE(p->wait_line("  v6  [::1]:")) << p->output();
 }
 
+// "[::1]", the form the programs print, works wherever "::1" does: _s --bind, _c's host.
+TEST(LobbyIpv6Test, BracketedAddressesAreAccepted) {
+  TempDir dir;
+  {
+    BrokerProcess plain = start_broker(dir.path(), {"--bind", "::1"});
+    if (plain.port == 0) GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  BrokerProcess broker = start_broker(dir.path(), {"--bind", "[::1]"});
+  ASSERT_NE(broker.port, 0) << "_s --bind [::1] did not start";
+  fs::create_directories(dir.file("share"));
+  auto p = Process::start({bin_path("_c"), "[::1]", std::to_string(broker.port), "--user", "v6",
+                           "--share", dir.file("share"), "--downloads", dir.file("dl")});
+  ASSERT_TRUE(p->wait_line("registered as v6 on [::1]:" + std::to_string(broker.port)))
+      << p->output();
+  p->write_line("users");
+  EXPECT_TRUE(p->wait_line("  v6  [::1]:")) << p->output();
+}
+
 }  // namespace
 }  // namespace peerlink::testing
