@@ -179,6 +179,25 @@ TEST_F(LobbyTest, FoldersAreCheckedBeforeRegisteringAndErrorsGoToStderr) {
   EXPECT_FALSE(alice->saw("dora")) << alice->output();
 }
 
+// `share` (and the start) says in one line what the scan left out and why.
+TEST_F(LobbyTest, ShareReportsWhatItSkipped) {
+  const std::string share = share_of("gina");
+  ASSERT_TRUE(write_file(share + "/song.ogg", "la la"));
+  ASSERT_TRUE(write_file(share + "/.secret", "hidden"));
+  fs::create_directories(share + "/photos");
+  ASSERT_TRUE(write_file(dir_.file("outside.txt"), "not shared"));
+  fs::create_symlink(dir_.file("outside.txt"), share + "/outside-link");
+  auto gina = client("gina");
+  const std::string line =
+      "sharing 1 file from " + share + "; skipped 3 (1 hidden, 1 subfolder, 1 symlink)";
+  ASSERT_TRUE(gina->wait_line(line)) << gina->output();
+  gina->write_line("share");
+  EXPECT_TRUE(gina->wait_line(line)) << gina->output();
+  gina->write_line("info gina");  // a round trip: anything the rescan said is out by now
+  ASSERT_TRUE(gina->wait_line("gina is at ")) << gina->output();
+  EXPECT_EQ(gina->output().find("skipped .secret"), std::string::npos) << gina->output();
+}
+
 TEST_F(LobbyTest, UnknownUserGivesErrorLine) {
   auto alice = client("alice");
   alice->write_line("chat nobody");
