@@ -119,6 +119,28 @@ bool load_name_identity(LobbyConsole* console, LobbySetup* s, const std::string&
   return true;
 }
 
+// Asks for a user name until a valid one is typed (*name), or returns false at the end of input
+// (said: `taken` is the last name refused as taken, if any).
+bool ask_valid_name(LobbyConsole* console, const std::string& taken, std::string* name) {
+  for (;;) {
+    if (name->empty()) {
+      if (!console->ask("your user name:", name)) {
+        console->fatal(taken.empty() ? "no user name given (input closed)"
+                                     : "name " + taken + " is taken and no other name was given");
+        return false;
+      }
+      *name = trim(*name);
+      if (name->empty()) continue;
+    }
+    if (valid_user_name(*name)) return true;
+    console->print("bad user name " + printable(*name) +
+                       ": use 1-32 letters, digits, '_', '.' or '-', starting and ending "
+                       "with a letter or digit, no two of '_', '.', '-' in a row",
+                   LobbyConsole::Style::kError);
+    name->clear();
+  }
+}
+
 // Picks a name, loads its identity, connects with it and registers. On ERR 409 asks for another
 // name (on a new connection if that name has another identity).
 bool settle_name(LobbyConsole* console, LobbySetup* s) {
@@ -128,23 +150,7 @@ bool settle_name(LobbyConsole* console, LobbySetup* s) {
   std::string note;   // about the identity, said once registered
   int reconnects = 0;
   for (;;) {
-    if (name.empty()) {
-      if (!console->ask("your user name:", &name)) {
-        console->fatal(taken.empty() ? "no user name given (input closed)"
-                                     : "name " + taken + " is taken and no other name was given");
-        return false;
-      }
-      name = trim(name);
-      if (name.empty()) continue;
-    }
-    if (!valid_user_name(name)) {
-      console->print("bad user name " + printable(name) +
-                         ": use 1-32 letters, digits, '_', '.' or '-', starting and ending "
-                         "with a letter or digit, no two of '_', '.', '-' in a row",
-                     LobbyConsole::Style::kError);
-      name.clear();
-      continue;
-    }
+    if (!ask_valid_name(console, taken, &name)) return false;
     s->identity.name = name;
     bool changed = false;
     if (!load_name_identity(console, s, name, &changed, &note)) return false;
@@ -245,10 +251,13 @@ int prepare_lobby(LobbyConsole* console, const ClientOptions& options, LobbySetu
   }
   out->conn.set_security(std::move(security));
 
-  // The connection is opened once the name, and so the identity, is known (settle_name).
-  if (!settle_name(console, out)) return 1;
+  // The folders are checked before registering: others must not see us join and leave while
+  // we complain about --share. The name is asked first all the same (the order people expect);
+  // the connection is opened once it, and so the identity, is known (settle_name).
+  if (!ask_valid_name(console, "", &out->options.user)) return 1;
   if (!settle_share(console, &out->options)) return 1;
   if (!settle_downloads(console, &out->options)) return 1;
+  if (!settle_name(console, out)) return 1;
   return 0;
 }
 

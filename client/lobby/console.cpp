@@ -20,14 +20,16 @@ bool readable_now(int fd) {
 
 }  // namespace
 
-LobbyConsole LobbyConsole::from_environment(int in_fd, int out_fd) {
+LobbyConsole LobbyConsole::from_environment(int in_fd, int out_fd, int err_fd) {
   bool tty = ::isatty(in_fd) == 1 && ::isatty(out_fd) == 1;
-  return LobbyConsole(in_fd, out_fd, tty, tty && colour_wanted());
+  // On a terminal everything goes to it, in order with the prompt.
+  return LobbyConsole(in_fd, out_fd, tty, tty && colour_wanted(), tty ? -1 : err_fd);
 }
 
-LobbyConsole::LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour)
+LobbyConsole::LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour, int err_fd)
     : in_fd_(in_fd),
       out_fd_(out_fd),
+      err_fd_(err_fd < 0 ? out_fd : err_fd),
       interactive_(interactive),
       screen_(out_fd, interactive, colour),
       terminal_(in_fd) {}
@@ -57,6 +59,13 @@ Screen::Tone LobbyConsole::tone_of(Style style) {
 
 void LobbyConsole::print(std::string_view text, Style style) {
   if (style == Style::kError) ++error_lines_;
+  if (style == Style::kError && err_fd_ != out_fd_) {  // no terminal: errors go to stderr
+    std::string out(text);
+    out.push_back('
+');
+    (void)send_all(err_fd_, out.data(), out.size());
+    return;
+  }
   screen_.line(text, tone_of(style));
 }
 

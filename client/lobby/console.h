@@ -34,14 +34,17 @@ class LobbyConsole {
   };
 
   // A terminal when both fds are terminals; colour unless NO_COLOR is set (non-empty) or TERM is
-  // "dumb".
-  static LobbyConsole from_environment(int in_fd = 0, int out_fd = 1);
-  LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour);
+  // "dumb". Without a terminal, error lines (Style::kError, fatal()) go to `err_fd` and all else
+  // to `out_fd`: results and errors never share a stream (docs/LOBBY.md, "Lines _c prints").
+  static LobbyConsole from_environment(int in_fd = 0, int out_fd = 1, int err_fd = 2);
+  // `err_fd` < 0: error lines go to `out_fd` too.
+  LobbyConsole(int in_fd, int out_fd, bool interactive, bool colour, int err_fd = -1);
 
   bool interactive() const { return interactive_; }
 
-  // Prints one line. While editing, it appears above the prompt and the partly typed input is
-  // redrawn below it, so notifications never garble what the user is typing.
+  // Prints one line (an error line to the error stream, see from_environment()). While editing, it
+  // appears above the prompt and the partly typed input is redrawn below it, so notifications never
+  // garble what the user is typing.
   void print(std::string_view text, Style style = Style::kPlain);
   // How many kError lines print() has written: a command that adds one has failed (the exit
   // status of a script, docs/LOBBY.md).
@@ -88,6 +91,7 @@ class LobbyConsole {
 
   int in_fd_;
   int out_fd_;
+  int err_fd_;  // Style::kError lines (out_fd_ unless given)
   bool interactive_;
   bool editing_ = false;
   std::string prompt_ = "> ";

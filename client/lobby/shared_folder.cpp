@@ -107,6 +107,11 @@ void SharedFolder::say_sharing() {
            " files from " + printable(shares_.dir()) + " (the broker takes at most " +
            std::to_string(Shares::kMaxAnnounced) + ")";
   }
+  // What was left out and why, in a word each (the per-file reasons of unreadable files are
+  // said once, above): "sharing 12 files from DIR; skipped 3 (2 hidden, 1 symlink)".
+  if (const std::string skipped = skipped_summary(shares_.skipped()); !skipped.empty()) {
+    line += "; " + skipped;
+  }
   console_->print(line, Style::kGood);
 }
 

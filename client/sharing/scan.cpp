@@ -42,16 +42,37 @@ int64_t now_ns() {
 }
 
 // Stats `name` in the shared folder and decides whether it is shared. Symlinks count only when
-// they resolve to a regular file inside the folder; size and mtime are then the target's.
-bool stat_candidate(const std::string& dir, int dir_fd, const std::string& name, Candidate* out) {
-  if (!safe_file_name(name)) return false;  // also skips hidden names
+// they resolve to a regular file inside the folder; size and mtime are then the target's. What
+// is left out is counted in *skipped (if not null).
+bool stat_candidate(const std::string& dir, int dir_fd, const std::string& name, Candidate* out,
+                    SkipCounts* skipped) {
+  SkipCounts ignored;
+  SkipCounts& skip = skipped != nullptr ? *skipped : ignored;
+  if (name == "." || name == ".." || name.rfind(".peerlink-", 0) == 0) return false;  // ours
+  if (!safe_file_name(name)) {  // also skips hidden names
+    ++(name[0] == '.' ? skip.hidden : skip.bad_names);
+    return false;
+  }
   struct stat st;
-  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    ++skip.unreadable;
+    return false;
+  }
   if (S_ISLNK(st.st_mode)) {
     const Expected<std::string> resolved = resolve_inside(dir, name);
-    if (!resolved || ::stat(resolved->c_str(), &st) != 0) return false;
+    if (!resolved || ::stat(resolved->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      ++skip.symlinks;
+      return false;
+    }
   }
-  if (!S_ISREG(st.st_mode)) return false;
+  if (S_ISDIR(st.st_mode)) {
+    ++skip.subfolders;
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ++skip.special;
+    return false;
+  }
   out->name = name;
   out->size = static_cast<uint64_t>(st.st_size);
   out->mtime_ns = mtime_ns_of(st);
@@ -66,7 +87,8 @@ Expected<UniqueFd> open_folder(const std::string& dir) {
 
 // The shared candidates of the folder `dir` (open as `dir_fd`), sorted by name; a failure if it
 // cannot be listed.
-Expected<std::vector<Candidate>> list_candidates(const std::string& dir, int dir_fd) {
+Expected<std::vector<Candidate>> list_candidates(const std::string& dir, int dir_fd,
+                                                 SkipCounts* skipped) {
   const auto cannot_read = [&dir] {
     return Result::system("cannot read shared folder " + dir, errno);
   };
@@ -83,7 +105,7 @@ Expected<std::vector<Candidate>> list_candidates(const std::string& dir, int dir
       break;
     }
     Candidate c;
-    if (stat_candidate(dir, dir_fd, e->d_name, &c)) list.push_back(std::move(c));
+    if (stat_candidate(dir, dir_fd, e->d_name, &c, skipped)) list.push_back(std::move(c));
   }
   std::sort(list.begin(), list.end(),
             [](const Candidate& a, const Candidate& b) { return a.name < b.name; });
@@ -105,6 +127,23 @@ std::string fingerprint_of(const std::vector<Candidate>& list) {
 
 }  // namespace
 
+std::string skipped_summary(const SkipCounts& s) {
+  if (s.total() == 0) return "";
+  std::string parts;
+  const auto add = [&parts](size_t n, const char* one, const char* many) {
+    if (n == 0) return;
+    if (!parts.empty()) parts += ", ";
+    parts += std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  add(s.hidden, "hidden", "hidden");
+  add(s.subfolders, "subfolder", "subfolders");
+  add(s.symlinks, "symlink", "symlinks");
+  add(s.unreadable, "unreadable", "unreadable");
+  add(s.special, "special file", "special files");
+  add(s.bad_names, "bad name", "bad names");
+  return "skipped " + std::to_string(s.total()) + " (" + parts + ")";
+}
+
 ShareScan scan_shared_folder(const std::string& dir) {
   ShareScan scan;
   const Expected<UniqueFd> dir_fd = open_folder(dir);
@@ -112,7 +151,8 @@ ShareScan scan_shared_folder(const std::string& dir) {
     scan.error = dir_fd.message();
     return scan;
   }
-  const Expected<std::vector<Candidate>> listed = list_candidates(dir, dir_fd->get());
+  const Expected<std::vector<Candidate>> listed =
+      list_candidates(dir, dir_fd->get(), &scan.skipped);
   if (!listed) {
     scan.error = listed.message();
     return scan;
@@ -134,15 +174,17 @@ ShareScan scan_shared_folder(const std::string& dir) {
     Expected<std::string> hashed = sha256_file(dir + "/" + c.name);
     if (!hashed) {
       scan.warnings.push_back("skipped " + c.name + ": " + hashed.message());
+      ++scan.skipped.unreadable;
       continue;
     }
     entry.sha256 = std::move(*hashed);
     ++scan.hashed;
     // The digest belongs to (size, mtime) only if the file did not change while it was read.
     Candidate after;
-    if (!stat_candidate(dir, dir_fd->get(), c.name, &after) || after.size != c.size ||
+    if (!stat_candidate(dir, dir_fd->get(), c.name, &after, nullptr) || after.size != c.size ||
         after.mtime_ns != c.mtime_ns) {
       scan.warnings.push_back("skipped " + c.name + ": it changed while being hashed");
+      ++scan.skipped.unreadable;
       continue;
     }
     if (c.mtime_ns < racy_after) new_cache.put(c.name, {c.size, c.mtime_ns, entry.sha256});
@@ -158,7 +200,7 @@ ShareScan scan_shared_folder(const std::string& dir) {
 std::string share_fingerprint(const std::string& dir) {
   const Expected<UniqueFd> dir_fd = open_folder(dir);
   if (!dir_fd) return std::string();
-  const Expected<std::vector<Candidate>> listed = list_candidates(dir, dir_fd->get());
+  const Expected<std::vector<Candidate>> listed = list_candidates(dir, dir_fd->get(), nullptr);
   return listed ? fingerprint_of(*listed) : std::string();
 }
 

@@ -15,6 +15,21 @@ struct ShareEntry {
   bool operator==(const ShareEntry&) const = default;
 };
 
+// What a scan left out, by why (the lobby's own `.peerlink-*` files are not counted).
+struct SkipCounts {
+  size_t hidden = 0;      // a leading '.'
+  size_t subfolders = 0;  // only the top level is shared
+  size_t symlinks = 0;    // leading outside the folder, to a non-file, or nowhere
+  size_t unreadable = 0;  // could not be stat'ed or hashed, or changed while hashed
+  size_t special = 0;     // devices, pipes, sockets
+  size_t bad_names = 0;   // control characters and other names safe_file_name() refuses
+  size_t total() const { return hidden + subfolders + symlinks + unreadable + special + bad_names; }
+  bool operator==(const SkipCounts&) const = default;
+};
+
+// "skipped 3 (2 hidden, 1 symlink)", or "" when nothing was skipped.
+std::string skipped_summary(const SkipCounts& skipped);
+
 struct ShareScan {
   bool ok = false;
   std::string error;                  // why the folder itself could not be read (when !ok)
@@ -23,6 +38,7 @@ struct ShareScan {
   std::vector<std::string> warnings;  // files skipped because they could not be read, or the
                                       // cache could not be written
   size_t hashed = 0;                  // files whose hash was computed (not found in the cache)
+  SkipCounts skipped;                 // what was left out, and why
 };
 
 // Lists what `dir` shares and hashes it. The rules (docs/SHARING.md):

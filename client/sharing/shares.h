@@ -53,6 +53,7 @@ class Shares {
   // What is announced: the scan's files, at most kMaxAnnounced of them.
   const std::vector<ShareEntry>& files() const { return scan_.files; }
   size_t found() const { return found_; }  // files the scan found, before the cap
+  const SkipCounts& skipped() const { return scan_.skipped; }  // what the last scan left out
   const ShareEntry* find(std::string_view name) const;
   // "ANNOUNCE <n>\n" followed by n "FILE <name> <size> <sha256>\n" lines.
   std::string announce_request() const;

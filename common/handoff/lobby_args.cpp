@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/crypto/fingerprint.h"
+#include "common/net/net.h"
 
 namespace peerlink {
 namespace {
@@ -76,7 +77,7 @@ CommandLineSpec lobby_spec(LobbyArgs* a) {
     if (!parse_decimal<uint16_t>(args[1], &a->port, 1, 65535)) {
       return Result::failure("bad server port: " + args[1]);
     }
-    a->host = args[0];
+    a->host = unbracket_host(args[0]);  // "[::1]", as the programs print it, is "::1"
     return Result();
   };
   return spec;

@@ -67,7 +67,8 @@ Expected<UniqueFd> listen_tcp(const std::string& bind_addr, uint16_t port, int b
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   std::string service = std::to_string(port);
-  const char* node = bind_addr.empty() ? "::" : bind_addr.c_str();
+  const std::string addr = unbracket_host(bind_addr);  // "[::1]" as the programs print it
+  const char* node = addr.empty() ? "::" : addr.c_str();
   addrinfo* res = nullptr;
   int gai = ::getaddrinfo(node, service.c_str(), &hints, &res);
   if (gai != 0 && bind_addr.empty()) {
@@ -118,8 +119,9 @@ Expected<UniqueFd> connect_tcp(const std::string& host, uint16_t port, int timeo
   hints.ai_flags = AI_NUMERICSERV;
   std::string service = std::to_string(port);
   std::string where = host_port(host, port);
+  const std::string node = unbracket_host(host);  // "[::1]" as the programs print it
   addrinfo* res = nullptr;
-  int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
+  int gai = ::getaddrinfo(node.c_str(), service.c_str(), &hints, &res);
   if (gai != 0) {
     return Result::failure("cannot resolve " + host + ": " + ::gai_strerror(gai), EHOSTUNREACH);
   }
@@ -181,9 +183,18 @@ std::string peer_ip(int fd) {
   return sockaddr_ip(reinterpret_cast<sockaddr*>(&ss));
 }
 
-std::string host_port(const std::string& host, uint16_t port) {
+std::string host_port(const std::string& host_in, uint16_t port) {
+  const std::string host = unbracket_host(host_in);
   if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
   return host + ":" + std::to_string(port);
+}
+
+std::string unbracket_host(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+      host.find(':') != std::string_view::npos) {
+    return std::string(host.substr(1, host.size() - 2));
+  }
+  return std::string(host);
 }
 
 bool parse_port(const std::string& text, uint16_t* port) { return parse_decimal(text, port); }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/base/fd.h"
 #include "common/base/result.h"
@@ -32,8 +33,13 @@ uint16_t local_port(int fd);
 std::string peer_ip(int fd);
 std::string sockaddr_ip(const sockaddr* sa);
 
-// "host:port", or "[v6]:port" for IPv6 literals.
+// "host:port", or "[v6]:port" for IPv6 literals (given bare or in brackets).
 std::string host_port(const std::string& host, uint16_t port);
+
+// "[::1]" -> "::1": an IPv6 literal in the brackets the programs print it in (host_port()),
+// accepted wherever an address is; anything else is returned as it is. listen_tcp() and
+// connect_tcp() take either form.
+std::string unbracket_host(std::string_view host);
 
 // Parses a decimal port 0..65535. False if not a number in range.
 bool parse_port(const std::string& text, uint16_t* port);

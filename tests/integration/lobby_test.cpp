@@ -150,6 +150,54 @@ TEST_F(LobbyTest, MissingSharedFolderIsAskedAgain) {
   EXPECT_TRUE(p->wait_line("1 user online:")) << p->output();
 }
 
+// The folders are checked before registering: nobody sees a lobby join and leave while it
+// complains. Without a terminal its errors go to stderr, its results to stdout.
+TEST_F(LobbyTest, FoldersAreCheckedBeforeRegisteringAndErrorsGoToStderr) {
+  auto alice = client("alice");
+  std::vector<std::string> argv = client_argv("dora");
+  argv[6] = dir_.file("no-such-folder");
+  std::string command = "exec";
+  for (const std::string& a : argv) command += " '" + a + "'";
+  command += " 2>'" + dir_.file("dora.err") + "'";
+  auto dora = Process::start({"/bin/sh", "-c", command});
+  ASSERT_TRUE(dora->wait_line("folder to share:")) << dora->output();
+  dora->close_stdin();
+  EXPECT_EQ(exit_status(dora->wait_exit()), 1) << dora->output();
+  const std::string out = dora->output();
+  EXPECT_EQ(out.find("does not exist"), std::string::npos) << out;
+  EXPECT_EQ(out.find("registered as"), std::string::npos) << out;
+  std::optional<std::string> err = read_file(dir_.file("dora.err"));
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->find("shared folder " + dir_.file("no-such-folder") + " does not exist\n"),
+            std::string::npos)
+      << *err;
+  EXPECT_NE(err->find("no shared folder given (input closed)\n"), std::string::npos) << *err;
+  EXPECT_EQ(err->find("folder to share:"), std::string::npos) << *err;
+
+  auto erin = client("erin");  // alice hears of erin, and so would have heard of dora before
+  ASSERT_TRUE(alice->wait_line("* erin joined")) << alice->output();
+  EXPECT_FALSE(alice->saw("dora")) << alice->output();
+}
+
+// `share` (and the start) says in one line what the scan left out and why.
+TEST_F(LobbyTest, ShareReportsWhatItSkipped) {
+  const std::string share = share_of("gina");
+  ASSERT_TRUE(write_file(share + "/song.ogg", "la la"));
+  ASSERT_TRUE(write_file(share + "/.secret", "hidden"));
+  fs::create_directories(share + "/photos");
+  ASSERT_TRUE(write_file(dir_.file("outside.txt"), "not shared"));
+  fs::create_symlink(dir_.file("outside.txt"), share + "/outside-link");
+  auto gina = client("gina");
+  const std::string line =
+      "sharing 1 file from " + share + "; skipped 3 (1 hidden, 1 subfolder, 1 symlink)";
+  ASSERT_TRUE(gina->wait_line(line)) << gina->output();
+  gina->write_line("share");
+  EXPECT_TRUE(gina->wait_line(line)) << gina->output();
+  gina->write_line("info gina");  // a round trip: anything the rescan said is out by now
+  ASSERT_TRUE(gina->wait_line("gina is at ")) << gina->output();
+  EXPECT_EQ(gina->output().find("skipped .secret"), std::string::npos) << gina->output();
+}
+
 TEST_F(LobbyTest, UnknownUserGivesErrorLine) {
   auto alice = client("alice");
   alice->write_line("chat nobody");
@@ -329,6 +377,24 @@ TEST(LobbyIpv6Test, RegistersOverIpv6) {
   auto p = Process::start({bin_path("_c"), "::1", std::to_string(broker.port), "--user", "v6",
                            "--share", dir.file("share"), "--downloads", dir.file("dl")});
   ASSERT_TRUE(p->wait_line("registered as v6 on [::1]:")) << p->output();
+  p->write_line("users");
+  EXPECT_TRUE(p->wait_line("  v6  [::1]:")) << p->output();
+}
+
+// "[::1]", the form the programs print, works wherever "::1" does: _s --bind, _c's host.
+TEST(LobbyIpv6Test, BracketedAddressesAreAccepted) {
+  TempDir dir;
+  {
+    BrokerProcess plain = start_broker(dir.path(), {"--bind", "::1"});
+    if (plain.port == 0) GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  BrokerProcess broker = start_broker(dir.path(), {"--bind", "[::1]"});
+  ASSERT_NE(broker.port, 0) << "_s --bind [::1] did not start";
+  fs::create_directories(dir.file("share"));
+  auto p = Process::start({bin_path("_c"), "[::1]", std::to_string(broker.port), "--user", "v6",
+                           "--share", dir.file("share"), "--downloads", dir.file("dl")});
+  ASSERT_TRUE(p->wait_line("registered as v6 on [::1]:" + std::to_string(broker.port)))
+      << p->output();
   p->write_line("users");
   EXPECT_TRUE(p->wait_line("  v6  [::1]:")) << p->output();
 }

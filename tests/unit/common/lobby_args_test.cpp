@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/net/net.h"
+
 namespace peerlink {
 namespace {
 
@@ -36,6 +38,20 @@ TEST(LobbyArgs, HostAndPortOnly) {
   EXPECT_EQ(p.options.share, "");
   EXPECT_EQ(p.options.downloads, "");
   EXPECT_EQ(p.options.reconnect_attempts, 10);
+}
+
+// "[::1]" is how the programs print an IPv6 address: it is taken as "::1".
+TEST(LobbyArgs, BracketedIpv6HostIsTheBareAddress) {
+  Parsed p = parse({"[::1]", "12000"});
+  ASSERT_TRUE(p.go_on) << p.message;
+  EXPECT_EQ(p.options.host, "::1");
+  EXPECT_EQ(host_port(p.options.host, 12000), "[::1]:12000");
+  EXPECT_EQ(host_port("[::1]", 12000), "[::1]:12000");  // the known_brokers key, either way
+  EXPECT_EQ(unbracket_host("[fe80::1%eth0]"), "fe80::1%eth0");
+  EXPECT_EQ(unbracket_host("[host]"), "[host]");  // not an IPv6 literal: left alone
+  EXPECT_EQ(unbracket_host("::1"), "::1");
+  EXPECT_EQ(unbracket_host("[]"), "[]");
+  EXPECT_EQ(unbracket_host("localhost"), "localhost");
 }
 
 TEST(LobbyArgs, AllOptionsInAnyOrder) {

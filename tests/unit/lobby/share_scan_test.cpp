@@ -75,6 +75,28 @@ TEST_F(ShareScanTest, SkipsHiddenSubfoldersSpecialFilesAndSymlinksLeadingOut) {
   EXPECT_EQ(s.files[0].name, "in-link");  // a symlink to a file inside the folder is shared
   EXPECT_EQ(s.files[0].sha256, sha256_hex("x"));
   EXPECT_EQ(s.files[1].name, "shared.txt");
+  // What was left out, and why (the hash cache .peerlink-hashes is ours: not counted).
+  SkipCounts want;
+  want.hidden = 1;
+  want.subfolders = 1;
+  want.symlinks = 4;
+  want.special = 1;
+  want.bad_names = 1;
+  EXPECT_EQ(s.skipped, want);
+  EXPECT_EQ(skipped_summary(s.skipped),
+            "skipped 8 (1 hidden, 1 subfolder, 4 symlinks, 1 special file, 1 bad name)");
+}
+
+TEST(ShareSkipSummary, SaysOnlyWhatHappened) {
+  EXPECT_EQ(skipped_summary({}), "");
+  SkipCounts s;
+  s.hidden = 2;
+  s.symlinks = 1;
+  EXPECT_EQ(skipped_summary(s), "skipped 3 (2 hidden, 1 symlink)");
+  SkipCounts u;
+  u.unreadable = 1;
+  u.subfolders = 2;
+  EXPECT_EQ(skipped_summary(u), "skipped 3 (2 subfolders, 1 unreadable)");
 }
 
 TEST_F(ShareScanTest, MissingFolderIsAnError) {
