@@ -61,8 +61,7 @@ void LobbyConsole::print(std::string_view text, Style style) {
   if (style == Style::kError) ++error_lines_;
   if (style == Style::kError && err_fd_ != out_fd_) {  // no terminal: errors go to stderr
     std::string out(text);
-    out.push_back('
-');
+    out.push_back('\n');
     (void)send_all(err_fd_, out.data(), out.size());
     return;
   }
