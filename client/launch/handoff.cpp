@@ -73,6 +73,9 @@ PeerArgs peer_args(const LobbyArgs& back, const std::string& peer, const std::st
   a.broker_key = back.broker_key;
   a.identity = back.identity;
   a.plaintext = back.plaintext;
+  a.bytes = back.bytes;
+  a.strict = back.strict;
+  a.no_wait = back.no_wait;
   return a;
 }
 

@@ -138,6 +138,9 @@ CommandLineSpec peer_spec(PeerProgram program, PeerArgs* a) {
       {"identity", 0, "FILE", "the lobby's --identity (handed back to it)",
        named(&a->identity, "a file")},
       {"plaintext", 0, "", "the lobby's --plaintext (handed back to it)", set_flag(&a->plaintext)},
+      {"bytes", 0, "", "the lobby's --bytes (handed back to it)", set_flag(&a->bytes)},
+      {"strict", 0, "", "the lobby's --strict (handed back to it)", set_flag(&a->strict)},
+      {"no-wait", 0, "", "the lobby's --no-wait (handed back to it)", set_flag(&a->no_wait)},
   };
   spec.options.insert(spec.options.end(), common.begin(), common.end());
   spec.epilogue =
@@ -198,6 +201,9 @@ std::vector<std::string> PeerArgs::to_argv(PeerProgram program) const {
   add("--broker-key", broker_key);
   add("--identity", identity);
   if (plaintext) argv.push_back("--plaintext");
+  if (bytes) argv.push_back("--bytes");
+  if (strict) argv.push_back("--strict");
+  if (no_wait) argv.push_back("--no-wait");
   if (no_lobby) argv.push_back("--no-lobby");
   return argv;
 }
@@ -212,6 +218,9 @@ LobbyArgs PeerArgs::lobby() const {
   l.broker_key = broker_key;
   l.identity = identity;
   l.plaintext = plaintext;
+  l.bytes = bytes;
+  l.strict = strict;
+  l.no_wait = no_wait;
   return l;
 }
 

@@ -37,6 +37,10 @@ struct PeerArgs {
   std::string broker_key;  // --broker-key FP (64 lower-case digits)
   std::string identity;    // --identity FILE
   bool plaintext = false;  // --plaintext
+  // The lobby's output and script options, handed back to it too:
+  bool bytes = false;    // --bytes
+  bool strict = false;   // --strict
+  bool no_wait = false;  // --no-wait
 
   bool operator==(const PeerArgs&) const = default;
 

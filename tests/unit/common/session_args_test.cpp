@@ -195,6 +195,9 @@ TEST(PeerArgs, ArgvRoundTrip) {
   client.host = "fe80::1";
   client.port = 40123;
   client.plaintext = true;
+  client.bytes = true;
+  client.strict = true;
+  client.no_wait = true;
   client.identity = "-id";
   PeerArgs client_alone = client;
   client_alone.connect_timeout_seconds = 2;
@@ -263,6 +266,20 @@ TEST(LobbyArgv, CarriesTheKeyOptions) {
   EXPECT_EQ(parse(PeerProgram::kClient, {"--broker-key", "12"}, &bad).error,
             "bad --broker-key 12: not a fingerprint: 2 hex digits, 64 expected");
   EXPECT_EQ(parse(PeerProgram::kClient, {"--identity", ""}, &bad).error, "--identity needs a file");
+}
+
+// The lobby's output and script options go through a session and back to the lobby too.
+TEST(LobbyArgv, CarriesTheScriptOptions) {
+  std::vector<std::string> args = server_args();
+  args.insert(args.end(), {"--bytes", "--strict", "--no-wait"});
+  PeerArgs a;
+  ASSERT_EQ(parse(PeerProgram::kServer, args, &a).action, Action::kRun);
+  EXPECT_TRUE(a.bytes && a.strict && a.no_wait);
+  LobbyArgs lobby;
+  const ArgsOutcome r = parse_lobby_args(lobby_argv(a), &lobby);
+  ASSERT_TRUE(r.go_on()) << r.text();
+  EXPECT_EQ(lobby, a.lobby());
+  EXPECT_TRUE(lobby.bytes && lobby.strict && lobby.no_wait);
 }
 
 TEST(PeerArgs, VersionAndUnknownOptions) {
