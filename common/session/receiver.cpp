@@ -93,7 +93,7 @@ void TransferReceiver::note_unanswered_locked() {
 
 void TransferReceiver::prompt_locked(const Incoming& t, bool again) {
   const std::string digest = to_hex(t.offer.sha256.data(), t.offer.sha256.size()).substr(0, 12);
-  const std::string what = t.shown + " (" + std::to_string(t.offer.size) + " bytes, sha256 " +
+  const std::string what = t.shown + " (" + console_->size_text(t.offer.size) + ", sha256 " +
                            digest + ") — accept? [y/n]";
   console_->line(again ? "next offer from " + peer_ + ": " + what : peer_ + " offers " + what,
                  Console::Tone::kNotice);
@@ -145,7 +145,7 @@ Result TransferReceiver::on_done(std::string_view payload) {
   }
   t.progress.reset();
   console_->line("received " + t.shown + " -> " + printable(*committed) + " (" +
-                 std::to_string(t.offer.size) + " bytes, sha256 verified)");
+                 console_->size_text(t.offer.size) + ", sha256 verified)");
   close_locked(id);
   open_.erase(it);
   return {};

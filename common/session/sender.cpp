@@ -253,7 +253,7 @@ void SessionSender::run() {
     if (!last) t->progress->update(t->sent);
     if (last) {
       t->progress.reset();
-      console_->line("sent " + t->shown + " (" + std::to_string(total) + " bytes)");
+      console_->line("sent " + t->shown + " (" + console_->size_text(total) + ")");
       finished_[t->id] = t->shown;
       if (finished_.size() > kMaxFinishedRemembered) finished_.erase(finished_.begin());
       outgoing_.erase(it);

@@ -431,7 +431,7 @@ void Session::offer_file(const std::string& path) {
     console_->line("not sent: the session is closing", Console::Tone::kError);
     return;
   }
-  console_->line("offered " + shown + " (" + std::to_string(size) + " bytes) to " +
+  console_->line("offered " + shown + " (" + console_->size_text(size) + ") to " +
                  config_.peer_name + ", waiting for an answer");
 }
 

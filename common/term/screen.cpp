@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "common/base/io.h"
+#include "common/term/progress.h"
 #include "common/term/text_width.h"
 
 namespace peerlink {
@@ -391,6 +392,10 @@ std::string Screen::input_locked() {
 void Screen::write_locked(const std::string& bytes) {
   // Nothing sensible can be done if the output is gone (EPIPE, SIGPIPE is ignored): go on.
   (void)send_all(fd_, bytes);
+}
+
+std::string Screen::size_text(uint64_t bytes) const {
+  return terminal_ ? format_size(bytes) : std::to_string(bytes) + " bytes";
 }
 
 }  // namespace peerlink

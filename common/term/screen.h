@@ -68,6 +68,9 @@ class Screen {
   Screen& operator=(const Screen&) = delete;
 
   bool terminal() const { return terminal_; }
+  // A file size as this screen shows it: "4.0 MiB" for people on a terminal, the exact
+  // "4194625 bytes" on a pipe (scripts and docs/HANDOFF.md read the exact figure).
+  std::string size_text(uint64_t bytes) const;
   bool colour() const { return colour_; }
   // `text` in the tone's colour (and a reset after it) when colour is on; else `text` itself.
   std::string styled(std::string_view text, Tone tone) const;

@@ -6,8 +6,9 @@
 namespace peerlink {
 
 // Switches the terminal on `fd` to non-canonical mode without echo (signals stay on, so Ctrl-C
-// still raises SIGINT), so the program (lobby or session) can edit the input line itself and redraw it under
-// notifications. Restores the saved settings on restore() and when destroyed. Does not own `fd`.
+// still raises SIGINT), so the program (lobby or session) can edit the input line itself and redraw
+// it under notifications. Restores the saved settings on restore() and when destroyed. Does not own
+// `fd`.
 class TerminalMode {
  public:
   explicit TerminalMode(int fd) : fd_(fd) {}
