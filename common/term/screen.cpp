@@ -252,22 +252,26 @@ void Screen::clear_status(uint64_t key) {
   write_locked(out);
 }
 
+void Screen::redraw_input_locked() {
+  std::string out;
+  if (!input_on_) {  // the first draw: the status line (if any) and the input row below it
+    out = erase_locked();
+    input_on_ = true;
+    out += bottom_locked();
+  } else {  // only the input row changes
+    out = kClearLine;
+    out += input_locked();
+  }
+  write_locked(out);
+}
+
 void Screen::set_input(std::string_view prompt, std::string_view typed, size_t cursor) {
   if (!terminal_) return;
   std::lock_guard<std::mutex> lock(mu_);
   prompt_ = std::string(prompt);
   typed_ = std::string(typed);
   cursor_ = cursor;
-  std::string out;
-  if (!input_on_) {
-    out = erase_locked();
-    input_on_ = true;
-    out += bottom_locked();
-  } else {
-    out = kClearLine;
-    out += input_locked();
-  }
-  write_locked(out);
+  redraw_input_locked();
 }
 
 void Screen::echo_input(std::string_view echo, std::string_view typed, size_t cursor) {
@@ -281,16 +285,7 @@ void Screen::echo_input(std::string_view echo, std::string_view typed, size_t cu
     write_locked(std::string(echo));
     return;
   }
-  std::string out;
-  if (!input_on_) {
-    out = erase_locked();
-    input_on_ = true;
-    out += bottom_locked();
-  } else {
-    out = kClearLine;
-    out += input_locked();
-  }
-  write_locked(out);
+  redraw_input_locked();
 }
 
 void Screen::commit_input() {

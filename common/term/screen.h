@@ -108,6 +108,7 @@ class Screen {
   std::string erase_locked();   // wipes the bottom rows; the cursor ends at column 0 of the top
   std::string bottom_locked();  // draws the status and input rows, the cursor at its column
   std::string input_locked();   // the input row alone
+  void redraw_input_locked();   // writes the input row (the bottom rows if it was not drawn)
   std::string head_line_locked(std::string_view head, size_t head_columns, std::string_view text,
                                Tone tone) const;
   void write_locked(const std::string& bytes);
