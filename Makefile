@@ -52,12 +52,19 @@ test: all
 demo: test
 	@sh testing/demo.sh
 
-# Each benchmark prints its figures next to a baseline measured in the same run, as a ratio.
+# Each benchmark prints its figures next to a baseline measured in the same run, as a ratio, and
+# one TABLE| line per figure of the summary printed at the end (tests/tools/bench_table.sh).
+# The baselines use nc and scp where installed (README.md, "Benchmarks"); nothing is installed here.
+BENCH_LOG := $(BUILD)/bench.log
 bench: all
-	@for b in $(BUILD)/bin/*_bench; do echo "== $$(basename $$b) =="; $$b || exit 1; done
+	@rm -f $(BENCH_LOG)
+	@for b in $(BUILD)/bin/*_bench; do echo "== $$(basename $$b) =="; \
+	  { $$b 2>&1; echo $$? >$(BENCH_LOG).rc; } | tee -a $(BENCH_LOG); \
+	  [ "$$(cat $(BENCH_LOG).rc)" = 0 ] || exit 1; done
 	@echo "== download benchmark (fetch_test) =="
-	@$(BUILD)/bin/fetch_test --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*' \
-	  | grep -vE '^\[|^Note:|^$$'
+	@$(BUILD)/bin/fetch_test --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*' 2>&1 \
+	  | grep -vE '^\[|^Note:|^$$' | tee -a $(BENCH_LOG)
+	@sh tests/tools/bench_table.sh $(BENCH_LOG)
 
 # libFuzzer on the codecs, name rules and the files read back from disk (needs clang and libclang-rt-14-dev), FUZZ_SECONDS each.
 # Each starts from its seed corpus tests/fuzz/corpus/NAME (copied; what it finds stays in build-fuzz/corpus).
