@@ -98,8 +98,8 @@ class PrivateSshd {
     // The first connection pays for key exchange set-up and known_hosts; not timed.
     const std::string probe = dir_.file("probe");
     if (!write_file(probe, "x")) return fail("cannot write probe");
-    auto warm = shell(scp_command(kScpAesGcm) + " " + quoted(probe) + " 127.0.0.1:" +
-                      quoted(probe + ".copy"));
+    auto warm = shell(scp_command(kScpAesGcm) + " " + quoted(probe) +
+                      " 127.0.0.1:" + quoted(probe + ".copy"));
     if (!exited_ok(*warm, milliseconds(20000))) return fail("scp to the private sshd failed");
     return true;
   }
@@ -135,8 +135,8 @@ std::optional<double> scp_copy_seconds(const std::string& src_file, const std::s
   PrivateSshd* sshd = PrivateSshd::get();
   if (!sshd) return std::nullopt;
   const auto t0 = Clock::now();
-  auto scp = shell(sshd->scp_command(cipher) + " " + quoted(src_file) + " 127.0.0.1:" +
-                   quoted(dst_file));
+  auto scp =
+      shell(sshd->scp_command(cipher) + " " + quoted(src_file) + " 127.0.0.1:" + quoted(dst_file));
   const bool ok = exited_ok(*scp, kCopyLimit);
   const double s = seconds_since(t0);
   if (!ok) {
