@@ -2,6 +2,7 @@
 // AEAD tests that must pass on every path (aead_vectors_test.cpp, aead_impls_test.cpp).
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ struct AeadPath {
   std::string name;  // "chacha20 avx512 + poly1305 avx2"
   AeadImpl impl;
 };
+
+// For GoogleTest's messages: the name, not the bytes.
+inline void PrintTo(const AeadPath& path, std::ostream* os) { *os << path.name; }
 
 inline std::vector<AeadPath> aead_paths() {
   std::vector<AeadPath> paths;
