@@ -1,13 +1,15 @@
 // Poly1305 (RFC 8439, section 2.5) with three 64-bit limbs of 44, 44 and 42 bits: each product
 // of a limb of h and one of r fits in 128 bits with room for the sums. The final reduction
-// selects h or h - p by a mask. Runs of 64 bytes and more go to the AVX2 back end when chosen
-// (poly1305_avx2.cpp), which needs r^1..r^4: they are computed here with the same multiplication.
+// selects h or h - p by a mask. Runs of 64 bytes and more go to the AVX-512 or AVX2 back end when
+// chosen (poly1305_avx512.cpp, poly1305_avx2.cpp), which need r^1..r^8 or r^1..r^4: they are
+// computed here with the same multiplication.
 #include "common/crypto/poly1305.h"
 
 #include <cstdlib>
 #include <cstring>
 
 #include "common/crypto/poly1305_avx2.h"
+#include "common/crypto/poly1305_avx512.h"
 
 namespace peerlink {
 namespace {
@@ -110,7 +112,7 @@ void to_radix26(uint64_t h0, uint64_t h1, uint64_t h2, uint64_t out[5]) {
   out[4] = static_cast<uint64_t>(v >> 104) + ((h2 >> 40) << 24);
 }
 
-// Five 26-bit limbs (each below 2^29) back to 44/44/42 bits (h2 may exceed 2^42 a little, which
+// Five 26-bit limbs (each below 2^32) back to 44/44/42 bits (h2 may exceed 2^42 a little, which
 // blocks() and reduce_fully() allow).
 void from_radix26(uint64_t l[5], uint64_t& h0, uint64_t& h1, uint64_t& h2) {
   for (int i = 0; i < 4; ++i) {
@@ -134,6 +136,10 @@ void from_radix26(uint64_t l[5], uint64_t& h0, uint64_t& h1, uint64_t& h2) {
 Poly1305Impl choose() {
   const char* forced = std::getenv("PEERLINK_POLY1305");
   if (forced != nullptr && std::strcmp(forced, "portable") == 0) return Poly1305Impl::kPortable;
+  if (forced != nullptr && std::strcmp(forced, "avx2") == 0 && poly1305_has(Poly1305Impl::kAvx2)) {
+    return Poly1305Impl::kAvx2;
+  }
+  if (poly1305_has(Poly1305Impl::kAvx512)) return Poly1305Impl::kAvx512;
   if (poly1305_has(Poly1305Impl::kAvx2)) return Poly1305Impl::kAvx2;
   return Poly1305Impl::kPortable;
 }
@@ -146,10 +152,16 @@ bool poly1305_has(Poly1305Impl impl) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") != 0;
   }();
+  static const bool avx512 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx2") != 0;
+  }();
 #else
-  constexpr bool avx2 = false;
+  constexpr bool avx2 = false, avx512 = false;
 #endif
   switch (impl) {
+    case Poly1305Impl::kAvx512:
+      return avx512;
     case Poly1305Impl::kAvx2:
       return avx2;
     case Poly1305Impl::kPortable:
@@ -159,7 +171,15 @@ bool poly1305_has(Poly1305Impl impl) {
 }
 
 const char* poly1305_impl_name(Poly1305Impl impl) {
-  return impl == Poly1305Impl::kAvx2 ? "avx2" : "portable";
+  switch (impl) {
+    case Poly1305Impl::kAvx512:
+      return "avx512";
+    case Poly1305Impl::kAvx2:
+      return "avx2";
+    case Poly1305Impl::kPortable:
+      break;
+  }
+  return "portable";
 }
 
 Poly1305Impl poly1305_default_impl() {
@@ -214,11 +234,11 @@ void Poly1305::blocks(const uint8_t* data, size_t len, uint64_t hibit) {
 
 size_t Poly1305::vector_blocks(const uint8_t* data, size_t len) {
 #if defined(__x86_64__) || defined(__i386__)
-  if (impl_ != Poly1305Impl::kAvx2 || len < kMinVectorBytes) return 0;
+  if (impl_ == Poly1305Impl::kPortable || len < kMinVectorBytes) return 0;
   if (!have_powers_) {
     const uint64_t s1 = r_[1] * (5 << 2), s2 = r_[2] * (5 << 2);
     uint64_t p0 = r_[0], p1 = r_[1], p2 = r_[2];
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < 8; ++k) {
       if (k > 0) multiply(p0, p1, p2, r_[0], r_[1], r_[2], s1, s2);
       uint64_t q0 = p0, q1 = p1, q2 = p2;
       reduce_fully(q0, q1, q2);  // limbs below 2^26 in radix 2^26
@@ -226,10 +246,20 @@ size_t Poly1305::vector_blocks(const uint8_t* data, size_t len) {
     }
     have_powers_ = true;
   }
+  // The AVX-512 steps of 128 bytes, then at most one AVX2 step of 64 (every AVX-512 CPU has AVX2),
+  // each from and back to the carried 44-bit limbs.
+  size_t done = 0;
   uint64_t h26[5];
-  to_radix26(h_[0], h_[1], h_[2], h26);
-  const size_t done = poly1305_detail::blocks_avx2(h26, powers_, data, len);
-  from_radix26(h26, h_[0], h_[1], h_[2]);
+  if (impl_ == Poly1305Impl::kAvx512) {
+    to_radix26(h_[0], h_[1], h_[2], h26);
+    done = poly1305_detail::blocks_avx512(h26, powers_, data, len);
+    from_radix26(h26, h_[0], h_[1], h_[2]);
+  }
+  if (len - done >= poly1305_detail::kAvx2StepBytes) {
+    to_radix26(h_[0], h_[1], h_[2], h26);
+    done += poly1305_detail::blocks_avx2(h26, powers_, data + done, len - done);
+    from_radix26(h26, h_[0], h_[1], h_[2]);
+  }
   explicit_bzero(h26, sizeof h26);
   return done;
 #else

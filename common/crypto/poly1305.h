@@ -15,11 +15,11 @@ inline constexpr size_t kPoly1305TagBytes = 16;
 
 // Each implementation on its own, for tests and benchmarks; poly1305_has() says which can run here
 // (one the CPU lacks falls back to the portable code).
-enum class Poly1305Impl { kPortable, kAvx2 };
+enum class Poly1305Impl { kPortable, kAvx2, kAvx512 };
 bool poly1305_has(Poly1305Impl impl);
-// "avx2" or "portable".
+// "avx512", "avx2" or "portable".
 const char* poly1305_impl_name(Poly1305Impl impl);
-// The implementation chosen at start-up (PEERLINK_POLY1305=portable forces the portable one).
+// The implementation chosen at start-up (PEERLINK_POLY1305=portable|avx2 forces one the CPU has).
 Poly1305Impl poly1305_default_impl();
 
 // Feed bytes with update() in any split; finish() writes the tag. A key is used for one message.
@@ -42,7 +42,7 @@ class Poly1305 {
 
   Poly1305Impl impl_;
   bool have_powers_ = false;
-  uint64_t powers_[4][5];  // r^1..r^4 in radix 2^26 for the vector back end, made on first use
+  uint64_t powers_[8][5];  // r^1..r^8 in radix 2^26 for the vector back ends, made on first use
   uint64_t r_[3];
   uint64_t h_[3];
   uint64_t pad_[2];

@@ -120,8 +120,8 @@ std::vector<Path> paths() {
   if (chacha20_has(ChaCha20Impl::kAvx2) && poly1305_has(Poly1305Impl::kAvx2)) {
     out.push_back({"avx2", {ChaCha20Impl::kAvx2, Poly1305Impl::kAvx2}, 2000});
   }
-  if (chacha20_has(ChaCha20Impl::kAvx512) && poly1305_has(Poly1305Impl::kAvx2)) {
-    out.push_back({"avx512", {ChaCha20Impl::kAvx512, Poly1305Impl::kAvx2}, 3000});
+  if (chacha20_has(ChaCha20Impl::kAvx512) && poly1305_has(Poly1305Impl::kAvx512)) {
+    out.push_back({"avx512", {ChaCha20Impl::kAvx512, Poly1305Impl::kAvx512}, 4000});
   }
   return out;
 }

@@ -138,7 +138,7 @@ void check_poly1305() {
   uint8_t reference[kPoly1305TagBytes];
   poly1305_with(Poly1305Impl::kPortable, reference, u8(key), u8(message), message.size());
 
-  for (Poly1305Impl impl : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2}) {
+  for (Poly1305Impl impl : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
     if (!poly1305_has(impl)) continue;
     add_name(&g_poly1305_checked, poly1305_impl_name(impl));
     const std::string secret_key = key;
@@ -220,7 +220,7 @@ void check_aead() {
   for (ChaCha20Impl c :
        {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512}) {
     if (!chacha20_has(c)) continue;
-    for (Poly1305Impl p : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2}) {
+    for (Poly1305Impl p : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
       if (!poly1305_has(p)) continue;
       add_name(&g_aead_checked,
                (std::string(chacha20_impl_name(c)) + "+" + poly1305_impl_name(p)).c_str());

@@ -23,7 +23,7 @@ inline std::vector<AeadPath> aead_paths() {
   for (ChaCha20Impl c :
        {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512}) {
     if (!chacha20_has(c)) continue;
-    for (Poly1305Impl p : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2}) {
+    for (Poly1305Impl p : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
       if (!poly1305_has(p)) continue;
       paths.push_back({std::string("chacha20 ") + chacha20_impl_name(c) + " + poly1305 " +
                            poly1305_impl_name(p),

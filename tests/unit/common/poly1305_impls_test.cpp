@@ -127,17 +127,23 @@ TEST_P(Poly1305ImplTest, AccumulatorNearP) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Impls, Poly1305ImplTest,
-                         ::testing::Values(Poly1305Impl::kPortable, Poly1305Impl::kAvx2),
+                         ::testing::Values(Poly1305Impl::kPortable, Poly1305Impl::kAvx2,
+                                           Poly1305Impl::kAvx512),
                          [](const ::testing::TestParamInfo<Poly1305Impl>& param_info) {
                            return std::string(poly1305_impl_name(param_info.param));
                          });
 
-// Without PEERLINK_POLY1305=portable the AVX2 code where the CPU has it.
-TEST(Poly1305DispatchTest, ChoosesAvx2WhereThere) {
+// Without PEERLINK_POLY1305 the widest the CPU has; with it, the one it names if the CPU has it.
+TEST(Poly1305DispatchTest, ChoosesTheWidestOrTheForcedOne) {
+  std::string want = poly1305_has(Poly1305Impl::kAvx512) ? "avx512"
+                     : poly1305_has(Poly1305Impl::kAvx2) ? "avx2"
+                                                         : "portable";
   const char* forced = std::getenv("PEERLINK_POLY1305");
-  const bool portable = (forced != nullptr && std::string(forced) == "portable") ||
-                        !poly1305_has(Poly1305Impl::kAvx2);
-  EXPECT_STREQ(poly1305_impl_name(poly1305_default_impl()), portable ? "portable" : "avx2");
+  if (forced != nullptr) {
+    const std::string f = forced;
+    if (f == "portable" || (f == "avx2" && poly1305_has(Poly1305Impl::kAvx2))) want = f;
+  }
+  EXPECT_EQ(poly1305_impl_name(poly1305_default_impl()), want);
   EXPECT_TRUE(poly1305_has(Poly1305Impl::kPortable));
 }
 

@@ -1,8 +1,8 @@
 // Tests for Poly1305 (common/crypto/poly1305.h) against RFC 8439: section 2.5.2, appendix A.3
 // (test vectors #1 to #11, #5 to #11 being the edge cases of the reduction and of adding s), and
 // the MAC inputs that sections 2.8.2 and A.5 build for the AEAD, each through every
-// implementation the CPU has (the AVX2 one takes runs of 64 bytes and more: A.3 #1 to #4 and #10,
-// 2.8.2 and A.5; shorter ones are the portable code on every path); a message fed in any split
+// implementation the CPU has (the vector ones take runs of 64 bytes and more: A.3 #1 to #4 and
+// #10, 2.8.2 and A.5; shorter ones are the portable code on every path); a message fed in any split
 // gives the same tag. The differential tests of the implementations are in poly1305_impls_test.cpp.
 #include "common/crypto/poly1305.h"
 
@@ -40,7 +40,7 @@ std::string tag_hex_bytewise(Poly1305Impl impl, std::string_view key_hex,
 
 // Every implementation the CPU has, in one piece and byte by byte, and the default one.
 void expect_tag(std::string_view key_hex, std::string_view message, std::string_view tag) {
-  for (Poly1305Impl impl : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2}) {
+  for (Poly1305Impl impl : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
     if (!poly1305_has(impl)) continue;
     SCOPED_TRACE(poly1305_impl_name(impl));
     EXPECT_EQ(tag_hex(impl, key_hex, message), tag);
