@@ -134,8 +134,9 @@ bool chacha20_has(ChaCha20Impl impl) {
 
 // The widest batches first (AVX-512 16 blocks, then AVX2 8 and SSE2 4 for what is left of a wider
 // batch), counters continuing from the block the batches reached (mod 2^32, like the portable
-// counter). The last < 256 bytes take one SSE2 batch of keystream, of which only as much is used
-// as there are bytes. What the CPU cannot run is left to the portable code.
+// counter). A last 65..255 bytes take one SSE2 batch of keystream, of which only as much is used
+// as there are bytes; a last block or less (cheaper alone) and what the CPU cannot run are left to
+// the portable code.
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len) {
@@ -154,7 +155,7 @@ void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
   }
   if (impl != ChaCha20Impl::kPortable && chacha20_has(ChaCha20Impl::kSse2)) {
     done += xor_batches_sse2(key, nonce, next_counter(), in + done, out + done, len - done);
-    if (done < len) {
+    if (len - done > kChaCha20BlockBytes) {
       uint8_t keystream[kSse2BatchBytes] = {};
       xor_batches_sse2(key, nonce, next_counter(), keystream, keystream, sizeof keystream);
       for (size_t i = 0; done + i < len; ++i) {

@@ -98,7 +98,8 @@ std::string random_bytes(std::mt19937& rng, size_t len) {
 std::vector<size_t> lengths(std::mt19937& rng) {
   std::vector<size_t> out;
   for (size_t r = 0; r < 64; ++r) {
-    for (size_t k : {0, 1, 3, 4, 7, 8, 15, 16, 17, 255, 256, 257}) out.push_back(r + 64 * k);
+    for (size_t k : {0u, 1u, 3u, 4u, 7u, 8u, 15u, 16u, 17u, 255u, 256u, 257u})
+      out.push_back(r + 64 * k);
     out.push_back(r + 64 * (rng() % (70000 / 64)));
   }
   return out;
