@@ -132,40 +132,45 @@ bool chacha20_has(ChaCha20Impl impl) {
   return true;
 }
 
-// The widest batches first (AVX-512 16 blocks, then AVX2 8 and SSE2 4 for what is left of a wider
-// batch), counters continuing from the block the batches reached (mod 2^32, like the portable
-// counter). A last 65..255 bytes take one SSE2 batch of keystream, of which only as much is used
-// as there are bytes; a last block or less (cheaper alone) and what the CPU cannot run are left to
-// the portable code.
+// Whole batches of the widest back end `impl` allows and the CPU has (AVX-512 16 blocks, AVX2 8,
+// SSE2 4), then, if more than one block is left, one more batch of keystream of which only as
+// much is used as there are bytes (one wide batch costs less than the narrower ones it replaces).
+// A last block or less, and what the CPU cannot run, are left to the portable code. The counter
+// runs on from the block the batches reached, mod 2^32 like the portable one.
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len) {
   size_t done = 0;
 #if defined(__x86_64__) || defined(__i386__)
   using namespace chacha20_detail;
-  const auto next_counter = [&] {
-    return counter + static_cast<uint32_t>(done / kChaCha20BlockBytes);
-  };
+  using Batches =
+      size_t (*)(const uint8_t*, const uint8_t*, uint32_t, const uint8_t*, uint8_t*, size_t);
+  Batches batches = nullptr;
+  size_t batch_bytes = 0;
   if (impl == ChaCha20Impl::kAvx512 && chacha20_has(ChaCha20Impl::kAvx512)) {
-    done += xor_batches_avx512(key, nonce, counter, in, out, len);
+    batches = xor_batches_avx512;
+    batch_bytes = kAvx512BatchBytes;
+  } else if ((impl == ChaCha20Impl::kAvx512 || impl == ChaCha20Impl::kAvx2) &&
+             chacha20_has(ChaCha20Impl::kAvx2)) {
+    batches = xor_batches_avx2;
+    batch_bytes = kAvx2BatchBytes;
+  } else if (impl != ChaCha20Impl::kPortable && chacha20_has(ChaCha20Impl::kSse2)) {
+    batches = xor_batches_sse2;
+    batch_bytes = kSse2BatchBytes;
   }
-  if ((impl == ChaCha20Impl::kAvx512 || impl == ChaCha20Impl::kAvx2) &&
-      chacha20_has(ChaCha20Impl::kAvx2)) {
-    done += xor_batches_avx2(key, nonce, next_counter(), in + done, out + done, len - done);
-  }
-  if (impl != ChaCha20Impl::kPortable && chacha20_has(ChaCha20Impl::kSse2)) {
-    done += xor_batches_sse2(key, nonce, next_counter(), in + done, out + done, len - done);
+  if (batches != nullptr) {
+    done = batches(key, nonce, counter, in, out, len);
+    counter += static_cast<uint32_t>(done / kChaCha20BlockBytes);
     if (len - done > kChaCha20BlockBytes) {
-      uint8_t keystream[kSse2BatchBytes] = {};
-      xor_batches_sse2(key, nonce, next_counter(), keystream, keystream, sizeof keystream);
+      uint8_t keystream[kAvx512BatchBytes] = {};
+      batches(key, nonce, counter, keystream, keystream, batch_bytes);
       for (size_t i = 0; done + i < len; ++i) {
         out[done + i] = static_cast<uint8_t>(in[done + i] ^ keystream[i]);
       }
-      explicit_bzero(keystream, sizeof keystream);
+      explicit_bzero(keystream, batch_bytes);
       return;
     }
   }
-  counter = next_counter();
 #else
   (void)impl;
 #endif
