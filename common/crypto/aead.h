@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/crypto/chacha20.h"
+#include "common/crypto/poly1305.h"
+
 namespace peerlink {
 
 inline constexpr size_t kAeadKeyBytes = 32;
@@ -23,5 +26,19 @@ void aead_seal(const uint8_t key[kAeadKeyBytes], const uint8_t nonce[kAeadNonceB
 bool aead_open(const uint8_t key[kAeadKeyBytes], const uint8_t nonce[kAeadNonceBytes],
                const uint8_t* ad, size_t ad_len, const uint8_t* sealed, size_t sealed_len,
                uint8_t* out);
+
+// The implementations of the two halves, for tests and benchmarks: aead_seal and aead_open use
+// aead_default_impl(), the fastest this CPU has. One the CPU lacks falls back to portable code.
+struct AeadImpl {
+  ChaCha20Impl chacha20;
+  Poly1305Impl poly1305;
+};
+AeadImpl aead_default_impl();
+void aead_seal_with(AeadImpl impl, const uint8_t key[kAeadKeyBytes],
+                    const uint8_t nonce[kAeadNonceBytes], const uint8_t* ad, size_t ad_len,
+                    const uint8_t* plaintext, size_t len, uint8_t* out);
+bool aead_open_with(AeadImpl impl, const uint8_t key[kAeadKeyBytes],
+                    const uint8_t nonce[kAeadNonceBytes], const uint8_t* ad, size_t ad_len,
+                    const uint8_t* sealed, size_t sealed_len, uint8_t* out);
 
 }  // namespace peerlink

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/crypto/chacha20_avx2.h"
+#include "common/crypto/chacha20_avx512.h"
 #include "common/crypto/chacha20_sse2.h"
 
 namespace peerlink {
@@ -53,7 +54,11 @@ ChaCha20Impl choose() {
     if (std::strcmp(forced, "avx2") == 0 && chacha20_has(ChaCha20Impl::kAvx2)) {
       return ChaCha20Impl::kAvx2;
     }
+    if (std::strcmp(forced, "avx512") == 0 && chacha20_has(ChaCha20Impl::kAvx512)) {
+      return ChaCha20Impl::kAvx512;
+    }
   }
+  if (chacha20_has(ChaCha20Impl::kAvx512)) return ChaCha20Impl::kAvx512;
   if (chacha20_has(ChaCha20Impl::kAvx2)) return ChaCha20Impl::kAvx2;
   if (chacha20_has(ChaCha20Impl::kSse2)) return ChaCha20Impl::kSse2;
   return ChaCha20Impl::kPortable;
@@ -96,7 +101,7 @@ void chacha20_block(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kC
 }
 
 // CPUID, read once. __builtin_cpu_init first, as this may run from another file's static
-// initialiser; the AVX2 bit is set only if the OS saves the YMM registers.
+// initialiser; the AVX2 and AVX-512F bits are set only if the OS saves the YMM / ZMM registers.
 bool chacha20_has(ChaCha20Impl impl) {
 #if defined(__x86_64__) || defined(__i386__)
   static const bool sse2 = [] {
@@ -107,10 +112,16 @@ bool chacha20_has(ChaCha20Impl impl) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") != 0;
   }();
+  static const bool avx512 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
 #else
-  constexpr bool sse2 = false, avx2 = false;
+  constexpr bool sse2 = false, avx2 = false, avx512 = false;
 #endif
   switch (impl) {
+    case ChaCha20Impl::kAvx512:
+      return avx512;
     case ChaCha20Impl::kAvx2:
       return avx2;
     case ChaCha20Impl::kSse2:
@@ -121,26 +132,45 @@ bool chacha20_has(ChaCha20Impl impl) {
   return true;
 }
 
-// The widest batches first (AVX2 8 blocks, then SSE2 4 for what is left of an AVX2 batch), the
-// last < 256 bytes with the portable code from the block the batches reached (mod 2^32, like the
-// portable counter). What the CPU cannot run is left to the portable code.
+// Whole batches of the widest back end `impl` allows and the CPU has (AVX-512 16 blocks, AVX2 8,
+// SSE2 4), then, if more than one block is left, one more batch of keystream of which only as
+// much is used as there are bytes (one wide batch costs less than the narrower ones it replaces).
+// A last block or less, and what the CPU cannot run, are left to the portable code. The counter
+// runs on from the block the batches reached, mod 2^32 like the portable one.
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len) {
   size_t done = 0;
 #if defined(__x86_64__) || defined(__i386__)
-  const auto next_counter = [&] {
-    return counter + static_cast<uint32_t>(done / kChaCha20BlockBytes);
-  };
-  if (impl == ChaCha20Impl::kAvx2 && chacha20_has(ChaCha20Impl::kAvx2)) {
-    done += chacha20_detail::xor_batches_avx2(key, nonce, counter, in, out, len);
+  using namespace chacha20_detail;
+  using Batches =
+      size_t (*)(const uint8_t*, const uint8_t*, uint32_t, const uint8_t*, uint8_t*, size_t);
+  Batches batches = nullptr;
+  size_t batch_bytes = 0;
+  if (impl == ChaCha20Impl::kAvx512 && chacha20_has(ChaCha20Impl::kAvx512)) {
+    batches = xor_batches_avx512;
+    batch_bytes = kAvx512BatchBytes;
+  } else if ((impl == ChaCha20Impl::kAvx512 || impl == ChaCha20Impl::kAvx2) &&
+             chacha20_has(ChaCha20Impl::kAvx2)) {
+    batches = xor_batches_avx2;
+    batch_bytes = kAvx2BatchBytes;
+  } else if (impl != ChaCha20Impl::kPortable && chacha20_has(ChaCha20Impl::kSse2)) {
+    batches = xor_batches_sse2;
+    batch_bytes = kSse2BatchBytes;
   }
-  if ((impl == ChaCha20Impl::kAvx2 || impl == ChaCha20Impl::kSse2) &&
-      chacha20_has(ChaCha20Impl::kSse2)) {
-    done += chacha20_detail::xor_batches_sse2(key, nonce, next_counter(), in + done, out + done,
-                                              len - done);
+  if (batches != nullptr) {
+    done = batches(key, nonce, counter, in, out, len);
+    counter += static_cast<uint32_t>(done / kChaCha20BlockBytes);
+    if (len - done > kChaCha20BlockBytes) {
+      uint8_t keystream[kAvx512BatchBytes] = {};
+      batches(key, nonce, counter, keystream, keystream, batch_bytes);
+      for (size_t i = 0; done + i < len; ++i) {
+        out[done + i] = static_cast<uint8_t>(in[done + i] ^ keystream[i]);
+      }
+      explicit_bzero(keystream, batch_bytes);
+      return;
+    }
   }
-  counter = next_counter();
 #else
   (void)impl;
 #endif
@@ -152,10 +182,14 @@ void chacha20_xor(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kCha
   chacha20_xor_with(chosen(), key, nonce, counter, in, out, len);
 }
 
+ChaCha20Impl chacha20_default_impl() { return chosen(); }
+
 const char* chacha20_impl_name() { return chacha20_impl_name(chosen()); }
 
 const char* chacha20_impl_name(ChaCha20Impl impl) {
   switch (impl) {
+    case ChaCha20Impl::kAvx512:
+      return "avx512";
     case ChaCha20Impl::kAvx2:
       return "avx2";
     case ChaCha20Impl::kSse2:

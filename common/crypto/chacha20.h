@@ -1,6 +1,7 @@
 // The ChaCha20 stream cipher (RFC 8439, section 2.4): 256-bit key, 96-bit nonce, 32-bit block
-// counter. A portable implementation and, where the CPU has them, SSE2 and AVX2 ones that compute
-// 4 or 8 blocks at once; the fastest is chosen once at start-up (CPUID), all give the same bytes.
+// counter. A portable implementation and, where the CPU has them, SSE2, AVX2 and AVX-512 ones that
+// compute 4, 8 or 16 blocks at once; the fastest is chosen once at start-up (CPUID), all give the
+// same bytes.
 #pragma once
 
 #include <cstddef>
@@ -23,14 +24,16 @@ void chacha20_xor(const uint8_t key[kChaCha20KeyBytes], const uint8_t nonce[kCha
 
 // Each implementation on its own, for tests and benchmarks. An implementation the CPU lacks is
 // not offered: chacha20_has() says which can run here.
-enum class ChaCha20Impl { kPortable, kSse2, kAvx2 };
+enum class ChaCha20Impl { kPortable, kSse2, kAvx2, kAvx512 };
 bool chacha20_has(ChaCha20Impl impl);
 void chacha20_xor_with(ChaCha20Impl impl, const uint8_t key[kChaCha20KeyBytes],
                        const uint8_t nonce[kChaCha20NonceBytes], uint32_t counter,
                        const uint8_t* in, uint8_t* out, size_t len);
-// "avx2", "sse2" or "portable".
+// "avx512", "avx2", "sse2" or "portable".
 const char* chacha20_impl_name(ChaCha20Impl impl);
-// The implementation chacha20_xor() uses, by that name.
+// The implementation chacha20_xor() uses (PEERLINK_CHACHA20=portable|sse2|avx2|avx512 forces one
+// the CPU has), and its name.
+ChaCha20Impl chacha20_default_impl();
 const char* chacha20_impl_name();
 
 }  // namespace peerlink

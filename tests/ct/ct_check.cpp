@@ -31,6 +31,13 @@ namespace {
 
 int g_failures = 0;
 std::string g_chacha20_checked;  // the implementations check_chacha20() ran, for the summary
+std::string g_poly1305_checked;  // and check_poly1305()
+std::string g_aead_checked;      // and check_aead()
+
+void add_name(std::string* list, const char* name) {
+  if (!list->empty()) *list += " ";
+  *list += name;
+}
 
 void mark_secret(const void* data, size_t len) { (void)VALGRIND_MAKE_MEM_UNDEFINED(data, len); }
 void mark_secret(const std::string& bytes) { mark_secret(bytes.data(), bytes.size()); }
@@ -95,17 +102,16 @@ void check_x25519() {
 void check_chacha20() {
   const std::string key = bytes(kChaCha20KeyBytes, 3);
   const std::string nonce = bytes(kChaCha20NonceBytes, 4);
-  const std::string plaintext = bytes(1100, 5);  // several 8-block batches and a tail
+  // Two 16-block batches, one of 8, one of 4 and a tail.
+  const std::string plaintext = bytes(2 * 1024 + 512 + 256 + 100, 5);
   std::string reference(plaintext.size(), '\0');
   chacha20_xor_with(ChaCha20Impl::kPortable, u8(key), u8(nonce), 1, u8(plaintext), u8(reference),
                     plaintext.size());
 
-  for (ChaCha20Impl impl : {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2}) {
+  for (ChaCha20Impl impl :
+       {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512}) {
     if (!chacha20_has(impl)) continue;
-    g_chacha20_checked += g_chacha20_checked.empty() ? "" : " ";
-    g_chacha20_checked += impl == ChaCha20Impl::kPortable ? "portable"
-                          : impl == ChaCha20Impl::kSse2   ? "sse2"
-                                                          : "avx2";
+    add_name(&g_chacha20_checked, chacha20_impl_name(impl));
     const std::string secret_key = key;
     const std::string secret_plaintext = plaintext;
     mark_secret(secret_key);
@@ -123,71 +129,104 @@ void check_chacha20() {
   chacha20_block(u8(secret_key), u8(nonce), 0, block);
 }
 
-// Poly1305: key and message secret; the tag is public. One shot, and fed in uneven pieces so the
+// Poly1305, every implementation this CPU offers: key and message secret; the tag is public. One
+// shot (long enough for several four-block steps and a tail), and fed in uneven pieces so the
 // partial-block buffer is used.
 void check_poly1305() {
   const std::string key = bytes(kPoly1305KeyBytes, 6);
-  const std::string message = bytes(333, 7);
+  const std::string message = bytes(1333, 7);
   uint8_t reference[kPoly1305TagBytes];
-  poly1305(reference, u8(key), u8(message), message.size());
+  poly1305_with(Poly1305Impl::kPortable, reference, u8(key), u8(message), message.size());
 
-  mark_secret(key);
-  mark_secret(message);
-  uint8_t tag[kPoly1305TagBytes];
-  poly1305(tag, u8(key), u8(message), message.size());
-  mark_public(tag, sizeof tag);
-  expect(std::memcmp(tag, reference, sizeof tag) == 0, "poly1305");
+  for (Poly1305Impl impl : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
+    if (!poly1305_has(impl)) continue;
+    add_name(&g_poly1305_checked, poly1305_impl_name(impl));
+    const std::string secret_key = key;
+    const std::string secret_message = message;
+    mark_secret(secret_key);
+    mark_secret(secret_message);
+    uint8_t tag[kPoly1305TagBytes];
+    poly1305_with(impl, tag, u8(secret_key), u8(secret_message), message.size());
+    mark_public(tag, sizeof tag);
+    expect(std::memcmp(tag, reference, sizeof tag) == 0, "poly1305_with");
 
-  Poly1305 mac(u8(key));
-  size_t done = 0;
-  for (size_t piece = 1; done < message.size(); piece = piece * 3 + 1) {
-    const size_t n = piece < message.size() - done ? piece : message.size() - done;
-    mac.update(u8(message) + done, n);
-    done += n;
+    Poly1305 mac(u8(secret_key), impl);
+    size_t done = 0;
+    for (size_t piece = 1; done < message.size(); piece = piece * 3 + 1) {
+      const size_t n = piece < message.size() - done ? piece : message.size() - done;
+      mac.update(u8(secret_message) + done, n);
+      done += n;
+    }
+    mac.finish(tag);
+    mark_public(tag, sizeof tag);
+    expect(std::memcmp(tag, reference, sizeof tag) == 0, "Poly1305 in pieces");
   }
-  mac.finish(tag);
-  mark_public(tag, sizeof tag);
-  expect(std::memcmp(tag, reference, sizeof tag) == 0, "Poly1305 in pieces");
 }
 
-// The AEAD: key and plaintext secret, nonce and AAD public. The sealed message is public; so is
-// aead_open's verdict (a forgery closes the connection), but not the plaintext it writes.
-void check_aead() {
+// The AEAD, the default functions and every pair of implementations this CPU offers: key and
+// plaintext secret, nonce and AAD public. The sealed message is public; so is aead_open's verdict
+// (a forgery closes the connection), but not the plaintext it writes. 20000 bytes: more than one
+// 16 KiB chunk of aead_seal.
+void check_aead_with(const AeadImpl& impl, bool use_default) {
   const std::string key = bytes(kAeadKeyBytes, 8);
   const std::string nonce = bytes(kAeadNonceBytes, 9);
   const std::string ad = bytes(13, 10);
-  const std::string plaintext = bytes(200, 11);
+  const std::string plaintext = bytes(20000 + 13, 11);
+  const AeadImpl portable{ChaCha20Impl::kPortable, Poly1305Impl::kPortable};
   std::string reference(plaintext.size() + kAeadTagBytes, '\0');
-  aead_seal(u8(key), u8(nonce), u8(ad), ad.size(), u8(plaintext), plaintext.size(), u8(reference));
+  aead_seal_with(portable, u8(key), u8(nonce), u8(ad), ad.size(), u8(plaintext), plaintext.size(),
+                 u8(reference));
+  const auto seal = [&](const std::string& k, const uint8_t* in, uint8_t* out) {
+    if (use_default) {
+      aead_seal(u8(k), u8(nonce), u8(ad), ad.size(), in, plaintext.size(), out);
+    } else {
+      aead_seal_with(impl, u8(k), u8(nonce), u8(ad), ad.size(), in, plaintext.size(), out);
+    }
+  };
+  const auto open = [&](const std::string& k, const uint8_t* in, uint8_t* out) {
+    return use_default ? aead_open(u8(k), u8(nonce), u8(ad), ad.size(), in, reference.size(), out)
+                       : aead_open_with(impl, u8(k), u8(nonce), u8(ad), ad.size(), in,
+                                        reference.size(), out);
+  };
 
-  mark_secret(key);
-  mark_secret(plaintext);
+  const std::string secret_key = key;
+  const std::string secret_plaintext = plaintext;
+  mark_secret(secret_key);
+  mark_secret(secret_plaintext);
   std::string sealed(plaintext.size() + kAeadTagBytes, '\0');
-  aead_seal(u8(key), u8(nonce), u8(ad), ad.size(), u8(plaintext), plaintext.size(), u8(sealed));
+  seal(secret_key, u8(secret_plaintext), u8(sealed));
   mark_public(sealed.data(), sealed.size());
   expect(sealed == reference, "aead_seal");
 
   std::string opened(plaintext.size(), '\0');
-  expect(public_bool(aead_open(u8(key), u8(nonce), u8(ad), ad.size(), u8(sealed), sealed.size(),
-                               u8(opened))),
-         "aead_open accepts");
+  expect(public_bool(open(secret_key, u8(sealed), u8(opened))), "aead_open accepts");
 
   std::string forged = sealed;
   forged[forged.size() - 1] = static_cast<char>(forged[forged.size() - 1] ^ 1);
-  expect(!public_bool(aead_open(u8(key), u8(nonce), u8(ad), ad.size(), u8(forged), forged.size(),
-                                u8(opened))),
-         "aead_open refuses a forgery");
+  expect(!public_bool(open(secret_key, u8(forged), u8(opened))), "aead_open refuses a forgery");
 
   // In place, as the Noise transport uses it.
   std::string buffer = plaintext;
   buffer.resize(plaintext.size() + kAeadTagBytes);
   mark_secret(buffer.data(), plaintext.size());
-  aead_seal(u8(key), u8(nonce), u8(ad), ad.size(), u8(buffer), plaintext.size(), u8(buffer));
+  seal(secret_key, u8(buffer), u8(buffer));
   mark_public(buffer.data(), buffer.size());
   expect(buffer == reference, "aead_seal in place");
-  expect(public_bool(aead_open(u8(key), u8(nonce), u8(ad), ad.size(), u8(buffer), buffer.size(),
-                               u8(buffer))),
-         "aead_open in place");
+  expect(public_bool(open(secret_key, u8(buffer), u8(buffer))), "aead_open in place");
+}
+
+void check_aead() {
+  check_aead_with(aead_default_impl(), true);
+  for (ChaCha20Impl c :
+       {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512}) {
+    if (!chacha20_has(c)) continue;
+    for (Poly1305Impl p : {Poly1305Impl::kPortable, Poly1305Impl::kAvx2, Poly1305Impl::kAvx512}) {
+      if (!poly1305_has(p)) continue;
+      add_name(&g_aead_checked,
+               (std::string(chacha20_impl_name(c)) + "+" + poly1305_impl_name(p)).c_str());
+      check_aead_with({c, p}, false);
+    }
+  }
 }
 
 // constant_time_equal: both sides secret (a MAC and its expected value); the verdict is public.
@@ -263,7 +302,9 @@ int main(int argc, char** argv) {
   peerlink::ct::check_constant_time_equal();
   peerlink::ct::check_hkdf();
   if (peerlink::ct::g_failures > 0) return 1;
-  std::printf("ct_check: x25519, chacha20 (%s), poly1305, aead, constant_time_equal, hkdf: ok\n",
-              peerlink::ct::g_chacha20_checked.c_str());
+  std::printf(
+      "ct_check: x25519, chacha20 (%s), poly1305 (%s), aead (%s), constant_time_equal, hkdf: ok\n",
+      peerlink::ct::g_chacha20_checked.c_str(), peerlink::ct::g_poly1305_checked.c_str(),
+      peerlink::ct::g_aead_checked.c_str());
   return 0;
 }

@@ -1,6 +1,7 @@
 // AEAD_CHACHA20_POLY1305 (common/crypto/aead.h) against every case of Project Wycheproof's
 // chacha20_poly1305_test.json (tests/data/, see SOURCES.md): RFC 7539's vector, pseudorandom
-// messages, edge cases of Poly1305 and of the one-time key, and forged tags.
+// messages, edge cases of Poly1305 and of the one-time key, and forged tags; through aead_seal /
+// aead_open and through every implementation path the CPU has (aead_seal_with / aead_open_with).
 #include <string>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include "common/crypto/aead.h"
 #include "tests/support/test_data.h"
 #include "tests/support/vector_bytes.h"
+#include "tests/unit/common/aead_paths.h"
 
 namespace peerlink {
 namespace {
@@ -29,6 +31,8 @@ TEST(AeadVectorsTest, WycheproofEveryCase) {
   int64_t valid = 0;
   int64_t invalid = 0;
   int64_t not_applicable = 0;
+  const std::vector<testing::AeadPath> paths = testing::aead_paths();
+  ASSERT_FALSE(paths.empty());
   for (const JsonValue& group : doc["testGroups"].as_array()) {
     ASSERT_EQ(group["tagSize"].as_int(), 128) << group.path();
     for (const JsonValue& test : group["tests"].as_array()) {
@@ -54,21 +58,36 @@ TEST(AeadVectorsTest, WycheproofEveryCase) {
 
       const std::string sealed = ct + tag;
       const std::string sentinel(sealed.size() + 8, '\x5c');
-      std::string out = sentinel;
-      const bool opened =
-          aead_open(u8(key), u8(nonce), u8(ad), ad.size(), u8(sealed), sealed.size(), u8(out));
       if (result == "valid") {
         ++valid;
-        EXPECT_TRUE(opened);
-        EXPECT_EQ(hex_of(out.substr(0, msg.size())), hex_of(msg));
-        EXPECT_EQ(out.substr(msg.size()), sentinel.substr(msg.size())) << "wrote past msg";
-        std::string sealed_here(msg.size() + kAeadTagBytes, '\0');
-        aead_seal(u8(key), u8(nonce), u8(ad), ad.size(), u8(msg), msg.size(), u8(sealed_here));
-        EXPECT_EQ(hex_of(sealed_here), hex_of(sealed));
       } else {
         ++invalid;
-        EXPECT_FALSE(opened);
-        EXPECT_EQ(out, sentinel) << "a refused message was written to out";
+      }
+      // The default functions first, then each path.
+      for (size_t p = 0; p <= paths.size(); ++p) {
+        SCOPED_TRACE(p == 0 ? std::string("aead_seal/aead_open") : paths[p - 1].name);
+        const AeadImpl impl = p == 0 ? aead_default_impl() : paths[p - 1].impl;
+        std::string out = sentinel;
+        const bool opened = p == 0 ? aead_open(u8(key), u8(nonce), u8(ad), ad.size(), u8(sealed),
+                                               sealed.size(), u8(out))
+                                   : aead_open_with(impl, u8(key), u8(nonce), u8(ad), ad.size(),
+                                                    u8(sealed), sealed.size(), u8(out));
+        if (result == "valid") {
+          EXPECT_TRUE(opened);
+          EXPECT_EQ(hex_of(out.substr(0, msg.size())), hex_of(msg));
+          EXPECT_EQ(out.substr(msg.size()), sentinel.substr(msg.size())) << "wrote past msg";
+          std::string sealed_here(msg.size() + kAeadTagBytes, '\0');
+          if (p == 0) {
+            aead_seal(u8(key), u8(nonce), u8(ad), ad.size(), u8(msg), msg.size(), u8(sealed_here));
+          } else {
+            aead_seal_with(impl, u8(key), u8(nonce), u8(ad), ad.size(), u8(msg), msg.size(),
+                           u8(sealed_here));
+          }
+          EXPECT_EQ(hex_of(sealed_here), hex_of(sealed));
+        } else {
+          EXPECT_FALSE(opened);
+          EXPECT_EQ(out, sentinel) << "a refused message was written to out";
+        }
       }
     }
   }

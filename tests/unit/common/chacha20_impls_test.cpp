@@ -114,12 +114,12 @@ TEST_P(ChaCha20ImplTest, Rfc8439Section242) {
   EXPECT_EQ(to_hex(out.data(), out.size()), kRfcCiphertextHex);
 }
 
-// 114 bytes are less than one SIMD batch; padded to 1 KiB the vector's bytes go through the
-// 4- and 8-block code.
+// 114 bytes are less than one SIMD batch; padded to 2 KiB the vector's bytes go through the
+// 4-, 8- and 16-block code.
 TEST_P(ChaCha20ImplTest, Rfc8439Section242InsideAWideBatch) {
   Params p;
   rfc_params(p);
-  Bytes in(1024, 0);
+  Bytes in(2048, 0);
   std::memcpy(in.data(), kRfcPlaintext, sizeof kRfcPlaintext - 1);
   Bytes out(in.size());
   chacha20_xor_with(GetParam(), p.key, p.nonce, p.counter, in.data(), out.data(), in.size());
@@ -186,7 +186,7 @@ TEST_P(ChaCha20ImplTest, CounterWrapsLikePortable) {
 
 INSTANTIATE_TEST_SUITE_P(Impls, ChaCha20ImplTest,
                          ::testing::Values(ChaCha20Impl::kPortable, ChaCha20Impl::kSse2,
-                                           ChaCha20Impl::kAvx2),
+                                           ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512),
                          [](const ::testing::TestParamInfo<ChaCha20Impl>& param_info) {
                            return std::string(chacha20_impl_name(param_info.param));
                          });
@@ -202,13 +202,15 @@ TEST(ChaCha20DispatchTest, Sse2IsThereOnX86_64) { EXPECT_TRUE(chacha20_has(ChaCh
 // Without PEERLINK_CHACHA20 the widest the CPU has; with it, the one it names if the CPU has it.
 TEST(ChaCha20DispatchTest, ChoosesTheWidestOrTheForcedOne) {
   const char* forced = std::getenv("PEERLINK_CHACHA20");
-  std::string want = chacha20_has(ChaCha20Impl::kAvx2)   ? "avx2"
+  std::string want = chacha20_has(ChaCha20Impl::kAvx512) ? "avx512"
+                     : chacha20_has(ChaCha20Impl::kAvx2) ? "avx2"
                      : chacha20_has(ChaCha20Impl::kSse2) ? "sse2"
                                                          : "portable";
   if (forced != nullptr) {
     const std::string f = forced;
     if (f == "portable" || (f == "sse2" && chacha20_has(ChaCha20Impl::kSse2)) ||
-        (f == "avx2" && chacha20_has(ChaCha20Impl::kAvx2))) {
+        (f == "avx2" && chacha20_has(ChaCha20Impl::kAvx2)) ||
+        (f == "avx512" && chacha20_has(ChaCha20Impl::kAvx512))) {
       want = f;
     }
   }

@@ -30,7 +30,8 @@ constexpr char kNonce2[] = "000000000000000000000002";
 
 std::vector<ChaCha20Impl> offered_impls() {
   std::vector<ChaCha20Impl> impls;
-  for (ChaCha20Impl impl : {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2}) {
+  for (ChaCha20Impl impl :
+       {ChaCha20Impl::kPortable, ChaCha20Impl::kSse2, ChaCha20Impl::kAvx2, ChaCha20Impl::kAvx512}) {
     if (chacha20_has(impl)) impls.push_back(impl);
   }
   return impls;
@@ -154,7 +155,7 @@ TEST(ChaCha20Test, Rfc8439Section2_6_2AndAppendixA4Poly1305KeyGeneration) {
 TEST(ChaCha20Test, PortableIsAlwaysOfferedAndNamed) {
   EXPECT_TRUE(chacha20_has(ChaCha20Impl::kPortable));
   const std::string name = chacha20_impl_name();
-  EXPECT_TRUE(name == "portable" || name == "sse2" || name == "avx2") << name;
+  EXPECT_TRUE(name == "portable" || name == "sse2" || name == "avx2" || name == "avx512") << name;
   bool offered = false;
   for (ChaCha20Impl impl : offered_impls()) offered |= name == chacha20_impl_name(impl);
   EXPECT_TRUE(offered) << name << " is used but chacha20_has() does not offer it";
