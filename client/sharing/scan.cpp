@@ -10,11 +10,11 @@
 #include <ctime>
 #include <memory>
 
-#include "client/sharing/cache.h"
 #include "common/base/fd.h"
 #include "common/base/hex.h"
 #include "common/base/result.h"
 #include "common/crypto/sha256.h"
+#include "common/fs/hash_cache.h"
 #include "common/fs/names.h"
 #include "common/fs/paths.h"
 

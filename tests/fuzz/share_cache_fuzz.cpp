@@ -5,11 +5,10 @@
 #include <string>
 #include <string_view>
 
-#include "client/sharing/cache.h"
+#include "common/fs/hash_cache.h"
 #include "common/fs/names.h"
 
 using namespace peerlink;
-using namespace peerlink::lobby;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);

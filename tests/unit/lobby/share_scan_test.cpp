@@ -13,8 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/sharing/cache.h"
 #include "common/crypto/sha256.h"
+#include "common/fs/hash_cache.h"
 
 namespace peerlink::lobby {
 namespace {

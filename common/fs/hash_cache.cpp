@@ -1,5 +1,5 @@
 // The hash cache of a shared folder.
-#include "client/sharing/cache.h"
+#include "common/fs/hash_cache.h"
 #include "common/base/numbers.h"
 
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include "common/fs/atomic_write.h"
 #include "common/wire/line_codec.h"
 
-namespace peerlink::lobby {
+namespace peerlink {
 namespace {
 
 constexpr std::string_view kMagic = "peerlink-hashes 1";
@@ -89,4 +89,4 @@ Result save_hash_cache(const std::string& dir, const HashCache& cache) {
   return write_file_atomically(dir + "/" + kHashCacheFile, cache.format());
 }
 
-}  // namespace peerlink::lobby
+}  // namespace peerlink

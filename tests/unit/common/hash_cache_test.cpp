@@ -1,11 +1,11 @@
 // Tests for the shared folder's hash cache text: round trip and refusal of anything corrupt.
-#include "client/sharing/cache.h"
+#include "common/fs/hash_cache.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-namespace peerlink::lobby {
+namespace peerlink {
 namespace {
 
 const std::string kSha(64, 'd');
@@ -57,4 +57,4 @@ TEST(HashCacheTest, AnyCorruptLineInvalidatesTheWholeCache) {
 }
 
 }  // namespace
-}  // namespace peerlink::lobby
+}  // namespace peerlink

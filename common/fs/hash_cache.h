@@ -1,5 +1,6 @@
 // The hash cache of a shared folder: SHA-256 digests remembered by (name, size, mtime), kept in
-// the hidden file `.peerlink-hashes` inside the folder so that a restart does not rehash.
+// the hidden file `.peerlink-hashes` inside the folder so that a restart does not rehash. Written
+// by the lobby's scan; read by the session sender too, which offers a shared file with its digest.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 #include "common/base/result.h"
 
-namespace peerlink::lobby {
+namespace peerlink {
 
 // The cache file's name inside the shared folder. It starts with '.', so the scan never shares it.
 inline constexpr const char* kHashCacheFile = ".peerlink-hashes";
@@ -49,4 +50,4 @@ HashCache load_hash_cache(const std::string& dir);
 // writable; the caller carries on without a cache.
 Result save_hash_cache(const std::string& dir, const HashCache& cache);
 
-}  // namespace peerlink::lobby
+}  // namespace peerlink
