@@ -23,7 +23,7 @@ namespace peerlink::peer_client {
 // Counters the download's progress reporting reads while connections run.
 struct FetchCounters {
   std::atomic<uint64_t> received{0};  // file bytes that arrived in this run (rate)
-  std::atomic<uint64_t> written{0};   // file bytes on disk: done blocks plus partial ones
+  std::atomic<uint64_t> written{0};   // file bytes on disk: done blocks and tail pieces written
   std::atomic<int> active{0};         // connected sources
 };
 
