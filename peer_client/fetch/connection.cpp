@@ -39,13 +39,16 @@ Result io_failure(const Result& r) {
 
 FetchConnection::FetchConnection(const FetchSource& source, const std::string& requester,
                                  const X25519KeyPair& identity, FetchQueue* queue,
-                                 FetchTarget* target, FetchCounters* counters)
+                                 FetchTarget* target, FetchCounters* counters, HashFeed* feed,
+                                 int taker)
     : source_(source),
       requester_(requester),
       identity_(identity),
       queue_(queue),
       target_(target),
-      counters_(counters) {}
+      counters_(counters),
+      feed_(feed),
+      taker_(taker) {}
 
 Result FetchConnection::connect() {
   Expected<UniqueFd> conn = connect_tcp(source_.ip, source_.port, kConnectTimeoutMs);
@@ -86,15 +89,14 @@ void FetchConnection::disconnect() {
 
 FetchConnection::Outcome FetchConnection::run() {
   if (Result connected = connect(); !connected) return {End::kSourceFailed, connected};
-  buffer_.resize(4 + kMaxServeDataBytes);
   std::deque<Pending> pipeline;
   uint32_t next_id = 1;
   Outcome outcome;
   for (;;) {
-    size_t block = 0;
+    FetchUnit unit;
     while (pipeline.size() < kPipelineDepth &&
-           queue_->take(&block, /*wait=*/false) == FetchQueue::Next::kBlock) {
-      pipeline.push_back({block, next_id++});
+           queue_->take(taker_, &unit, /*wait=*/false) == FetchQueue::Next::kUnit) {
+      pipeline.push_back({unit, next_id++});
       if (Result sent = send_get(pipeline.back()); !sent) {
         outcome = {End::kSourceFailed, sent};
         break;
@@ -102,12 +104,12 @@ FetchConnection::Outcome FetchConnection::run() {
     }
     if (outcome.end != End::kFinished) break;
     if (pipeline.empty()) {
-      // Nothing to take now, but blocks in flight elsewhere may come back. Waiting connected
+      // Nothing to take now, but units in flight elsewhere may come back. Waiting connected
       // would hold one of the server's slots and could run into its idle timeout, so wait
       // disconnected and come back if there is work.
       disconnect();
-      if (queue_->take(&block, /*wait=*/true) != FetchQueue::Next::kBlock) break;
-      pipeline.push_back({block, next_id++});
+      if (queue_->take(taker_, &unit, /*wait=*/true) != FetchQueue::Next::kUnit) break;
+      pipeline.push_back({unit, next_id++});
       Result sent = connect();
       if (sent) sent = send_get(pipeline.back());
       if (!sent) {
@@ -116,33 +118,50 @@ FetchConnection::Outcome FetchConnection::run() {
       }
       continue;
     }
-    partial_ = 0;
-    if (Outcome received = receive_block(pipeline.front()); received.end != End::kFinished) {
-      counters_->written.fetch_sub(partial_);
+    if (Outcome received = receive_unit(pipeline.front()); received.end != End::kFinished) {
       outcome = received;
       break;
     }
-    block = pipeline.front().block;
-    pipeline.pop_front();
-    bytes_ += queue_->block_length(block);
-    // The state is written only now, after every byte of the block is: a crash at any point
-    // never leaves unwritten data marked done.
-    if (Result saved = target_->save(queue_->complete(block)); !saved) {
-      outcome = {End::kFatal, saved};
+    if (Outcome stored = store_unit(pipeline.front()); stored.end != End::kFinished) {
+      outcome = stored;
       break;
     }
+    pipeline.pop_front();
   }
-  for (const Pending& p : pipeline) queue_->give_back(p.block);
-  if (queue_->stopped() && outcome.end == End::kSourceFailed) outcome = {};  // cut by stop()
+  for (const Pending& p : pipeline) queue_->give_back(taker_, p.unit);
+  // Cut by stop(), or by the end of the download (a duplicate another source won).
+  if ((queue_->stopped() || queue_->finished()) && outcome.end == End::kSourceFailed) outcome = {};
   disconnect();
   return outcome;
+}
+
+FetchConnection::Outcome FetchConnection::store_unit(const Pending& p) {
+  const FetchUnit& u = p.unit;
+  if (!queue_->claim(taker_, u)) return {};  // another source's copy won: drop this one
+  const auto length = static_cast<size_t>(u.length);
+  if (Result written = target_->write(u.offset, buffer_.data(), length); !written) {
+    queue_->give_back(taker_, u);
+    return {End::kFatal, written};
+  }
+  // Before the block counts as done, so that the hasher finds the bytes when it gets there.
+  if (feed_ != nullptr && u.whole) feed_->offer(u.block, &buffer_);
+  bytes_ += u.length;
+  counters_->written.fetch_add(u.length);
+  if (queue_->written(u)) {
+    // The state is written only after every byte of the blocks it marks is: a crash at any point
+    // never leaves unwritten data marked done. At most a few times a second (FetchTarget).
+    if (target_->save_due()) {
+      if (Result saved = target_->save(queue_->snapshot()); !saved) return {End::kFatal, saved};
+    }
+  }
+  return {};
 }
 
 Result FetchConnection::send_get(const Pending& p) {
   GetRequest g;
   g.id = p.id;
-  g.offset = queue_->block_offset(p.block);
-  g.length = queue_->block_length(p.block);
+  g.offset = p.unit.offset;
+  g.length = p.unit.length;
   g.requester = requester_;
   g.file = source_.file;
   g.ticket = source_.ticket;
@@ -164,18 +183,19 @@ Result FetchConnection::read_error(uint32_t length) {
   return Result::failure("refused: " + printable(reason));
 }
 
-FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
+FetchConnection::Outcome FetchConnection::receive_unit(const Pending& p) {
   const auto source_failed = [](Result why) { return Outcome{End::kSourceFailed, std::move(why)}; };
-  const uint64_t offset = queue_->block_offset(p.block);
-  const uint64_t length = queue_->block_length(p.block);
+  const uint64_t offset = p.unit.offset;
+  const uint64_t length = p.unit.length;
   Expected<Header> header = read_header();
   if (!header) return source_failed(header.result());
   if (header->type == wire::kError) return source_failed(read_error(header->length));
   RangeReply range;
   const uint32_t len = header->length;
+  char reply[kRangeReplyBytes];
   if (header->type != wire::kRange || len != kRangeReplyBytes ||
-      !channel_->recv_exact(buffer_.data(), len).ok() ||
-      !decode_range_reply(std::string_view(buffer_.data(), len), &range) || range.id != p.id) {
+      !channel_->recv_exact(reply, len).ok() ||
+      !decode_range_reply(std::string_view(reply, len), &range) || range.id != p.id) {
     return source_failed(Result::failure("protocol error: bad RANGE"));
   }
   if (range.file_size != source_.size) {
@@ -185,37 +205,35 @@ FetchConnection::Outcome FetchConnection::receive_block(const Pending& p) {
   if (range.offset != offset || range.length != length)
     return source_failed(Result::failure("protocol error: RANGE for other bytes"));
 
-  uint64_t pos = offset;
-  uint64_t left = length;
-  while (left > 0) {
+  // The unit's bytes go straight into buffer_, each DATA frame's id into `id_bytes`.
+  if (buffer_.size() < length) buffer_.resize(static_cast<size_t>(length));
+  uint64_t got = 0;
+  while (got < length) {
     header = read_header();
     if (!header) return source_failed(header.result());
     if (header->type == wire::kError) return source_failed(read_error(header->length));
     const uint32_t data_len = header->length;
-    if (header->type != wire::kData || data_len <= 4 || data_len - 4 > left)
+    if (header->type != wire::kData || data_len <= 4 || data_len - 4 > length - got)
       return source_failed(Result::failure("protocol error: bad DATA"));
-    if (const Result r = channel_->recv_exact(buffer_.data(), data_len); !r)
-      return source_failed(io_failure(r));
+    char id_bytes[4];
     uint32_t id = 0;
-    decode_serve_id(std::string_view(buffer_.data(), 4), &id);
+    if (const Result r = channel_->recv_exact(id_bytes, 4); !r) return source_failed(io_failure(r));
+    decode_serve_id(std::string_view(id_bytes, 4), &id);
     if (id != p.id)
       return source_failed(Result::failure("protocol error: DATA for another request"));
     const uint32_t n = data_len - 4;
-    if (Result written = target_->write(pos, buffer_.data() + 4, n); !written)
-      return {End::kFatal, written};
-    pos += n;
-    left -= n;
-    partial_ += n;
+    if (const Result r = channel_->recv_exact(buffer_.data() + got, n); !r)
+      return source_failed(io_failure(r));
+    got += n;
     counters_->received.fetch_add(n);
-    counters_->written.fetch_add(n);
   }
 
   header = read_header();
   if (!header) return source_failed(header.result());
   uint32_t id = 0;
-  if (header->type != wire::kDone || header->length != 4 ||
-      !channel_->recv_exact(buffer_.data(), 4).ok() ||
-      !decode_serve_id(std::string_view(buffer_.data(), 4), &id) || id != p.id) {
+  char done[4];
+  if (header->type != wire::kDone || header->length != 4 || !channel_->recv_exact(done, 4).ok() ||
+      !decode_serve_id(std::string_view(done, 4), &id) || id != p.id) {
     return source_failed(Result::failure("protocol error: bad DONE"));
   }
   return {};

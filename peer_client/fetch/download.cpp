@@ -20,6 +20,11 @@ namespace peerlink::peer_client {
 namespace {
 
 constexpr int kTickMs = 200;
+// Written blocks kept in memory for the hasher (1 MiB each) until it gets to them.
+constexpr size_t kHeldBlocks = 8;
+// GETs each connection keeps in flight (FetchConnection): the last blocks are cut into tail
+// pieces when fewer than this many per source are left.
+constexpr size_t kTailBlocksPerSource = 2;
 
 }  // namespace
 
@@ -32,6 +37,7 @@ Download::Download(const FetchArgs& options, std::string local_name,
       identity_(identity),
       target_(options.downloads, name_, options.size, options.sha256),
       reporter_(name_, options.size, options.progress_fd),
+      feed_(kHeldBlocks),
       wake_fd_(::eventfd(0, EFD_CLOEXEC)),
       served_by_(sources_.size(), 0) {}
 
@@ -57,7 +63,8 @@ int Download::run() {
   reporter_.start_at(already);
   counters_.written.store(already);
   const bool complete = blocks.complete();
-  queue_ = std::make_unique<FetchQueue>(std::move(blocks));
+  const size_t used = std::min(sources_.size(), options_.parallel);
+  queue_ = std::make_unique<FetchQueue>(std::move(blocks), used * kTailBlocksPerSource);
 
   if (!complete && sources_.empty()) return fail("no usable source (kept for resume)");
   std::thread hasher([this] { hash_prefix(); });
@@ -74,7 +81,10 @@ int Download::run() {
   hasher.join();
   reporter_.tick(counters_.written.load(), counters_.received.load(), 0, /*last=*/true);
 
-  const uint64_t kept = queue_->snapshot().done_bytes();
+  const BlockMap last = queue_->snapshot();
+  const uint64_t kept = last.done_bytes();
+  // The state is saved only now and then while blocks arrive: whatever was done since goes in now.
+  if (!last.complete() && kept > 0) (void)target_.save(last);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!fatal_error_.empty())
@@ -127,46 +137,10 @@ bool worth_retrying(const Result& failure) {
 }  // namespace
 
 void Download::worker() {
+  const int taker = next_taker_.fetch_add(1);
   for (;;) {
     const size_t i = next_source_.fetch_add(1);
-    if (i >= sources_.size() || queue_->stopped()) break;
-    const FetchSource& s = sources_[i];
-    std::string failure;
-    FetchConnection::End end = FetchConnection::End::kSourceFailed;
-    uint64_t delivered = 0;
-    for (int retry = 0;; ++retry) {
-      FetchConnection conn(s, options_.user, identity_, queue_.get(), &target_, &counters_);
-      const FetchConnection::Outcome outcome = conn.run();
-      end = outcome.end;
-      failure = outcome.why.message();
-      delivered = conn.bytes();
-      const bool retry_worth_it = worth_retrying(outcome.why);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        served_by_[i] += delivered;
-      }
-      if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !retry_worth_it ||
-          retry == kBusyRetries || queue_->stopped()) {
-        break;
-      }
-      const int wait_ms = kFirstRetryMs << retry;
-      reporter_.say("source " + s.owner + " (" + printable(host_port(s.ip, s.port)) +
-                    "): " + failure + ", trying again in " + std::to_string(wait_ms) + " ms");
-      // In slices, so that a stop (Ctrl-C, SIGTERM) is noticed at once.
-      for (int waited = 0; waited < wait_ms && !queue_->stopped(); waited += 20)
-        ::poll(nullptr, 0, 20);
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (end == FetchConnection::End::kFatal && fatal_error_.empty()) fatal_error_ = failure;
-    }
-    if (end == FetchConnection::End::kFinished) break;
-    if (end == FetchConnection::End::kFatal) {
-      queue_->stop();
-      break;
-    }
-    reporter_.say("source " + s.owner + " (" + printable(host_port(s.ip, s.port)) +
-                  ") failed: " + failure);
+    if (i >= sources_.size() || queue_->stopped() || !run_source(taker, i)) break;
   }
   if (running_.fetch_sub(1) == 1) {
     const uint64_t one = 1;
@@ -174,15 +148,67 @@ void Download::worker() {
   }
 }
 
+bool Download::run_source(int taker, size_t i) {
+  const FetchSource& s = sources_[i];
+  std::string failure;
+  FetchConnection::End end = FetchConnection::End::kSourceFailed;
+  for (int retry = 0;; ++retry) {
+    FetchConnection conn(s, options_.user, identity_, queue_.get(), &target_, &counters_, &feed_,
+                         taker);
+    const FetchConnection::Outcome outcome = conn.run();
+    end = outcome.end;
+    failure = outcome.why.message();
+    const uint64_t delivered = conn.bytes();
+    const bool retry_worth_it = worth_retrying(outcome.why);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      served_by_[i] += delivered;
+    }
+    if (end != FetchConnection::End::kSourceFailed || delivered > 0 || !retry_worth_it ||
+        retry == kBusyRetries || queue_->stopped()) {
+      break;
+    }
+    const int wait_ms = kFirstRetryMs << retry;
+    reporter_.say("source " + s.owner + " (" + printable(host_port(s.ip, s.port)) +
+                  "): " + failure + ", trying again in " + std::to_string(wait_ms) + " ms");
+    // In slices, so that a stop (Ctrl-C, SIGTERM) is noticed at once.
+    for (int waited = 0; waited < wait_ms && !queue_->stopped(); waited += 20)
+      ::poll(nullptr, 0, 20);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (end == FetchConnection::End::kFatal && fatal_error_.empty()) fatal_error_ = failure;
+  }
+  if (end == FetchConnection::End::kFinished) return false;
+  if (end == FetchConnection::End::kFatal) {
+    queue_->stop();
+    return false;
+  }
+  reporter_.say("source " + s.owner + " (" + printable(host_port(s.ip, s.port)) +
+                ") failed: " + failure);
+  return true;
+}
+
 void Download::hash_prefix() {
+  const uint64_t block_size = queue_->block_size();
+  std::string bytes;
   for (;;) {
     const uint64_t prefix = queue_->wait_prefix(hashed_);
     if (prefix <= hashed_) return;  // no more blocks will complete
-    if (!target_.hash_range(&hash_, hashed_, prefix).ok()) {
-      hash_failed_ = true;
-      return;
+    while (hashed_ < prefix) {
+      // The prefix only ever ends at a block boundary (or the end of the file).
+      const auto block = static_cast<size_t>(hashed_ / block_size);
+      const uint64_t end = queue_->block_offset(block) + queue_->block_length(block);
+      if (feed_.take(block, &bytes) && bytes.size() >= end - hashed_) {
+        hash_.update(bytes.data(), static_cast<size_t>(end - hashed_));
+      } else if (!target_.hash_range(&hash_, hashed_, end).ok()) {
+        hash_failed_ = true;
+        return;
+      }
+      hashed_ = end;
+      feed_.hashed_through(block + 1, std::move(bytes));
+      bytes = std::string();
     }
-    hashed_ = prefix;
   }
 }
 

@@ -16,6 +16,7 @@
 #include "common/handoff/fetch_args.h"
 #include "common/handoff/fetch_sources.h"
 #include "peer_client/fetch/connection.h"
+#include "peer_client/fetch/hash_feed.h"
 #include "peer_client/fetch/queue.h"
 #include "peer_client/fetch/report.h"
 #include "peer_client/fetch/target.h"
@@ -39,9 +40,13 @@ class Download {
   void worker();
   // Reports progress until every worker has ended or a signal arrives.
   void watch();
-  // The hasher thread: hashes the .part in order as its done prefix grows, so that little is left
-  // to verify once the last block lands.
+  // The hasher thread: hashes the file in order as its done prefix grows, so that little is left
+  // to verify once the last block lands: each block from the bytes its source kept in feed_
+  // (exactly what was written), or read back from the .part when they were not kept.
   void hash_prefix();
+  // Worker `taker` runs source `i` (with retries while it is busy); false once the download
+  // should take no further source.
+  bool run_source(int taker, size_t i);
   int fail(const std::string& reason);
 
   const FetchArgs& options_;
@@ -53,9 +58,11 @@ class Download {
   FetchReporter reporter_;
   FetchCounters counters_;
   std::unique_ptr<FetchQueue> queue_;
+  HashFeed feed_;
   UniqueFd wake_fd_;  // eventfd: the last worker to end writes it, so watch() returns at once
   std::atomic<size_t> next_source_{0};
   std::atomic<size_t> running_{0};
+  std::atomic<int> next_taker_{0};
   std::atomic<bool> interrupted_{false};
   // Only the hasher thread touches these until it is joined.
   Sha256 hash_;

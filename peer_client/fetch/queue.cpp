@@ -7,31 +7,45 @@
 
 namespace peerlink::peer_client {
 
-FetchQueue::Next FetchQueue::take(size_t* block, bool wait) {
+FetchQueue::Next FetchQueue::take(int taker, FetchUnit* unit, bool wait) {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     if (stopped_.load()) return Next::kNone;
-    switch (queue_.take(block)) {
-      case BlockQueue::Take::kBlock:
-        return Next::kBlock;
+    switch (queue_.take(taker, unit)) {
+      case BlockQueue::Take::kUnit:
+        return Next::kUnit;
       case BlockQueue::Take::kFinished:
         return Next::kFinished;
       case BlockQueue::Take::kWait:
         break;
     }
     if (!wait) return Next::kNone;
-    // Woken by give_back() (a block to take), complete() (maybe the last) or stop().
+    // Woken by give_back() (a unit to take), written() (maybe the last) or stop().
     cv_.wait(lock);
   }
 }
 
-BlockMap FetchQueue::complete(size_t block) {
+bool FetchQueue::claim(int taker, const FetchUnit& unit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.claim(taker, unit);
+}
+
+bool FetchQueue::written(const FetchUnit& unit) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t prefix = queue_.map().done_prefix_bytes();
-  queue_.complete(block);
+  const bool block_complete = queue_.written(unit);
+  if (queue_.map().complete() && !finished_.load()) {
+    finished_.store(true);
+    for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+  }
   // Wake waiters when the last block is done (takers) or the prefix grows (the hasher).
   if (queue_.map().complete() || queue_.map().done_prefix_bytes() != prefix) cv_.notify_all();
-  return queue_.map();
+  return block_complete;
+}
+
+bool FetchQueue::block_done(size_t block) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.map().done(block);
 }
 
 uint64_t FetchQueue::wait_prefix(uint64_t have) {
@@ -49,10 +63,10 @@ void FetchQueue::end() {
   cv_.notify_all();
 }
 
-void FetchQueue::give_back(size_t block) {
+void FetchQueue::give_back(int taker, const FetchUnit& unit) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.give_back(block);
+    queue_.give_back(taker, unit);
   }
   cv_.notify_all();
 }
@@ -69,8 +83,8 @@ void FetchQueue::stop() {
 void FetchQueue::add_socket(int fd) {
   std::lock_guard<std::mutex> lock(mu_);
   sockets_.insert(fd);
-  // A stop() that came before the registration must still cut this connection.
-  if (stopped_.load()) ::shutdown(fd, SHUT_RDWR);
+  // A stop() (or the end) that came before the registration must still cut this connection.
+  if (stopped_.load() || finished_.load()) ::shutdown(fd, SHUT_RDWR);
 }
 
 void FetchQueue::remove_socket(int fd) {

@@ -17,22 +17,31 @@ namespace peerlink::peer_client {
 // open and unregisters it before closing, so stop() can shutdown() them without racing a close.
 class FetchQueue {
  public:
-  explicit FetchQueue(BlockMap map) : queue_(std::move(map)) {}
+  // `tail_blocks`: see BlockQueue (the last blocks go out in pieces).
+  explicit FetchQueue(BlockMap map, size_t tail_blocks = 0) : queue_(std::move(map), tail_blocks) {}
 
-  enum class Next { kBlock, kNone, kFinished };
-  // Takes the lowest missing block. With `wait`, blocks while nothing is missing but blocks are
-  // in flight elsewhere (one may come back). kNone: nothing to take now (no wait), or stopped;
-  // kFinished: every block is done.
-  Next take(size_t* block, bool wait);
-  // The block's bytes are written; returns the map to persist (a snapshot taken after marking).
-  BlockMap complete(size_t block);
-  // A failed connection's block goes back for the others.
-  void give_back(size_t block);
+  enum class Next { kUnit, kNone, kFinished };
+  // Takes the next unit for `taker` (BlockQueue::take: missing parts first, then the endgame's
+  // duplicates). With `wait`, blocks while there is nothing to take but units are held elsewhere
+  // (one may come back). kNone: nothing to take now (no wait), or stopped; kFinished: every block
+  // is done.
+  Next take(int taker, FetchUnit* unit, bool wait);
+  // BlockQueue::claim: true if `taker` is the first with all of the unit's bytes.
+  bool claim(int taker, const FetchUnit& unit);
+  // The claimed unit is written. True if that completed its block. When it completes the file,
+  // every registered socket is shut down: the holders of duplicates still in flight stop at once.
+  bool written(const FetchUnit& unit);
+  // A failed connection's unit goes back for the others.
+  void give_back(int taker, const FetchUnit& unit);
+  // Whether the block is done (a holder may check before reading on).
+  bool block_done(size_t block) const;
 
   // Ends the download early: take() returns kNone from now on and every registered socket is
   // shut down, so blocked reads return at once.
   void stop();
   bool stopped() const { return stopped_.load(); }
+  // Every block is done (a connection cut after that has not failed).
+  bool finished() const { return finished_.load(); }
 
   // For the hasher: waits until the done prefix (BlockMap::done_prefix_bytes()) passes `have`,
   // or until end() or stop(); returns the prefix then (== `have` if it never grew).
@@ -46,6 +55,7 @@ class FetchQueue {
   BlockMap snapshot() const;
   uint64_t block_offset(size_t block) const { return queue_.map().offset(block); }
   uint64_t block_length(size_t block) const { return queue_.map().length(block); }
+  uint64_t block_size() const { return queue_.map().block_size(); }
 
  private:
   mutable std::mutex mu_;
@@ -53,6 +63,7 @@ class FetchQueue {
   BlockQueue queue_;  // its map's geometry never changes, so offset/length need no lock
   std::set<int> sockets_;
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> finished_{false};
   bool ended_ = false;
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -69,34 +70,67 @@ class BlockMap {
   size_t prefix_blocks_ = 0;  // blocks [0, prefix_blocks_) are all done
 };
 
-// Hands out the missing blocks of a BlockMap to several sources: each block is missing, in flight
-// (taken by one source) or done. A source that fails gives its blocks back for the others. Not
+// A piece of work for one source: one GET. Normally a whole block; near the end of a download
+// (the tail), a block is cut into pieces so that every source finishes at about the same time.
+struct FetchUnit {
+  size_t block = 0;
+  uint64_t offset = 0;  // in the file
+  uint64_t length = 0;
+  bool whole = false;  // the whole block (not a tail piece)
+};
+
+// Size of a tail piece: a block is cut into this many-byte GETs once few blocks are left.
+inline constexpr uint64_t kTailPieceBytes = 128u << 10;
+// Sources holding the same unit at most (the endgame's duplicates included).
+inline constexpr size_t kMaxUnitHolders = 3;
+
+// Hands out the missing parts of a BlockMap to several sources (each a `taker` id):
+//  - lowest first, whole blocks, until only `tail_blocks` are left: those are cut into pieces of
+//    `piece_bytes`, so that the last GETs are short and the sources end together;
+//  - the endgame: when nothing is missing, a source with nothing to do takes a unit another
+//    source is still fetching (the one with the fewest holders, the lowest first). The first
+//    holder whose bytes are all in claims it (claim()); the others' copies are dropped, so every
+//    byte is written once, by one source, and hashed as written.
+// A source that fails gives its units back; a unit no one else holds is missing again. Not
 // thread-safe: the downloader guards it with its own mutex.
 class BlockQueue {
  public:
-  explicit BlockQueue(BlockMap map);
+  explicit BlockQueue(BlockMap map, size_t tail_blocks = 0, uint64_t piece_bytes = kTailPieceBytes);
 
   enum class Take {
-    kBlock,     // *block is now in flight for the caller
-    kWait,      // nothing missing, but blocks in flight elsewhere may yet come back
+    kUnit,      // *unit is now held by the caller
+    kWait,      // nothing to take, but units held elsewhere may yet come back
     kFinished,  // every block is done
   };
-  // Takes the lowest missing block.
-  Take take(size_t* block);
-  // The block's bytes are on disk. Only for a block in flight.
-  void complete(size_t block);
-  // The block goes back to the missing set. Only for a block in flight.
-  void give_back(size_t block);
+  Take take(int taker, FetchUnit* unit);
+  // All of the unit's bytes arrived at `taker`: true if it is the first, and must now write them
+  // and call written(); false if another holder has claimed it (or it is done): drop the bytes.
+  bool claim(int taker, const FetchUnit& unit);
+  // The claimed unit's bytes are written. True if that completed its block.
+  bool written(const FetchUnit& unit);
+  // `taker` lets go of the unit (failed, or stopped). If no one else holds it, it is missing again.
+  void give_back(int taker, const FetchUnit& unit);
 
   const BlockMap& map() const { return map_; }
-  size_t missing_count() const { return missing_.size(); }
-  size_t in_flight_count() const { return in_flight_; }
+  size_t missing_count() const { return missing_blocks_.size() + missing_pieces_.size(); }
+  size_t in_flight_count() const { return in_flight_.size(); }
 
  private:
+  struct Held {
+    FetchUnit unit;
+    std::vector<int> holders;
+    int claimed_by = -1;
+  };
+  bool take_missing(FetchUnit* unit);
+  bool take_duplicate(int taker, FetchUnit* unit);
+
   BlockMap map_;
-  std::set<size_t> missing_;
-  std::vector<bool> in_flight_flags_;
-  size_t in_flight_ = 0;
+  size_t tail_blocks_;
+  uint64_t piece_bytes_;
+  std::set<size_t> missing_blocks_;               // never handed out (or given back whole)
+  std::map<uint64_t, FetchUnit> missing_pieces_;  // tail pieces not held, by offset
+  std::map<uint64_t, Held> in_flight_;            // by offset
+  std::map<size_t, size_t> units_left_;           // per started block: units not yet written
 };
 
 }  // namespace peerlink::peer_client

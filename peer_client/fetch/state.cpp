@@ -2,6 +2,7 @@
 #include "peer_client/fetch/state.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -11,7 +12,6 @@
 #include "common/base/io.h"
 #include "common/base/numbers.h"
 #include "common/crypto/sha256.h"
-#include "common/fs/atomic_write.h"
 #include "common/fs/names.h"
 #include "common/wire/line_codec.h"
 
@@ -94,7 +94,33 @@ bool parse_fetch_state(std::string_view text, FetchState* out) {
 }
 
 Result save_fetch_state(const std::string& path, const FetchState& state) {
-  return write_file_atomically(path, format_fetch_state(state));
+  const std::string text = format_fetch_state(state);
+  // Per process, so that two writers racing on the same file never share a temporary one; a
+  // fresh file, never one someone placed under that name (O_EXCL after the unlink).
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  ::unlink(tmp.c_str());
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) return Result::system("cannot write " + tmp, errno);
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    const ssize_t w = ::write(fd.get(), p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const Result failed = Result::system("cannot write " + tmp, errno);
+      ::unlink(tmp.c_str());
+      return failed;
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const Result renamed = Result::system("cannot rename " + tmp, errno);
+    ::unlink(tmp.c_str());
+    return renamed;
+  }
+  return {};
 }
 
 StateLoad load_fetch_state(const std::string& path, FetchState* out) {

@@ -38,9 +38,11 @@ std::string format_fetch_state(const FetchState& state);
 // length has confirmed it.
 bool parse_fetch_state(std::string_view text, FetchState* out);
 
-// Writes the state to `path` atomically (write_file_atomically()), so a crash leaves either the
-// old state or the new one. No fsync: the state is only ever written after the block data it
-// marks, which is enough to survive the process being killed.
+// Writes the state to `path` atomically (a temporary file `path.tmp<pid>`, then rename()), so a
+// crash leaves either the old state or the new one. No fsync: the state is only ever written
+// after the block data it marks, which is enough to survive the process being killed. Leftover
+// temporary files of dead writers are not looked for here (that scans the folder): the download
+// does it once, when it starts (remove_stale_temp_files()).
 Result save_fetch_state(const std::string& path, const FetchState& state);
 
 // Reads and parses `path`. kMissing if there is no such file; kCorrupt if it cannot be read or

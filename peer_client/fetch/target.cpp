@@ -77,6 +77,7 @@ Expected<FetchTarget::Prepared> FetchTarget::prepare() {
   }
   if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST)
     return errno_failure("cannot create " + dir_);
+  remove_stale_temp_files(state_path_);  // once: save() no longer scans the folder
   FetchState state;
   const StateLoad loaded = load_fetch_state(state_path_, &state);
 
@@ -160,7 +161,13 @@ Result FetchTarget::write(uint64_t offset, const char* data, size_t n) {
 
 Result FetchTarget::save(const BlockMap& blocks) {
   std::lock_guard<std::mutex> lock(save_mu_);
+  last_save_ = std::chrono::steady_clock::now();
   return save_fetch_state(state_path_, FetchState{name_, sha256_, blocks});
+}
+
+bool FetchTarget::save_due() {
+  std::lock_guard<std::mutex> lock(save_mu_);
+  return std::chrono::steady_clock::now() - last_save_ >= std::chrono::milliseconds(kSaveEveryMs);
 }
 
 Result FetchTarget::hash_range(Sha256* hash, uint64_t from, uint64_t to) const {

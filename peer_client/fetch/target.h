@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -45,6 +46,11 @@ class FetchTarget {
   Result write(uint64_t offset, const char* data, size_t n);
   // Records `blocks` as the state. Call only after the bytes of every block it marks are written.
   Result save(const BlockMap& blocks);
+  // Whether a save is due: true at most every kSaveEveryMs (and the first time), so that a
+  // download writes its state a few times a second rather than once per block. What a crash
+  // loses is at most that long's blocks; a stop or failure saves at once (Download::run()).
+  bool save_due();
+  static constexpr int kSaveEveryMs = 500;
 
   // Feeds bytes [from, to) of the .part, as they are on disk, to `hash`. Thread-safe.
   Result hash_range(Sha256* hash, uint64_t from, uint64_t to) const;
@@ -74,6 +80,7 @@ class FetchTarget {
   UniqueFd part_;
   WritebackPacer writeback_;  // write() runs on every source thread
   std::mutex save_mu_;
+  std::chrono::steady_clock::time_point last_save_{};  // guarded by save_mu_
 };
 
 }  // namespace peerlink::peer_client

@@ -262,7 +262,10 @@ TEST_F(SharingTest, ThreeOwnersEachServeAPartOfOneDownload) {
     EXPECT_GT(b, 0u) << name << " served nothing";
     total += b;
   }
-  EXPECT_EQ(total, kSize);
+  // At the end the downloader's endgame may fetch a few last ranges from two owners at once and
+  // drop the second copy (docs/SHARING.md, "The tail and the endgame").
+  EXPECT_GE(total, kSize);
+  EXPECT_LE(total, kSize + 6 * kMiB);
   EXPECT_EQ(listing(peer("client4").downloads), std::vector<std::string>{"big.bin"});
 }
 

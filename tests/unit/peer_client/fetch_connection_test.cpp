@@ -129,9 +129,10 @@ TEST_F(FetchConnectionTest, ARefusalFailsTheSourceAndGivesTheBlockBack) {
   const FetchConnection::Outcome outcome = run();
   EXPECT_EQ(outcome.end, FetchConnection::End::kSourceFailed);
   EXPECT_EQ(outcome.why.message(), "refused: server busy");
-  size_t block = 99;
-  EXPECT_EQ(queue_->take(&block, false), FetchQueue::Next::kBlock);
-  EXPECT_EQ(block, 0u);
+  FetchUnit unit;
+  unit.block = 99;
+  EXPECT_EQ(queue_->take(1, &unit, false), FetchQueue::Next::kUnit);
+  EXPECT_EQ(unit.block, 0u);
 }
 
 TEST_F(FetchConnectionTest, ASourceThatClosesEndsWithStatusClosed) {
@@ -162,8 +163,8 @@ TEST_F(FetchConnectionTest, AServerWithAnotherKeyThanTheVouchedOneIsRefused) {
   if (server_.joinable()) server_.join();
   EXPECT_FALSE(asked) << "no GET, and so no ticket, went to the impostor";
   EXPECT_EQ(seen_key_, X25519Key{}) << "the handshake stopped before bob's key was sent";
-  size_t block = 99;
-  EXPECT_EQ(queue_->take(&block, false), FetchQueue::Next::kBlock);
+  FetchUnit unit;
+  EXPECT_EQ(queue_->take(1, &unit, false), FetchQueue::Next::kUnit);
 }
 
 }  // namespace
