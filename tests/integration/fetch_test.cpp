@@ -33,9 +33,7 @@
 #include "common/wire/fetch_frames.h"
 #include "common/wire/frame.h"
 #include "common/wire/line_codec.h"
-#if __has_include("tests/support/baselines.h")
 #include "tests/support/baselines.h"
-#endif
 #include "tests/support/line_client.h"
 #include "tests/support/noise_peer.h"
 #include "tests/support/peer_programs.h"
@@ -745,36 +743,6 @@ double serve_protocol_copy(uint16_t port, const std::string& file, uint64_t size
   return seconds_since(t0);
 }
 
-#if !__has_include("tests/support/baselines.h")
-// The baseline: `nc` sends the file over loopback and this process writes it to `dst`.
-// Returns the seconds from starting nc to the last byte written, or -1 (nc missing or failed).
-// Debian's nc does not close after sending a file, so the receiver stops at `size` bytes.
-double nc_copy(const std::string& src, const std::string& dst, uint64_t size) {
-  if (::access("/usr/bin/nc", X_OK) != 0) return -1;
-  Expected<UniqueFd> l = listen_tcp("127.0.0.1", 0);
-  if (!l.ok()) return -1;
-  const std::string cmd = "exec /usr/bin/nc -q 0 127.0.0.1 " +
-                          std::to_string(local_port(l->get())) + " < '" + src + "'";
-  const auto t0 = std::chrono::steady_clock::now();
-  auto nc = Process::start({"/bin/sh", "-c", cmd});
-  UniqueFd conn(::accept4(l->get(), nullptr, nullptr, SOCK_CLOEXEC));
-  UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!conn || !out) return -1;
-  std::vector<char> buf(256 * 1024);
-  uint64_t total = 0;
-  while (total < size) {
-    size_t got = 0;
-    Result r = recv_some(conn.get(), buf.data(), buf.size(), &got);
-    if (!r.ok() || !send_all(out.get(), buf.data(), got).ok()) return -1;
-    total += got;
-  }
-  out.reset();
-  const double secs = seconds_since(t0);
-  nc->kill(SIGTERM);
-  return secs;
-}
-#endif
-
 // PEERLINK_BENCH_MIB sets the file size (default 1024: the 1 GiB).
 uint64_t bench_bytes() {
   const char* mib = std::getenv("PEERLINK_BENCH_MIB");
@@ -847,18 +815,10 @@ TEST_F(FetchBench, DISABLED_BenchmarkDownload) {
                  key_hex(requester_identity("dave").public_key)});
   std::vector<double> copy, copy_hash, serve, one, three, nc, scp;
   for (int run = 0; run < kRuns; ++run) {
-#if __has_include("tests/support/baselines.h")
     if (const auto t = nc_copy_seconds(src, dst)) nc.push_back(*t);
     std::filesystem::remove(dst);
     if (const auto t = scp_copy_seconds(src, dst, kScpAesGcm)) scp.push_back(*t);
     std::filesystem::remove(dst);
-#else
-    if (const double t = nc_copy(src, dst, kSize); t > 0) {
-      EXPECT_EQ(file_sha256(dst), sha);
-      nc.push_back(t);
-    }
-    std::filesystem::remove(dst);
-#endif
 
     const double c = baseline_copy(src, dst);
     const auto t0 = std::chrono::steady_clock::now();
