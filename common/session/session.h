@@ -40,6 +40,7 @@ class Session {
     std::string own_name;
     std::string peer_name;        // shown in every line; comes from the lobby, so trusted
     std::string downloads;        // where received files go
+    std::string share;            // the shared folder (may be empty): its hash cache is reused
     bool accepting_side = false;  // _peer_server; picks the parity of our offer ids
     int input_fd = 0;
     // The stop signals (Ctrl-C, SIGTERM, SIGHUP), taken by the receive thread: the first ends
@@ -103,7 +104,7 @@ class Session {
 
   // Wakes the receive thread (from the input or sender thread).
   void wake();
-  // Stops the input thread: its poll returns and a file being hashed for /send is given up.
+  // Stops the input thread: its poll returns.
   void stop_input();
 
   UniqueFd socket_;
@@ -115,9 +116,8 @@ class Session {
   SessionSender sender_;
   TransferReceiver receiver_;
 
-  UniqueFd wake_read_, wake_write_;          // wakes the receive thread's poll
-  UniqueFd stop_read_, stop_write_;          // stops the input thread's poll
-  std::atomic<bool> input_stopping_{false};  // ... and a /send hashing a file on it
+  UniqueFd wake_read_, wake_write_;  // wakes the receive thread's poll
+  UniqueFd stop_read_, stop_write_;  // stops the input thread's poll
 
   std::mutex mu_;                     // guards the two fields below
   std::optional<End> requested_end_;  // set by request_end()
