@@ -5,7 +5,9 @@
 
 namespace peerlink {
 
-HashThread::HashThread() : thread_([this] { run(); }) { current_.reserve(kBlockBytes); }
+HashThread::HashThread() : thread_([this] { run(); }) {
+  current_.bytes = std::make_unique<unsigned char[]>(kBlockBytes);
+}
 
 HashThread::~HashThread() {
   {
@@ -18,11 +20,13 @@ HashThread::~HashThread() {
 
 void HashThread::feed(std::string_view bytes) {
   while (!bytes.empty()) {
-    const size_t room = kBlockBytes - current_.size();
+    if (!current_.bytes) return;  // stopping: the hash no longer matters
+    const size_t room = kBlockBytes - current_.len;
     const size_t n = bytes.size() < room ? bytes.size() : room;
-    current_.insert(current_.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(n));
+    std::memcpy(current_.bytes.get() + current_.len, bytes.data(), n);
+    current_.len += n;
     bytes.remove_prefix(n);
-    if (current_.size() == kBlockBytes) push_current();
+    if (current_.len == kBlockBytes) push_current();
   }
 }
 
@@ -35,24 +39,23 @@ void HashThread::push_current() {
   if (spare_.empty() && blocks_ < kMaxQueuedBlocks + 1) {
     ++blocks_;
     lock.unlock();
-    current_ = std::vector<unsigned char>();
-    current_.reserve(kBlockBytes);
+    current_ = Block{std::make_unique<unsigned char[]>(kBlockBytes), 0};
     return;
   }
   cv_.wait(lock, [this] { return !spare_.empty() || stopping_; });
-  if (spare_.empty()) {  // stopping: the hash no longer matters
-    current_ = std::vector<unsigned char>();
+  if (spare_.empty()) {  // stopping: feed() drops what comes
+    current_ = Block{};
     return;
   }
   current_ = std::move(spare_.back());
   spare_.pop_back();
-  current_.clear();
+  current_.len = 0;
 }
 
 std::string HashThread::finish() {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!current_.empty()) queued_.push_back(std::move(current_));
-  current_ = std::vector<unsigned char>();
+  if (current_.len != 0) queued_.push_back(std::move(current_));
+  current_ = Block{};
   finishing_ = true;
   cv_.notify_all();
   cv_.wait(lock, [this] { return hashed_all_ || stopping_; });
@@ -71,10 +74,10 @@ void HashThread::run() {
       cv_.notify_all();
       return;
     }
-    std::vector<unsigned char> block = std::move(queued_.front());
+    Block block = std::move(queued_.front());
     queued_.pop_front();
     lock.unlock();
-    hash_.update(block.data(), block.size());
+    hash_.update(block.bytes.get(), block.len);
     lock.lock();
     spare_.push_back(std::move(block));
     cv_.notify_all();

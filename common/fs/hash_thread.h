@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -38,19 +39,24 @@ class HashThread {
   std::string finish();
 
  private:
+  struct Block {
+    std::unique_ptr<unsigned char[]> bytes;  // kBlockBytes
+    size_t len = 0;
+  };
+
   void run();
   void push_current();  // queues the block being filled
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::vector<unsigned char>> queued_;  // full blocks, oldest first
-  std::vector<std::vector<unsigned char>> spare_;  // hashed blocks, for reuse
-  size_t blocks_ = 1;                              // allocated: queued, spare, in use (current_)
-  bool finishing_ = false;                         // no more blocks will come
-  bool stopping_ = false;                          // give up now
+  std::deque<Block> queued_;  // full blocks, oldest first
+  std::vector<Block> spare_;  // hashed blocks, for reuse
+  size_t blocks_ = 1;         // allocated: queued, spare, in use (current_)
+  bool finishing_ = false;    // no more blocks will come
+  bool stopping_ = false;     // give up now
   bool hashed_all_ = false;
-  std::vector<unsigned char> current_;  // producer's block being filled
-  Sha256 hash_;                         // the hashing thread's
+  Block current_;  // producer's block being filled
+  Sha256 hash_;    // the hashing thread's
   std::string digest_;
   std::thread thread_;
 };

@@ -71,6 +71,10 @@ Session::Session(UniqueFd socket, std::unique_ptr<NoiseChannel> channel, FrameDe
   // at two chunks (sealed, each a little bigger), the chat round trip during a 1 GiB transfer fell
   // from 5.5-7.2 ms to 1.4-3.6 ms (session_bench; docs/SESSION.md).
   set_unsent_limit(socket_.get(), kUnsentLimit);
+  // Nor behind megabytes in our receive buffer when we are the slower side (decrypting, writing
+  // to disk): a fixed buffer bounds what can queue ahead of a chat line (docs/SESSION.md).
+  const int rcvbuf = kReceiveBuffer;
+  (void)::setsockopt(socket_.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   set_keepalive(socket_.get());  // a peer that vanishes without closing is noticed
 }
 

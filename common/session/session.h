@@ -71,6 +71,9 @@ class Session {
   static constexpr std::chrono::milliseconds kDrainTime{2000};
   // The most written-but-unsent bytes the session socket holds (two DATA chunks).
   static constexpr int kUnsentLimit = 128 * 1024;
+  // SO_RCVBUF of the session socket (the kernel doubles it for its bookkeeping): what the peer
+  // can have in flight towards us, and so what a chat line can queue behind at our end.
+  static constexpr int kReceiveBuffer = 256 * 1024;
 
  private:
   // What a received frame does to the session.
