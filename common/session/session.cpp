@@ -143,8 +143,8 @@ Session::End Session::receive_loop() {
   for (;;) {
     // Every complete frame buffered so far (the first time: what arrived with the handshake).
     while (!ending) {
-      Frame frame;
-      const FrameDecoder::Result r = decoder_.next(&frame);
+      FrameView frame;  // DATA is written straight from the decoder's buffer
+      const FrameDecoder::Result r = decoder_.next_view(&frame);
       if (r == FrameDecoder::Result::kNeedMore) break;
       Outcome outcome;
       if (r == FrameDecoder::Result::kTooLarge) {
@@ -220,7 +220,7 @@ Session::Outcome Session::violation(const std::string& reason) {
   return {Outcome::Kind::kDrain, End{false, false, "protocol error: " + reason}};
 }
 
-Session::Outcome Session::handle_frame(const Frame& frame) {
+Session::Outcome Session::handle_frame(const FrameView& frame) {
   const std::string& peer = config_.peer_name;
   Result handled;
   switch (frame.type) {
@@ -254,7 +254,7 @@ Session::Outcome Session::handle_frame(const Frame& frame) {
   return violation(handled.message());
 }
 
-Session::Outcome Session::handle_answer(const Frame& frame) {
+Session::Outcome Session::handle_answer(const FrameView& frame) {
   const bool accept = frame.type == wire::kAccept;
   const std::string what = accept ? "ACCEPT" : "DECLINE";
   uint32_t id = 0;
@@ -265,7 +265,7 @@ Session::Outcome Session::handle_answer(const Frame& frame) {
   return {};
 }
 
-Session::Outcome Session::handle_cancel(const Frame& frame) {
+Session::Outcome Session::handle_cancel(const FrameView& frame) {
   uint32_t id = 0;
   std::string reason;
   if (!decode_cancel(frame.payload, &id, &reason)) return violation("bad CANCEL payload");

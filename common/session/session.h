@@ -89,9 +89,9 @@ class Session {
 
   // Receive thread.
   End receive_loop();
-  Outcome handle_frame(const Frame& frame);
-  Outcome handle_answer(const Frame& frame);
-  Outcome handle_cancel(const Frame& frame);
+  Outcome handle_frame(const FrameView& frame);
+  Outcome handle_answer(const FrameView& frame);
+  Outcome handle_cancel(const FrameView& frame);
   // A protocol violation: queues ERROR with `reason` and starts draining.
   Outcome violation(const std::string& reason);
 
