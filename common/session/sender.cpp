@@ -59,17 +59,17 @@ void SessionSender::stop() {
     thread_.join();
   }
   std::unique_lock<std::mutex> lock(mu_);
-  for (auto& [id, t] : outgoing_) retire_reader_locked(t.get());
+  for (auto& [id, t] : outgoing_) retire_reader_locked(t);
   destroy_retired(&lock);
 }
 
-void SessionSender::retire_reader_locked(Outgoing* t) {
-  if (t->reader) retired_.push_back(std::move(t->reader));
+void SessionSender::retire_reader_locked(const std::shared_ptr<Outgoing>& t) {
+  if (t->reader) retired_.push_back(Retired{t, std::move(t->reader)});
 }
 
 void SessionSender::destroy_retired(std::unique_lock<std::mutex>* lock) {
   while (!retired_.empty()) {
-    std::vector<std::unique_ptr<ChunkReader>> gone;
+    std::vector<Retired> gone;
     gone.swap(retired_);
     lock->unlock();
     gone.clear();  // joins each reader's thread, which may be waiting to take mu_ in wake_writer
@@ -176,7 +176,7 @@ void SessionSender::fail_locked(const std::shared_ptr<Outgoing>& t, const std::s
     control_bytes_ += frame.size();
     control_.push_back(std::move(frame));
   }
-  retire_reader_locked(keep.get());
+  retire_reader_locked(keep);
   outgoing_.erase(id);
 }
 
@@ -288,7 +288,7 @@ bool SessionSender::stream_one_chunk(std::unique_lock<std::mutex>* lock) {
   console_->line("sent " + t->shown + " (" + console_->size_text(total) + ")");
   finished_[t->id] = t->shown;
   if (finished_.size() > kMaxFinishedRemembered) finished_.erase(finished_.begin());
-  retire_reader_locked(t.get());
+  retire_reader_locked(t);
   outgoing_.erase(it);
   return true;
 }

@@ -106,9 +106,10 @@ class SessionSender {
   void fail_locked(const std::shared_ptr<Outgoing>& t, const std::string& reason,
                    const std::string& peer_reason);
   bool write(const void* data, size_t len);
-  // Moves `t`'s reader to retired_: only the writer thread (or stop()/fail_all() once it is
-  // joined) destroys readers, outside mu_, since a reader's thread takes mu_ to wake us.
-  void retire_reader_locked(Outgoing* t);
+  // Moves `t`'s reader to retired_, with `t` itself (the reader reads its SourceFile until it is
+  // joined): only the writer thread (or stop()/fail_all() once it is joined) destroys readers,
+  // outside mu_, since a reader's thread takes mu_ to wake us.
+  void retire_reader_locked(const std::shared_ptr<Outgoing>& t);
   // Destroys the retired readers; `lock` is released meanwhile.
   void destroy_retired(std::unique_lock<std::mutex>* lock);
   void wake_writer();
@@ -128,8 +129,12 @@ class SessionSender {
   uint32_t next_id_;
   uint32_t last_streamed_ = 0;  // round-robin position among transfers being streamed
   std::map<uint32_t, std::shared_ptr<Outgoing>> outgoing_;
-  std::map<uint32_t, std::string> finished_;           // recently sent: id -> shown name
-  std::vector<std::unique_ptr<ChunkReader>> retired_;  // of finished or failed transfers
+  std::map<uint32_t, std::string> finished_;  // recently sent: id -> shown name
+  struct Retired {
+    std::shared_ptr<Outgoing> owner;      // destroyed second
+    std::unique_ptr<ChunkReader> reader;  // destroyed first: joins the thread reading owner's file
+  };
+  std::vector<Retired> retired_;  // of finished or failed transfers
   static constexpr size_t kMaxFinishedRemembered = 256;
   std::function<void(const std::string&)> on_write_error_;
   std::thread thread_;
