@@ -74,6 +74,7 @@ Expected<std::unique_ptr<PartFile>> PartFile::create(const std::string& dir,
     if (errno != EEXIST) return Result::system("cannot create " + path, errno);
   }
   if (!part->fd_) return Result::failure("cannot find a free name for " + base + " in " + dir);
+  part->hash_ = std::make_unique<HashThread>();
   struct statvfs vfs;
   if (::fstatvfs(part->fd_.get(), &vfs) == 0) {
     const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
@@ -89,23 +90,31 @@ Expected<std::unique_ptr<PartFile>> PartFile::create(const std::string& dir,
 PartFile::~PartFile() { discard(); }
 
 Result PartFile::append(std::string_view bytes) {
-  const Result r = send_all(fd_.get(), bytes.data(), bytes.size());
-  if (!r.ok()) return r.with_context("cannot write " + part_path_);
-  hash_.update(bytes);
+  if (done_) return Result::failure("cannot write " + part_path_ + ": already finished");
+  for (std::string_view left = bytes; !left.empty();) {
+    const ssize_t n = ::write(fd_.get(), left.data(), left.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Result::system("cannot write " + part_path_, errno);
+    left.remove_prefix(static_cast<size_t>(n));
+  }
+  hash_->feed(bytes);
   written_ += bytes.size();
   writeback_.wrote(fd_.get(), bytes.size());
   return {};
 }
 
-Expected<std::string> PartFile::commit() {
+Expected<std::string> PartFile::commit(std::string_view sender_sha256) {
   if (done_) return Result::failure("already finished");
   if (written_ != size_) {
     discard();
     return Result::failure("size mismatch: got " + std::to_string(written_) + " of " +
                            std::to_string(size_) + " bytes");
   }
-  const Sha256::Digest digest = hash_.finish();
-  if (std::string(digest.begin(), digest.end()) != expected_sha256_) {
+  const std::string digest = hash_->finish();
+  const bool offered_known = expected_sha256_ != std::string(expected_sha256_.size(), '\0');
+  const bool any_known = offered_known || !sender_sha256.empty();
+  if (!any_known || (offered_known && digest != expected_sha256_) ||
+      (!sender_sha256.empty() && digest != sender_sha256)) {
     discard();
     return Result::failure("sha256 mismatch");
   }
@@ -144,6 +153,7 @@ Expected<std::string> PartFile::move_into_place() {
 void PartFile::discard() {
   if (done_) return;
   done_ = true;
+  hash_.reset();
   fd_.reset();
   if (!part_path_.empty()) ::unlink(part_path_.c_str());
 }

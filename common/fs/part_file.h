@@ -10,7 +10,7 @@
 
 #include "common/base/fd.h"
 #include "common/base/result.h"
-#include "common/crypto/sha256.h"
+#include "common/fs/hash_thread.h"
 #include "common/fs/writeback.h"
 
 namespace peerlink {
@@ -23,14 +23,16 @@ inline constexpr char kSessionPartSuffix[] = ".part";
 
 // Owns "<dir>/.peerlink-session.<name>.part" (a free variant such as
 // ".peerlink-session.<name> (1).part" if that is taken), created with O_EXCL so it never writes
-// through an existing file or symlink, and flock()ed while it exists. It hashes what is written.
-// commit() checks size and SHA-256, then moves the file to a name that does not exist yet
-// (unique_destination: "name (1).ext") without ever replacing a file, even one that appears
-// concurrently. Destroying a PartFile that was not committed removes the .part, so a failed,
-// cancelled or cut transfer leaves nothing behind.
+// through an existing file or symlink, and flock()ed while it exists. It hashes what is written
+// on a HashThread of its own, so append() only write()s. commit() (which may run on another
+// thread than the appends, once they are over) checks size and SHA-256, fsync()s, then moves the
+// file to a name that does not exist yet (unique_destination: "name (1).ext") without ever
+// replacing a file, even one that appears concurrently. Destroying a PartFile that was not
+// committed removes the .part, so a failed, cancelled or cut transfer leaves nothing behind.
 class PartFile {
  public:
-  // `name` must satisfy safe_file_name(); `sha256` is the 32-byte digest promised by the sender.
+  // `name` must satisfy safe_file_name(); `sha256` is the 32-byte digest promised by the sender,
+  // or 32 zero bytes if it is not known yet (it comes with DONE: commit()'s `sender_sha256`).
   // Creates `dir` (one level) if it is missing. Fails if the file cannot be created or the file
   // system has less than `size` bytes free.
   static Expected<std::unique_ptr<PartFile>> create(const std::string& dir, const std::string& name,
@@ -43,9 +45,11 @@ class PartFile {
   // (e.g. ENOSPC) fails ("cannot write PART: ..."); the caller then discards the file.
   Result append(std::string_view bytes);
 
-  // Verifies and moves the file into place, giving the path where it landed. On failure
+  // Verifies and moves the file into place, giving the path where it landed. The SHA-256 of
+  // what was appended must equal the digest given to create() (unless that was all zero) and
+  // `sender_sha256` (unless empty); with neither known the file is refused. On failure
   // ("size mismatch: ...", "sha256 mismatch", or a file system error) the .part is removed.
-  Expected<std::string> commit();
+  Expected<std::string> commit(std::string_view sender_sha256 = {});
 
   // Removes the .part now (also done by the destructor unless committed).
   void discard();
@@ -65,7 +69,7 @@ class PartFile {
   uint64_t size_ = 0;
   uint64_t written_ = 0;
   std::string expected_sha256_;
-  Sha256 hash_;
+  std::unique_ptr<HashThread> hash_;
   WritebackPacer writeback_;
   bool done_ = false;  // committed or discarded
 };

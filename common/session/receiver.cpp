@@ -92,9 +92,12 @@ void TransferReceiver::note_unanswered_locked() {
 }
 
 void TransferReceiver::prompt_locked(const Incoming& t, bool again) {
-  const std::string digest = to_hex(t.offer.sha256.data(), t.offer.sha256.size()).substr(0, 12);
-  const std::string what = t.shown + " (" + console_->size_text(t.offer.size) + ", sha256 " +
-                           digest + ") — accept? [y/n]";
+  const std::string digest =
+      digest_follows(t.offer.sha256)
+          ? std::string("sha256 follows with the data")
+          : "sha256 " + to_hex(t.offer.sha256.data(), t.offer.sha256.size()).substr(0, 12);
+  const std::string what =
+      t.shown + " (" + console_->size_text(t.offer.size) + ", " + digest + ") — accept? [y/n]";
   console_->line(again ? "next offer from " + peer_ + ": " + what : peer_ + " offers " + what,
                  Console::Tone::kNotice);
 }
@@ -111,6 +114,7 @@ Result TransferReceiver::on_data(std::string_view payload) {
   }
   Incoming& t = it->second;
   if (!t.part) return Result::failure("DATA before ACCEPT for transfer " + std::to_string(id));
+  if (t.committing) return Result::failure("DATA after DONE for transfer " + std::to_string(id));
   if (bytes.size() > t.offer.size - t.part->written())
     return Result::failure("more DATA than offered for transfer " + std::to_string(id));
   if (const Result appended = t.part->append(bytes); !appended) {
@@ -126,8 +130,10 @@ Result TransferReceiver::on_data(std::string_view payload) {
 
 Result TransferReceiver::on_done(std::string_view payload) {
   uint32_t id = 0;
-  if (!decode_transfer_id(payload, &id)) return Result::failure("bad DONE payload");
+  std::string sender_sha256;
+  if (!decode_done(payload, &id, &sender_sha256)) return Result::failure("bad DONE payload");
   std::lock_guard<std::mutex> lock(mu_);
+  reap_commits_locked();
   auto it = open_.find(id);
   if (it == open_.end()) {
     if (closed_locked(id)) return {};
@@ -135,26 +141,65 @@ Result TransferReceiver::on_done(std::string_view payload) {
   }
   Incoming& t = it->second;
   if (!t.part) return Result::failure("DONE before ACCEPT for transfer " + std::to_string(id));
-  Expected<std::string> committed = t.part->commit();
+  if (t.committing) return Result::failure("second DONE for transfer " + std::to_string(id));
+  t.committing = true;
+  // The entry stays in open_ (counting against kMaxOpenTransfers) until the thread reports;
+  // std::map keeps `t` where it is meanwhile.
+  Incoming* const held = &t;
+  commits_.emplace(
+      id, std::thread([this, id, held, sender_sha256] { commit(id, held, sender_sha256); }));
+  return {};
+}
+
+void TransferReceiver::commit(uint32_t id, Incoming* t, std::string sender_sha256) {
+  // Nothing else touches t->part now: DATA and DONE for this id are protocol errors, CANCEL is
+  // ignored, and fail_all() joins this thread before it fails anything.
+  Expected<std::string> committed = t->part->commit(sender_sha256);
+  std::lock_guard<std::mutex> lock(mu_);
+  commits_over_.push_back(id);
   if (!committed) {
     const std::string& error = committed.message();
     // The sender has already said "sent"; this tells it the file did not survive.
     sender_->queue(wire::kCancel, encode_cancel(id, reason_for_peer(error)));
-    fail_locked(id, &t, error);
-    return {};
+    fail_locked(id, t, error);
+    return;
   }
-  t.progress.reset();
-  console_->line("received " + t.shown + " -> " + printable(*committed) + " (" +
-                 console_->size_text(t.offer.size) + ", sha256 verified)");
+  t->progress.reset();
+  console_->line("received " + t->shown + " -> " + printable(*committed) + " (" +
+                 console_->size_text(t->offer.size) + ", sha256 verified)");
   close_locked(id);
-  open_.erase(it);
-  return {};
+  open_.erase(id);
 }
+
+void TransferReceiver::reap_commits_locked() {
+  for (const uint32_t id : commits_over_) {
+    auto it = commits_.find(id);
+    if (it == commits_.end()) continue;
+    it->second.join();  // it has reported: all that is left of it is returning
+    commits_.erase(it);
+  }
+  commits_over_.clear();
+}
+
+void TransferReceiver::join_commits() {
+  std::map<uint32_t, std::thread> running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running.swap(commits_);
+    commits_over_.clear();
+  }
+  // Without the lock: each one takes it to report.
+  for (auto& [id, thread] : running) thread.join();
+}
+
+TransferReceiver::~TransferReceiver() { join_commits(); }
 
 bool TransferReceiver::on_cancel(uint32_t id, const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(id);
   if (it == open_.end()) return closed_locked(id);
+  // After DONE the file is the commit's to finish: the peer has nothing left to cancel.
+  if (it->second.committing) return true;
   std::string why = peer_ + " cancelled";
   if (!reason.empty()) why += " (" + printable(reason) + ")";
   if (!it->second.part) note_unanswered_locked();  // withdrawn before the user answered
@@ -200,6 +245,7 @@ void TransferReceiver::answer_oldest(bool accept) {
 }
 
 void TransferReceiver::fail_all(const std::string& reason) {
+  join_commits();
   std::lock_guard<std::mutex> lock(mu_);
   while (!open_.empty()) fail_locked(open_.begin()->first, &open_.begin()->second, reason);
   waiting_.clear();

@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "common/base/result.h"
 #include "common/fs/part_file.h"
@@ -22,9 +24,13 @@ namespace peerlink {
 
 // Tracks the peer's offers from OFFER to the user's y/n, then each accepted file from DATA to
 // DONE, writing it through a PartFile (so nothing appears under the final name unless the size
-// and SHA-256 match). Offered names are hostile: they pass through sanitize_file_name() before
-// use, and through printable() before being shown. Replies (ACCEPT, DECLINE, CANCEL) are queued
-// on `sender`, never written here. Prints the receiver's lines on `console`.
+// and SHA-256 match: the OFFER's digest if it had one, and always DONE's). The receive thread
+// only writes the bytes (the PartFile hashes them on a thread of its own); DONE hands the file to
+// a commit thread (wait for the hash, compare, fsync, rename), which prints "received ..." or
+// sends CANCEL when it is done, so chat keeps flowing while a large file reaches the disk. Offered
+// names are hostile: they pass through sanitize_file_name() before use, and through printable()
+// before being shown. Replies (ACCEPT, DECLINE, CANCEL) are queued on `sender`, never written here.
+// Prints the receiver's lines on `console`.
 //
 // What the peer can make it hold is bounded (docs/SESSION.md, "Limits"): at most
 // kMaxOpenTransfers offers waiting or in progress (more are declined automatically), the ids of
@@ -62,9 +68,11 @@ class TransferReceiver {
   // Answers the oldest offer still waiting; does nothing if there is none.
   void answer_oldest(bool accept);
 
-  // Session end: every unanswered offer and unfinished file fails with `reason`; .part files
-  // are removed.
+  // Session end: waits for the commits under way (each ends as it would have: a verified file
+  // lands, a bad one is removed), then every unanswered offer and unfinished file fails with
+  // `reason`; .part files are removed.
   void fail_all(const std::string& reason);
+  ~TransferReceiver();  // joins the commits under way
 
   // Offers waiting or in progress at once; more are declined automatically.
   static constexpr size_t kMaxOpenTransfers = 16;
@@ -79,7 +87,14 @@ class TransferReceiver {
     std::string shown;  // printable(name)
     std::unique_ptr<PartFile> part;
     std::unique_ptr<TransferProgress> progress;
+    bool committing = false;  // DONE came; a commit thread owns `part` now
   };
+
+  // A commit thread: commits `t`'s file against `sender_sha256` (DONE's), then reports.
+  void commit(uint32_t id, Incoming* t, std::string sender_sha256);
+  // Joins the commit threads that have reported.
+  void reap_commits_locked();
+  void join_commits();
 
   // Ends `t` as failed: prints why, removes its .part, remembers the id as closed.
   void fail_locked(uint32_t id, Incoming* t, const std::string& reason);
@@ -112,6 +127,10 @@ class TransferReceiver {
   bool forgot_any_ = false;
   // When recent offers ended unanswered, oldest first; at most limits_.max_unanswered + 1.
   std::deque<std::chrono::steady_clock::time_point> unanswered_;
+  // Commit threads by transfer id (at most kMaxOpenTransfers: each is an open transfer), and the
+  // ids of those that have reported and only need joining.
+  std::map<uint32_t, std::thread> commits_;
+  std::vector<uint32_t> commits_over_;
 };
 
 }  // namespace peerlink

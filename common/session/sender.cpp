@@ -53,10 +53,33 @@ void SessionSender::stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  if (!thread_.joinable()) return;
-  // The writer may be blocked in send() on a peer that stopped reading; this makes it fail.
-  ::shutdown(channel_->fd(), SHUT_RDWR);
-  thread_.join();
+  if (thread_.joinable()) {
+    // The writer may be blocked in send() on a peer that stopped reading; this makes it fail.
+    ::shutdown(channel_->fd(), SHUT_RDWR);
+    thread_.join();
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  for (auto& [id, t] : outgoing_) retire_reader_locked(t);
+  destroy_retired(&lock);
+}
+
+void SessionSender::retire_reader_locked(const std::shared_ptr<Outgoing>& t) {
+  if (t->reader) retired_.push_back(Retired{t, std::move(t->reader)});
+}
+
+void SessionSender::destroy_retired(std::unique_lock<std::mutex>* lock) {
+  while (!retired_.empty()) {
+    std::vector<Retired> gone;
+    gone.swap(retired_);
+    lock->unlock();
+    gone.clear();  // joins each reader's thread, which may be waiting to take mu_ in wake_writer
+    lock->lock();
+  }
+}
+
+void SessionSender::wake_writer() {
+  { std::lock_guard<std::mutex> lock(mu_); }  // the writer is waiting, or will see the news
+  cv_.notify_all();
 }
 
 uint32_t SessionSender::offer(std::unique_ptr<SourceFile> source) {
@@ -101,6 +124,9 @@ SessionSender::Match SessionSender::on_accept(uint32_t id) {
   console_->line(t.shown + ": " + peer_ + " accepted, sending");
   t.progress = std::make_unique<TransferProgress>(console_, id, t.shown, t.source->size());
   t.progress->update(0);
+  // With the digest in the OFFER (the shared folder's cache) there is nothing to hash.
+  t.reader = std::make_unique<ChunkReader>(t.source.get(), !t.source->digest_known(),
+                                           [this] { wake_writer(); });
   cv_.notify_all();
   return Match::kDone;
 }
@@ -134,8 +160,9 @@ SessionSender::Match SessionSender::on_cancel(uint32_t id, const std::string& re
 }
 
 void SessionSender::fail_all(const std::string& reason) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   while (!outgoing_.empty()) fail_locked(outgoing_.begin()->second, reason, "");
+  if (!thread_.joinable()) destroy_retired(&lock);  // otherwise the writer does
 }
 
 void SessionSender::fail_locked(const std::shared_ptr<Outgoing>& t, const std::string& reason,
@@ -149,6 +176,7 @@ void SessionSender::fail_locked(const std::shared_ptr<Outgoing>& t, const std::s
     control_bytes_ += frame.size();
     control_.push_back(std::move(frame));
   }
+  retire_reader_locked(keep);
   outgoing_.erase(id);
 }
 
@@ -158,7 +186,8 @@ std::shared_ptr<SessionSender::Outgoing> SessionSender::next_to_stream_locked() 
   for (int pass = 0; pass < 2; ++pass) {
     auto it = pass == 0 ? outgoing_.upper_bound(last_streamed_) : outgoing_.begin();
     for (; it != outgoing_.end(); ++it) {
-      if (it->second->accepted) return it->second;
+      if (it->second->accepted && it->second->reader && it->second->reader->ready())
+        return it->second;
     }
   }
   return nullptr;
@@ -178,17 +207,15 @@ bool SessionSender::write(const void* data, size_t len) {
 }
 
 void SessionSender::run() {
-  // One DATA frame and the DONE that may follow it, built in place: the file is read straight
-  // into the buffer behind the frame prefix.
-  std::vector<unsigned char> buf(kDataPrefixBytes + wire::kChunkBytes + wire::kFrameHeaderBytes +
-                                 4);
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
+    destroy_retired(&lock);
     cv_.wait(lock, [this] {
-      return stopping_ || !control_.empty() || final_.has_value() ||
+      return stopping_ || !control_.empty() || final_.has_value() || !retired_.empty() ||
              next_to_stream_locked() != nullptr;
     });
     if (stopping_) return;
+    if (!retired_.empty()) continue;
 
     if (!control_.empty()) {
       // All queued control frames in one write: chat and answers go out before more file data.
@@ -212,53 +239,58 @@ void SessionSender::run() {
       return;
     }
 
-    const std::shared_ptr<Outgoing> t = next_to_stream_locked();
-    last_streamed_ = t->id;
-    const uint64_t total = t->source->size();
-    const uint64_t offset = t->sent;
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(total - offset, wire::kChunkBytes));
-    const bool last = offset + n == total;
-    lock.unlock();
-
-    size_t len = 0;
-    std::string error;
-    if (n > 0) {
-      const Expected<size_t> got = t->source->read_at(offset, buf.data() + kDataPrefixBytes, n);
-      if (!got) {
-        error = got.message();
-      } else if (*got != n) {
-        error = t->source->path() + " shrank";
-      }
-      if (!error.empty()) {
-        lock.lock();
-        // The peer learns only that reading failed, not our local path.
-        if (outgoing_.count(t->id) != 0) fail_locked(t, error, "sender cannot read the file");
-        continue;
-      }
-      encode_data_prefix(t->id, static_cast<uint32_t>(n), buf.data());
-      len = kDataPrefixBytes + n;
-    }
-    if (last) {  // DONE right behind the last DATA, so nothing can come between them
-      encode_frame_header(wire::kDone, 4, buf.data() + len);
-      const std::string id = encode_transfer_id(t->id);
-      std::copy(id.begin(), id.end(), buf.data() + len + wire::kFrameHeaderBytes);
-      len += wire::kFrameHeaderBytes + 4;
-    }
-    const bool ok = write(buf.data(), len);
-    lock.lock();
-    if (!ok) return;
-    auto it = outgoing_.find(t->id);
-    if (it == outgoing_.end() || it->second != t) continue;  // cancelled meanwhile
-    t->sent += n;
-    if (!last) t->progress->update(t->sent);
-    if (last) {
-      t->progress.reset();
-      console_->line("sent " + t->shown + " (" + console_->size_text(total) + ")");
-      finished_[t->id] = t->shown;
-      if (finished_.size() > kMaxFinishedRemembered) finished_.erase(finished_.begin());
-      outgoing_.erase(it);
-    }
+    if (!stream_one_chunk(&lock)) return;
   }
+}
+
+bool SessionSender::stream_one_chunk(std::unique_lock<std::mutex>* lock) {
+  const std::shared_ptr<Outgoing> t = next_to_stream_locked();
+  last_streamed_ = t->id;
+  // Valid until this thread destroys it (destroy_retired), even if `t` is cancelled meanwhile.
+  ChunkReader* const reader = t->reader.get();
+  ChunkReader::Chunk chunk;
+  std::string error;
+  if (!reader->take(&chunk, &error)) {
+    // The peer learns only that reading failed, not our local path.
+    fail_locked(t, error, "sender cannot read the file");
+    return true;
+  }
+  const uint64_t total = t->source->size();
+  const std::string offered = t->source->sha256();
+  lock->unlock();
+
+  // The frames are built where the reader put the bytes: DATA prefix in front, DONE behind.
+  size_t len = 0;
+  unsigned char* const buf = chunk.frame;
+  if (chunk.len > 0) {
+    encode_data_prefix(t->id, static_cast<uint32_t>(chunk.len), buf);
+    len = kDataPrefixBytes + chunk.len;
+  }
+  if (chunk.last) {  // DONE right behind the last DATA, so nothing can come between them
+    const std::string done =
+        encode_done(t->id, digest_follows(offered) ? reader->digest() : offered);
+    encode_frame_header(wire::kDone, static_cast<uint32_t>(done.size()), buf + len);
+    std::copy(done.begin(), done.end(), buf + len + wire::kFrameHeaderBytes);
+    len += wire::kFrameHeaderBytes + done.size();
+  }
+  const bool ok = write(buf, len);
+  lock->lock();
+  reader->release();
+  if (!ok) return false;
+  auto it = outgoing_.find(t->id);
+  if (it == outgoing_.end() || it->second != t) return true;  // cancelled meanwhile
+  t->sent += chunk.len;
+  if (!chunk.last) {
+    t->progress->update(t->sent);
+    return true;
+  }
+  t->progress.reset();
+  console_->line("sent " + t->shown + " (" + console_->size_text(total) + ")");
+  finished_[t->id] = t->shown;
+  if (finished_.size() > kMaxFinishedRemembered) finished_.erase(finished_.begin());
+  retire_reader_locked(t);
+  outgoing_.erase(it);
+  return true;
 }
 
 }  // namespace peerlink

@@ -11,8 +11,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/noise/channel.h"
+#include "common/session/chunk_reader.h"
 #include "common/session/source.h"
 #include "common/term/progress.h"
 #include "common/term/terminal.h"
@@ -25,7 +27,11 @@ namespace peerlink {
 // a socket write, or two peers streaming files at each other could both stop reading. Between
 // control frames the thread streams the accepted outgoing files, one 64 KiB DATA frame at a time,
 // taking turns between transfers; so a chat line waits for at most one chunk, and a file is never
-// read into memory whole.
+// read into memory whole. Each accepted file is read ahead by a ChunkReader (its own thread: large
+// preads into a small ring, hashing what it reads when the offer had no digest), so this thread
+// only seals and sends; it takes a chunk only when one is ready, never waiting on the disk while a
+// control frame could go out. The DONE behind the last DATA carries the digest: the reader's of
+// the bytes it read, or the shared folder's cached one that the OFFER carried.
 //
 // Also owns the outgoing transfers: offer() registers a file and queues its OFFER; the peer's
 // ACCEPT / DECLINE / CANCEL are fed in through on_accept() / on_decline() / on_cancel(). It prints
@@ -87,15 +93,26 @@ class SessionSender {
     bool accepted = false;
     uint64_t sent = 0;
     std::unique_ptr<TransferProgress> progress;
+    std::unique_ptr<ChunkReader> reader;  // from ACCEPT on
   };
 
   void run();
+  // Sends the next ready chunk of a transfer (with DONE if it is the last); false if the
+  // connection failed. Called and returns with `lock` held.
+  bool stream_one_chunk(std::unique_lock<std::mutex>* lock);
   std::shared_ptr<Outgoing> next_to_stream_locked();
   bool ours_locked(uint32_t id) const;
   // Reports `t` as failed and forgets it; a non-empty `peer_reason` is sent in a CANCEL.
   void fail_locked(const std::shared_ptr<Outgoing>& t, const std::string& reason,
                    const std::string& peer_reason);
   bool write(const void* data, size_t len);
+  // Moves `t`'s reader to retired_, with `t` itself (the reader reads its SourceFile until it is
+  // joined): only the writer thread (or stop()/fail_all() once it is joined) destroys readers,
+  // outside mu_, since a reader's thread takes mu_ to wake us.
+  void retire_reader_locked(const std::shared_ptr<Outgoing>& t);
+  // Destroys the retired readers; `lock` is released meanwhile.
+  void destroy_retired(std::unique_lock<std::mutex>* lock);
+  void wake_writer();
 
   NoiseChannel* const channel_;
   Console* const console_;
@@ -113,6 +130,11 @@ class SessionSender {
   uint32_t last_streamed_ = 0;  // round-robin position among transfers being streamed
   std::map<uint32_t, std::shared_ptr<Outgoing>> outgoing_;
   std::map<uint32_t, std::string> finished_;  // recently sent: id -> shown name
+  struct Retired {
+    std::shared_ptr<Outgoing> owner;      // destroyed second
+    std::unique_ptr<ChunkReader> reader;  // destroyed first: joins the thread reading owner's file
+  };
+  std::vector<Retired> retired_;  // of finished or failed transfers
   static constexpr size_t kMaxFinishedRemembered = 256;
   std::function<void(const std::string&)> on_write_error_;
   std::thread thread_;

@@ -15,7 +15,6 @@
 #include "common/session/commands.h"
 #include "common/session/source.h"
 #include "common/term/interrupted.h"
-#include "common/term/progress.h"
 #include "common/term/stdin_lines.h"
 #include "common/term/terminal_mode.h"
 #include "common/term/window_changes.h"
@@ -37,13 +36,6 @@ void drain_pipe(int fd) {
   while (::read(fd, buf, sizeof buf) > 0) {
   }
 }
-
-// Files from this size on say that they are being hashed, with a bar (hashing 1 GiB takes
-// seconds); smaller ones are offered before anyone could read it.
-constexpr uint64_t kHashNoticeSize = 1024 * 1024;
-// The status entry of the file being hashed: above every transfer's key (ids are 32-bit; the
-// receiver's keys have bit 32 set).
-constexpr uint64_t kHashStatusKey = uint64_t{1} << 40;
 
 const char* frame_name(uint8_t type) {
   switch (type) {
@@ -79,6 +71,10 @@ Session::Session(UniqueFd socket, std::unique_ptr<NoiseChannel> channel, FrameDe
   // at two chunks (sealed, each a little bigger), the chat round trip during a 1 GiB transfer fell
   // from 5.5-7.2 ms to 1.4-3.6 ms (session_bench; docs/SESSION.md).
   set_unsent_limit(socket_.get(), kUnsentLimit);
+  // Nor behind megabytes in our receive buffer when we are the slower side (decrypting, writing
+  // to disk): a fixed buffer bounds what can queue ahead of a chat line (docs/SESSION.md).
+  const int rcvbuf = kReceiveBuffer;
+  (void)::setsockopt(socket_.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   set_keepalive(socket_.get());  // a peer that vanishes without closing is noticed
 }
 
@@ -128,10 +124,7 @@ Session::End Session::run() {
 
 void Session::wake() { (void)::write(wake_write_.get(), "x", 1); }
 
-void Session::stop_input() {
-  input_stopping_ = true;
-  (void)::write(stop_write_.get(), "x", 1);
-}
+void Session::stop_input() { (void)::write(stop_write_.get(), "x", 1); }
 
 // ---- receive thread ----
 
@@ -150,8 +143,8 @@ Session::End Session::receive_loop() {
   for (;;) {
     // Every complete frame buffered so far (the first time: what arrived with the handshake).
     while (!ending) {
-      Frame frame;
-      const FrameDecoder::Result r = decoder_.next(&frame);
+      FrameView frame;  // DATA is written straight from the decoder's buffer
+      const FrameDecoder::Result r = decoder_.next_view(&frame);
       if (r == FrameDecoder::Result::kNeedMore) break;
       Outcome outcome;
       if (r == FrameDecoder::Result::kTooLarge) {
@@ -194,8 +187,8 @@ Session::End Session::receive_loop() {
       if (signo != 0) {
         end_line_after_ctrl_c(signo, console_);
         // Exactly /quit, from this thread: input stops (what the user types next is for the
-        // lobby, and a /send still hashing its file gives up), BYE is queued and the loop above
-        // starts draining. Input first, so nothing typed after the peer sees BYE is taken.
+        // lobby), BYE is queued and the loop above starts draining. Input first, so nothing typed
+        // after the peer sees BYE is taken.
         stop_input();
         request_end(End{true, false, interrupted_reason(signo)}, config_.own_name + " left");
       }
@@ -227,7 +220,7 @@ Session::Outcome Session::violation(const std::string& reason) {
   return {Outcome::Kind::kDrain, End{false, false, "protocol error: " + reason}};
 }
 
-Session::Outcome Session::handle_frame(const Frame& frame) {
+Session::Outcome Session::handle_frame(const FrameView& frame) {
   const std::string& peer = config_.peer_name;
   Result handled;
   switch (frame.type) {
@@ -261,7 +254,7 @@ Session::Outcome Session::handle_frame(const Frame& frame) {
   return violation(handled.message());
 }
 
-Session::Outcome Session::handle_answer(const Frame& frame) {
+Session::Outcome Session::handle_answer(const FrameView& frame) {
   const bool accept = frame.type == wire::kAccept;
   const std::string what = accept ? "ACCEPT" : "DECLINE";
   uint32_t id = 0;
@@ -272,7 +265,7 @@ Session::Outcome Session::handle_answer(const Frame& frame) {
   return {};
 }
 
-Session::Outcome Session::handle_cancel(const Frame& frame) {
+Session::Outcome Session::handle_cancel(const FrameView& frame) {
   uint32_t id = 0;
   std::string reason;
   if (!decode_cancel(frame.payload, &id, &reason)) return violation("bad CANCEL payload");
@@ -390,27 +383,10 @@ void Session::handle_line(const std::string& line) {
 }
 
 void Session::offer_file(const std::string& path) {
-  // On a terminal a large file says it is being hashed, with a bar in the status line; pipes
-  // keep their lines as they were (docs/HANDOFF.md).
-  std::unique_ptr<TransferProgress> hashing;
-  SourceFile::HashProgress on_hashed;
-  if (console_->terminal()) {
-    on_hashed = [&](const SourceFile& file, uint64_t hashed) {
-      if (file.size() < kHashNoticeSize) return;
-      if (!hashing) {
-        const std::string shown = printable(file.name());
-        console_->line("hashing " + shown + " (" + format_size(file.size()) + ")...");
-        hashing = std::make_unique<TransferProgress>(console_, kHashStatusKey,
-                                                     "hashing " + shown + ":", file.size());
-      }
-      hashing->update(hashed);
-    };
-  }
-  Expected<std::unique_ptr<SourceFile>> opened =
-      SourceFile::open(path, &input_stopping_, on_hashed);
-  hashing.reset();  // the bar goes; "offered" (or why not) follows
+  // Nothing is hashed here (the input thread stays free to echo keys): the digest comes from the
+  // shared folder's cache, or follows with DONE (docs/SESSION.md, "Digests").
+  Expected<std::unique_ptr<SourceFile>> opened = SourceFile::open(path, config_.share);
   if (!opened) {
-    if (input_stopping_) return;  // the session is ending; nothing to say about the file
     console_->line("cannot send: " + printable(opened.message()), Console::Tone::kError);
     return;
   }

@@ -40,6 +40,7 @@ class Session {
     std::string own_name;
     std::string peer_name;        // shown in every line; comes from the lobby, so trusted
     std::string downloads;        // where received files go
+    std::string share;            // the shared folder (may be empty): its hash cache is reused
     bool accepting_side = false;  // _peer_server; picks the parity of our offer ids
     int input_fd = 0;
     // The stop signals (Ctrl-C, SIGTERM, SIGHUP), taken by the receive thread: the first ends
@@ -70,6 +71,9 @@ class Session {
   static constexpr std::chrono::milliseconds kDrainTime{2000};
   // The most written-but-unsent bytes the session socket holds (two DATA chunks).
   static constexpr int kUnsentLimit = 128 * 1024;
+  // SO_RCVBUF of the session socket (the kernel doubles it for its bookkeeping): what the peer
+  // can have in flight towards us, and so what a chat line can queue behind at our end.
+  static constexpr int kReceiveBuffer = 256 * 1024;
 
  private:
   // What a received frame does to the session.
@@ -85,9 +89,9 @@ class Session {
 
   // Receive thread.
   End receive_loop();
-  Outcome handle_frame(const Frame& frame);
-  Outcome handle_answer(const Frame& frame);
-  Outcome handle_cancel(const Frame& frame);
+  Outcome handle_frame(const FrameView& frame);
+  Outcome handle_answer(const FrameView& frame);
+  Outcome handle_cancel(const FrameView& frame);
   // A protocol violation: queues ERROR with `reason` and starts draining.
   Outcome violation(const std::string& reason);
 
@@ -103,7 +107,7 @@ class Session {
 
   // Wakes the receive thread (from the input or sender thread).
   void wake();
-  // Stops the input thread: its poll returns and a file being hashed for /send is given up.
+  // Stops the input thread: its poll returns.
   void stop_input();
 
   UniqueFd socket_;
@@ -115,9 +119,8 @@ class Session {
   SessionSender sender_;
   TransferReceiver receiver_;
 
-  UniqueFd wake_read_, wake_write_;          // wakes the receive thread's poll
-  UniqueFd stop_read_, stop_write_;          // stops the input thread's poll
-  std::atomic<bool> input_stopping_{false};  // ... and a /send hashing a file on it
+  UniqueFd wake_read_, wake_write_;  // wakes the receive thread's poll
+  UniqueFd stop_read_, stop_write_;  // stops the input thread's poll
 
   std::mutex mu_;                     // guards the two fields below
   std::optional<End> requested_end_;  // set by request_end()

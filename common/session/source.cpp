@@ -1,4 +1,4 @@
-// A file being sent: opened once, checked to be a regular file, hashed, then read in chunks.
+// A file being sent: opened once, checked to be a regular file, then read in chunks.
 #include "common/session/source.h"
 
 #include <fcntl.h>
@@ -6,22 +6,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
-#include "common/crypto/sha256.h"
 #include "common/fs/paths.h"
 #include "common/net/net.h"
+#include "common/session/share_digest.h"
+#include "common/wire/transfer_codec.h"
 
 namespace peerlink {
-namespace {
-
-constexpr size_t kHashChunk = 256 * 1024;
-
-}  // namespace
 
 Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
-                                                       const std::atomic<bool>* cancel,
-                                                       const HashProgress& progress) {
+                                                       const std::string& share_dir) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return Result::system("cannot open " + path, errno);
@@ -35,26 +29,13 @@ Expected<std::unique_ptr<SourceFile>> SourceFile::open(const std::string& path,
   src->name_ = base_name(path);
   src->fd_ = std::move(fd);
   src->size_ = static_cast<uint64_t>(st.st_size);
-
-  // Heap buffer: the input thread's stack is no place for 256 KiB.
-  std::vector<unsigned char> chunk(kHashChunk);
-  Sha256 hash;
-  uint64_t offset = 0;
-  if (progress) progress(*src, 0);
-  for (;;) {
-    if (cancel != nullptr && cancel->load()) return Result::cancelled();
-    const Expected<size_t> n = src->read_at(offset, chunk.data(), chunk.size());
-    if (!n) return n.result();
-    if (*n == 0) break;
-    hash.update(chunk.data(), *n);
-    offset += *n;
-    if (progress) progress(*src, offset);
-  }
-  if (offset != src->size_) return Result::failure(path + " changed while it was being read");
-  const Sha256::Digest digest = hash.finish();
-  src->sha256_.assign(digest.begin(), digest.end());
+  src->sha256_ = cached_share_digest(share_dir, path, st);
+  if (src->sha256_.size() != kSha256Bytes || digest_follows(src->sha256_))
+    src->sha256_ = kDigestFollows;
   return src;
 }
+
+bool SourceFile::digest_known() const { return !digest_follows(sha256_); }
 
 Expected<size_t> SourceFile::read_at(uint64_t offset, void* buf, size_t len) const {
   for (;;) {

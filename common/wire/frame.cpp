@@ -37,6 +37,16 @@ std::string encode_frame(uint8_t type, std::string_view payload) {
 }
 
 FrameDecoder::Result FrameDecoder::next(Frame* frame) {
+  FrameView view;
+  const Result r = next_view(&view);
+  if (r != Result::kFrame) return r;
+  frame->type = view.type;
+  frame->payload.assign(view.payload.data(), view.payload.size());
+  return r;
+}
+
+FrameDecoder::Result FrameDecoder::next_view(FrameView* frame) {
+  release_taken();
   const size_t avail = buf_.size();
   if (avail < wire::kFrameHeaderBytes) return need_more();
   auto* p = reinterpret_cast<const unsigned char*>(buf_.data());
@@ -46,8 +56,9 @@ FrameDecoder::Result FrameDecoder::next(Frame* frame) {
   if (len > max_payload_) return Result::kTooLarge;
   if (avail < wire::kFrameHeaderBytes + len) return need_more();
   frame->type = type;
-  frame->payload.assign(buf_.data() + wire::kFrameHeaderBytes, len);
-  buf_.consume(wire::kFrameHeaderBytes + len);
+  // Consumed at the next call, so the bytes stay where they are until then.
+  frame->payload = std::string_view(buf_.data() + wire::kFrameHeaderBytes, len);
+  taken_ = wire::kFrameHeaderBytes + len;
   return Result::kFrame;
 }
 

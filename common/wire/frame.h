@@ -16,6 +16,12 @@ struct Frame {
   std::string payload;
 };
 
+// A frame still inside the decoder's buffer (FrameDecoder::next_view): no copy of the payload.
+struct FrameView {
+  uint8_t type = 0;
+  std::string_view payload;  // valid until the decoder's next call
+};
+
 // Header + payload as one buffer.
 std::string encode_frame(uint8_t type, std::string_view payload);
 void encode_frame_header(uint8_t type, uint32_t length, unsigned char out[wire::kFrameHeaderBytes]);
@@ -33,20 +39,30 @@ class FrameDecoder {
   explicit FrameDecoder(uint32_t max_payload = wire::kMaxFramePayload,
                         uint8_t max_type = wire::kLastFrameType)
       : max_payload_(max_payload), max_type_(max_type) {}
-  void append(const char* data, size_t len) { buf_.append(data, len); }
+  void append(const char* data, size_t len) {
+    release_taken();
+    buf_.append(data, len);
+  }
   // Call in a loop until it stops returning kFrame. kTooLarge/kBadType are final.
   Result next(Frame* frame);
-  size_t buffered() const { return buf_.size(); }
+  // As next(), but the payload stays in the buffer: valid until the next call on the decoder.
+  Result next_view(FrameView* frame);
+  size_t buffered() const { return buf_.size() - taken_; }
   // Bytes held in memory, frames already taken included: bounded by a partial frame plus the
   // last append, whatever the length of the stream.
   size_t held() const { return buf_.held(); }
 
  private:
   Result need_more();
+  void release_taken() {
+    buf_.consume(taken_);
+    taken_ = 0;
+  }
 
   uint32_t max_payload_;
   uint8_t max_type_;
   Buffer buf_;
+  size_t taken_ = 0;  // the frame next_view() gave last, still in buf_
 };
 
 // Blocking frame I/O over a socket, built on send_all/recv_exact.

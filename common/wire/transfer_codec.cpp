@@ -36,6 +36,19 @@ bool decode_transfer_id(std::string_view payload, uint32_t* id) {
   return decode_u32_payload(payload, id);
 }
 
+std::string encode_done(uint32_t id, std::string_view sha256) {
+  std::string out = encode_u32_payload(id);
+  out.append(sha256);
+  return out;
+}
+
+bool decode_done(std::string_view payload, uint32_t* id, std::string* sha256) {
+  if (payload.size() != kDonePayloadBytes) return false;
+  if (!decode_u32_payload(payload.substr(0, 4), id)) return false;
+  sha256->assign(payload.substr(4));
+  return true;
+}
+
 void encode_data_prefix(uint32_t id, uint32_t len, unsigned char out[kDataPrefixBytes]) {
   encode_frame_header(wire::kData, len + 4, out);
   unsigned char* p = out + wire::kFrameHeaderBytes;

@@ -67,6 +67,7 @@ void SessionClient::run() {
     config.own_name = args_.user;
     config.peer_name = args_.peer;
     config.downloads = args_.downloads;
+    config.share = args_.share;
     config.accepting_side = false;
     config.signals = &signals;
     Session session(std::move(*conn), std::move(*channel), std::move(decoder), config, &console);

@@ -82,6 +82,7 @@ void SessionServer::run() {
     config.own_name = args_.user;
     config.peer_name = args_.peer;
     config.downloads = args_.downloads;
+    config.share = args_.share;
     config.accepting_side = true;
     config.signals = &signals;
     FrameDecoder decoder;

@@ -3,8 +3,10 @@
 //
 // Input: a sequence of records `op (1 byte) | length (1 byte) | payload (length bytes)`. op % 6:
 // 0 OFFER, 1 DATA, 2 DONE, 3 CANCEL (payload as on the wire), 4 the user answers y, 5 n. OFFER
-// payloads shorter than the fixed fields get them made up from the record (a digest of "", an
-// id and size from its bytes), so that most offers are valid and files really get written.
+// payloads shorter than the fixed fields get them made up from the record (an id and size from
+// its bytes, the digest of that many 'x' bytes or, when the size byte's top bit is set, the
+// digest to follow with DONE), so that most offers are valid and files really get written.
+// DONE payloads of 1 or 2 bytes likewise get an id and the digest of 0 or p[1] % 16 'x' bytes.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +57,8 @@ std::string make_offer(std::string_view p) {
   o.size = p.size() > 1 ? static_cast<unsigned char>(p[1]) % 16 : 0;
   const peerlink::Sha256::Digest d = peerlink::sha256(std::string(o.size, 'x'));
   o.sha256.assign(d.begin(), d.end());
+  if (p.size() > 1 && (static_cast<unsigned char>(p[1]) & 0x80) != 0)
+    o.sha256 = peerlink::kDigestFollows;
   o.name = p.size() > 2 ? std::string(p.substr(2)) : "f";
   return peerlink::encode_offer(o);
 }
@@ -93,10 +97,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           error = receiver.on_data(payload).message();
           break;
         }
-        case 2:
-          error = receiver.on_done(p.size() == 1 ? be32(1 + 2u * uint8_t(p[0])) : std::string(p))
-                      .message();
+        case 2: {
+          std::string payload(p);
+          if (p.size() == 1 || p.size() == 2) {
+            const size_t n = p.size() == 2 ? static_cast<unsigned char>(p[1]) % 16 : 0;
+            const peerlink::Sha256::Digest d = peerlink::sha256(std::string(n, 'x'));
+            payload =
+                peerlink::encode_done(1 + 2u * uint8_t(p[0]), std::string(d.begin(), d.end()));
+          }
+          uint32_t id = 0;
+          std::string digest;
+          if (peerlink::decode_done(payload, &id, &digest)) promised.insert(digest);
+          error = receiver.on_done(payload).message();
           break;
+        }
         case 3: {
           uint32_t id = 0;
           std::string reason;
@@ -124,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (receiver.offer_pending()) std::abort();
   }
   // Nothing unfinished is left, and every file that was kept has a safe name and content whose
-  // digest one of the offers promised: nothing unverified is ever kept.
+  // digest one of the offers or DONEs promised: nothing unverified is ever kept.
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     if (peerlink::is_session_part_name(name)) std::abort();

@@ -145,7 +145,7 @@ TEST_F(HostileSessionTest, BidiAndInvisibleCharactersArriveNeutralised) {
   std::optional<Frame> f = alice_->next_of(wire::kAccept);
   ASSERT_TRUE(f);
   ASSERT_TRUE(alice_->send(wire::kData, encode_transfer_id(1) + content));
-  ASSERT_TRUE(alice_->send(wire::kDone, encode_transfer_id(1)));
+  ASSERT_TRUE(alice_->send(wire::kDone, encode_done(1, raw_sha256(content))));
   line = bob_->wait_line("received ");
   ASSERT_TRUE(line) << bob_->output();
   EXPECT_EQ(*line,
@@ -338,6 +338,90 @@ TEST_F(HostileSessionTest, WhatBobSendsIsCiphertext) {
        {std::string("swordfish"), std::string("notes.txt"), std::string(32, 'k')}) {
     EXPECT_EQ(seen.find(secret), std::string::npos) << "the wire carries \"" << secret << "\"";
   }
+}
+
+// An offer whose digest follows with DONE (issue 11): bob's prompt says so, and a DONE whose
+// digest is not that of the bytes he received gets the file refused, nothing under its name.
+TEST_F(HostileSessionTest, ADoneDigestThatDoesNotMatchTheDataIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string content = "the bytes alice really sent";
+  Offer o;
+  o.id = 1;
+  o.size = content.size();
+  o.sha256 = kDigestFollows;
+  o.name = "claim.txt";
+  ASSERT_TRUE(alice_->send(wire::kOffer, encode_offer(o)));
+  auto line = bob_->wait_line("alice offers ");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line,
+            "alice offers claim.txt (27 bytes, sha256 follows with the data) — accept? [y/n]");
+  ASSERT_TRUE(bob_->write_line("y"));
+  ASSERT_TRUE(alice_->next_of(wire::kAccept));
+  ASSERT_TRUE(alice_->send(wire::kData, encode_transfer_id(1) + content));
+  ASSERT_TRUE(alice_->send(wire::kDone, encode_done(1, raw_sha256("other bytes"))));
+  line = bob_->wait_line("claim.txt: transfer failed");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "claim.txt: transfer failed: sha256 mismatch");
+  std::optional<Frame> f = alice_->next_of(wire::kCancel);
+  ASSERT_TRUE(f);
+  uint32_t id = 0;
+  std::string reason;
+  ASSERT_TRUE(decode_cancel(f->payload, &id, &reason));
+  EXPECT_EQ(id, 1u);
+  EXPECT_EQ(reason, "sha256 mismatch");
+  EXPECT_TRUE(list_dir(dl_).empty());
+  // The session goes on.
+  ASSERT_TRUE(alice_->send(wire::kChat, "still here"));
+  EXPECT_TRUE(bob_->wait_line("alice: still here"));
+}
+
+// DONE carries the sender's digest: without it (the old 4-byte DONE) or cut short it is a
+// protocol error, and the .part goes.
+TEST_F(HostileSessionTest, ADoneWithoutAWholeDigestIsAProtocolError) {
+  for (const size_t digest_bytes : {size_t{0}, size_t{31}}) {
+    SCOPED_TRACE(digest_bytes);
+    ASSERT_NO_FATAL_FAILURE(start_session());
+    ASSERT_TRUE(alice_->send(wire::kOffer, offer(1, "short.txt", "abc")));
+    ASSERT_TRUE(bob_->wait_line("alice offers short.txt"));
+    ASSERT_TRUE(bob_->write_line("y"));
+    ASSERT_TRUE(alice_->next_of(wire::kAccept));
+    ASSERT_TRUE(alice_->send(wire::kData, encode_transfer_id(1) + "abc"));
+    ASSERT_TRUE(alice_->send(wire::kDone,
+                             encode_transfer_id(1) + raw_sha256("abc").substr(0, digest_bytes)));
+    std::optional<Frame> f = alice_->next_of(wire::kError);
+    ASSERT_TRUE(f) << bob_->output();
+    EXPECT_EQ(f->payload, "bad DONE payload");
+    alice_.reset();
+    EXPECT_EQ(exit_code(bob_->wait_exit()), 1);
+    EXPECT_TRUE(list_dir(dl_).empty());
+  }
+}
+
+// Chat sent right behind a file's DONE arrives while (or after) bob commits it: every line, in
+// order, and the file is there.
+TEST_F(HostileSessionTest, ChatSentDuringACommitArrivesInOrder) {
+  ASSERT_NO_FATAL_FAILURE(start_session());
+  const std::string content = random_data(8u << 20, 3);
+  Offer o;
+  o.id = 1;
+  o.size = content.size();
+  o.sha256 = kDigestFollows;
+  o.name = "big.bin";
+  ASSERT_TRUE(alice_->send(wire::kOffer, encode_offer(o)));
+  ASSERT_TRUE(bob_->wait_line("alice offers big.bin"));
+  ASSERT_TRUE(bob_->write_line("y"));
+  ASSERT_TRUE(alice_->next_of(wire::kAccept));
+  for (size_t at = 0; at < content.size(); at += wire::kChunkBytes)
+    ASSERT_TRUE(
+        alice_->send(wire::kData, encode_transfer_id(1) + content.substr(at, wire::kChunkBytes)));
+  ASSERT_TRUE(alice_->send(wire::kDone, encode_done(1, raw_sha256(content))));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(alice_->send(wire::kChat, "line " + std::to_string(i)));
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(bob_->wait_line("alice: line " + std::to_string(i))) << bob_->output();
+  auto line = bob_->wait_line("received big.bin");
+  ASSERT_TRUE(line) << bob_->output();
+  EXPECT_EQ(*line, "received big.bin -> " + dl_ + "/big.bin (8388608 bytes, sha256 verified)");
+  EXPECT_TRUE(read_file(dl_ + "/big.bin") == content);
 }
 
 }  // namespace

@@ -49,6 +49,40 @@ TEST(FrameDecoder, DecodesFramesSplitAtEveryByte) {
   }
 }
 
+// next_view gives the same frames without copying: each view stays valid until the next call,
+// even when that frame emptied the buffer.
+TEST(FrameDecoder, ViewsStayValidUntilTheNextCall) {
+  const std::string stream = encode_frame(wire::kChat, "hello") +
+                             encode_frame(wire::kData, std::string(1000, '\xab')) +
+                             encode_frame(wire::kBye, "bye");
+  for (size_t cut = 0; cut <= stream.size(); ++cut) {
+    FrameDecoder dec;
+    std::vector<std::pair<uint8_t, std::string>> got;
+    FrameView v;
+    dec.append(stream.data(), cut);
+    while (dec.next_view(&v) == FrameDecoder::Result::kFrame)
+      got.emplace_back(v.type, std::string(v.payload));
+    // The last view from before is still intact here; append() is the next call.
+    dec.append(stream.data() + cut, stream.size() - cut);
+    while (dec.next_view(&v) == FrameDecoder::Result::kFrame)
+      got.emplace_back(v.type, std::string(v.payload));
+    ASSERT_EQ(got.size(), 3u) << cut;
+    EXPECT_EQ(got[0], std::make_pair(uint8_t{wire::kChat}, std::string("hello")));
+    EXPECT_EQ(got[1], std::make_pair(uint8_t{wire::kData}, std::string(1000, '\xab')));
+    EXPECT_EQ(got[2], std::make_pair(uint8_t{wire::kBye}, std::string("bye")));
+    EXPECT_EQ(dec.buffered(), 0u);
+  }
+  FrameDecoder whole;
+  whole.append(stream.data(), stream.size());
+  FrameView a, b;
+  ASSERT_EQ(whole.next_view(&a), FrameDecoder::Result::kFrame);
+  EXPECT_EQ(whole.buffered(), stream.size() - 10);
+  ASSERT_EQ(whole.next_view(&b), FrameDecoder::Result::kFrame);
+  ASSERT_EQ(whole.next_view(&b), FrameDecoder::Result::kFrame);
+  EXPECT_EQ(b.payload, "bye");  // the buffer is now empty but the view still reads
+  EXPECT_EQ(whole.buffered(), 0u);
+}
+
 // A long stream read in pieces that never end on a frame boundary (as a session reads 256 KiB at
 // a time while DATA frames are 64 KiB + header): memory stays bounded and every frame is whole.
 TEST(FrameDecoder, MemoryStaysBoundedOverALongStream) {

@@ -146,8 +146,8 @@ TEST_F(SenderTest, OfferAcceptStreamsDataThenDone) {
   EXPECT_EQ(offer.id, 1u);
   EXPECT_EQ(offer.size, data.size());
   EXPECT_EQ(offer.name, "f.bin");
-  const Sha256::Digest d = sha256(data);
-  EXPECT_EQ(offer.sha256, std::string(d.begin(), d.end()));
+  // Not in a shared folder: no digest in the OFFER, it follows with DONE.
+  EXPECT_EQ(offer.sha256, kDigestFollows);
 
   EXPECT_EQ(sender_->on_accept(1), SessionSender::Match::kDone);
   std::string got;
@@ -163,7 +163,8 @@ TEST_F(SenderTest, OfferAcceptStreamsDataThenDone) {
     got.append(bytes);
     ++chunks;
   }
-  EXPECT_EQ(f.payload, encode_transfer_id(1));
+  const Sha256::Digest d = sha256(data);
+  EXPECT_EQ(f.payload, encode_done(1, std::string(d.begin(), d.end())));
   EXPECT_EQ(chunks, 4);
   EXPECT_TRUE(got == data);
   sender_->stop();
@@ -184,6 +185,8 @@ TEST_F(SenderTest, EmptyFileIsJustDone) {
   EXPECT_EQ(sender_->on_accept(1), SessionSender::Match::kDone);
   Frame f = next();
   EXPECT_EQ(f.type, wire::kDone);
+  const Sha256::Digest d = sha256("");
+  EXPECT_EQ(f.payload, encode_done(1, std::string(d.begin(), d.end())));
 }
 
 TEST_F(SenderTest, AnswersAreMatchedToOurIds) {

@@ -18,8 +18,11 @@
 #include <vector>
 
 #include "common/crypto/sha256.h"
+#include "common/fs/hash_thread.h"
 #include "common/fs/part_file.h"
+#include "common/session/share_digest.h"
 #include "common/session/source.h"
+#include "common/wire/transfer_codec.h"
 #include "tests/support/process.h"
 
 namespace peerlink {
@@ -108,6 +111,97 @@ TEST(PartFile, HashMismatchLeavesNothing) {
   EXPECT_FALSE(final_path.ok());
   EXPECT_EQ(final_path.message(), "sha256 mismatch");
   EXPECT_TRUE(entries(dir.path()).empty());
+}
+
+TEST(PartFile, ADigestThatFollowsIsCheckedAtCommit) {
+  ScratchDir dir;
+  // Offered without a digest: the sender's (from DONE) decides.
+  auto good = PartFile::create(dir.path(), "e.txt", 4, kDigestFollows);
+  ASSERT_TRUE(good.ok()) << good.message();
+  ASSERT_TRUE((*good)->append("abcd").ok());
+  const Expected<std::string> landed = (*good)->commit(digest("abcd"));
+  ASSERT_TRUE(landed.ok()) << landed.message();
+  EXPECT_EQ(read_file(dir.file("e.txt")), std::string("abcd"));
+
+  auto bad = PartFile::create(dir.path(), "f.txt", 4, kDigestFollows);
+  ASSERT_TRUE(bad.ok()) << bad.message();
+  ASSERT_TRUE((*bad)->append("abcd").ok());
+  const Expected<std::string> refused = (*bad)->commit(digest("abce"));
+  EXPECT_EQ(refused.message(), "sha256 mismatch");
+  // Neither digest known: nothing to verify against, refused too.
+  auto unknown = PartFile::create(dir.path(), "g.txt", 4, kDigestFollows);
+  ASSERT_TRUE(unknown.ok()) << unknown.message();
+  ASSERT_TRUE((*unknown)->append("abcd").ok());
+  EXPECT_EQ((*unknown)->commit().message(), "sha256 mismatch");
+  // Both known: both must match.
+  auto both = make(dir.path(), "h.txt", "abcd");
+  ASSERT_TRUE(both->append("abcd").ok());
+  EXPECT_EQ(both->commit(digest("abce")).message(), "sha256 mismatch");
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"e.txt"});
+}
+
+TEST(PartFile, ManyChunksHashLikeOneShot) {
+  ScratchDir dir;
+  const std::string data = random_bytes_for_test(3u << 20, 11);
+  auto part = make(dir.path(), "big.bin", data);
+  ASSERT_TRUE(part);
+  std::mt19937 rng(5);
+  for (size_t at = 0; at < data.size();) {
+    const size_t n = std::min<size_t>(data.size() - at, rng() % 100000 + 1);
+    ASSERT_TRUE(part->append(std::string_view(data).substr(at, n)).ok());
+    at += n;
+  }
+  const Expected<std::string> landed = part->commit();
+  ASSERT_TRUE(landed.ok()) << landed.message();
+  EXPECT_EQ(read_file(*landed), data);
+}
+
+TEST(HashThread, EqualsOneShotOverRandomChunkSizes) {
+  for (unsigned seed = 1; seed <= 4; ++seed) {
+    // Past the queue bound (16 blocks of 256 KiB), so the producer has to wait for blocks back.
+    const std::string data = random_bytes_for_test((5u << 20) + seed * 777, seed);
+    HashThread hasher;
+    std::mt19937 rng(seed);
+    for (size_t at = 0; at < data.size();) {
+      const size_t n = std::min<size_t>(data.size() - at, rng() % (600u << 10));
+      hasher.feed(std::string_view(data).substr(at, n));
+      at += n;
+    }
+    EXPECT_EQ(hasher.finish(), digest(data)) << seed;
+  }
+  HashThread empty;
+  EXPECT_EQ(empty.finish(), digest(""));
+  HashThread abandoned;  // destroyed mid-stream: stops without finishing
+  abandoned.feed(random_bytes_for_test(9u << 20, 9));
+}
+
+TEST(ShareDigest, TheSharedFoldersCacheGivesTheDigestOnlyForAMatchingFile) {
+  ScratchDir dir;
+  const std::string share = dir.file("share");
+  std::filesystem::create_directories(share);
+  ASSERT_TRUE(write_file(share + "/a b.txt", "hello"));
+  ASSERT_TRUE(write_file(dir.file("outside.txt"), "hello"));
+  struct stat st;
+  ASSERT_EQ(::stat((share + "/a b.txt").c_str(), &st), 0);
+  const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  const std::string hex = sha256_hex("hello");
+  ASSERT_TRUE(write_file(share + "/.peerlink-hashes", "peerlink-hashes 1\n" + hex + " 5 " +
+                                                          std::to_string(mtime) + " a%20b.txt\n"));
+  auto in_share = SourceFile::open(share + "/a b.txt", share);
+  ASSERT_TRUE(in_share.ok()) << in_share.message();
+  EXPECT_TRUE((*in_share)->digest_known());
+  EXPECT_EQ((*in_share)->sha256(), digest("hello"));
+  // Another folder, no folder given, or a size/mtime the cache did not see: the digest follows.
+  struct stat out;
+  ASSERT_EQ(::stat(dir.file("outside.txt").c_str(), &out), 0);
+  EXPECT_EQ(cached_share_digest(share, dir.file("outside.txt"), out), "");
+  EXPECT_EQ(cached_share_digest("", share + "/a b.txt", st), "");
+  struct stat touched = st;
+  touched.st_mtim.tv_nsec ^= 1;
+  EXPECT_EQ(cached_share_digest(share, share + "/a b.txt", touched), "");
+  auto opened = SourceFile::open(share + "/a b.txt");
+  ASSERT_TRUE(opened.ok());
+  EXPECT_FALSE((*opened)->digest_known());
 }
 
 TEST(PartFile, ShortFileLeavesNothing) {
@@ -253,7 +347,7 @@ TEST(StaleSessionParts, RemovesOnlyOldUnlockedSessionParts) {
   EXPECT_EQ(remove_stale_session_parts(dir.file("missing"), std::chrono::seconds(600)), 0u);
 }
 
-TEST(SourceFile, OpensHashesAndReads) {
+TEST(SourceFile, OpensAndReadsWithoutHashing) {
   ScratchDir dir;
   const std::string data = random_bytes_for_test(300000, 7);  // more than one hashing chunk
   ASSERT_TRUE(write_file(dir.file("s.bin"), data));
@@ -262,8 +356,9 @@ TEST(SourceFile, OpensHashesAndReads) {
   const std::unique_ptr<SourceFile>& src = *opened;
   EXPECT_EQ(src->name(), "s.bin");
   EXPECT_EQ(src->size(), data.size());
-  const Sha256::Digest d = sha256(data);
-  EXPECT_EQ(src->sha256(), std::string(d.begin(), d.end()));
+  // Not in a shared folder: the digest follows with DONE (the sender hashes as it sends).
+  EXPECT_EQ(src->sha256(), kDigestFollows);
+  EXPECT_FALSE(src->digest_known());
   char buf[10];
   const Expected<size_t> tail = src->read_at(299995, buf, sizeof buf);
   ASSERT_TRUE(tail.ok()) << tail.message();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -173,7 +174,7 @@ TEST_F(ReceiverTest, ClosedIdsAreBoundedAndOldOnesStayClosed) {
   // Stale frames for the very first declined offer (long forgotten) are dropped, not errors;
   // an id never offered is still an error, and an old id cannot be offered again.
   EXPECT_TRUE(receiver_->on_data(encode_transfer_id(first_declined) + "xy").ok());
-  EXPECT_TRUE(receiver_->on_done(encode_transfer_id(first_declined)).ok());
+  EXPECT_TRUE(receiver_->on_done(encode_done(first_declined, kDigestFollows)).ok());
   EXPECT_TRUE(receiver_->on_cancel(first_declined, ""));
   EXPECT_EQ(receiver_->on_data(encode_transfer_id(id + 2) + "xy").message(),
             "DATA for unknown transfer " + std::to_string(id + 2));
@@ -184,6 +185,72 @@ TEST_F(ReceiverTest, ClosedIdsAreBoundedAndOldOnesStayClosed) {
   EXPECT_TRUE(receiver_->offer_pending());
   receiver_->answer_oldest(false);
   EXPECT_NE(printed().find("f.txt: declined\n"), std::string::npos);
+}
+
+// An accepted offer of "abcd" (id 1) with the digest in the OFFER, or following with DONE.
+std::string abcd_digest() {
+  const Sha256::Digest d = sha256("abcd");
+  return std::string(d.begin(), d.end());
+}
+
+std::string abcd_offer(bool digest_known) {
+  Offer offer;
+  offer.id = 1;
+  offer.size = 4;
+  offer.sha256 = digest_known ? abcd_digest() : kDigestFollows;
+  offer.name = "f.txt";
+  return encode_offer(offer);
+}
+
+TEST_F(ReceiverTest, AnOfferWithoutDigestSaysItFollowsAndDoneCarriesIt) {
+  make_receiver();
+  ASSERT_TRUE(receiver_->on_offer(abcd_offer(false)).ok());
+  EXPECT_NE(printed().find("alice offers f.txt (4 bytes, sha256 follows with the data) — accept?"),
+            std::string::npos)
+      << printed();
+  receiver_->answer_oldest(true);
+  ASSERT_TRUE(receiver_->on_data(encode_transfer_id(1) + "abcd").ok());
+  ASSERT_TRUE(receiver_->on_done(encode_done(1, abcd_digest())).ok());
+  receiver_->fail_all("session ended");  // waits for the commit
+  EXPECT_NE(printed().find("received f.txt -> " + dir_.file("downloads") +
+                           "/f.txt (4 bytes, sha256 verified)"),
+            std::string::npos)
+      << printed();
+  EXPECT_EQ(testing::read_file(dir_.file("downloads") + "/f.txt"), std::string("abcd"));
+}
+
+TEST_F(ReceiverTest, ADoneDigestThatDoesNotMatchIsRefused) {
+  for (const bool known : {false, true}) {
+    SCOPED_TRACE(known ? "digest in the offer" : "digest with DONE");
+    const std::string downloads = dir_.file(known ? "known" : "follows");
+    receiver_ =
+        std::make_unique<TransferReceiver>(sender_.get(), console_.get(), "alice", downloads);
+    ASSERT_TRUE(receiver_->on_offer(abcd_offer(known)).ok());
+    receiver_->answer_oldest(true);
+    ASSERT_TRUE(receiver_->on_data(encode_transfer_id(1) + "abcd").ok());
+    // The bytes match the OFFER's digest (if any), not DONE's: the sender says it sent others.
+    const Sha256::Digest other = sha256("abce");
+    ASSERT_TRUE(receiver_->on_done(encode_done(1, std::string(other.begin(), other.end()))).ok());
+    receiver_->fail_all("session ended");
+    EXPECT_NE(printed().find("f.txt: transfer failed: sha256 mismatch"), std::string::npos)
+        << printed();
+    EXPECT_TRUE(std::filesystem::is_empty(downloads));
+  }
+}
+
+TEST_F(ReceiverTest, DoneWithAShortDigestIsAProtocolError) {
+  make_receiver();
+  ASSERT_TRUE(receiver_->on_offer(abcd_offer(false)).ok());
+  receiver_->answer_oldest(true);
+  ASSERT_TRUE(receiver_->on_data(encode_transfer_id(1) + "abcd").ok());
+  EXPECT_EQ(receiver_->on_done(encode_transfer_id(1)).message(), "bad DONE payload");
+  EXPECT_EQ(receiver_->on_done(encode_transfer_id(1) + abcd_digest().substr(0, 31)).message(),
+            "bad DONE payload");
+  ASSERT_TRUE(receiver_->on_done(encode_done(1, abcd_digest())).ok());
+  // After DONE the file is the commit's: more DATA or a second DONE is a protocol error.
+  const Result more = receiver_->on_data(encode_transfer_id(1) + "x");
+  EXPECT_TRUE(more.ok() || more.message() == "DATA after DONE for transfer 1") << more.message();
+  receiver_->fail_all("session ended");
 }
 
 }  // namespace
