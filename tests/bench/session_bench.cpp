@@ -37,10 +37,7 @@
 #include "common/net/net.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
-#if __has_include("tests/support/baselines.h")
 #include "tests/support/baselines.h"
-#define PEERLINK_HAVE_BASELINES 1
-#endif
 
 namespace peerlink::testing {
 namespace {
@@ -401,32 +398,6 @@ bool transfer_run(const Dir& dir, uint64_t size, milliseconds interval, Transfer
   return f->identical;
 }
 
-// The same bytes through `nc -N host port < file` into `nc -l > file`: seconds, or -1.
-// Dir: TempDir or ScratchDir (a folder with file(name)).
-template <class Dir>
-double nc_transfer_s(const Dir& dir, const std::string& source, uint64_t size) {
-  uint16_t port = 0;
-  {  // as in nc_run: a free port for nc -l; the race is harmless here
-    auto l = listen_tcp("127.0.0.1", 0);
-    port = local_port(l->get());
-  }
-  const std::string dest = dir.file("nc-received.bin");
-  auto sh = [](const std::string& command) {
-    return Process::start({"/bin/sh", "-c", "exec " + command});
-  };
-  auto server = sh("/usr/bin/nc -v -l 127.0.0.1 " + std::to_string(port) + " > '" + dest + "'");
-  if (!server->wait_line("Listening")) return -1;
-  const auto t0 = Clock::now();
-  auto client = sh("/usr/bin/nc -N 127.0.0.1 " + std::to_string(port) + " < '" + source + "'");
-  // nc -l does not exit when the sender is done: its last byte on disk is the end (to within the
-  // 20 ms polling of wait_for_file).
-  const bool ok =
-      wait_for_file(dest, size, milliseconds(60000 + static_cast<int64_t>(size >> 20) * 200));
-  const double s = seconds_since(t0);
-  std::filesystem::remove(dest);
-  return ok ? s : -1;
-}
-
 void print_transfer(const TransferFigures& f, uint64_t size, milliseconds interval, double nc_s,
                     bool trace) {
   if (trace) {
@@ -564,19 +535,11 @@ struct Baselines {
 // One nc (and scp) copy of `source` into `dir`, appended to *b.
 void measure_baselines(const ScratchDir& dir, const std::string& source, uint64_t size,
                        Baselines* b) {
-#ifdef PEERLINK_HAVE_BASELINES
   const std::string dest = dir.file("baseline-copy.bin");
   if (const auto nc = nc_copy_seconds(source, dest)) b->nc_s.push_back(*nc);
   std::filesystem::remove(dest);
   if (const auto scp = scp_copy_seconds(source, dest, kScpAesGcm)) b->scp_s.push_back(*scp);
   std::filesystem::remove(dest);
-#else
-  if (::access("/usr/bin/nc", X_OK) == 0) {
-    const double nc = nc_transfer_s(dir, source, size);
-    if (nc > 0) b->nc_s.push_back(nc);
-  }
-#endif
-  (void)size;
 }
 
 std::string seconds_text(const std::vector<double>& v) {
@@ -751,7 +714,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "chat during a transfer failed: %s\n", why.c_str());
       return 1;
     }
-    const double nc_s = have_nc ? nc_transfer_s(disk, disk.file("random.bin"), file_size) : -1;
+    const double nc_s =
+        nc_copy_seconds(disk.file("random.bin"), disk.file("nc-received.bin")).value_or(-1);
+    std::filesystem::remove(disk.file("nc-received.bin"));
     std::filesystem::remove(disk.file("random.bin"));
     print_transfer(f, file_size, interval, nc_s, trace && run == 0);
     if (!f.busy_ms.empty()) max_ms.push_back(percentile(f.busy_ms, 1.0));
