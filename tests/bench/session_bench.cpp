@@ -35,9 +35,9 @@
 
 #include "common/crypto/sha256.h"
 #include "common/net/net.h"
+#include "tests/support/baselines.h"
 #include "tests/support/peer_programs.h"
 #include "tests/support/process.h"
-#include "tests/support/baselines.h"
 
 namespace peerlink::testing {
 namespace {
@@ -533,8 +533,7 @@ struct Baselines {
 };
 
 // One nc (and scp) copy of `source` into `dir`, appended to *b.
-void measure_baselines(const ScratchDir& dir, const std::string& source, uint64_t size,
-                       Baselines* b) {
+void measure_baselines(const ScratchDir& dir, const std::string& source, Baselines* b) {
   const std::string dest = dir.file("baseline-copy.bin");
   if (const auto nc = nc_copy_seconds(source, dest)) b->nc_s.push_back(*nc);
   std::filesystem::remove(dest);
@@ -583,7 +582,7 @@ bool file_rows(uint64_t size) {
   Baselines b;
   std::vector<double> send_s, after_y_s, shared_s, shared_after_y_s;
   for (int run = 0; run < kFileRuns; ++run) {
-    measure_baselines(dir, outside, size, &b);
+    measure_baselines(dir, outside, &b);
     std::string why;
     SendFigures f, g;
     if (!send_run(dir, outside, size, false, &f, &why) ||
