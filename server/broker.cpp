@@ -489,7 +489,7 @@ void Broker::unregister(Connection& c) {
   if (c.user.empty()) return;
   std::string user = c.user;
   if (const User* u = registry_.find(user); u != nullptr) {
-    files_held_ -= u->files.size();
+    files_held_ -= u->file_count;
     // Seen until now: the binding's expiry counts from the last time its user was here.
     if (u->key_verified) names_.touch(user, static_cast<int64_t>(std::time(nullptr)));
   }

@@ -123,6 +123,7 @@ class Broker {
     std::string needle;       // fold_name()d
     std::string query;        // for the log
     ScanCursor cursor;
+    size_t index_pos = 0;  // index: the next file of the set to index
     std::string lines;
     size_t count = 0;
   };

@@ -7,6 +7,7 @@
 
 #include <ctime>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "common/crypto/ticket.h"
@@ -205,6 +206,51 @@ TEST_F(BrokerTest, SameNameDifferentContentIsToldApart) {
   auto by_hash = c->request("WHOHAS " + kHashB, true);
   ASSERT_EQ(by_hash.size(), 2u);
   EXPECT_EQ(by_hash[1].rfind("OWNER bob ", 0), 0u);
+}
+
+// A file many own: WHOHAS answers a bounded sample (16) with valid tickets, rotating so every
+// owner comes up, and a named owner first (docs/PROTOCOL.md, WHOHAS).
+TEST_F(BrokerTest, WhoHasWithManyOwnersGivesTheBoundRotatingWithValidTickets) {
+  const int kOwners = 40;
+  std::vector<std::unique_ptr<LineClient>> owners;
+  for (int i = 0; i < kOwners; ++i) {
+    owners.push_back(client("own" + std::to_string(i)));
+    ASSERT_TRUE(owners.back()->send("ANNOUNCE 1"));
+    EXPECT_EQ(owners.back()->request("FILE pop.iso 7 " + kHashA)[0], "OK ANNOUNCED 1");
+  }
+  auto d = client("dave");
+  std::set<std::string> seen;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (int round = 0; round < 5; ++round) {
+    auto who = d->request(round % 2 == 0 ? "WHOHAS pop.iso" : "WHOHAS " + kHashA, true);
+    ASSERT_EQ(who.size(), 17u);
+    EXPECT_EQ(who[0], "OK WHOHAS 16");
+    std::set<std::string> in_reply;
+    for (size_t i = 1; i < who.size(); ++i) {
+      auto fields = split_fields(who[i]);
+      ASSERT_EQ(fields.size(), 9u) << who[i];
+      std::string owner(fields[1]);
+      in_reply.insert(owner);
+      seen.insert(owner);
+      EXPECT_EQ(verify_ticket(kTestKey, owner, "pop.iso", "dave", "-", std::string(fields[8]), now),
+                TicketCheck::kOk)
+          << who[i];
+    }
+    EXPECT_EQ(in_reply.size(), 16u);  // 16 different owners
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kOwners));  // 5 x 16 = 80: every owner came up
+  // A named owner comes first (any case), then the sample without it: 16 in all.
+  for (int round = 0; round < 3; ++round) {
+    auto who = d->request("WHOHAS pop.iso OWN33", true);
+    ASSERT_EQ(who.size(), 17u);
+    EXPECT_EQ(who[1].rfind("OWNER own33 ", 0), 0u) << who[1];
+    for (size_t i = 2; i < who.size(); ++i) EXPECT_EQ(who[i].find("own33 "), std::string::npos);
+  }
+  // A named user that does not share it, or is not there: just the sample.
+  EXPECT_EQ(d->request("WHOHAS pop.iso nobody", true).size(), 17u);
+  auto mine = owners[0]->request("WHOHAS pop.iso own0", true);
+  ASSERT_EQ(mine.size(), 17u);  // never yourself
+  for (const std::string& line : mine) EXPECT_EQ(line.find("own0 "), std::string::npos);
 }
 
 TEST_F(BrokerTest, BadAnnouncementKeepsThePreviousSet) {
