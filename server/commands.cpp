@@ -218,9 +218,7 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   c.set_label(name);
   reply(c, LineWriter(wire::kOk).word(wire::reply::kRegistered).field(name).field(c.ip()).str(),
         q + " from " + old_label);
-  broadcast(
-      LineWriter(wire::kEvent).word(wire::event::kJoin).field(name).field(c.ip()).num(port).str(),
-      name);
+  presence_.join(name, c.ip(), static_cast<uint16_t>(port));
 }
 
 std::string Broker::users_reply() const {
@@ -272,8 +270,7 @@ void Broker::cmd_announce(Connection& c, const Fields& f) {
     files_held_ -= held;
     registry_.set_files(c.user, {});
     reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(0).str(), "ANNOUNCE 0");
-    broadcast(LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(0).str(),
-              c.user);
+    presence_.shares(c.user, 0);
     return;
   }
   c.state = Connection::State::kAnnouncing;
@@ -363,9 +360,7 @@ bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
     scan_budget_left_ -= std::min(scan_budget_left_, files * kIndexFileCost);
     if (!done) return false;
     reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(job.count).str(), job.query);
-    broadcast(
-        LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(job.count).str(),
-        c.user);
+    presence_.shares(c.user, job.count);
     return true;
   }
   const size_t limit = opt_.max_reply_lines;

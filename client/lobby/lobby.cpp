@@ -387,7 +387,13 @@ void Lobby::handle_event(const BrokerEvent& e) {
   const std::string& me = options_.user;
   switch (e.type) {
     case BrokerEvent::Type::kJoin:
-      if (e.user != me) console_->print("* " + e.user + " joined", Style::kNotice);
+      if (e.user == me) break;
+      console_->print("* " + e.user + " joined", Style::kNotice);
+      // Merged with its first SHARES (docs/PROTOCOL.md, "Events"): said as before.
+      if (e.has_count && e.count > 0) {
+        console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
+        downloads_.owners_changed();
+      }
       break;
     case BrokerEvent::Type::kLeave:
       if (e.user == me) break;

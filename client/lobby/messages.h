@@ -32,7 +32,7 @@ bool parse_broker_message(std::string_view line, BrokerMessage* out);
 // An EVENT line, interpreted.
 struct BrokerEvent {
   enum class Type {
-    kJoin,            // user ip port
+    kJoin,            // user ip port [count]: count if merged with its first SHARES
     kLeave,           // user
     kBusy,            // user partner: left for a chat session with partner (not gone)
     kShares,          // user count
@@ -54,6 +54,7 @@ struct BrokerEvent {
   std::string ip;
   uint16_t port = 0;
   uint64_t count = 0;
+  bool has_count = false;  // kJoin: `count` came with it (kShares always has one)
   std::string token;
   std::string key;  // kChatAccepted: the target's static key, 64 lower-case hex ("" if it has none)
   std::string reason;

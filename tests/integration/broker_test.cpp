@@ -125,6 +125,54 @@ TEST_F(BrokerTest, JoinAndLeaveEventsReachTheOthers) {
   EXPECT_EQ(a->request("USERS", true).size(), 2u);
 }
 
+// A registration and its first announcement in one go reach the others as one merged line,
+// and the user is not told of its own changes (docs/PROTOCOL.md, "Batches").
+TEST_F(BrokerTest, JoinMergedWithTheFirstSharesIsOneEvent) {
+  auto a = client("alice");
+  LineClient b(broker_.port);
+  ASSERT_TRUE(b.send_raw("HELLO 1.0\nREGISTER bob 40002 " + kTestKey + "\nANNOUNCE 2\nFILE x 1 " +
+                         kHashA + "\nFILE y 2 " + kHashB + "\n"));
+  EXPECT_EQ(b.reply().value_or("").rfind("OK HELLO", 0), 0u);
+  EXPECT_EQ(b.reply().value_or(""), "OK REGISTERED bob 127.0.0.1");
+  EXPECT_EQ(b.reply().value_or(""), "OK ANNOUNCED 2");
+  auto join = a->event("EVENT JOIN");
+  ASSERT_TRUE(join);
+  EXPECT_EQ(*join, "EVENT JOIN bob 127.0.0.1 40002 2");
+  // bob hears alice's next change, and nothing of his own.
+  ASSERT_TRUE(a->send("ANNOUNCE 0"));
+  ASSERT_TRUE(a->reply());
+  auto next = b.next_line();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, "EVENT SHARES alice 0");
+}
+
+// From 256 users on, directory events go out in batches every ~100 ms: every JOIN and LEAVE
+// still reaches an observer, each once.
+TEST_F(BrokerTest, BatchedEventsAtManyUsersCarryEveryJoinAndLeave) {
+  auto observer = client("observer");
+  const int kUsers = 300;
+  std::vector<std::unique_ptr<LineClient>> cs;
+  for (int i = 0; i < kUsers; ++i) cs.push_back(client("m" + std::to_string(i)));
+  std::set<std::string> joined, left;
+  auto collect = [&](const std::string& prefix, std::set<std::string>* seen) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (seen->size() < static_cast<size_t>(kUsers) &&
+           std::chrono::steady_clock::now() < deadline) {
+      auto line = observer->next_line(std::chrono::milliseconds(2000));
+      if (!line) continue;
+      if (line->rfind(prefix, 0) != 0) continue;
+      auto f = split_fields(*line);
+      EXPECT_TRUE(seen->insert(std::string(f[2])).second) << "twice: " << *line;
+    }
+  };
+  collect("EVENT JOIN ", &joined);
+  EXPECT_EQ(joined.size(), static_cast<size_t>(kUsers));
+  cs.clear();  // all leave
+  collect("EVENT LEAVE ", &left);
+  EXPECT_EQ(left.size(), static_cast<size_t>(kUsers));
+  EXPECT_EQ(observer->request("USERS", true).size(), 2u);
+}
+
 TEST_F(BrokerTest, KilledClientIsRemovedAndOthersAreTold) {
   auto a = client("alice");
   auto b = client("bob");
