@@ -432,6 +432,17 @@ void Broker::push_presence(bool at_once) {
   if (!due) return;
   presence_due_ = now + kPresenceInterval;
   const PresenceBatch::Batch batch = presence_.take();  // one encoding for all
+  if (batch.lines > kMaxListedChanges) {
+    // Too many to list (a crowd arriving or leaving): one summary line each, so that N users
+    // registering cost each recipient O(1) lines per batch, not O(N).
+    const std::string summary = batch.summary();
+    for (const auto& [key, u] : registry_.users()) {
+      ++work_;
+      auto it = conns_.find(u.conn_id);
+      if (it != conns_.end()) send_event(*it->second, summary);
+    }
+    return;
+  }
   for (const auto& [key, u] : registry_.users()) {
     ++work_;
     auto it = conns_.find(u.conn_id);

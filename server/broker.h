@@ -96,6 +96,8 @@ class Broker {
   static constexpr size_t kBatchFromUsers = 256;
   static constexpr std::chrono::milliseconds kPresenceInterval{100};
   static constexpr size_t kMaxPresenceBatch = 64u << 10;
+  // A batch of more lines than this goes out as one EVENT CHANGES summary instead.
+  static constexpr size_t kMaxListedChanges = 32;
   // A directory event: queued, unless c is far behind (max_event_backlog), then dropped and
   // replaced by one "EVENT RESYNC" (the client re-reads USERS/FILES).
   void send_event(Connection& c, const std::string& data);

@@ -76,6 +76,16 @@ std::string PresenceBatch::Batch::for_user(const std::string& user) const {
   return out;
 }
 
+std::string PresenceBatch::Batch::summary() const {
+  return LineWriter(wire::kEvent)
+      .word(wire::event::kChanges)
+      .num(joined)
+      .num(left)
+      .num(busy)
+      .num(shares)
+      .str();
+}
+
 PresenceBatch::Batch PresenceBatch::take() {
   Batch batch;
   std::string& out = batch.text;
@@ -86,22 +96,27 @@ PresenceBatch::Batch PresenceBatch::take() {
       case Kind::kVoid:
         continue;
       case Kind::kJoin:
+        ++batch.joined;
         w.word(wire::event::kJoin).field(d.user).field(d.text).num(d.port);
         if (d.has_count) w.num(d.count);
         break;
       case Kind::kShares:
+        ++batch.shares;
         w.word(wire::event::kShares).field(d.user).num(d.count);
         break;
       case Kind::kLeave:
+        ++batch.left;
         w.word(wire::event::kLeave).field(d.user);
         break;
       case Kind::kBusy:
+        ++batch.busy;
         w.word(wire::event::kBusy).field(d.user).field(d.text);
         break;
     }
     const size_t begin = out.size();
     out += w.str();
     batch.own[d.user].push_back({begin, out.size()});
+    ++batch.lines;
   }
   deltas_.clear();
   last_.clear();

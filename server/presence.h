@@ -31,6 +31,10 @@ class PresenceBatch {
     std::unordered_map<std::string, std::vector<std::pair<size_t, size_t>>> own;  // [begin, end)
     // `text` without `user`'s own lines.
     std::string for_user(const std::string& user) const;
+    size_t lines = 0;
+    uint64_t joined = 0, left = 0, busy = 0, shares = 0;  // lines of each kind
+    // "EVENT CHANGES <joined> <left> <busy> <shares>": what a batch of many lines is sent as.
+    std::string summary() const;
   };
   Batch take();
 

@@ -432,6 +432,16 @@ void Lobby::handle_event(const BrokerEvent& e) {
                       Style::kNotice);
       downloads_.owners_changed();
       break;
+    case BrokerEvent::Type::kChanges: {
+      // Many users came or went at once (docs/PROTOCOL.md, "Batches"): said in one line.
+      const auto& n = e.changes;
+      std::string text = "* " + std::to_string(n[0]) + " joined, " + std::to_string(n[1]) +
+                         " left, " + std::to_string(n[2]) + " in a chat, " + std::to_string(n[3]) +
+                         " changed their shares; 'users' and 'files' show the current state";
+      console_->print(text, Style::kNotice);
+      downloads_.owners_changed();
+      break;
+    }
     case BrokerEvent::Type::kOther:
       break;
   }

@@ -135,6 +135,15 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
     out->type = BrokerEvent::Type::kResync;
     return true;
   }
+  if (w == wire::event::kChanges) {
+    out->type = BrokerEvent::Type::kChanges;
+    out->changes.resize(4);
+    if (f.size() != 5) return false;
+    for (size_t i = 0; i < 4; ++i) {
+      if (!parse_u64(f[i + 1], &out->changes[i])) return false;
+    }
+    return true;
+  }
   out->type = BrokerEvent::Type::kOther;
   return true;
 }

@@ -51,6 +51,19 @@ TEST(PresenceBatch, UsersGetTheBatchWithoutTheirOwnLines) {
   EXPECT_EQ(b.own.count("zed"), 0u);
 }
 
+TEST(PresenceBatch, ABatchCountsItsLinesForTheSummary) {
+  PresenceBatch p;
+  p.join("a", "127.0.0.1", 1);
+  p.join("b", "127.0.0.1", 2);
+  p.shares("b", 3);  // merged: still one line
+  p.leave("c");
+  p.busy("d", "e");
+  p.shares("f", 1);
+  auto b = p.take();
+  EXPECT_EQ(b.lines, 5u);
+  EXPECT_EQ(b.summary(), "EVENT CHANGES 2 1 1 1\n");
+}
+
 TEST(PresenceBatch, NamesAreFieldEncoded) {
   PresenceBatch p;
   p.busy("a", "b c");

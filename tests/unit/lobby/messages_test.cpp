@@ -84,6 +84,11 @@ TEST(ClientMessages, JoinLeaveShares) {
   EXPECT_EQ(merged.count, 17u);
   EXPECT_TRUE(bad_event("EVENT JOIN bob 192.168.1.4 40002 x"));
   EXPECT_TRUE(bad_event("EVENT JOIN bob 192.168.1.4 40002 1 2"));
+  BrokerEvent sum = event("EVENT CHANGES 120 3 0 118");
+  EXPECT_EQ(sum.type, Type::kChanges);
+  EXPECT_EQ(sum.changes, (std::vector<uint64_t>{120, 3, 0, 118}));
+  EXPECT_TRUE(bad_event("EVENT CHANGES 1 2 3"));
+  EXPECT_TRUE(bad_event("EVENT CHANGES 1 2 3 x"));
   BrokerEvent l = event("EVENT LEAVE bob");
   EXPECT_EQ(l.type, Type::kLeave);
   EXPECT_EQ(l.user, "bob");
