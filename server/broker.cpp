@@ -406,7 +406,9 @@ void Broker::send(Connection& c, const std::string& data) {
 
 void Broker::send_event(Connection& c, const std::string& data) {
   if (c.dead || c.resync) return;  // dropped: the RESYNC already queued covers it
-  if (c.pending_output() + data.size() <= opt_.max_event_backlog) return send(c, data);
+  // A client that keeps up (at most max_event_backlog waiting) takes the whole batch: bounded
+  // by max_event_backlog + kMaxPresenceBatch plus a batch's last user's lines.
+  if (c.pending_output() <= opt_.max_event_backlog) return send(c, data);
   c.resync = true;
   send(c, LineWriter(wire::kEvent).word(wire::event::kResync).str());
   c.resync_end = c.queued_total();
@@ -419,12 +421,38 @@ void Broker::send_to_user(const std::string& user, const std::string& data) {
   if (it != conns_.end()) send(*it->second, data);
 }
 
-void Broker::broadcast(const std::string& data, const std::string& except_user) {
+void Broker::push_presence(bool at_once) {
+  if (presence_.empty()) return;
+  const Clock::time_point now = Clock::now();
+  // Few users: every turn (as good as at once). Many: every kPresenceInterval, or when a batch
+  // has grown to kMaxPresenceBatch, so each recipient gets one line per user that changed, in
+  // one piece, instead of one write per event.
+  const bool due = at_once || registry_.size() < kBatchFromUsers || now >= presence_due_ ||
+                   presence_.bytes() >= kMaxPresenceBatch;
+  if (!due) return;
+  presence_due_ = now + kPresenceInterval;
+  const PresenceBatch::Batch batch = presence_.take();  // one encoding for all
+  if (batch.lines > kMaxListedChanges) {
+    // Too many to list (a crowd arriving or leaving): one summary line each, so that N users
+    // registering cost each recipient O(1) lines per batch, not O(N).
+    const std::string summary = batch.summary();
+    for (const auto& [key, u] : registry_.users()) {
+      ++work_;
+      auto it = conns_.find(u.conn_id);
+      if (it != conns_.end()) send_event(*it->second, summary);
+    }
+    return;
+  }
   for (const auto& [key, u] : registry_.users()) {
     ++work_;
-    if (u.name == except_user) continue;
     auto it = conns_.find(u.conn_id);
-    if (it != conns_.end()) send_event(*it->second, data);
+    if (it == conns_.end()) continue;
+    // Users are not told of their own changes: those in the batch get it without their lines.
+    if (batch.own.count(u.name) == 0) {
+      send_event(*it->second, batch.text);
+    } else if (std::string mine = batch.for_user(u.name); !mine.empty()) {
+      send_event(*it->second, mine);
+    }
   }
 }
 
@@ -478,6 +506,7 @@ void Broker::reap_dead() {
       auto it = conns_.find(dead_[done]);
       if (it != conns_.end()) unregister(*it->second);
     }
+    push_presence();
     flush_dirty();
     enforce_output_budget();
   } while (done < dead_.size());
@@ -489,7 +518,7 @@ void Broker::unregister(Connection& c) {
   if (c.user.empty()) return;
   std::string user = c.user;
   if (const User* u = registry_.find(user); u != nullptr) {
-    files_held_ -= u->files.size();
+    files_held_ -= u->file_count;
     // Seen until now: the binding's expiry counts from the last time its user was here.
     if (u->key_verified) names_.touch(user, static_cast<int64_t>(std::time(nullptr)));
   }
@@ -501,11 +530,10 @@ void Broker::unregister(Connection& c) {
   // A user leaving for the session the broker just relayed is away, not gone (server/busy.h).
   if (std::optional<std::string> partner = busy_.left(user, Clock::now())) {
     log_line(user + " left for a chat session with " + *partner);
-    broadcast(LineWriter(wire::kEvent).word(wire::event::kBusy).field(user).field(*partner).str(),
-              user);
+    presence_.busy(user, *partner);
     return;
   }
-  broadcast(LineWriter(wire::kEvent).word(wire::event::kLeave).field(user).str(), user);
+  presence_.leave(user);
 }
 
 void Broker::destroy(uint64_t id) {
@@ -576,7 +604,7 @@ void Broker::handle_timers() {
   for (uint64_t id : pending_.expired_offers(now)) expire_offer(id);
   for (const std::string& user : busy_.expire(now)) {
     log_line(user + " did not come back from its chat session");
-    broadcast(LineWriter(wire::kEvent).word(wire::event::kLeave).field(user).str(), user);
+    presence_.leave(user);
   }
   save_names_if_due(now);
 }
@@ -591,6 +619,7 @@ int Broker::next_timeout_ms() const {
     return 0;  // work to go on with: do not sleep
   }
   auto next = std::min(pending_.next_deadline(), busy_.next_deadline());
+  if (!presence_.empty()) next = std::min(next, presence_due_);
   if (!register_timers_.empty()) next = std::min(next, register_timers_.front().first);
   if (accept_paused_) next = std::min(next, accept_resume_at_);
   if (names_.dirty()) next = std::min(next, names_save_at_);

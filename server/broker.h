@@ -20,6 +20,7 @@
 #include "server/options.h"
 #include "server/pending.h"
 #include "server/poller.h"
+#include "server/presence.h"
 #include "server/registry.h"
 
 namespace peerlink::broker {
@@ -87,9 +88,16 @@ class Broker {
   void on_line(Connection& c, const std::string& line);
   void send(Connection& c, const std::string& data);
   void send_to_user(const std::string& user, const std::string& data);
-  // Directory events (JOIN, LEAVE, SHARES) to everyone else, coalesced per client (see
-  // send_event).
-  void broadcast(const std::string& data, const std::string& except_user);
+  // Sends the directory events collected in presence_ (JOIN, LEAVE, BUSY, SHARES) to every
+  // other registered user as one batch encoded once (see send_event), when due.
+  void push_presence(bool at_once = false);
+  // From this many users on, events are pushed every kPresenceInterval (or when a batch holds
+  // kMaxPresenceBatch bytes) instead of every loop turn.
+  static constexpr size_t kBatchFromUsers = 256;
+  static constexpr std::chrono::milliseconds kPresenceInterval{100};
+  static constexpr size_t kMaxPresenceBatch = 64u << 10;
+  // A batch of more lines than this goes out as one EVENT CHANGES summary instead.
+  static constexpr size_t kMaxListedChanges = 32;
   // A directory event: queued, unless c is far behind (max_event_backlog), then dropped and
   // replaced by one "EVENT RESYNC" (the client re-reads USERS/FILES).
   void send_event(Connection& c, const std::string& data);
@@ -123,6 +131,7 @@ class Broker {
     std::string needle;       // fold_name()d
     std::string query;        // for the log
     ScanCursor cursor;
+    size_t index_pos = 0;  // index: the next file of the set to index
     std::string lines;
     size_t count = 0;
   };
@@ -197,7 +206,9 @@ class Broker {
                                     // output of every connection + listings in progress
   Registry registry_;
   Pending pending_;
-  BusyTable busy_;  // users away in a chat session
+  PresenceBatch presence_;
+  Clock::time_point presence_due_{};  // the next batch may not go before this (many users)
+  BusyTable busy_;                    // users away in a chat session
   X25519KeyPair key_;
   std::string fingerprint_;
   NameKeys names_;

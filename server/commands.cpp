@@ -18,7 +18,7 @@ std::string user_line(const User& u) {
       .field(u.name)
       .field(u.ip)
       .num(u.port)
-      .num(u.files.size())
+      .num(u.file_count)
       .str();
 }
 
@@ -33,8 +33,13 @@ std::string_view key_text(const User& u) {
   return u.key.empty() ? wire::kNoKey : std::string_view(u.key);
 }
 
-std::string file_line(const User& u, const SharedFile& f) {
-  return LineWriter(wire::body::kFile).field(u.name).field(f.name).num(f.size).word(f.sha256).str();
+std::string file_line(const User& u, const FileInfo& f) {
+  return LineWriter(wire::body::kFile)
+      .field(u.name)
+      .field(*f.name)
+      .num(f.size)
+      .word(f.sha256->hex())
+      .str();
 }
 
 }  // namespace
@@ -213,9 +218,7 @@ void Broker::cmd_register(Connection& c, const Fields& f) {
   c.set_label(name);
   reply(c, LineWriter(wire::kOk).word(wire::reply::kRegistered).field(name).field(c.ip()).str(),
         q + " from " + old_label);
-  broadcast(
-      LineWriter(wire::kEvent).word(wire::event::kJoin).field(name).field(c.ip()).num(port).str(),
-      name);
+  presence_.join(name, c.ip(), static_cast<uint16_t>(port));
 }
 
 std::string Broker::users_reply() const {
@@ -250,7 +253,7 @@ void Broker::cmd_announce(Connection& c, const Fields& f) {
   c.announce_files.clear();
   c.announce_error.clear();
   c.announce_left = static_cast<size_t>(n);
-  const size_t held = registry_.find(c.user)->files.size();  // replaced if this one succeeds
+  const size_t held = registry_.find(c.user)->file_count;  // replaced if this one succeeds
   if (n > opt_.max_files_per_user) {
     c.announce_error = std::to_string(wire::err::kTooLarge) + " too many files (limit " +
                        std::to_string(opt_.max_files_per_user) + ")";
@@ -267,8 +270,7 @@ void Broker::cmd_announce(Connection& c, const Fields& f) {
     files_held_ -= held;
     registry_.set_files(c.user, {});
     reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(0).str(), "ANNOUNCE 0");
-    broadcast(LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(0).str(),
-              c.user);
+    presence_.shares(c.user, 0);
     return;
   }
   c.state = Connection::State::kAnnouncing;
@@ -288,7 +290,6 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
                          percent_encode(file.name.substr(0, 64));
     } else {
       file.size = size;
-      file.folded = fold_name(file.name);
       std::string key = file.name;
       c.announce_files[key] = std::move(file);
     }
@@ -312,7 +313,7 @@ void Broker::on_announce_line(Connection& c, const std::string& line) {
   job.query = q;
   job.count = c.announce_files.size();
   files_held_ += job.count;
-  files_held_ -= registry_.find(c.user)->files.size();
+  files_held_ -= registry_.find(c.user)->file_count;
   job.generation = registry_.replace_files(c.user, std::move(c.announce_files));
   c.announce_files.clear();
   start_job(c, std::move(job));
@@ -337,10 +338,8 @@ void Broker::cmd_files(Connection& c, const Fields& f, bool search) {
   if (u == nullptr) return error(c, wire::err::kNotFound, std::string(wire::err::kNoSuchUser), q);
   size_t n = 0;
   std::string lines;
-  for (const auto& [name, file] : u->files) {  // at most max_files_per_user
-    if (n >= opt_.max_reply_lines) break;
-    lines += file_line(*u, file);
-    ++n;
+  for (size_t i = 0; i < registry_.stored_count(*u) && n < opt_.max_reply_lines; ++i, ++n) {
+    lines += file_line(*u, registry_.file_at(*u, i));  // at most max_files_per_user
   }
   reply(c, LineWriter(wire::kOk).word(wire::reply::kFiles).num(n).str() + lines, q);
 }
@@ -357,20 +356,18 @@ void Broker::start_job(Connection& c, ListJob job) {
 bool Broker::advance_job(Connection& c, ListJob& job, size_t budget) {
   if (job.index) {
     size_t files = std::max<size_t>(1, budget / kIndexFileCost);
-    bool done = registry_.index_some(c.user, job.generation, &job.cursor.file, files);
+    bool done = registry_.index_some(c.user, job.generation, &job.index_pos, files);
     scan_budget_left_ -= std::min(scan_budget_left_, files * kIndexFileCost);
     if (!done) return false;
     reply(c, LineWriter(wire::kOk).word(wire::reply::kAnnounced).num(job.count).str(), job.query);
-    broadcast(
-        LineWriter(wire::kEvent).word(wire::event::kShares).field(c.user).num(job.count).str(),
-        c.user);
+    presence_.shares(c.user, job.count);
     return true;
   }
   const size_t limit = opt_.max_reply_lines;
   if (job.count < limit) {
     size_t held = job.lines.size();
-    size_t spent = registry_.scan(&job.cursor, budget, [&](const User& u, const SharedFile& file) {
-      if (job.search && !contains_folded(file.folded, job.needle)) return true;
+    size_t spent = registry_.scan(&job.cursor, budget, [&](const User& u, const FileInfo& file) {
+      if (job.search && !name_contains(*file.name, job.needle)) return true;
       job.lines += file_line(u, file);
       return ++job.count < limit;
     });
@@ -428,15 +425,27 @@ std::string Broker::owner_line(const User& owner, const SharedFile& f, const Use
 }
 
 void Broker::cmd_whohas(Connection& c, const Fields& f) {
-  if (f.size() != 2)
-    return error(c, wire::err::kBadRequest, "usage: WHOHAS <name-or-sha256>", "WHOHAS");
+  if (f.size() != 2 && f.size() != 3)
+    return error(c, wire::err::kBadRequest, "usage: WHOHAS <name-or-sha256> [<user>]", "WHOHAS");
   std::string q = "WHOHAS " + percent_encode(f[1]);
   std::string lines;
   size_t n = 0;
   const User* self = registry_.find(c.user);
-  for (const auto& [u, file] : registry_.who_has(f[1], opt_.max_reply_lines)) {
-    if (u->name == c.user) continue;
-    lines += owner_line(*u, *file, *self);
+  // The owner asked for first, if it shares the file.
+  const User* named = f.size() == 3 ? registry_.find(f[2]) : nullptr;
+  if (named == self) named = nullptr;
+  if (named != nullptr) {
+    if (std::optional<FileInfo> mine = registry_.owner_file(*named, f[1])) {
+      lines += owner_line(*named, mine->copy(), *self);
+      ++n;
+    }
+  }
+  // Then a bounded sample, rotating over the owners (docs/PROTOCOL.md, WHOHAS): one ticket
+  // signed per owner returned, however many there are.
+  for (const auto& [u, file] : registry_.who_has(f[1], opt_.whohas_owners, self)) {
+    if (n >= opt_.whohas_owners) break;
+    if (u == named) continue;
+    lines += owner_line(*u, file.copy(), *self);
     ++n;
   }
   reply(c, LineWriter(wire::kOk).word(wire::reply::kWhoHas).num(n).str() + lines, q);
@@ -535,11 +544,11 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
                  "too many users (limit " + std::to_string(wire::kMaxOfferTargets) + ")", q);
   }
   const User* self = registry_.find(c.user);
-  auto file = self->files.find(f[1]);
+  std::optional<FileInfo> file = registry_.find_file(*self, f[1]);
   uint64_t size = 0;
   std::string sha;
-  if (file == self->files.end() || !parse_u64(f[2], &size) || file->second.size != size ||
-      !parse_sha256_hex(f[3], &sha) || file->second.sha256 != sha) {
+  if (!file || !parse_u64(f[2], &size) || file->size != size || !parse_sha256_hex(f[3], &sha) ||
+      file->sha256->hex() != sha) {
     return error(c, wire::err::kNotFound, "not shared: announce the file first", q);
   }
   if (pending_.offers_from(c.user) >= opt_.max_offers_per_user) {
@@ -557,7 +566,7 @@ void Broker::cmd_offer(Connection& c, const Fields& f) {
   PendingOffer o;
   o.id = pending_.next_id();
   o.from = c.user;
-  o.file = file->second;
+  o.file = file->copy();
   o.deadline = Clock::now() + std::chrono::seconds(opt_.offer_timeout_s);
   for (size_t i = 4; i < f.size(); ++i) {
     const User* target = registry_.find(f[i]);  // any case; stored as registered

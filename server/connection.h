@@ -21,11 +21,11 @@
 
 namespace peerlink::broker {
 
+// A file as announced (the registry stores it compactly: server/file_store.h).
 struct SharedFile {
   std::string name;
   uint64_t size = 0;
   std::string sha256;  // 64 lower-case hex digits
-  std::string folded;  // `name` in ASCII lower case, for SEARCH (filled in by the Registry)
 };
 
 // Owns the client socket (closed when destroyed). Never blocks: flush() writes what the kernel

@@ -43,9 +43,10 @@ struct BrokerOptions {
   size_t socket_sndbuf = 128u << 10;
   size_t max_files_per_user = wire::kMaxFilesPerUser;
   // Files held broker-wide: every user's shared set plus the announcements being read (reserved
-  // at `ANNOUNCE n`). Bounds the registry's memory (~0.5 KiB a file with its indexes).
+  // at `ANNOUNCE n`). Bounds the registry's memory (~0.2 KiB a file with its indexes).
   size_t max_total_files = 500000;
   size_t max_reply_lines = wire::kMaxReplyLines;
+  size_t whohas_owners = wire::kMaxWhoHasOwners;  // OWNER lines per WHOHAS reply at most
   // Work units (about one per byte of file name) all SEARCH/FILES listings together may scan in
   // one loop turn; a longer listing resumes on the next turn.
   size_t scan_budget_per_turn = 256u << 10;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/base/hex.h"
+#include "common/wire/broker_limits.h"
 
 namespace peerlink::broker {
 
@@ -25,9 +26,9 @@ const User* Registry::find(std::string_view name) const {
   return it == users_.end() ? nullptr : &it->second;
 }
 
-static void fold_file(SharedFile* f) {
-  if (!f->folded.empty() || f->name.empty()) return;
-  f->folded = fold_name(f->name);
+User* Registry::find_mutable(std::string_view name) {
+  auto it = users_.find(fold_name(name));
+  return it == users_.end() ? nullptr : &it->second;
 }
 
 bool Registry::add(User user) {
@@ -35,69 +36,33 @@ bool Registry::add(User user) {
   std::string key = fold_name(user.name);
   user.generation = ++last_generation_;
   auto [it, inserted] = users_.emplace(key, std::move(user));
-  by_generation_[it->second.generation] = key;
-  for (auto& [fname, f] : it->second.files) {
-    fold_file(&f);
-    index_file(it->second.generation, f);
-  }
+  it->second.set = store_.add_set(&it->second, FileMap());
+  it->second.file_count = 0;
   return inserted;
-}
-
-void Registry::retire(User* u) {
-  by_generation_.erase(u->generation);
-  if (!u->files.empty()) {
-    garbage_files_ += u->files.size();
-    graveyard_.emplace_back(u->generation, std::move(u->files));
-  }
-  u->files = FileMap();
 }
 
 void Registry::remove(std::string_view name) {
   auto it = users_.find(fold_name(name));
   if (it == users_.end()) return;
-  retire(&it->second);
+  store_.retire(it->second.set);
   users_.erase(it);
 }
 
 uint64_t Registry::replace_files(std::string_view name, FileMap files) {
-  auto it = users_.find(fold_name(name));
-  if (it == users_.end()) return 0;
-  User& u = it->second;
-  retire(&u);
-  u.files = std::move(files);
-  for (auto& [fname, f] : u.files) fold_file(&f);  // already done when they were announced
-  u.generation = ++last_generation_;
-  by_generation_[u.generation] = it->first;
-  return u.generation;
+  User* u = find_mutable(name);
+  if (u == nullptr) return 0;
+  store_.retire(u->set);
+  u->file_count = files.size();
+  u->set = store_.add_set(u, std::move(files));
+  u->generation = ++last_generation_;
+  return u->generation;
 }
 
-bool Registry::index_some(std::string_view name, uint64_t generation, std::string* cursor,
+bool Registry::index_some(std::string_view name, uint64_t generation, size_t* cursor,
                           size_t max_files) {
-  auto it = users_.find(fold_name(name));
-  if (it == users_.end() || it->second.generation != generation) return true;  // gone
-  const FileMap& files = it->second.files;
-  auto f = cursor->empty() ? files.begin() : files.upper_bound(*cursor);
-  for (size_t n = 0; f != files.end() && n < max_files; ++f, ++n) {
-    index_file(generation, f->second);
-    *cursor = f->first;
-  }
-  return f == files.end();
-}
-
-size_t Registry::collect(size_t max_entries) {
-  size_t done = 0;
-  while (done < max_entries && !graveyard_.empty()) {
-    FileMap& files = graveyard_.front().second;
-    uint64_t generation = graveyard_.front().first;
-    while (done < max_entries && !files.empty()) {
-      unindex_file(generation, files.begin()->second);
-      files.erase(files.begin());
-      ++done;
-    }
-    if (files.empty()) graveyard_.pop_front();
-  }
-  garbage_files_ -= std::min(garbage_files_, done);
-  return done;
+  const User* u = find(name);
+  if (u == nullptr || u->generation != generation) return true;  // gone
+  return store_.index_some(u->set, cursor, max_files);
 }
 
 void Registry::set_files(std::string_view name, std::vector<SharedFile> files) {
@@ -107,46 +72,36 @@ void Registry::set_files(std::string_view name, std::vector<SharedFile> files) {
     map[key] = std::move(f);
   }
   uint64_t generation = replace_files(name, std::move(map));
-  std::string cursor;
+  size_t cursor = 0;
   while (!index_some(name, generation, &cursor, SIZE_MAX)) {
   }
 }
 
-void Registry::index_file(uint64_t generation, const SharedFile& f) {
-  by_name_[f.name].insert(generation);
-  by_hash_[f.sha256].insert({generation, f.name});
-}
-
-void Registry::unindex_file(uint64_t generation, const SharedFile& f) {
-  auto n = by_name_.find(f.name);
-  if (n != by_name_.end()) {
-    n->second.erase(generation);
-    if (n->second.empty()) by_name_.erase(n);
-  }
-  auto h = by_hash_.find(f.sha256);
-  if (h != by_hash_.end()) {
-    h->second.erase({generation, f.name});
-    if (h->second.empty()) by_hash_.erase(h);
-  }
+std::optional<FileInfo> Registry::find_file(const User& u, std::string_view name) const {
+  size_t i = store_.find(u.set, name);
+  if (i == SIZE_MAX) return std::nullopt;
+  return file_at(u, i);
 }
 
 size_t Registry::scan(ScanCursor* cur, size_t budget,
-                      const std::function<bool(const User&, const SharedFile&)>& visit) const {
+                      const std::function<bool(const User&, const FileInfo&)>& visit) const {
   size_t spent = 0;
   if (cur->done) return 0;
   auto u = cur->started ? users_.lower_bound(cur->user_key) : users_.begin();
   bool same_user = cur->started && u != users_.end() && u->first == cur->user_key;
   for (; u != users_.end(); ++u, same_user = false) {
-    auto f = same_user ? u->second.files.upper_bound(cur->file) : u->second.files.begin();
-    for (; f != u->second.files.end(); ++f) {
+    const std::vector<uint32_t>& files = store_.files(u->second.set);
+    size_t i = same_user ? store_.upper_bound(u->second.set, cur->file) : 0;
+    for (; i < files.size(); ++i) {
       if (spent >= budget) {
         return spent;  // the cursor still points at the last file visited
       }
-      spent += f->first.size() + kScanFileCost;
+      FileInfo f = store_.info(files[i]);
+      spent += f.name->size() + kScanFileCost;
       cur->started = true;
       cur->user_key = u->first;
-      cur->file = f->first;
-      if (!visit(u->second, f->second)) return spent;
+      cur->file = *f.name;
+      if (!visit(u->second, f)) return spent;
     }
   }
   cur->done = true;
@@ -157,8 +112,8 @@ std::vector<Registry::FileRef> Registry::all_files(size_t limit) const {
   std::vector<FileRef> out;
   if (limit == 0) return out;
   ScanCursor cur;
-  scan(&cur, SIZE_MAX, [&](const User& u, const SharedFile& f) {
-    out.push_back({&u, &f});
+  scan(&cur, SIZE_MAX, [&](const User& u, const FileInfo& f) {
+    out.push_back({&u, f});
     return out.size() < limit;
   });
   return out;
@@ -173,51 +128,47 @@ bool contains_folded(std::string_view folded_hay, std::string_view folded_needle
                   folded_needle.size()) != nullptr;
 }
 
+bool name_contains(std::string_view name, std::string_view folded_needle) {
+  if (folded_needle.size() > name.size()) return false;
+  char folded[wire::kMaxFileNameBytes];
+  if (name.size() > sizeof folded) return contains_folded(fold_name(name), folded_needle);
+  for (size_t i = 0; i < name.size(); ++i) {
+    char ch = name[i];
+    folded[i] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  return contains_folded(std::string_view(folded, name.size()), folded_needle);
+}
+
 std::vector<Registry::FileRef> Registry::search(std::string_view needle, size_t limit) const {
   std::vector<FileRef> out;
   if (limit == 0) return out;
   std::string folded = fold_name(needle);
   ScanCursor cur;
-  scan(&cur, SIZE_MAX, [&](const User& u, const SharedFile& f) {
-    if (contains_folded(f.folded, folded)) out.push_back({&u, &f});
+  scan(&cur, SIZE_MAX, [&](const User& u, const FileInfo& f) {
+    if (name_contains(*f.name, folded)) out.push_back({&u, f});
     return out.size() < limit;
   });
   return out;
 }
 
-std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t limit) const {
-  std::vector<FileRef> out;
-  // Entries of replaced or removed sets may still be there (collect() has not reached them):
-  // only a current generation counts.
-  auto add = [&](uint64_t generation, const std::string& fname, const std::string* hash) {
-    if (out.size() >= limit) return;
-    auto g = by_generation_.find(generation);
-    if (g == by_generation_.end()) return;
-    const User* u = find(g->second);
-    if (u == nullptr || u->generation != generation) return;
-    auto f = u->files.find(fname);
-    if (f == u->files.end() || (hash != nullptr && f->second.sha256 != *hash)) return;
-    out.push_back({u, &f->second});
-  };
+std::vector<Registry::FileRef> Registry::who_has(std::string_view key, size_t limit,
+                                                 const User* except) {
   if (std::string hash; parse_sha256_hex(key, &hash)) {
-    auto h = by_hash_.find(hash);
-    if (h != by_hash_.end()) {
-      for (const auto& [generation, fname] : h->second) {
-        if (out.size() >= limit) break;
-        add(generation, fname, &hash);
-      }
-    }
-    return out;
+    std::string raw;
+    from_hex(hash, &raw);
+    return store_.sample_by_digest(Digest(raw), limit, except);
   }
-  std::string name(key);
-  auto n = by_name_.find(name);
-  if (n != by_name_.end()) {
-    for (uint64_t generation : n->second) {
-      if (out.size() >= limit) break;
-      add(generation, name, nullptr);
-    }
+  return store_.sample_by_name(key, limit, except);
+}
+
+std::optional<FileInfo> Registry::owner_file(const User& u, std::string_view key) const {
+  std::string hash;
+  if (!parse_sha256_hex(key, &hash)) return find_file(u, key);
+  for (size_t i = 0; i < stored_count(u); ++i) {  // at most max_files_per_user
+    FileInfo f = file_at(u, i);
+    if (f.sha256->hex() == hash) return f;
   }
-  return out;
+  return std::nullopt;
 }
 
 }  // namespace peerlink::broker

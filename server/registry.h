@@ -2,17 +2,16 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
-#include <set>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "server/connection.h"
+#include "server/file_store.h"
 
 namespace peerlink::broker {
 
@@ -26,14 +25,12 @@ struct User {
   std::string key;
   bool key_verified = false;  // `key` is the connection's Noise key (and the name is bound to it)
   uint64_t conn_id = 0;
-  // Which shared set `files` is: a fresh number for every registration and every announcement,
-  // so index entries of a set that was replaced or removed (still being cleaned up) can never
-  // be taken for entries of the current one.
+  // Which shared set is current: a fresh number for every registration and every announcement,
+  // so an indexing job for a set that was since replaced stops.
   uint64_t generation = 0;
-  std::map<std::string, SharedFile> files;  // by file name, so listings come out sorted
+  uint32_t set = kNoId;  // its shared files in the store (set by the Registry)
+  size_t file_count = 0;
 };
-
-using FileMap = std::map<std::string, SharedFile>;
 
 // "Alice" -> "alice": user names are unique and looked up ignoring ASCII case (they are ASCII
 // by valid_user_name()), and shown as registered.
@@ -50,16 +47,18 @@ struct ScanCursor {
 
 // True if `folded_needle` occurs in `folded_hay` (both already fold_name()d); linear time.
 bool contains_folded(std::string_view folded_hay, std::string_view folded_needle);
+// The same for a name not folded yet (folded into a scratch buffer first).
+bool name_contains(std::string_view name, std::string_view folded_needle);
 
-// Owns the user records. Lookups by name, by file name and by hash go through indexes;
-// only the listings that must show everything (all files, substring search) walk the files.
-// Users are keyed by fold_name(name): `Alice` cannot register beside `alice`, and INFO ALICE
-// finds alice.
+// Owns the user records; their files live in a FileStore (each file once, names and digests
+// interned). Lookups by name, by file name and by hash go through its indexes; only the
+// listings that must show everything (all files, substring search) walk the files. Users are
+// keyed by fold_name(name): `Alice` cannot register beside `alice`, and INFO ALICE finds alice.
 class Registry {
  public:
   bool contains(std::string_view name) const;
   const User* find(std::string_view name) const;
-  // Adds a user; false if the name is taken (in any case).
+  // Adds a user with no files; false if the name is taken (in any case).
   bool add(User user);
   // Removes the user. Its files leave the indexes over the next collect() calls (lookups skip
   // them at once).
@@ -67,24 +66,30 @@ class Registry {
   // Replaces the user's shared set and indexes it, all at once (for tests and small sets).
   void set_files(std::string_view name, std::vector<SharedFile> files);
 
-  // The same in bounded steps, for the loop: replace_files() swaps the set in (O(1); the old one
-  // goes to collect()) and returns its generation; index_some() then indexes up to `max_files`
-  // more files of it after *cursor (a file name; empty = from the start), and returns true once
+  // The same in bounded steps, for the loop: replace_files() swaps the set in (the old one goes
+  // to collect()) and returns its generation; index_some() then indexes up to `max_files` more
+  // files of it from *cursor (a position in the set; 0 = from the start), and returns true once
   // all are indexed. Until then WHOHAS may miss the files not yet indexed.
   uint64_t replace_files(std::string_view name, FileMap files);
-  bool index_some(std::string_view name, uint64_t generation, std::string* cursor,
-                  size_t max_files);
-  // Removes up to `max_entries` index entries of replaced or removed sets; returns how many.
-  size_t collect(size_t max_entries);
-  size_t garbage() const { return garbage_files_; }
+  bool index_some(std::string_view name, uint64_t generation, size_t* cursor, size_t max_files);
+  // Removes up to `max_entries` files of replaced or removed sets; returns how many.
+  size_t collect(size_t max_entries) { return store_.collect(max_entries); }
+  size_t garbage() const { return store_.garbage(); }
 
   size_t size() const { return users_.size(); }
   // Keyed by fold_name(); the value's `name` is the spelling it registered with.
   const std::map<std::string, User, std::less<>>& users() const { return users_; }
+  const FileStore& store() const { return store_; }
 
-  // (owner, file) pairs in owner-then-name order, for one user, for all, or for names containing
-  // `needle` (ASCII case-insensitive). At most `limit` results.
-  using FileRef = std::pair<const User*, const SharedFile*>;
+  // A user's files, in name order: how many are stored (all but while an announcement is being
+  // indexed), the i-th, and the one named `name` (if shared).
+  size_t stored_count(const User& u) const { return store_.files(u.set).size(); }
+  FileInfo file_at(const User& u, size_t i) const { return store_.info(store_.files(u.set)[i]); }
+  std::optional<FileInfo> find_file(const User& u, std::string_view name) const;
+
+  // (owner, file) pairs in owner-then-name order, for all, or for names containing `needle`
+  // (ASCII case-insensitive). At most `limit` results.
+  using FileRef = std::pair<const User*, FileInfo>;
   std::vector<FileRef> all_files(size_t limit) const;
   std::vector<FileRef> search(std::string_view needle, size_t limit) const;
   // The walk behind both: visits files after *cursor in owner-then-name order until `visit`
@@ -93,25 +98,20 @@ class Registry {
   // units spent. A caller bounds each loop turn with it and resumes on the next.
   static constexpr size_t kScanFileCost = 32;
   size_t scan(ScanCursor* cursor, size_t budget,
-              const std::function<bool(const User&, const SharedFile&)>& visit) const;
-  // Exact name or exact hash (64 hex digits) matches, through the indexes, in the order the
-  // shared sets were announced.
-  std::vector<FileRef> who_has(std::string_view name_or_hash, size_t limit) const;
+              const std::function<bool(const User&, const FileInfo&)>& visit) const;
+  // Exact name or exact hash (64 hex digits) matches through the indexes: at most `limit`, not
+  // `except`'s, a rotating sample when there are more (FileStore::sample_by_name).
+  std::vector<FileRef> who_has(std::string_view name_or_hash, size_t limit,
+                               const User* except = nullptr);
+  // `u`'s file with this exact name or hash (the first in name order), if it shares one.
+  std::optional<FileInfo> owner_file(const User& u, std::string_view name_or_hash) const;
 
  private:
-  void index_file(uint64_t generation, const SharedFile& f);
-  void unindex_file(uint64_t generation, const SharedFile& f);
-  void retire(User* u);  // its set goes to the graveyard, its generation is forgotten
+  User* find_mutable(std::string_view name);
 
   uint64_t last_generation_ = 0;
   std::map<std::string, User, std::less<>> users_;
-  std::unordered_map<uint64_t, std::string> by_generation_;  // current sets -> user key
-  // file name -> generations; sha256 -> (generation, file name)
-  std::unordered_map<std::string, std::set<uint64_t>> by_name_;
-  std::unordered_map<std::string, std::set<std::pair<uint64_t, std::string>>> by_hash_;
-  // Replaced and removed sets whose index entries are still to be removed.
-  std::deque<std::pair<uint64_t, FileMap>> graveyard_;
-  size_t garbage_files_ = 0;
+  FileStore store_;
 };
 
 }  // namespace peerlink::broker

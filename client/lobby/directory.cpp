@@ -118,9 +118,12 @@ void Directory::print_files(const BrokerConn::Reply& r,
   }
 }
 
-std::optional<std::vector<FetchSource>> Directory::who_has(const std::string& name_or_hash) {
-  Expected<BrokerConn::Reply> r = link_->request(
-      LineWriter(wire::request::kWhoHas).field(name_or_hash).str(), wire::reply::kWhoHas);
+std::optional<std::vector<FetchSource>> Directory::who_has(const std::string& name_or_hash,
+                                                           const std::string& user) {
+  LineWriter request(wire::request::kWhoHas);
+  request.field(name_or_hash);
+  if (!user.empty()) request.field(user);
+  Expected<BrokerConn::Reply> r = link_->request(request.str(), wire::reply::kWhoHas);
   if (!r.ok()) return std::nullopt;
   if (r->head.kind == BrokerMessage::Kind::kErr) {
     console_->print("cannot look up " + printable(name_or_hash) + ": " + printable(r->head.reason),

@@ -33,9 +33,11 @@ class Directory {
   void info(const std::string& user);
   void files(const std::string& user);  // "" = everyone's
   void search(const std::string& text);
-  // The owners of a name or hash (WHOHAS); nullopt if the broker refused (said here) or the link
-  // failed.
-  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash);
+  // The owners of a name or hash (WHOHAS: a sample of at most wire::kMaxWhoHasOwners, with
+  // `user`'s copy first if given and shared); nullopt if the broker refused (said here) or the
+  // link failed.
+  std::optional<std::vector<FetchSource>> who_has(const std::string& name_or_hash,
+                                                  const std::string& user = "");
 
   // "USER: no such user".
   void say_no_such_user(const std::string& user);

@@ -65,10 +65,10 @@ void DownloadManager::get(const std::string& arg) {
     // The broker matches a hash only in lower case.
     std::string key = r.name;
     if (std::string lower; parse_sha256_hex(key, &lower)) key = lower;
-    std::optional<std::vector<FetchSource>> found = directory_->who_has(key);
+    user = r.words.empty() ? "" : r.words[0];
+    std::optional<std::vector<FetchSource>> found = directory_->who_has(key, user);
     if (!found) return;
     name = key;
-    user = r.words.empty() ? "" : r.words[0];
     owners = std::move(*found);
     if (!owners.empty()) break;
   }

@@ -387,7 +387,13 @@ void Lobby::handle_event(const BrokerEvent& e) {
   const std::string& me = options_.user;
   switch (e.type) {
     case BrokerEvent::Type::kJoin:
-      if (e.user != me) console_->print("* " + e.user + " joined", Style::kNotice);
+      if (e.user == me) break;
+      console_->print("* " + e.user + " joined", Style::kNotice);
+      // Merged with its first SHARES (docs/PROTOCOL.md, "Events"): said as before.
+      if (e.has_count && e.count > 0) {
+        console_->print("* " + e.user + " shares " + files_count(e.count), Style::kNotice);
+        downloads_.owners_changed();
+      }
       break;
     case BrokerEvent::Type::kLeave:
       if (e.user == me) break;
@@ -426,6 +432,16 @@ void Lobby::handle_event(const BrokerEvent& e) {
                       Style::kNotice);
       downloads_.owners_changed();
       break;
+    case BrokerEvent::Type::kChanges: {
+      // Many users came or went at once (docs/PROTOCOL.md, "Batches"): said in one line.
+      const auto& n = e.changes;
+      std::string text = "* " + std::to_string(n[0]) + " joined, " + std::to_string(n[1]) +
+                         " left, " + std::to_string(n[2]) + " in a chat, " + std::to_string(n[3]) +
+                         " changed their shares; 'users' and 'files' show the current state";
+      console_->print(text, Style::kNotice);
+      downloads_.owners_changed();
+      break;
+    }
     case BrokerEvent::Type::kOther:
       break;
   }

@@ -67,9 +67,13 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
   auto id_at = [&](size_t i) { return f.size() > i && parse_u64(f[i], &out->id); };
   if (w == wire::event::kJoin) {
     out->type = BrokerEvent::Type::kJoin;
-    if (f.size() != 4 || !user_at(1) || !plausible_ip(f[2]) || !port_field(f[3], &out->port)) {
+    if ((f.size() != 4 && f.size() != 5) || !user_at(1) || !plausible_ip(f[2]) ||
+        !port_field(f[3], &out->port)) {
       return false;
     }
+    // JOIN merged with the user's first SHARES: its file count as a fifth field.
+    out->has_count = f.size() == 5;
+    if (out->has_count && !parse_u64(f[4], &out->count)) return false;
     out->ip = f[2];
     return true;
   }
@@ -129,6 +133,15 @@ bool parse_broker_event(const BrokerMessage& m, BrokerEvent* out) {
   }
   if (w == wire::event::kResync) {
     out->type = BrokerEvent::Type::kResync;
+    return true;
+  }
+  if (w == wire::event::kChanges) {
+    out->type = BrokerEvent::Type::kChanges;
+    out->changes.resize(4);
+    if (f.size() != 5) return false;
+    for (size_t i = 0; i < 4; ++i) {
+      if (!parse_u64(f[i + 1], &out->changes[i])) return false;
+    }
     return true;
   }
   out->type = BrokerEvent::Type::kOther;

@@ -32,7 +32,7 @@ bool parse_broker_message(std::string_view line, BrokerMessage* out);
 // An EVENT line, interpreted.
 struct BrokerEvent {
   enum class Type {
-    kJoin,            // user ip port
+    kJoin,            // user ip port [count]: count if merged with its first SHARES
     kLeave,           // user
     kBusy,            // user partner: left for a chat session with partner (not gone)
     kShares,          // user count
@@ -45,6 +45,7 @@ struct BrokerEvent {
     kOfferCancelled,  // id user(from) reason: timeout|gone — an offer to us is void
     kShutdown,        //
     kResync,          // directory events (JOIN/LEAVE/SHARES) were dropped: re-read USERS/FILES
+    kChanges,         // joined left busy shares: a batch of directory events summed up
     kOther,           // an event this client does not act on (newer ones)
   };
   Type type = Type::kOther;
@@ -54,6 +55,8 @@ struct BrokerEvent {
   std::string ip;
   uint16_t port = 0;
   uint64_t count = 0;
+  bool has_count = false;         // kJoin: `count` came with it (kShares always has one)
+  std::vector<uint64_t> changes;  // kChanges: users joined, left, busy, with new shares
   std::string token;
   std::string key;  // kChatAccepted: the target's static key, 64 lower-case hex ("" if it has none)
   std::string reason;

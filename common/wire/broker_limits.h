@@ -52,6 +52,12 @@ inline constexpr size_t kMaxFilesPerUser = 10000;
 // count says how many lines follow); the lobby says the list may be cut when it gets this many.
 inline constexpr size_t kMaxReplyLines = 5000;
 
+// Owners in one WHOHAS reply: the broker returns a sample of at most this many (rotating over
+// the owners from one request to the next, so load spreads over all of them) and signs tickets
+// for those only; the downloader uses at most 8 at once. A named owner (`WHOHAS <key> <user>`)
+// comes first when it shares the file.
+inline constexpr size_t kMaxWhoHasOwners = 16;
+
 // Users named in one OFFER. The broker answers more with ERR 413 too many users; the lobby
 // reads at most this many user names after `send PATH`.
 inline constexpr size_t kMaxOfferTargets = 32;

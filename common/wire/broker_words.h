@@ -70,7 +70,7 @@ inline constexpr std::string_view kOwner = "OWNER";  // OWNER <owner> <ip> <port
 
 // Events: the word after EVENT.
 namespace event {
-inline constexpr std::string_view kJoin = "JOIN";      // <name> <ip> <port>
+inline constexpr std::string_view kJoin = "JOIN";      // <name> <ip> <port> [<count>]
 inline constexpr std::string_view kLeave = "LEAVE";    // <name>
 inline constexpr std::string_view kBusy = "BUSY";      // <name> <partner>: left for a chat session
 inline constexpr std::string_view kShares = "SHARES";  // <name> <count>
@@ -84,6 +84,8 @@ inline constexpr std::string_view kOfferAnswer = "OFFER_ANSWER";        // <id> 
 inline constexpr std::string_view kOfferCancelled = "OFFER_CANCELLED";  // <id> <from> <outcome>
 inline constexpr std::string_view kShutdown = "SHUTDOWN";
 inline constexpr std::string_view kResync = "RESYNC";  // directory events were dropped
+// <joined> <left> <busy> <shares>: a batch too large to list, summed up (re-read USERS/FILES)
+inline constexpr std::string_view kChanges = "CHANGES";
 }  // namespace event
 
 // The last field of CHAT_DECLINED, CHAT_CANCELLED, OFFER_ANSWER and OFFER_CANCELLED.

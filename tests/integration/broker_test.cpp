@@ -7,6 +7,7 @@
 
 #include <ctime>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "common/crypto/ticket.h"
@@ -124,6 +125,62 @@ TEST_F(BrokerTest, JoinAndLeaveEventsReachTheOthers) {
   EXPECT_EQ(a->request("USERS", true).size(), 2u);
 }
 
+// A registration and its first announcement in one go reach the others as one merged line,
+// and the user is not told of its own changes (docs/PROTOCOL.md, "Batches").
+TEST_F(BrokerTest, JoinMergedWithTheFirstSharesIsOneEvent) {
+  auto a = client("alice");
+  LineClient b(broker_.port);
+  ASSERT_TRUE(b.send_raw("HELLO 1.0\nREGISTER bob 40002 " + kTestKey + "\nANNOUNCE 2\nFILE x 1 " +
+                         kHashA + "\nFILE y 2 " + kHashB + "\n"));
+  EXPECT_EQ(b.reply().value_or("").rfind("OK HELLO", 0), 0u);
+  EXPECT_EQ(b.reply().value_or(""), "OK REGISTERED bob 127.0.0.1");
+  EXPECT_EQ(b.reply().value_or(""), "OK ANNOUNCED 2");
+  auto join = a->event("EVENT JOIN");
+  ASSERT_TRUE(join);
+  EXPECT_EQ(*join, "EVENT JOIN bob 127.0.0.1 40002 2");
+  // bob hears alice's next change, and nothing of his own.
+  ASSERT_TRUE(a->send("ANNOUNCE 0"));
+  ASSERT_TRUE(a->reply());
+  auto next = b.next_line();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, "EVENT SHARES alice 0");
+}
+
+// From 256 users on, directory events go out in batches every ~100 ms, a batch of more than 32
+// lines as one EVENT CHANGES summary: every JOIN and LEAVE still reaches an observer, listed or
+// counted, each once.
+TEST_F(BrokerTest, BatchedEventsAtManyUsersCarryEveryJoinAndLeave) {
+  auto observer = client("observer");
+  const int kUsers = 300;
+  std::vector<std::unique_ptr<LineClient>> cs;
+  for (int i = 0; i < kUsers; ++i) cs.push_back(client("m" + std::to_string(i)));
+  size_t summaries = 0;
+  // Field 1 of "EVENT CHANGES j l b s" for `column` (JOIN: 0, LEAVE: 1); listed lines count one.
+  auto collect = [&](const std::string& word, size_t column) {
+    std::set<std::string> listed;
+    uint64_t counted = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (listed.size() + counted < static_cast<size_t>(kUsers) &&
+           std::chrono::steady_clock::now() < deadline) {
+      auto line = observer->next_line(std::chrono::milliseconds(2000));
+      if (!line) continue;
+      auto f = split_fields(*line);
+      if (f.size() == 6 && f[1] == "CHANGES") {
+        ++summaries;
+        counted += std::stoull(std::string(f[2 + column]));
+      } else if (f.size() >= 3 && f[1] == word) {
+        EXPECT_TRUE(listed.insert(std::string(f[2])).second) << "twice: " << *line;
+      }
+    }
+    return listed.size() + counted;
+  };
+  EXPECT_EQ(collect("JOIN", 0), static_cast<size_t>(kUsers));
+  cs.clear();  // all leave
+  EXPECT_EQ(collect("LEAVE", 1), static_cast<size_t>(kUsers));
+  std::printf("%zu summaries\n", summaries);
+  EXPECT_EQ(observer->request("USERS", true).size(), 2u);
+}
+
 TEST_F(BrokerTest, KilledClientIsRemovedAndOthersAreTold) {
   auto a = client("alice");
   auto b = client("bob");
@@ -205,6 +262,51 @@ TEST_F(BrokerTest, SameNameDifferentContentIsToldApart) {
   auto by_hash = c->request("WHOHAS " + kHashB, true);
   ASSERT_EQ(by_hash.size(), 2u);
   EXPECT_EQ(by_hash[1].rfind("OWNER bob ", 0), 0u);
+}
+
+// A file many own: WHOHAS answers a bounded sample (16) with valid tickets, rotating so every
+// owner comes up, and a named owner first (docs/PROTOCOL.md, WHOHAS).
+TEST_F(BrokerTest, WhoHasWithManyOwnersGivesTheBoundRotatingWithValidTickets) {
+  const int kOwners = 40;
+  std::vector<std::unique_ptr<LineClient>> owners;
+  for (int i = 0; i < kOwners; ++i) {
+    owners.push_back(client("own" + std::to_string(i)));
+    ASSERT_TRUE(owners.back()->send("ANNOUNCE 1"));
+    EXPECT_EQ(owners.back()->request("FILE pop.iso 7 " + kHashA)[0], "OK ANNOUNCED 1");
+  }
+  auto d = client("dave");
+  std::set<std::string> seen;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (int round = 0; round < 5; ++round) {
+    auto who = d->request(round % 2 == 0 ? "WHOHAS pop.iso" : "WHOHAS " + kHashA, true);
+    ASSERT_EQ(who.size(), 17u);
+    EXPECT_EQ(who[0], "OK WHOHAS 16");
+    std::set<std::string> in_reply;
+    for (size_t i = 1; i < who.size(); ++i) {
+      auto fields = split_fields(who[i]);
+      ASSERT_EQ(fields.size(), 9u) << who[i];
+      std::string owner(fields[1]);
+      in_reply.insert(owner);
+      seen.insert(owner);
+      EXPECT_EQ(verify_ticket(kTestKey, owner, "pop.iso", "dave", "-", std::string(fields[8]), now),
+                TicketCheck::kOk)
+          << who[i];
+    }
+    EXPECT_EQ(in_reply.size(), 16u);  // 16 different owners
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kOwners));  // 5 x 16 = 80: every owner came up
+  // A named owner comes first (any case), then the sample without it: 16 in all.
+  for (int round = 0; round < 3; ++round) {
+    auto who = d->request("WHOHAS pop.iso OWN33", true);
+    ASSERT_EQ(who.size(), 17u);
+    EXPECT_EQ(who[1].rfind("OWNER own33 ", 0), 0u) << who[1];
+    for (size_t i = 2; i < who.size(); ++i) EXPECT_EQ(who[i].find("own33 "), std::string::npos);
+  }
+  // A named user that does not share it, or is not there: just the sample.
+  EXPECT_EQ(d->request("WHOHAS pop.iso nobody", true).size(), 17u);
+  auto mine = owners[0]->request("WHOHAS pop.iso own0", true);
+  ASSERT_EQ(mine.size(), 17u);  // never yourself
+  for (const std::string& line : mine) EXPECT_EQ(line.find("own0 "), std::string::npos);
 }
 
 TEST_F(BrokerTest, BadAnnouncementKeepsThePreviousSet) {

@@ -24,6 +24,7 @@
 
 #include "common/crypto/sha256.h"
 #include "common/net/net.h"
+#include "tests/support/line_client.h"
 #include "tests/support/process.h"
 
 namespace peerlink::testing {
@@ -210,6 +211,43 @@ TEST_F(SharingTest, AnnouncedFilesAreListedAndSearched) {
   EXPECT_TRUE(bob->wait_line("bob shares no files")) << bob->output();
   bob->write_line("files nobody");
   EXPECT_TRUE(bob->wait_line("nobody: no such user")) << bob->output();
+}
+
+// A registration and its first announcement in one batch arrive as one merged EVENT JOIN: the
+// lobby still says both, and its `users` and `files` agree; a crowd arriving is one EVENT
+// CHANGES line (docs/PROTOCOL.md, "Batches").
+TEST_F(SharingTest, AMergedJoinAndACrowdAreToldAndListedRight) {
+  // A crowd from one address: more handshakes a second than the default rate allows.
+  broker_.proc.reset();
+  broker_ = start_broker(dir_.file("crowd"), {"--handshake-rate", "0"});
+  ASSERT_NE(broker_.port, 0);
+  Process* bob = start("bob");
+  auto carol = LineClient::encrypted(broker_.port);
+  ASSERT_TRUE(carol->ok()) << carol->handshake_error();
+  const std::string h1 = sha256_hex("one"), h2 = sha256_hex("two");
+  ASSERT_TRUE(carol->send_raw("HELLO 1.0\nREGISTER carol 40009 " + kTestKey +
+                              "\nANNOUNCE 2\nFILE c1.txt 3 " + h1 + "\nFILE c2.txt 3 " + h2 +
+                              "\n"));
+  EXPECT_EQ(carol->reply().value_or("").rfind("OK HELLO", 0), 0u);
+  EXPECT_EQ(carol->reply().value_or("").rfind("OK REGISTERED carol", 0), 0u);
+  EXPECT_EQ(carol->reply().value_or(""), "OK ANNOUNCED 2");
+  ASSERT_TRUE(bob->wait_line("* carol joined")) << bob->output();
+  EXPECT_TRUE(bob->wait_line("* carol shares 2 files")) << bob->output();
+  bob->write_line("users");
+  EXPECT_TRUE(bob->wait_line("carol")) << bob->output();
+  bob->write_line("files carol");
+  EXPECT_EQ(bob->wait_line("carol shares").value_or(""), "carol shares 2 files:") << bob->output();
+  EXPECT_TRUE(bob->wait_line("  carol  c1.txt  3 bytes  sha256 " + h1.substr(0, 12)));
+  EXPECT_TRUE(bob->wait_line("  carol  c2.txt  3 bytes  sha256 " + h2.substr(0, 12)));
+  // 300 more: past 256 users, batches of more than 32 changes are summed up.
+  std::vector<std::unique_ptr<LineClient>> crowd;
+  for (int i = 0; i < 300; ++i) {
+    crowd.push_back(LineClient::encrypted(broker_.port));
+    ASSERT_TRUE(crowd.back()->hello_register("c" + std::to_string(i)));
+  }
+  EXPECT_TRUE(bob->wait_line(" joined, ", seconds(20))) << bob->output();
+  bob->write_line("users");
+  EXPECT_TRUE(bob->wait_line("c299")) << bob->output();
 }
 
 TEST_F(SharingTest, ANewFileIsAnnouncedWithoutACommandAndShareRescansAtOnce) {

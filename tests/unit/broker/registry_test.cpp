@@ -11,17 +11,22 @@
 namespace peerlink::broker {
 namespace {
 
-User make_user(const std::string& name, std::vector<SharedFile> files = {}) {
+User make_user(const std::string& name) {
   User u;
   u.name = name;
   u.ip = "127.0.0.1";
   u.port = 4000;
-  for (auto& f : files) u.files[f.name] = f;
   return u;
 }
 
+// Adds `name` sharing `files`, indexed.
+void add_user(Registry& r, const std::string& name, std::vector<SharedFile> files) {
+  r.add(make_user(name));
+  r.set_files(name, std::move(files));
+}
+
 SharedFile file(const std::string& name, char hash_char, uint64_t size = 1) {
-  return SharedFile{name, size, std::string(64, hash_char), {}};
+  return SharedFile{name, size, std::string(64, hash_char)};
 }
 
 TEST(Registry, AddRefusesDuplicatesAndRemoveFreesTheName) {
@@ -36,14 +41,14 @@ TEST(Registry, AddRefusesDuplicatesAndRemoveFreesTheName) {
 
 TEST(Registry, WhoHasByNameAndHashThroughTheIndexes) {
   Registry r;
-  r.add(make_user("alice", {file("a.txt", 'a'), file("b.txt", 'b')}));
-  r.add(make_user("bob", {file("a.txt", 'c'), file("copy.txt", 'b')}));
+  add_user(r, "alice", {file("a.txt", 'a'), file("b.txt", 'b')});
+  add_user(r, "bob", {file("a.txt", 'c'), file("copy.txt", 'b')});
   EXPECT_EQ(r.who_has("a.txt", 100).size(), 2u);
   auto by_hash = r.who_has(std::string(64, 'b'), 100);
   ASSERT_EQ(by_hash.size(), 2u);
   EXPECT_EQ(by_hash[0].first->name, "alice");
-  EXPECT_EQ(by_hash[0].second->name, "b.txt");
-  EXPECT_EQ(by_hash[1].second->name, "copy.txt");
+  EXPECT_EQ(*by_hash[0].second.name, "b.txt");
+  EXPECT_EQ(*by_hash[1].second.name, "copy.txt");
   EXPECT_TRUE(r.who_has("missing", 100).empty());
   r.remove("alice");
   EXPECT_EQ(r.who_has("a.txt", 100).size(), 1u);
@@ -53,7 +58,7 @@ TEST(Registry, WhoHasByNameAndHashThroughTheIndexes) {
 
 TEST(Registry, SetFilesReplacesTheIndexEntries) {
   Registry r;
-  r.add(make_user("alice", {file("old.txt", 'a')}));
+  add_user(r, "alice", {file("old.txt", 'a')});
   r.set_files("alice", {file("new.txt", 'b')});
   EXPECT_TRUE(r.who_has("old.txt", 100).empty());
   EXPECT_TRUE(r.who_has(std::string(64, 'a'), 100).empty());
@@ -62,8 +67,8 @@ TEST(Registry, SetFilesReplacesTheIndexEntries) {
 
 TEST(Registry, SearchIsCaseInsensitiveSortedAndCapped) {
   Registry r;
-  r.add(make_user("bob", {file("Holiday.JPG", 'a'), file("notes", 'b')}));
-  r.add(make_user("alice", {file("holiday2.jpg", 'c')}));
+  add_user(r, "bob", {file("Holiday.JPG", 'a'), file("notes", 'b')});
+  add_user(r, "alice", {file("holiday2.jpg", 'c')});
   auto hits = r.search("HOLIDAY", 100);
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[0].first->name, "alice");
@@ -131,7 +136,7 @@ TEST(Registry, NamesAreUniqueAndFoundIgnoringCaseShownAsRegistered) {
   ASSERT_NE(r.find("aLiCe"), nullptr);
   EXPECT_EQ(r.find("aLiCe")->name, "Alice");
   r.set_files("ALICE", {file("x", 'a')});
-  EXPECT_EQ(r.find("Alice")->files.size(), 1u);
+  EXPECT_EQ(r.find("Alice")->file_count, 1u);
   r.remove("alice");
   EXPECT_EQ(r.size(), 0u);
 }
@@ -151,12 +156,12 @@ TEST(Registry, ScanResumesWhereItStoppedWhileUsersComeAndGo) {
   Registry r;
   std::vector<SharedFile> many;
   for (int i = 0; i < 10; ++i) many.push_back(file("f" + std::to_string(i), 'a'));
-  r.add(make_user("bob", many));
-  r.add(make_user("carol", many));
+  add_user(r, "bob", many);
+  add_user(r, "carol", many);
   ScanCursor cur;
   std::vector<std::string> seen;
-  auto visit = [&](const User& u, const SharedFile& f) {
-    seen.push_back(u.name + "/" + f.name);
+  auto visit = [&](const User& u, const FileInfo& f) {
+    seen.push_back(u.name + "/" + *f.name);
     return true;
   };
   // A budget of one file's cost: one file per call.
@@ -164,8 +169,8 @@ TEST(Registry, ScanResumesWhereItStoppedWhileUsersComeAndGo) {
   for (int i = 0; i < 5; ++i) EXPECT_GT(r.scan(&cur, cost, visit), 0u);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_FALSE(cur.done);
-  r.add(make_user("alice", many));  // sorts before the cursor: not visited
-  r.remove("bob");                  // the cursor's user goes: resume at the next one
+  add_user(r, "alice", many);  // sorts before the cursor: not visited
+  r.remove("bob");             // the cursor's user goes: resume at the next one
   while (!cur.done) r.scan(&cur, cost, visit);
   EXPECT_EQ(seen.size(), 15u);
   EXPECT_EQ(seen[5], "carol/f0");
@@ -178,7 +183,7 @@ TEST(Registry, ScanResumesWhereItStoppedWhileUsersComeAndGo) {
 
 TEST(Registry, IndexingInStepsAndCleanupNeverMixUpARegisteredAgainName) {
   Registry r;
-  r.add(make_user("alice", {file("a.txt", 'a'), file("b.txt", 'b')}));
+  add_user(r, "alice", {file("a.txt", 'a'), file("b.txt", 'b')});
   r.remove("alice");  // its index entries wait for collect()
   EXPECT_EQ(r.garbage(), 2u);
   EXPECT_TRUE(r.who_has("a.txt", 10).empty());
@@ -188,7 +193,7 @@ TEST(Registry, IndexingInStepsAndCleanupNeverMixUpARegisteredAgainName) {
     files[f.name] = f;
   }
   uint64_t generation = r.replace_files("alice", files);
-  std::string cursor;
+  size_t cursor = 0;
   EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // a.txt
   EXPECT_EQ(r.who_has("a.txt", 10).size(), 1u);
   EXPECT_TRUE(r.who_has("c.txt", 10).empty());               // not indexed yet
@@ -197,7 +202,7 @@ TEST(Registry, IndexingInStepsAndCleanupNeverMixUpARegisteredAgainName) {
   EXPECT_EQ(r.collect(100), 2u);
   EXPECT_EQ(r.garbage(), 0u);
   ASSERT_EQ(r.who_has("a.txt", 10).size(), 1u);
-  EXPECT_EQ(r.who_has("a.txt", 10)[0].second->sha256, std::string(64, 'c'));
+  EXPECT_EQ(r.who_has("a.txt", 10)[0].second.sha256->hex(), std::string(64, 'c'));
   EXPECT_FALSE(r.index_some("alice", generation, &cursor, 1));  // c.txt
   EXPECT_TRUE(r.index_some("alice", generation, &cursor, 1));   // d.txt, the last
   EXPECT_EQ(r.who_has(std::string(64, 'a'), 10).size(), 1u);    // c.txt

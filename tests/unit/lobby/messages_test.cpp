@@ -76,6 +76,19 @@ TEST(ClientMessages, JoinLeaveShares) {
   EXPECT_EQ(j.ip, "192.168.1.4");
   EXPECT_EQ(j.port, 40002);
   EXPECT_EQ(event("EVENT JOIN bob ::1 40002").ip, "::1");
+  EXPECT_FALSE(j.has_count);
+  // Merged with the first SHARES (docs/PROTOCOL.md, "Batches").
+  BrokerEvent merged = event("EVENT JOIN bob 192.168.1.4 40002 17");
+  EXPECT_EQ(merged.type, Type::kJoin);
+  EXPECT_TRUE(merged.has_count);
+  EXPECT_EQ(merged.count, 17u);
+  EXPECT_TRUE(bad_event("EVENT JOIN bob 192.168.1.4 40002 x"));
+  EXPECT_TRUE(bad_event("EVENT JOIN bob 192.168.1.4 40002 1 2"));
+  BrokerEvent sum = event("EVENT CHANGES 120 3 0 118");
+  EXPECT_EQ(sum.type, Type::kChanges);
+  EXPECT_EQ(sum.changes, (std::vector<uint64_t>{120, 3, 0, 118}));
+  EXPECT_TRUE(bad_event("EVENT CHANGES 1 2 3"));
+  EXPECT_TRUE(bad_event("EVENT CHANGES 1 2 3 x"));
   BrokerEvent l = event("EVENT LEAVE bob");
   EXPECT_EQ(l.type, Type::kLeave);
   EXPECT_EQ(l.user, "bob");
