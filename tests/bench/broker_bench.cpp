@@ -166,6 +166,24 @@ size_t rss_kib(pid_t pid) {
   return kib;
 }
 
+// CPU seconds (user + system) the process has used so far, from /proc/PID/stat; -1 if unknown.
+double cpu_seconds(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');  // the name may hold spaces; the fields follow it
+  if (p == nullptr) return -1;
+  unsigned long utime = 0, stime = 0;
+  // Fields 3..13 (state .. cmajflt), then utime and stime (proc(5)).
+  if (std::sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) !=
+      2)
+    return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 BrokerProcess start_s(const std::string& binary, const std::string& dir,
                       const std::vector<std::string>& extra, const Process::Options& o = {}) {
   BrokerProcess b;
@@ -385,11 +403,13 @@ std::string announcement(int user, int files) {
 
 // `n` clients connect, register and announce `files` files each (every client reading all its
 // events, as lobbies do): seconds until the last OK ANNOUNCED. -1 if it did not finish.
-double register_many(const std::string& bin, int n, int files) {
+// *broker_cpu (if given): the CPU seconds the broker spent on it (its start-up excluded).
+double register_many(const std::string& bin, int n, int files, double* broker_cpu = nullptr) {
   TempDir dir;
   auto b = start_s(bin, dir.path(),
                    {"--max-total-files", "2000000", "--max-total-output", "4294967296"});
   if (b.port == 0) return -1;
+  const double cpu0 = cpu_seconds(b.proc->pid());
   auto t0 = Clock::now();
   Swarm s(b.port, n);
   if (s.size() != static_cast<size_t>(n)) return -1;
@@ -398,7 +418,9 @@ double register_many(const std::string& bin, int n, int files) {
                                        kTestKey + "\n" + announcement(i, files));
   }
   if (!s.wait_replies(0, s.size(), 3, std::chrono::seconds(120))) return -1;
-  return ms_since(t0) / 1000;
+  const double wall = ms_since(t0) / 1000;
+  if (broker_cpu != nullptr) *broker_cpu = cpu_seconds(b.proc->pid()) - cpu0;
+  return wall;
 }
 
 // Broker RSS per announced file: `users` x `files` distinct files (names ~20 bytes, distinct
@@ -499,14 +521,19 @@ void scale_compare(const std::string& other) {
 }
 
 int scale_main(const std::string& other = "") {
-  const int kRuns = 3;
+  // Five: the 500-client run is only ~0.15 s, so one slow turn of a busy machine moves the ratio.
+  const int kRuns = 5;
   const std::string bin = bin_path("_s");
-  std::vector<double> small, large, ratio, per_file;
+  std::vector<double> small, large, ratio, cpu_small, cpu_large, cpu_ratio, per_file;
   for (int run = 0; run < kRuns; ++run) {
-    double a = register_many(bin, 500, 100), b = register_many(bin, 5000, 100);
+    double ca = -1, cb = -1;
+    double a = register_many(bin, 500, 100, &ca), b = register_many(bin, 5000, 100, &cb);
     small.push_back(a);
     large.push_back(b);
     ratio.push_back(a > 0 && b > 0 ? b / a : -1);
+    cpu_small.push_back(ca);
+    cpu_large.push_back(cb);
+    cpu_ratio.push_back(ca > 0 && cb > 0 ? cb / ca : -1);
     per_file.push_back(rss_per_file(bin, 50, 10000));
   }
   auto [all_ms, one_ms] = whohas_p50(bin, 10000, 21);
@@ -514,6 +541,8 @@ int scale_main(const std::string& other = "") {
               kRuns);
   std::printf("  register+announce 100 files: 500 clients %.2f s, 5000 clients %.2f s: %.1fx\n",
               median(small), median(large), median(ratio));
+  std::printf("    the broker's own CPU time in them: %.2f s and %.2f s: %.1fx\n",
+              median(cpu_small), median(cpu_large), median(cpu_ratio));
   std::printf("  RSS per announced file (50 x 10,000 distinct files): %.0f B\n", median(per_file));
   std::printf(
       "  WHOHAS p50 (encrypted asker, 21 interleaved): all 10,000 own it %.2f ms, one owns "
