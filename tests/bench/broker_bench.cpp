@@ -600,6 +600,13 @@ int main(int argc, char** argv) {
   // broker_bench --scale [OLD_S]: only the issue 11 rows (also printed by the default run), and
   // with OLD_S the same figures for that binary.
   if (argc > 1 && std::string(argv[1]) == "--scale") return scale_main(argc > 2 ? argv[2] : "");
+  // broker_bench --register N: one registration run of N clients x 100 files (for profiling).
+  if (argc > 2 && std::string(argv[1]) == "--register") {
+    double cpu = -1;
+    const double s = register_many(bin_path("_s"), std::atoi(argv[2]), 100, &cpu);
+    std::printf("register %s x 100 files: %.2f s, broker CPU %.2f s\n", argv[2], s, cpu);
+    return s > 0 ? 0 : 1;
+  }
   if (argc > 1 && std::string(argv[1]) == "--hostile") {
     std::vector<std::string> bins;
     for (int i = 2; i < argc; ++i) bins.push_back(argv[i]);
