@@ -28,21 +28,11 @@ constexpr char k282Sealed[] =
     "3ff4def08e4b7a9de576d26586cec64b6116"
     "1ae10b594f09e26a7e902ecbd0600691";  // the tag
 
-// RFC 8439 appendix A.5.
-constexpr char kA5Key[] = "1c9240a5eb55d38af333888604f6b5f0473917c1402b80099dca5cbc207075c0";
-constexpr char kA5Nonce[] = "000000000102030405060708";
-constexpr char kA5Aad[] = "f33388860000000000004e91";
-constexpr char kA5Sealed[] =
-    "64a0861575861af460f062c79be643bd5e805cfd345cf389f108670ac76c8cb2"
-    "4c6cfc18755d43eea09ee94e382d26b0bdb7b73c321b0100d4f03b7f355894cf"
-    "332f830e710b97ce98c8a84abd0b948114ad176e008d33bd60f982b1ff37c855"
-    "9797a06ef4f0ef61c186324e2b3506383606907b6a7c02b0f9f6157b53c867e4"
-    "b9166c767b804d46a59b5216cde7a4e99040c5a40433225ee282a1b0a06c523e"
-    "af4534d7f83fa1155b0047718cbc546a0d072b04b3564eea1b422273f548271a"
-    "0bb2316053fa76991955ebd63159434ecebb4e466dae5a1073a6727627097a10"
-    "49e617d91d361094fa68f0ff77987130305beaba2eda04df997b714d6c6f2c29"
-    "a6ad5cb4022b02709b"
-    "eead9d67890cbb22392336fea1851f38";  // the tag
+// RFC 8439 appendix A.5 (tests/unit/common/rfc8439_vectors.h).
+using rfc8439::kA5Aad;
+using rfc8439::kA5Key;
+using rfc8439::kA5Nonce;
+using rfc8439::kA5Sealed;
 
 std::string seal(std::string_view key, std::string_view nonce, std::string_view ad,
                  std::string_view plaintext) {
