@@ -56,9 +56,8 @@ void store64(uint8_t* p, uint64_t v) {
   h1 += c;
 }
 
-// h mod p, fully reduced (h0, h1 < 2^44, h2 < 2^42), without a branch on h.
-void reduce_fully(uint64_t& h0, uint64_t& h1, uint64_t& h2) {
-  // Full carry: h below 2^130.
+// One carry pass h1 -> h2 -> (x5) h0 -> h1.
+void carry_round(uint64_t& h0, uint64_t& h1, uint64_t& h2) {
   uint64_t c = h1 >> 44;
   h1 &= kMask44;
   h2 += c;
@@ -68,19 +67,17 @@ void reduce_fully(uint64_t& h0, uint64_t& h1, uint64_t& h2) {
   c = h0 >> 44;
   h0 &= kMask44;
   h1 += c;
-  c = h1 >> 44;
-  h1 &= kMask44;
-  h2 += c;
-  c = h2 >> 42;
-  h2 &= kMask42;
-  h0 += c * 5;
-  c = h0 >> 44;
-  h0 &= kMask44;
-  h1 += c;
+}
+
+// h mod p, fully reduced (h0, h1 < 2^44, h2 < 2^42), without a branch on h.
+void reduce_fully(uint64_t& h0, uint64_t& h1, uint64_t& h2) {
+  // Full carry, two passes: h below 2^130.
+  carry_round(h0, h1, h2);
+  carry_round(h0, h1, h2);
 
   // g = h + 5 - 2^130: no borrow out of the top limb means h >= p, and then g is the result.
   uint64_t g0 = h0 + 5;
-  c = g0 >> 44;
+  uint64_t c = g0 >> 44;
   g0 &= kMask44;
   uint64_t g1 = h1 + c;
   c = g1 >> 44;
